@@ -1,0 +1,119 @@
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CustodyEvent } from '../model.js';
+import { FILE_MODE, sha256Hex } from './files.js';
+
+export const CUSTODY_FILE = 'custody.jsonl';
+export const GENESIS_PREV = '0'.repeat(64);
+
+export interface CustodyInput {
+  actor: string;
+  action: string;
+  object?: string | null;
+  sha256?: string | null;
+  details?: Record<string, unknown>;
+  time?: string;
+}
+
+/**
+ * Append one event to <dir>/custody.jsonl. `prev` is the SHA-256 of the previous line's bytes
+ * without its newline (64 zeros for the first), so changing, removing or reordering any line breaks
+ * the chain. Each line is flushed to disk before the function returns.
+ */
+export function appendCustody(dir: string, input: CustodyInput): CustodyEvent {
+  const path = join(dir, CUSTODY_FILE);
+  const { lastLine, count } = existsSync(path) ? lastLineOf(readFileSync(path)) : { lastLine: null, count: 0 };
+  const event: CustodyEvent = {
+    seq: count + 1,
+    time: input.time ?? new Date().toISOString(),
+    actor: input.actor,
+    action: input.action,
+    object: input.object ?? null,
+    sha256: input.sha256 ?? null,
+    ...(input.details ? { details: input.details } : {}),
+    prev: lastLine === null ? GENESIS_PREV : sha256Hex(lastLine),
+  };
+  const fd = openSync(path, 'a', FILE_MODE);
+  try {
+    writeSync(fd, `${JSON.stringify(event)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return event;
+}
+
+function lastLineOf(bytes: Buffer): { lastLine: Buffer | null; count: number } {
+  const lines = splitRawLines(bytes);
+  return { lastLine: lines.length ? lines[lines.length - 1] : null, count: lines.length };
+}
+
+/** Lines as raw bytes (hashing must see exactly the bytes on disk, not re-encoded text). */
+function splitRawLines(bytes: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x0a) {
+      lines.push(bytes.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  if (start < bytes.length) lines.push(bytes.subarray(start));
+  return lines;
+}
+
+export interface ChainCheck {
+  ok: boolean;
+  events: number;
+  /** 1-based line number of the first line that breaks the chain. */
+  firstBrokenLine: number | null;
+  reason: string | null;
+}
+
+/** Check the hash chain of custody.jsonl bytes; names the first broken line. */
+export function verifyCustodyChain(bytes: Buffer): ChainCheck {
+  const lines = splitRawLines(bytes);
+  let prevHash = GENESIS_PREV;
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    let event: Partial<CustodyEvent>;
+    try {
+      event = JSON.parse(lines[i].toString('utf8'));
+    } catch {
+      return broken(lines.length, lineNo, 'not valid JSON');
+    }
+    if (event.prev !== prevHash) {
+      return broken(lines.length, lineNo, `prev does not match the SHA-256 of line ${lineNo - 1 || 'none (genesis)'}`);
+    }
+    if (event.seq !== lineNo) return broken(lines.length, lineNo, `seq is ${event.seq}, expected ${lineNo}`);
+    prevHash = sha256Hex(lines[i]);
+  }
+  if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) {
+    return broken(lines.length, lines.length, 'last line is not terminated (truncated log)');
+  }
+  return { ok: true, events: lines.length, firstBrokenLine: null, reason: null };
+}
+
+function broken(events: number, line: number, reason: string): ChainCheck {
+  return { ok: false, events, firstBrokenLine: line, reason };
+}
+
+export function verifyCustodyFile(dir: string): ChainCheck {
+  const path = join(dir, CUSTODY_FILE);
+  if (!existsSync(path)) return { ok: false, events: 0, firstBrokenLine: null, reason: 'custody.jsonl is missing' };
+  return verifyCustodyChain(readFileSync(path));
+}
+
+export function readCustody(dir: string): CustodyEvent[] {
+  const path = join(dir, CUSTODY_FILE);
+  if (!existsSync(path)) return [];
+  return splitRawLines(readFileSync(path))
+    .map((l) => {
+      try {
+        return JSON.parse(l.toString('utf8')) as CustodyEvent;
+      } catch {
+        return null;
+      }
+    })
+    .filter((e): e is CustodyEvent => e !== null);
+}

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { closeSync, fsyncSync, openSync, writeSync, mkdirSync, chmodSync } from 'node:fs';
+
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+
+/** Stream a file through SHA-256 (constant memory for any size). */
+export function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('error', reject)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Write bytes to a new file (never overwriting), mode 0600, flushed to disk before returning. */
+export function writeNewFileSync(path: string, data: string | Uint8Array): void {
+  const fd = openSync(path, 'wx', FILE_MODE);
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Replace a derived file (acquisition.json, parsed/*): written to a temp name, flushed, renamed. */
+export function writeFileDurableSync(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w', FILE_MODE);
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSyncDurable(tmp, path);
+}
+
+import { renameSync } from 'node:fs';
+function renameSyncDurable(from: string, to: string): void {
+  renameSync(from, to);
+  chmodSync(to, FILE_MODE);
+}
+
+export function mkdirPrivate(path: string): void {
+  mkdirSync(path, { recursive: true, mode: DIR_MODE });
+  chmodSync(path, DIR_MODE);
+}
+
+/** Flush a directory entry (new files, renames) to disk. */
+export function fsyncDir(path: string): void {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some filesystems refuse fsync on directories; the files themselves are already flushed.
+  }
+}

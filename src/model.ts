@@ -1,0 +1,292 @@
+// The shared types of the pipeline. Field names of Connection, Route and Finding are a contract
+// (../shared/ARCHITECTURE.md): other tools read the JSON files built from them.
+
+export type OsName = 'linux' | 'macos' | 'freebsd' | 'windows' | 'unknown';
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+/** Where a record came from: path inside the evidence folder and 1-based line number. */
+export interface SourceRef {
+  artifact: string;
+  line: number;
+}
+
+/** Which tool's view of the sockets a record belongs to (cross-source checks compare views). */
+export type SocketView = 'netstat' | 'ss' | 'proc' | 'lsof';
+
+export interface SocketOwner {
+  process: string;
+  pid: number;
+  fd?: number | null;
+}
+
+/** One internet socket (tcp/udp/raw, IPv4/IPv6) as some tool printed it. */
+export interface Connection {
+  protocol: 'tcp' | 'udp' | 'raw';
+  ipVersion: 4 | 6;
+  localAddress: string;
+  localPort: number | null;
+  remoteAddress: string;
+  remotePort: number | null;
+  /** Normalised to Linux netstat names (LISTEN, ESTABLISHED, TIME_WAIT, ...); null where none. */
+  state: string | null;
+  /** The state text exactly as printed (localised, abbreviated, numeric code). */
+  stateRaw: string | null;
+  pid: number | null;
+  process: string | null;
+  source: SourceRef;
+  /** Protocol column as printed: tcp6, TCP, tcp46, udp4 ... */
+  protoRaw: string;
+  view: SocketView;
+  /** Parser id that produced the record. */
+  format: string;
+  /** True when the tool cut the process name (net-tools: 15 chars, macOS -v: 16/32). */
+  processTruncated?: boolean;
+  /** True when an address was printed cut (macOS without -W). */
+  addressTruncated?: boolean;
+  /** ss lists every process holding the socket; the first is also in pid/process. */
+  owners?: SocketOwner[];
+  /** Windows -b: the service/component line above the [image.exe] line. */
+  component?: string | null;
+  /** Windows -b: "Can not obtain ownership information" and similar. */
+  ownerNote?: string | null;
+  user?: string | null;
+  uid?: number | null;
+  inode?: number | null;
+  interfaceScope?: string | null;
+  recvQ?: number | null;
+  sendQ?: number | null;
+}
+
+/** A UNIX domain socket (kept apart: not counted as a connection). */
+export interface UnixSocket {
+  protoRaw: string;
+  refCnt: number | null;
+  flags: string | null;
+  type: string | null;
+  state: string | null;
+  inode: number | null;
+  pid: number | null;
+  process: string | null;
+  path: string | null;
+  source: SourceRef;
+  format: string;
+}
+
+/** Other socket families printed by ss -a (netlink, packet, ...), kept for completeness. */
+export interface OtherSocket {
+  family: string;
+  state: string | null;
+  local: string;
+  peer: string;
+  pid: number | null;
+  process: string | null;
+  source: SourceRef;
+  format: string;
+}
+
+export type RouteType = 'unicast' | 'blackhole' | 'unreachable' | 'prohibit' | 'throw' | 'local' | 'broadcast' | 'multicast' | 'anycast' | 'nat' | 'reject' | 'other';
+
+export interface Route {
+  /** CIDR, e.g. "0.0.0.0/0", "fe80::/64". */
+  destination: string;
+  /** null when on-link / directly connected. */
+  gateway: string | null;
+  interface: string | null;
+  metric: number | null;
+  flags: string | null;
+  ipVersion: 4 | 6;
+  source: SourceRef;
+  format: string;
+  type?: RouteType;
+  table?: string | null;
+  proto?: string | null;
+  scope?: string | null;
+  src?: string | null;
+  /** Windows "Persistent Routes" section. */
+  persistent?: boolean;
+  /** Gateway printed as a link-layer address or link#N (BSD). */
+  gatewayKind?: 'ip' | 'link' | 'mac' | 'onlink' | 'other';
+}
+
+/** A network interface as a route table lists it (Windows Interface List, ip route dev). */
+export interface NetInterface {
+  index: string;
+  name: string;
+  mac: string | null;
+  source: SourceRef;
+}
+
+/** A line the parser could not turn into a record. Nothing is dropped silently. */
+export interface UnparsedLine {
+  line: number;
+  text: string;
+  reason: string;
+}
+
+export interface LineAccounting {
+  total: number;
+  records: number;
+  headers: number;
+  blank: number;
+  unparsed: number;
+}
+
+export interface ParseResult {
+  format: string;
+  artifact: string;
+  /** Text encoding the bytes were decoded from: utf-8, utf-8-bom, utf-16le-bom, latin1 ... */
+  encoding: string;
+  connections: Connection[];
+  routes: Route[];
+  unixSockets: UnixSocket[];
+  otherSockets: OtherSocket[];
+  interfaces: NetInterface[];
+  /** Process lists some formats carry (Windows tasklist /v /fo csv). */
+  processes: ProcessFacts[];
+  unparsed: UnparsedLine[];
+  lines: LineAccounting;
+  warnings: string[];
+}
+
+/** Facts about a socket-owning process captured before it can vanish (Linux /proc). */
+export interface ProcessFacts {
+  pid: number;
+  comm: string | null;
+  exe: string | null;
+  exeDeleted: boolean;
+  cmdline: string[] | null;
+  ppid: number | null;
+  uid: number | null;
+  user: string | null;
+  /** Process start time, UTC ISO-8601 (from /proc/PID/stat starttime and boot time). */
+  startTime: string | null;
+  socketInodes: number[];
+  errors: string[];
+}
+
+export interface ArtifactFile {
+  /** Path relative to the evidence folder, e.g. raw/01-netstat-anp.stdout */
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface CommandRecord {
+  id: string;
+  order: number;
+  /** 'command' runs argv; 'file' copies a file (/proc/net/tcp); 'procfacts' gathers ProcessFacts. */
+  kind: 'command' | 'file' | 'procfacts';
+  description: string;
+  argv: string[];
+  /** UTC ISO-8601 with milliseconds. */
+  start: string;
+  end: string;
+  /** process.hrtime.bigint() readings in nanoseconds, as decimal strings. */
+  startNs: string;
+  endNs: string;
+  durationMs: number;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  timeoutMs: number;
+  /** The command is not installed / file absent: recorded, alternatives still run. */
+  unavailable: boolean;
+  error: string | null;
+  stdout: ArtifactFile | null;
+  stderr: ArtifactFile | null;
+}
+
+export interface ImportRecord {
+  id: string;
+  order: number;
+  originalPath: string;
+  originalSize: number;
+  originalMtime: string;
+  statedCommand: string | null;
+  statedOs: string | null;
+  intakeTime: string;
+  artifact: ArtifactFile;
+}
+
+export interface HostInfo {
+  hostname: string;
+  os: OsName;
+  platform: string;
+  release: string;
+  kernel: string;
+  arch: string;
+  uptimeSeconds: number;
+  timeZone: string;
+  utcOffsetMinutes: number;
+}
+
+export interface ClockInfo {
+  systemUtc: string;
+  ntpSynchronized: boolean | null;
+  source: string;
+}
+
+export interface Privileges {
+  user: string;
+  uid: number | null;
+  euid: number | null;
+  privileged: boolean;
+  limitations: string[];
+}
+
+export interface Acquisition {
+  tool: { name: string; version: string };
+  caseId: string;
+  evidenceId: string;
+  examiner: string;
+  organisation: string | null;
+  /** 'collect' on this host, or 'import' of files captured elsewhere. */
+  mode: 'collect' | 'import';
+  profile: string;
+  host: HostInfo | null;
+  clock: ClockInfo;
+  privileges: Privileges | null;
+  captureWindow: { start: string; end: string; durationMs: number } | null;
+  commands: CommandRecord[];
+  imports: ImportRecord[];
+  warnings: string[];
+  status: 'complete' | 'interrupted' | 'in-progress';
+}
+
+export interface CustodyEvent {
+  seq: number;
+  time: string;
+  actor: string;
+  action: string;
+  object: string | null;
+  sha256: string | null;
+  details?: Record<string, unknown>;
+  prev: string;
+}
+
+export interface FindingRef extends SourceRef {}
+
+export interface Finding {
+  /** Stable id within one findings.json, e.g. F-0001. */
+  id: string;
+  rule: string;
+  severity: Severity;
+  title: string;
+  /** The facts: what was observed, with addresses, ports, process. */
+  detail: string;
+  /** Interpretation: why an examiner should care. */
+  rationale: string;
+  /** Possible innocent explanations. */
+  falsePositives: string;
+  subject: 'connection' | 'route' | 'process' | 'host';
+  refs: FindingRef[];
+  attack: string[];
+  references: string[];
+  pid?: number | null;
+  process?: string | null;
+  /** When an allow-list entry or escalation changed the rule's severity. */
+  originalSeverity?: Severity;
+  suppressed?: { by: string; reason: string } | null;
+  escalated?: string | null;
+}

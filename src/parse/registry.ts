@@ -1,0 +1,43 @@
+import type { ParseResult } from '../model.js';
+import type { Parser } from './types.js';
+import { emptyResult, addUnparsed } from './result.js';
+import { headLines, splitLines } from './text.js';
+
+// One module per format. Each helper adds its parser here; the order only breaks detection ties.
+export const PARSERS: Parser[] = [];
+
+export interface Detection {
+  parser: Parser;
+  score: number;
+}
+
+/** Pick the format from the content (never the file name): the highest confident sniffer wins. */
+export function detectFormat(text: string): Detection | null {
+  const head = headLines(text, 80);
+  let best: Detection | null = null;
+  for (const parser of PARSERS) {
+    let score = 0;
+    try {
+      score = parser.detect(head);
+    } catch {
+      score = 0;
+    }
+    if (score > 0 && (!best || score > best.score)) best = { parser, score };
+  }
+  return best && best.score >= 0.3 ? best : null;
+}
+
+/** Parse decoded text; unknown content is reported line by line as unparsed, never dropped. */
+export function parseText(text: string, artifact: string, encoding: string): ParseResult {
+  const detected = detectFormat(text);
+  if (detected) return detected.parser.parse({ text, artifact, encoding });
+  const result = emptyResult('unknown', artifact, encoding);
+  const lines = splitLines(text);
+  result.lines.total = lines.length;
+  lines.forEach((line, i) => {
+    if (line.trim() === '') result.lines.blank++;
+    else addUnparsed(result, i + 1, line, 'format not recognised');
+  });
+  if (lines.length > 0) result.warnings.push(`${artifact}: format not recognised; ${result.lines.unparsed} lines kept unparsed`);
+  return result;
+}
