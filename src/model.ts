@@ -56,6 +56,9 @@ export interface Connection {
   interfaceScope?: string | null;
   recvQ?: number | null;
   sendQ?: number | null;
+  /** Port as printed when it was not numeric (BSD/lsof service names like `https`, possibly cut). */
+  localPortRaw?: string | null;
+  remotePortRaw?: string | null;
 }
 
 /** A UNIX domain socket (kept apart: not counted as a connection). */
@@ -107,6 +110,8 @@ export interface Route {
   persistent?: boolean;
   /** Gateway printed as a link-layer address or link#N (BSD). */
   gatewayKind?: 'ip' | 'link' | 'mac' | 'onlink' | 'other';
+  /** IPv6 zone printed inside the destination (BSD `fe80::%lo0/64`), removed from `destination`. */
+  zone?: string | null;
 }
 
 /** A network interface as a route table lists it (Windows Interface List, ip route dev). */
