@@ -1,0 +1,57 @@
+import { Command, Option } from 'commander';
+import { collect } from '../collect/index.js';
+import { caseOptions, defaultCaseId, defaultExaminer, EXIT, intOption, makeLog, printJson, runAction, withCommonOptions } from './common.js';
+
+export function collectCommand(): Command {
+  const cmd = new Command('collect')
+    .description('capture the network state of this host (sockets, owners, routes) into a new evidence folder')
+    .addOption(new Option('--profile <name>', 'collection profile').choices(['auto', 'linux', 'macos', 'windows']).default('auto'))
+    .addOption(intOption('--timeout <seconds>', 'timeout per command', 30))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sudo netcustody collect --case 2026-041 --examiner "J. Doe"
+  netcustody collect --out /media/evidence --timeout 60 --json
+
+Run as root (Administrator on Windows): without it, the owners of other users' sockets are hidden.
+The evidence folder is output/<case>/<host>_<UTC time>/ with raw/, acquisition.json and custody.jsonl.`,
+    );
+  caseOptions(cmd);
+  withCommonOptions(cmd);
+  return cmd.action(async (opts) => runAction(opts, async () => {
+    const log = makeLog(opts);
+    const result = await withInterrupts((signal) =>
+      collect({
+        out: opts.out,
+        caseId: opts.case ?? defaultCaseId(),
+        examiner: opts.examiner ?? defaultExaminer(),
+        organisation: opts.organisation ?? null,
+        timeoutMs: opts.timeout * 1000,
+        profile: opts.profile,
+        signal,
+        log,
+      }),
+    );
+    const w = result.acquisition.captureWindow;
+    log(`evidence folder: ${result.dir}`);
+    if (w) log(`capture window: ${w.start} → ${w.end} (${w.durationMs.toFixed(1)} ms)`);
+    if (result.interrupted) log('collection INTERRUPTED: what was captured is kept and logged');
+    if (opts.json) printJson({ evidenceDir: result.dir, evidenceId: result.evidenceId, captureWindow: w, interrupted: result.interrupted, commands: result.acquisition.commands.length });
+    return result.interrupted ? EXIT.interrupted : EXIT.ok;
+  }));
+}
+
+/** Ctrl-C / SIGTERM abort the running commands; the collector records the interruption. */
+export async function withInterrupts<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,66 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import type { ClockInfo, HostInfo, OsName, Privileges } from '../model.js';
+
+export function osName(platform: NodeJS.Platform): OsName {
+  if (platform === 'linux') return 'linux';
+  if (platform === 'darwin') return 'macos';
+  if (platform === 'freebsd' || platform === 'openbsd') return 'freebsd';
+  if (platform === 'win32') return 'windows';
+  return 'unknown';
+}
+
+export function hostInfo(): HostInfo {
+  const now = new Date();
+  return {
+    hostname: os.hostname(),
+    os: osName(process.platform),
+    platform: process.platform,
+    release: os.release(),
+    kernel: safe(() => os.version(), ''),
+    arch: os.arch(),
+    uptimeSeconds: Math.round(os.uptime()),
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'unknown',
+    utcOffsetMinutes: -now.getTimezoneOffset(),
+  };
+}
+
+/** System UTC time and, where the host can tell, whether the clock is NTP-synchronised. */
+export function clockInfo(): ClockInfo {
+  const systemUtc = new Date().toISOString();
+  if (process.platform === 'linux') {
+    const value = safe(() => run('timedatectl', ['show', '-p', 'NTPSynchronized', '--value']).trim(), '');
+    if (value === 'yes' || value === 'no') {
+      return { systemUtc, ntpSynchronized: value === 'yes', source: 'timedatectl NTPSynchronized' };
+    }
+    if (existsSync('/run/systemd/timesync/synchronized')) {
+      return { systemUtc, ntpSynchronized: true, source: '/run/systemd/timesync/synchronized' };
+    }
+    const chrony = safe(() => run('chronyc', ['-n', 'tracking']), '');
+    if (/Leap status\s*:\s*Normal/.test(chrony)) return { systemUtc, ntpSynchronized: true, source: 'chronyc tracking' };
+    if (chrony) return { systemUtc, ntpSynchronized: false, source: 'chronyc tracking' };
+  }
+  return { systemUtc, ntpSynchronized: null, source: 'system clock; synchronisation state not available on this host' };
+}
+
+export function privileges(limitationsIfUnprivileged: string[]): Privileges {
+  const user = safe(() => os.userInfo().username, process.env.USER ?? 'unknown');
+  const uid = typeof process.getuid === 'function' ? process.getuid() : null;
+  const euid = typeof process.geteuid === 'function' ? process.geteuid() : null;
+  // Windows has no euid: elevation cannot be read from Node; assume unprivileged and say so.
+  const privileged = euid === 0;
+  return { user, uid, euid, privileged, limitations: privileged ? [] : limitationsIfUnprivileged };
+}
+
+function run(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] });
+}
+
+function safe<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}

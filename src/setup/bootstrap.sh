@@ -1,0 +1,64 @@
+#!/bin/sh
+# First-use set-up behind the README's two commands: installs only what is missing.
+#   sh src/setup/bootstrap.sh          npm dependencies, the build, a browser for the PDF report
+#   sh src/setup/bootstrap.sh --test   the same plus the independent verifiers and tools the tests use
+# A system Chrome/Chromium is preferred; Debian's `chromium` is installed when none is found and we
+# may use apt-get; otherwise Puppeteer's own browser download is used (where the internet allows it).
+set -e
+cd "$(dirname "$0")/../.."
+say() { echo "netcustody setup: $*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo "$@"; else return 1; fi
+}
+
+apt_updated=0
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || return 1
+  if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq >&2 || return 1; apt_updated=1; fi
+  say "installing Debian packages: $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+find_browser() {
+  for c in "$PUPPETEER_EXECUTABLE_PATH" "$NETCUSTODY_CHROME" /usr/bin/chromium /usr/bin/chromium-browser \
+           /usr/bin/google-chrome /usr/bin/google-chrome-stable /snap/bin/chromium; do
+    if [ -n "$c" ] && [ -x "$c" ]; then echo "$c"; return 0; fi
+  done
+  return 1
+}
+
+if [ "$1" = "--test" ]; then
+  missing=""
+  command -v pdfsig >/dev/null 2>&1 || missing="$missing poppler-utils"
+  command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+  command -v unzip >/dev/null 2>&1 || missing="$missing unzip"
+  command -v netstat >/dev/null 2>&1 || missing="$missing net-tools"
+  command -v ss >/dev/null 2>&1 || missing="$missing iproute2"
+  command -v lsof >/dev/null 2>&1 || missing="$missing lsof"
+  command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+  if [ -n "$missing" ]; then apt_install $missing || say "could not install:$missing (tests that need them will fail)"; fi
+fi
+
+if ! find_browser >/dev/null; then
+  apt_install chromium || say "no Chrome/Chromium found and apt-get is not usable: Puppeteer will download its own browser"
+fi
+
+stamp=node_modules/.netcustody-installed
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  if find_browser >/dev/null; then export PUPPETEER_SKIP_DOWNLOAD=1; fi
+  say "installing npm dependencies"
+  npm ci --no-audit --no-fund --loglevel=error >&2
+  if ! find_browser >/dev/null; then
+    say "downloading Puppeteer's browser"
+    npx --no-install puppeteer browsers install chrome-headless-shell >&2
+  fi
+  touch "$stamp"
+fi
+
+# Rebuild when any source is newer than the build.
+if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -type f 2>/dev/null | head -n 1)" ]; then
+  say "building"
+  npx --no-install tsc -p tsconfig.json >&2 || { say "TypeScript build failed"; exit 1; }
+  touch dist/cli/main.js
+fi
