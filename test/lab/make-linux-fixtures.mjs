@@ -13,6 +13,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = join(ROOT, 'fixtures/linux');
 const SUBNET = 77; // 10.66.77.0/24, fd66:4d::/64: fixed so fixtures are stable between runs
 const UNIX_DIR = '/tmp/nclab-unix';
+const LONG6 = '2001:db8:aaaa:bbbb:cccc:dddd:eeee:1234';
 const DEV = 'eth0'; // the lab's veth names are random: renamed so fixtures are stable
 
 const CAPTURES = [
@@ -20,6 +21,9 @@ const CAPTURES = [
   ['netstat-aeep', ['netstat', '-aeep']],
   ['netstat-an', ['netstat', '-an']],
   ['netstat-lnp', ['netstat', '-lnp']],
+  ['netstat-anep', ['netstat', '-anep']],
+  ['netstat-anpo', ['netstat', '-anpo']],
+  ['netstat-anpW', ['netstat', '-anpW']],
   ['netstat-anp-inet6', ['netstat', '-anp', '-A', 'inet6']],
   ['netstat-rn', ['netstat', '-rn']],
   ['netstat-rn-inet6', ['netstat', '-rn', '-A', 'inet6']],
@@ -172,6 +176,10 @@ async function main() {
     sock(pg, 'tcp', 6, '::1', 5432, '::', null, 'LISTEN');
     const v6only = await start('v6only', 'grafana-server', { listen: [{ proto: 'tcp', host: addr.victim6, port: 3000 }] });
     sock(v6only, 'tcp', 6, addr.victim6, 3000, '::', null, 'LISTEN');
+    // A long IPv6 address: netstat without -W cuts `address:port` to 23 characters.
+    ipIn(lab, victim, ['-6', 'addr', 'add', `${LONG6}/64`, 'dev', DEV, 'nodad']);
+    const longv6 = await start('longv6', 'cupsd', { listen: [{ proto: 'tcp', host: LONG6, port: 8631 }] });
+    sock(longv6, 'tcp', 6, LONG6, 8631, '::', null, 'LISTEN');
     const resolved = await start('resolved', 'systemd-resolved', {
       listen: [{ proto: 'udp', host: '127.0.0.53', port: 53 }, { proto: 'tcp', host: '127.0.0.53', port: 53 }],
     });
