@@ -38,6 +38,11 @@ export interface Connection {
   /** Protocol column as printed: tcp6, TCP, tcp46, udp4 ... */
   protoRaw: string;
   view: SocketView;
+  /**
+   * Set by the parse stage: true for records of the evidence folder's primary socket listing
+   * (netstat before ss before lsof before /proc/net); the other views are kept for cross-checks.
+   */
+  primary?: boolean;
   /** Parser id that produced the record. */
   format: string;
   /** True when the tool cut the process name (net-tools: 15 chars, macOS -v: 16/32). */
