@@ -2,9 +2,16 @@ import type { ParseResult } from '../model.js';
 import type { Parser } from './types.js';
 import { emptyResult, addUnparsed } from './result.js';
 import { headLines, splitLines } from './text.js';
+import { bsdNetstatParser } from './bsd-netstat.js';
+import { bsdRouteParser } from './bsd-route.js';
+import { lsofParser } from './lsof.js';
 
 // One module per format. Each helper adds its parser here; the order only breaks detection ties.
-export const PARSERS: Parser[] = [];
+export const PARSERS: Parser[] = [
+  bsdNetstatParser,
+  bsdRouteParser,
+  lsofParser,
+];
 
 export interface Detection {
   parser: Parser;
