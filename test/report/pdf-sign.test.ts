@@ -1,0 +1,124 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchPrintBrowser, type PrintBrowser } from '../../src/report/browser.js';
+import { htmlToPdf } from '../../src/report/pdf-render.js';
+import { signPdf } from '../../src/report/pdf-sign.js';
+import { verifyPdfSignature } from '../../src/report/pdf-verify.js';
+import { loadIdentity, type SigningIdentity } from '../../src/signing/index.js';
+import { xrefStreamPdf } from './xref-stream-pdf.js';
+
+let work: string;
+let printer: PrintBrowser;
+let identity: SigningIdentity;
+let chromiumPdf: Buffer;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'nc-pdfsign-'));
+  identity = await loadIdentity({ examiner: 'Jane Doe', organisation: 'Forensic Lab', configDir: join(work, 'cfg') });
+  printer = await launchPrintBrowser();
+  const rows = Array.from({ length: 120 }, (_, i) => `<tr><td>row ${i}</td><td>10.0.0.${i}:443</td></tr>`).join('');
+  chromiumPdf = (await htmlToPdf(printer, `<!doctype html><title>t</title><h1>Signed report body</h1><table><thead><tr><th>n</th><th>addr</th></tr></thead><tbody>${rows}</tbody></table>`, { paper: 'a4', reportId: 'R-1', tagged: true })).pdf;
+});
+afterAll(async () => {
+  await printer?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function pdfsig(pdf: Buffer, name = 'x.pdf'): { out: string; status: number | null } {
+  const path = join(work, name);
+  writeFileSync(path, pdf);
+  const r = spawnSync('pdfsig', [path], { encoding: 'utf8' });
+  return { out: r.stdout + r.stderr, status: r.status };
+}
+
+describe('signPdf on a Chromium PDF', () => {
+  it('keeps every original byte and pdfsig reports a valid signature over the total document', () => {
+    const { pdf, byteRange, originalLength } = signPdf(chromiumPdf, identity, { reason: 'test', signingTime: new Date('2025-01-02T03:04:05Z') });
+    expect(originalLength).toBe(chromiumPdf.length);
+    expect(pdf.subarray(0, chromiumPdf.length).equals(chromiumPdf)).toBe(true);
+    expect(byteRange[2] + byteRange[3]).toBe(pdf.length);
+    const { out } = pdfsig(pdf);
+    expect(out).toContain('Signature is Valid.');
+    expect(out).toContain('Total document signed');
+    expect(out).toContain('Jane Doe');
+    const text = execFileSync('pdftotext', [join(work, 'x.pdf'), '-'], { encoding: 'utf8' });
+    expect(text).toContain('Signed report body');
+    expect(text).toContain('10.0.0.119:443');
+    const check = verifyPdfSignature(pdf, identity.certPem);
+    expect(check).toMatchObject({ ok: true, signed: true, coversWholeFile: true, digestMatches: true, signatureValid: true, trusted: true, reason: null });
+    expect(check.signer).toContain('CN=Jane Doe');
+  });
+
+  it('fails in pdfsig and verifyPdfSignature when one signed byte changes', () => {
+    const { pdf } = signPdf(chromiumPdf, identity);
+    const tampered = Buffer.from(pdf);
+    // A byte inside Chromium's page content (first signed range).
+    const at = Math.floor(chromiumPdf.length / 2);
+    tampered[at] ^= 0x01;
+    const { out } = pdfsig(tampered, 'tampered.pdf');
+    expect(out).not.toContain('Signature is Valid.');
+    expect(out).toMatch(/Signature is Invalid|Digest Mismatch|mismatch/i);
+    const check = verifyPdfSignature(tampered);
+    expect(check.ok).toBe(false);
+    expect(check.digestMatches).toBe(false);
+    expect(check.reason).toContain('changed');
+  });
+
+  it('reports bytes appended after the signature as not covering the whole file', () => {
+    const { pdf } = signPdf(chromiumPdf, identity);
+    const appended = Buffer.concat([pdf, Buffer.from('\n% appended later\n')]);
+    const { out } = pdfsig(appended, 'appended.pdf');
+    expect(out).not.toContain('Total document signed');
+    const check = verifyPdfSignature(appended);
+    expect(check).toMatchObject({ ok: false, coversWholeFile: false, digestMatches: true, signatureValid: true });
+    expect(check.reason).toContain('appended');
+  });
+
+  it('rejects a signature by another key when the trusted certificate is given', async () => {
+    const other = await loadIdentity({ examiner: 'Someone Else', configDir: join(work, 'cfg') });
+    const { pdf } = signPdf(chromiumPdf, other);
+    expect(verifyPdfSignature(pdf).ok).toBe(true);
+    expect(verifyPdfSignature(pdf, identity.certPem)).toMatchObject({ ok: false, trusted: false });
+  });
+
+  it('reports unsigned and garbage input without throwing', () => {
+    expect(verifyPdfSignature(chromiumPdf)).toMatchObject({ ok: false, signed: false });
+    expect(verifyPdfSignature(Buffer.from('/ByteRange [0 5 3 1]'))).toMatchObject({ ok: false, signed: true });
+    expect(verifyPdfSignature(Buffer.alloc(0)).ok).toBe(false);
+  });
+
+  it('signs a 10 MB PDF in under a second', () => {
+    const filler = Buffer.alloc(10 * 1024 * 1024 - chromiumPdf.length, 0x20);
+    // Pad inside a comment-free gap: a big PDF is modelled by prefixing Chromium's file with whitespace
+    // would move offsets, so instead append an unreferenced revision-less padding before the update.
+    const big = Buffer.concat([chromiumPdf, filler]);
+    const t0 = performance.now();
+    const { pdf } = signPdf(big, identity);
+    const ms = performance.now() - t0;
+    expect(pdf.length).toBeGreaterThan(10 * 1024 * 1024);
+    expect(verifyPdfSignature(pdf).ok).toBe(true);
+    expect(ms).toBeLessThan(1000);
+  });
+});
+
+describe('signPdf on a PDF with cross-reference and object streams', () => {
+  it('writes the update as a cross-reference stream that pdfsig accepts', () => {
+    const original = xrefStreamPdf('Hello xref stream');
+    expect(pdfsig(original, 'orig.pdf').out).toContain('does not contain any signatures');
+    const { pdf } = signPdf(original, identity);
+    expect(pdf.subarray(original.length).toString('latin1')).toMatch(/\/Type \/XRef/);
+    const { out } = pdfsig(pdf, 'xs.pdf');
+    expect(out).toContain('Signature is Valid.');
+    expect(out).toContain('Total document signed');
+    expect(execFileSync('pdftotext', [join(work, 'xs.pdf'), '-'], { encoding: 'utf8' })).toContain('Hello xref stream');
+    expect(verifyPdfSignature(pdf).ok).toBe(true);
+    // Signing twice (a second examiner) gives a second valid revision over the whole file.
+    const twice = signPdf(pdf, identity).pdf;
+    const second = pdfsig(twice, 'xs2.pdf').out;
+    expect(second.match(/Signature is Valid\./g)).toHaveLength(2);
+    expect(readFileSync(join(work, 'xs2.pdf')).length).toBe(twice.length);
+  });
+});
