@@ -4,6 +4,7 @@ import { TOOL_VERSION } from '../version.js';
 import { EXIT } from './common.js';
 import { collectCommand } from './collect.js';
 import { importCommand } from './import.js';
+import { analyzeCommand } from './analyze.js';
 
 export function buildProgram(): Command {
   const program = new Command('netcustody')
@@ -23,7 +24,7 @@ Examples:
 Exit codes: 0 success, 1 error, 2 usage, 3 verification failed, 130 interrupted.`,
     );
   program.exitOverride();
-  for (const cmd of [collectCommand(), importCommand()]) program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  for (const cmd of [collectCommand(), importCommand(), analyzeCommand()]) program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return program;
 }
 

@@ -8,14 +8,14 @@ const spec = JSON.parse(process.argv[2] ?? '{}');
 if (spec.title) process.title = spec.title;
 const keep = [];
 
-function listenTcp({ host, port }) {
+function listenTcp({ host, port, ipv6Only }) {
   return new Promise((resolve, reject) => {
     const server = net.createServer((sock) => {
       keep.push(sock);
       sock.on('error', () => {});
     });
     server.on('error', reject);
-    server.listen({ host, port, ipv6Only: host === '::' ? false : undefined }, () => resolve(server));
+    server.listen({ host, port, ipv6Only: Boolean(ipv6Only) }, () => resolve(server));
     keep.push(server);
   });
 }

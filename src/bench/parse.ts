@@ -1,0 +1,75 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateLinuxNetstat } from '../parse/linux-netstat-gen.js';
+import { generateWindowsNetstat } from '../parse/windows-netstat-gen.js';
+import type { BenchRow } from './types.js';
+
+const SOCKETS = 100_000;
+const CHILD = fileURLToPath(new URL('./parse-child.js', import.meta.url));
+
+interface ChildFigures {
+  parseMs: number;
+  floorMs: number;
+  records: number;
+  unparsed: number;
+  bytes: number;
+  peakRssOverBaseline: number;
+}
+
+/** Parse in a fresh process so that peak memory (VmHWM) belongs to this parse alone. */
+function measure(file: string): ChildFigures {
+  const out = execFileSync(process.execPath, ['--expose-gc', CHILD, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out) as ChildFigures;
+}
+
+function timeJc(file: string): number | null {
+  if (spawnSync('jc', ['--version'], { stdio: 'ignore' }).status !== 0) return null;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('sh', ['-c', `jc --netstat < "${file}" > /dev/null`], { stdio: 'ignore' });
+  if (r.status !== 0) return null;
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+export async function benchParse(): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'nc-bench-parse-'));
+  const rows: BenchRow[] = [];
+  try {
+    const cases = [
+      { label: 'Linux netstat -anp', file: join(dir, 'linux.txt'), text: generateLinuxNetstat(SOCKETS) },
+      { label: 'Windows netstat -anob', file: join(dir, 'windows.txt'), text: generateWindowsNetstat(SOCKETS) },
+    ];
+    for (const c of cases) {
+      writeFileSync(c.file, c.text);
+      const f = measure(c.file);
+      const mb = f.bytes / 1e6;
+      const speed = mb / (f.parseMs / 1000);
+      rows.push({ area: 'parse', metric: `${c.label}: ${SOCKETS.toLocaleString('en')} sockets, ${mb.toFixed(1)} MB`, value: round(speed), unit: 'MB/s', target: '≥ 50 MB/s', ok: speed >= 50 });
+      rows.push({ area: 'parse', metric: `${c.label}: floor (read + split lines only)`, value: round(mb / (f.floorMs / 1000)), unit: 'MB/s', target: `parse at ${round((f.floorMs / f.parseMs) * 100)} % of floor speed` });
+      rows.push({ area: 'parse', metric: `${c.label}: peak memory over baseline / input size`, value: round(f.peakRssOverBaseline / f.bytes), unit: '× input', target: '< 5×', ok: f.peakRssOverBaseline / f.bytes < 5 });
+      rows.push({ area: 'parse', metric: `${c.label}: records / unparsed lines`, value: f.records, unit: `records, ${f.unparsed} unparsed` });
+      if (c.label.startsWith('Linux')) {
+        const jcMs = timeJc(c.file);
+        if (jcMs === null) rows.push({ area: 'parse', metric: 'jc --netstat on the same file', value: NaN, unit: 'not installed (apt-get install jc)' });
+        else {
+          rows.push({ area: 'parse', metric: 'jc --netstat on the same file (wall time)', value: round(jcMs), unit: 'ms' });
+          const ratio = jcMs / f.parseMs;
+          rows.push({ area: 'parse', metric: 'speed-up over jc --netstat', value: round(ratio), unit: '×', target: '≥ 10×', ok: ratio >= 10 });
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+export function readForBench(file: string): Buffer {
+  return readFileSync(file);
+}

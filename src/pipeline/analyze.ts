@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Finding, Severity } from '../model.js';
+import { SEVERITIES } from '../model.js';
+import { analyze, loadAllowList, type AnalysisInput, type AnalysisOutput } from '../analyze/index.js';
+import { appendCustody } from '../evidence/custody.js';
+import { sha256Hex } from '../evidence/files.js';
+import { PATHS, writeJson } from '../evidence/folder.js';
+import { parseEvidence, writeParsed, type ParsedEvidence } from '../parse/evidence.js';
+import { openBaseline } from './baseline.js';
+
+export interface AnalyzeStageOptions {
+  actor: string;
+  baseline?: string | null;
+  allow?: string | null;
+  log?: (line: string) => void;
+}
+
+export interface AnalyzeStageResult {
+  parsed: ParsedEvidence;
+  output: AnalysisOutput;
+  counts: { connections: number; routes: number; unparsedLines: number };
+  findings: Record<Severity, number>;
+}
+
+export function inputOf(parsed: ParsedEvidence): AnalysisInput {
+  return {
+    acquisition: parsed.acquisition,
+    connections: parsed.connections,
+    routes: parsed.routes,
+    processes: parsed.processes,
+    interfaces: parsed.interfaces,
+  };
+}
+
+/** parse → analyze for one evidence folder; writes parsed/ and findings.json and logs both. */
+export async function analyzeStage(dir: string, options: AnalyzeStageOptions): Promise<AnalyzeStageResult> {
+  const log = options.log ?? (() => {});
+  const parsed = parseEvidence(dir);
+  const written = writeParsed(dir, parsed);
+  for (const rel of written) logWritten(dir, rel, options.actor, 'parsed output written');
+  for (const a of parsed.report.artifacts) {
+    log(`  parsed  ${a.artifact}  as ${a.format} (${a.encoding}): ${a.lines.records} records, ${a.lines.unparsed} unparsed`);
+    for (const u of a.unparsed.slice(0, 5)) log(`    warning: ${a.artifact}:${u.line}: ${u.reason}`);
+    if (a.unparsed.length > 5) log(`    … ${a.unparsed.length - 5} more unparsed lines in ${a.artifact} (see ${PATHS.parseReport})`);
+  }
+
+  const allow = options.allow ? loadAllowList(options.allow) : null;
+  const baseline = options.baseline ? await openBaseline(options.baseline) : null;
+  try {
+    const output = analyze(inputOf(parsed), {
+      allow,
+      baseline: baseline ? inputOf(parseEvidence(baseline.dir)) : null,
+      baselineLabel: baseline?.label,
+    });
+    writeJson(dir, PATHS.findings, output.findings);
+    writeJson(dir, PATHS.analysis, { processes: output.processes, connectionAnnotations: output.connectionAnnotations, routeAnnotations: output.routeAnnotations, summary: output.summary });
+    logWritten(dir, PATHS.analysis, options.actor, 'analysis written');
+    logWritten(dir, PATHS.findings, options.actor, 'findings written', {
+      findings: output.findings.length,
+      allowList: options.allow ?? null,
+      baseline: baseline?.label ?? null,
+    });
+    return { parsed, output, counts: countsOf(parsed), findings: severityCounts(output.findings) };
+  } finally {
+    baseline?.cleanup();
+  }
+}
+
+function logWritten(dir: string, rel: string, actor: string, action: string, details?: Record<string, unknown>): void {
+  appendCustody(dir, { actor, action, object: rel, sha256: sha256Hex(readFileSync(join(dir, rel))), details });
+}
+
+export function countsOf(parsed: ParsedEvidence): AnalyzeStageResult['counts'] {
+  return { connections: parsed.report.totals.connections, routes: parsed.report.totals.routes, unparsedLines: parsed.report.totals.unparsedLines };
+}
+
+export function severityCounts(findings: Finding[]): Record<Severity, number> {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) if (!f.suppressed) counts[f.severity]++;
+  return counts;
+}

@@ -1,0 +1,116 @@
+// Realistic compromised hosts built in network namespaces with real sockets and routes, for the
+// analyzer's proof tests and the shipped class scenarios. Each builder returns the lab and the ground
+// truth an examiner should find. The "internet" is the attacker namespace: 203.0.113.66 (TEST-NET-3,
+// never routed publicly) plays the C2 server; nothing leaves the namespaces.
+import { createLab } from './netns.mjs';
+
+export const C2 = '203.0.113.66';
+
+/** Ordinary services every scenario has around the malicious sockets: none may raise high findings. */
+async function benignServices(lab) {
+  const { victim, addr } = lab;
+  const pids = {};
+  pids.sshd = (await lab.startHolder(victim, 'sshd', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 22 }, { proto: 'tcp', host: '::', port: 22, ipv6Only: true }] })).pid;
+  pids.nginx = (await lab.startHolder(victim, 'nginx', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 80 }, { proto: 'tcp', host: '0.0.0.0', port: 443 }] })).pid;
+  pids.postgres = (await lab.startHolder(victim, 'postgres', { listen: [{ proto: 'tcp', host: '127.0.0.1', port: 5432 }] })).pid;
+  const clients = Array.from({ length: 12 }, () => ({ host: '127.0.0.1', port: 5432 }));
+  pids.app = (await lab.startHolder(victim, 'gunicorn', { listen: [{ proto: 'tcp', host: '127.0.0.1', port: 8000 }], connect: clients })).pid;
+  pids.resolver = (await lab.startHolder(victim, 'systemd-resolve', { listen: [{ proto: 'udp', host: '127.0.0.53', port: 53 }, { proto: 'tcp', host: '127.0.0.53', port: 53 }] })).pid;
+  // An admin logged in over SSH from the management network.
+  await lab.startHolder(lab.attacker, 'ssh', { connect: [{ host: addr.victim4, port: 22 }] });
+  return pids;
+}
+
+function internet(lab) {
+  const { victim, attacker, vethA, addr } = lab;
+  lab.exec(attacker, ['ip', 'addr', 'add', `${C2}/32`, 'dev', vethA]);
+  lab.exec(victim, ['ip', 'route', 'add', 'default', 'via', addr.attacker4]);
+  lab.exec(attacker, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
+}
+
+/** Seed case on Linux: a bind shell named like the Windows srss.exe on TCP 1337, attacker connected. */
+export async function bindShellScenario() {
+  const lab = createLab();
+  try {
+    internet(lab);
+    const pids = await benignServices(lab);
+    const shell = await lab.startHolder(lab.victim, 'srss.exe', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 1337 }] }, 'copy', `${lab.workDir}/tmp`);
+    await lab.startHolder(lab.attacker, 'nc', { connect: [{ host: lab.addr.victim4, port: 1337, localAddress: C2 }] });
+    pids.backdoor = shell.pid;
+    return {
+      lab,
+      pids,
+      expect: [
+        { rule: 'NET-BACKDOOR-PORT', pid: shell.pid, minSeverity: 'high' },
+        { rule: 'PROC-NAME-MASQ', pid: shell.pid, minSeverity: 'high' },
+      ],
+    };
+  } catch (err) {
+    lab.cleanup();
+    throw err;
+  }
+}
+
+/** A reverse shell to the C2, a process disguised as a kernel thread, and a typo of sshd. */
+export async function reverseShellScenario() {
+  const lab = createLab();
+  try {
+    internet(lab);
+    const pids = await benignServices(lab);
+    await lab.startHolder(lab.attacker, 'c2-listener', { listen: [{ proto: 'tcp', host: C2, port: 4444 }, { proto: 'tcp', host: C2, port: 443 }] });
+    pids.bash = (await lab.startHolder(lab.victim, 'bash', { connect: [{ host: C2, port: 4444 }] })).pid;
+    pids.kworker = (await lab.startHolder(lab.victim, 'kw', { title: '[kworker/0:2]', connect: [{ host: C2, port: 443 }] }, 'deleted', '/dev/shm/.x')).pid;
+    pids.sshdd = (await lab.startHolder(lab.victim, 'sshdd', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 2222 }] }, 'copy', `${lab.workDir}/usr/sbin`)).pid;
+    return {
+      lab,
+      pids,
+      expect: [
+        { rule: 'NET-SHELL-SOCKET', pid: pids.bash, minSeverity: 'critical' },
+        { rule: 'PROC-KTHREAD-FAKE', pid: pids.kworker, minSeverity: 'critical' },
+        { rule: 'NET-DELETED-EXE', pid: pids.kworker, minSeverity: 'critical' },
+        { rule: 'NET-SUSP-PATH-NIX', pid: pids.kworker, minSeverity: 'high' },
+        { rule: 'PROC-NAME-MASQ', pid: pids.sshdd, minSeverity: 'high' },
+      ],
+    };
+  } catch (err) {
+    lab.cleanup();
+    throw err;
+  }
+}
+
+/** Route manipulation: the attacker as preferred default gateway, host routes via it, a blackhole. */
+export async function routeManipulationScenario() {
+  const lab = createLab();
+  try {
+    const { victim, attacker, vethA, vethV, addr } = lab;
+    const n = addr.attacker4.split('.')[2];
+    const rogue = `10.66.${n}.66`;
+    lab.exec(attacker, ['ip', 'addr', 'add', `${rogue}/24`, 'dev', vethA]);
+    lab.exec(victim, ['ip', 'route', 'add', 'default', 'via', addr.attacker4, 'metric', '100']);
+    lab.exec(victim, ['ip', 'route', 'add', 'default', 'via', rogue, 'metric', '10']);
+    lab.exec(victim, ['ip', 'route', 'add', '198.51.100.7/32', 'via', rogue]);
+    lab.exec(victim, ['ip', 'route', 'add', 'blackhole', '192.0.2.0/24']);
+    lab.exec(victim, ['ip', 'route', 'add', '172.16.50.0/24', 'via', '192.168.99.1', 'dev', vethV, 'onlink']);
+    const pids = await benignServices(lab);
+    return {
+      lab,
+      pids,
+      rogue,
+      expect: [
+        { rule: 'ROUTE-MULTI-DEFAULT', minSeverity: 'medium' },
+        { rule: 'ROUTE-HOST-ODD-GW', minSeverity: 'medium' },
+        { rule: 'ROUTE-BLACKHOLE', minSeverity: 'medium' },
+        { rule: 'ROUTE-GW-OFFLINK', minSeverity: 'medium' },
+      ],
+    };
+  } catch (err) {
+    lab.cleanup();
+    throw err;
+  }
+}
+
+export const SCENARIOS = {
+  'linux-bind-shell': bindShellScenario,
+  'linux-reverse-shell': reverseShellScenario,
+  'linux-route-manipulation': routeManipulationScenario,
+};
