@@ -5,12 +5,22 @@ import { headLines, splitLines } from './text.js';
 import { bsdNetstatParser } from './bsd-netstat.js';
 import { bsdRouteParser } from './bsd-route.js';
 import { lsofParser } from './lsof.js';
+import { windowsNetstatParser } from './windows-netstat.js';
+import { windowsRouteParser } from './windows-route.js';
+import { windowsTasklistParser } from './windows-tasklist.js';
+import { linuxNetstatParser } from './linux-netstat.js';
+import { processFactsParser } from './process-facts.js';
 
 // One module per format. Each helper adds its parser here; the order only breaks detection ties.
 export const PARSERS: Parser[] = [
   bsdNetstatParser,
   bsdRouteParser,
   lsofParser,
+  windowsNetstatParser,
+  windowsRouteParser,
+  windowsTasklistParser,
+  linuxNetstatParser,
+  processFactsParser,
 ];
 
 export interface Detection {
