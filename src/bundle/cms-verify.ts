@@ -1,0 +1,232 @@
+// Independent check of the detached CMS signature (manifest.sig) over SHA256SUMS: parsed here with a
+// strict DER reader, hashed and verified with node:crypto, never with the code that signed it.
+import { X509Certificate, constants, createHash, verify } from 'node:crypto';
+import { bytesOf, childrenOf, contentOf, expect, oidOf, readTlv, timeOf, type Tlv } from './der-read.js';
+
+const OIDS = {
+  signedData: '1.2.840.113549.1.7.2',
+  data: '1.2.840.113549.1.7.1',
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingTime: '1.2.840.113549.1.9.5',
+};
+const DIGESTS: Record<string, string> = {
+  '2.16.840.1.101.3.4.2.1': 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512',
+};
+const RSA = new Set(['1.2.840.113549.1.1.1', '1.2.840.113549.1.1.11', '1.2.840.113549.1.1.12', '1.2.840.113549.1.1.13']);
+const ECDSA = new Set(['1.2.840.10045.4.3.2', '1.2.840.10045.4.3.3', '1.2.840.10045.4.3.4']);
+
+export interface CmsVerification {
+  ok: boolean;
+  /** Every reason the signature is not accepted (empty when ok). */
+  problems: string[];
+  signerSubject: string | null;
+  signerSelfSigned: boolean | null;
+  signingTime: string | null;
+  /** Whether the signer chains to the --trust certificate (null when none was given). */
+  trusted: boolean | null;
+}
+
+interface SignerInfo {
+  sid: Buffer;
+  sidIsIssuerSerial: boolean;
+  digest: string;
+  signedAttrs: Buffer | null;
+  signatureAlg: string;
+  signature: Buffer;
+}
+
+export interface CmsInputs {
+  signature: Buffer;
+  content: Buffer;
+  /** examiner-cert.pem of the bundle: the signer's certificate first, then its chain. */
+  bundleCertPem: string;
+  trustCertPem?: string;
+}
+
+/** Never throws: a malformed signature or certificate is one more problem in the result. */
+export function verifyDetachedCms(input: CmsInputs): CmsVerification {
+  const result: CmsVerification = { ok: false, problems: [], signerSubject: null, signerSelfSigned: null, signingTime: null, trusted: null };
+  try {
+    checkSignature(input, result);
+  } catch (err) {
+    result.problems.push(`cannot check manifest.sig: ${(err as Error).message}`);
+  }
+  result.ok = result.problems.length === 0;
+  return result;
+}
+
+function checkSignature(input: CmsInputs, result: CmsVerification): void {
+  let parsed: { signer: SignerInfo; certs: Buffer[]; eContentType: string; detached: boolean };
+  try {
+    parsed = parseSignedData(input.signature);
+  } catch (err) {
+    result.problems.push(`manifest.sig is not a DER CMS SignedData: ${(err as Error).message}`);
+    return;
+  }
+  const { signer } = parsed;
+  if (!parsed.detached) result.problems.push('manifest.sig embeds its content (a detached signature is expected)');
+  if (parsed.eContentType !== OIDS.data) result.problems.push(`content type is ${parsed.eContentType}, expected id-data`);
+
+  const bundleCerts = pemCertificates(input.bundleCertPem);
+  if (bundleCerts.length === 0) result.problems.push('examiner-cert.pem holds no certificate');
+  const candidates = [...parsed.certs, ...bundleCerts];
+  const signedBytes = signedBytesOf(signer, input.content);
+  const matching = candidates.filter((der) => !signer.sidIsIssuerSerial || issuerAndSerial(der).equals(signer.sid));
+  // A subjectKeyIdentifier sid is resolved by the key that verifies; issuer+serial names one certificate.
+  const signerDer = matching.find((der) => signatureMatches(signer, signedBytes, new X509Certificate(der))) ?? matching[0];
+  if (!signerDer) {
+    result.problems.push('no certificate in manifest.sig or examiner-cert.pem matches the signer');
+    return;
+  }
+  const cert = new X509Certificate(signerDer);
+  result.signerSubject = cert.subject.split('\n').filter(Boolean).join(', ');
+  result.signerSelfSigned = cert.issuer === cert.subject && safeVerifyCert(cert, cert);
+  if (bundleCerts.length > 0 && !bundleCerts[0].equals(signerDer)) {
+    result.problems.push('the signer is not the certificate in examiner-cert.pem');
+  }
+
+  const digestOfContent = createHash(signer.digest).update(input.content).digest();
+  if (signer.signedAttrs) {
+    try {
+      const attrs = readAttributes(signer.signedAttrs);
+      result.signingTime = attrs.signingTime;
+      if (!attrs.messageDigest) result.problems.push('signed attributes lack messageDigest');
+      else if (!attrs.messageDigest.equals(digestOfContent)) result.problems.push('messageDigest does not match SHA256SUMS (the list was changed after signing)');
+      if (attrs.contentType !== parsed.eContentType) result.problems.push('contentType attribute does not match the content type');
+    } catch (err) {
+      result.problems.push(`bad signed attributes: ${(err as Error).message}`);
+    }
+  }
+  if (!signatureMatches(signer, signedBytes, cert)) result.problems.push(`the signature does not verify with the key of ${result.signerSubject}`);
+
+  if (input.trustCertPem !== undefined) {
+    const anchors = pemCertificates(input.trustCertPem);
+    if (anchors.length === 0) result.problems.push('the --trust file holds no certificate');
+    result.trusted = chainsToAnchor(signerDer, candidates, anchors);
+    if (!result.trusted) result.problems.push(`the signer (${result.signerSubject}) is not the trusted certificate nor issued by it`);
+  }
+}
+
+function parseSignedData(der: Buffer): { signer: SignerInfo; certs: Buffer[]; eContentType: string; detached: boolean } {
+  const top = expect(readTlv(der, 0), 0x30, 'ContentInfo');
+  if (top.end !== der.length) throw new Error('trailing bytes after ContentInfo');
+  const [typeNode, wrapped] = childrenOf(der, top);
+  if (oidOf(der, typeNode) !== OIDS.signedData) throw new Error('not signedData');
+  const signedData = expect(childrenOf(der, expect(wrapped, 0xa0, '[0] content'))[0], 0x30, 'SignedData');
+  const fields = childrenOf(der, signedData);
+  const encap = childrenOf(der, expect(fields[2], 0x30, 'EncapsulatedContentInfo'));
+  const certs: Buffer[] = [];
+  let i = 3;
+  if (fields[i]?.tag === 0xa0) certs.push(...childrenOf(der, fields[i++]).filter((c) => c.tag === 0x30).map((c) => bytesOf(der, c)));
+  if (fields[i]?.tag === 0xa1) i++;
+  const signerInfos = childrenOf(der, expect(fields[i], 0x31, 'SignerInfos'));
+  if (signerInfos.length !== 1) throw new Error(`expected exactly one SignerInfo, found ${signerInfos.length}`);
+  return { signer: parseSignerInfo(der, signerInfos[0]), certs: certs.filter(isCertificate), eContentType: oidOf(der, encap[0]), detached: encap.length === 1 };
+}
+
+function parseSignerInfo(der: Buffer, node: Tlv): SignerInfo {
+  const f = childrenOf(der, expect(node, 0x30, 'SignerInfo'));
+  const sid = f[1];
+  const digestOid = oidOf(der, childrenOf(der, expect(f[2], 0x30, 'digestAlgorithm'))[0]);
+  const digest = DIGESTS[digestOid];
+  if (!digest) throw new Error(`unsupported digest algorithm ${digestOid}`);
+  let i = 3;
+  const signedAttrs = f[i]?.tag === 0xa0 ? bytesOf(der, f[i++]) : null;
+  const signatureAlg = oidOf(der, childrenOf(der, expect(f[i++], 0x30, 'signatureAlgorithm'))[0]);
+  const signature = contentOf(der, expect(f[i], 0x04, 'signature'));
+  return { sid: bytesOf(der, sid), sidIsIssuerSerial: sid.tag === 0x30, digest, signedAttrs, signatureAlg, signature };
+}
+
+function readAttributes(attrs: Buffer): { contentType: string | null; messageDigest: Buffer | null; signingTime: string | null } {
+  const out = { contentType: null as string | null, messageDigest: null as Buffer | null, signingTime: null as string | null };
+  for (const attr of childrenOf(attrs, readTlv(attrs, 0))) {
+    const [typeNode, values] = childrenOf(attrs, expect(attr, 0x30, 'Attribute'));
+    const value = childrenOf(attrs, expect(values, 0x31, 'attribute values'));
+    if (value.length !== 1) throw new Error('attribute with more than one value');
+    const type = oidOf(attrs, typeNode);
+    if (type === OIDS.contentType) out.contentType = oidOf(attrs, value[0]);
+    if (type === OIDS.messageDigest) out.messageDigest = contentOf(attrs, expect(value[0], 0x04, 'messageDigest'));
+    if (type === OIDS.signingTime) out.signingTime = timeOf(attrs, value[0]);
+  }
+  return out;
+}
+
+/** With signed attributes the signature covers them as a DER SET OF, not with their [0] IMPLICIT tag. */
+function signedBytesOf(signer: SignerInfo, content: Buffer): Buffer {
+  if (!signer.signedAttrs) return content;
+  return Buffer.concat([Buffer.from([0x31]), signer.signedAttrs.subarray(1)]);
+}
+
+function issuerAndSerial(certDer: Buffer): Buffer {
+  const tbs = childrenOf(certDer, readTlv(certDer, 0))[0];
+  const fields = childrenOf(certDer, tbs);
+  const offset = fields[0].tag === 0xa0 ? 1 : 0;
+  const serial = bytesOf(certDer, expect(fields[offset], 0x02, 'serialNumber'));
+  const issuer = bytesOf(certDer, expect(fields[offset + 2], 0x30, 'issuer'));
+  const body = Buffer.concat([issuer, serial]);
+  return Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
+}
+
+function derLength(n: number): Buffer {
+  if (n < 0x80) return Buffer.from([n]);
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+function signatureMatches(signer: SignerInfo, data: Buffer, cert: X509Certificate): boolean {
+  try {
+    if (RSA.has(signer.signatureAlg)) {
+      return verify(signer.digest, data, { key: cert.publicKey, padding: constants.RSA_PKCS1_PADDING }, signer.signature);
+    }
+    if (ECDSA.has(signer.signatureAlg)) return verify(signer.digest, data, { key: cert.publicKey, dsaEncoding: 'der' }, signer.signature);
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+/** The signer is an anchor, or a chain of available certificates leads to one (at most 5 links). */
+function chainsToAnchor(signerDer: Buffer, pool: Buffer[], anchors: Buffer[]): boolean {
+  const anchorCerts = anchors.map((a) => new X509Certificate(a));
+  let current = new X509Certificate(signerDer);
+  for (let depth = 0; depth < 5; depth++) {
+    if (anchors.some((a) => a.equals(current.raw))) return true;
+    if (anchorCerts.some((a) => current.checkIssued(a) && safeVerifyCert(current, a))) return true;
+    const next = pool.map((d) => new X509Certificate(d)).find((c) => !c.raw.equals(current.raw) && current.checkIssued(c) && safeVerifyCert(current, c));
+    if (!next) return false;
+    current = next;
+  }
+  return false;
+}
+
+function safeVerifyCert(cert: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+function isCertificate(der: Buffer): boolean {
+  try {
+    new X509Certificate(der);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every CERTIFICATE block of a PEM text, as DER (unparseable blocks are skipped). */
+export function pemCertificates(text: string): Buffer[] {
+  const out: Buffer[] = [];
+  for (const m of text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)) {
+    const der = Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
+    // A block that is not a certificate is skipped: the caller reports an empty list.
+    if (isCertificate(der)) out.push(der);
+  }
+  return out;
+}

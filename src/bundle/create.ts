@@ -1,0 +1,78 @@
+// `netcustody bundle DIR`: seal the evidence folder, write one deterministic zip beside it, its
+// `<zip>.sha256`, and record the bundling (who, when, the zip's SHA-256) in the folder's custody log.
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { EvidenceError, PATHS, readAcquisition } from '../evidence/folder.js';
+import { appendCustody, readCustody, verifyCustodyFile } from '../evidence/custody.js';
+import { writeNewFileSync } from '../evidence/files.js';
+import { loadIdentity } from '../signing/index.js';
+import { SEAL_FILES, compareNames } from './members.js';
+import { countLines } from './custody-prefix.js';
+import { acquisitionTime, freeBundlePath } from './naming.js';
+import { sealFolder, type Seal } from './seal.js';
+import type { BundleOptions, BundleResult } from './types.js';
+import { writeDeterministicZip, type ZipMember } from './zip-write.js';
+
+export async function createBundle(dir: string, options: BundleOptions = {}): Promise<BundleResult> {
+  const folder = resolve(dir);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new EvidenceError(`${dir}: not a folder`);
+  const acquisition = readAcquisition(folder);
+  const chain = verifyCustodyFile(folder);
+  if (!chain.ok) {
+    throw new EvidenceError(
+      `${folder}: the custody log is broken at line ${chain.firstBrokenLine ?? '?'} (${chain.reason}); refusing to seal it`,
+      `run \`netcustody verify ${dir}\` for details`,
+    );
+  }
+  const outDir = resolve(options.outDir ?? dirname(folder));
+  if (outDir === folder || outDir.startsWith(folder + sep)) {
+    throw new EvidenceError(`--out ${outDir} is inside the evidence folder: the bundle would become part of the evidence`);
+  }
+  mkdirSync(outDir, { recursive: true, mode: 0o700 });
+  const fixedTime = acquisitionTime(acquisition, readCustody(folder));
+  const examiner = options.examiner ?? acquisition.examiner;
+  const seal = await sealFolder(folder, acquisition, fixedTime, () =>
+    loadIdentity({ p12: options.p12, passphraseEnv: options.passphraseEnv, examiner, organisation: acquisition.organisation }),
+  );
+
+  const zipPath = freeBundlePath(outDir, acquisition, fixedTime);
+  const members = zipMembers(folder, seal);
+  const zip = await writeDeterministicZip(zipPath, members, fixedTime);
+  const sha256Path = `${zipPath}.sha256`;
+  writeNewFileSync(sha256Path, `${zip.sha256}  ${basename(zipPath)}\n`);
+  // After the zip exists: its own hash cannot be inside it, so the folder's log carries it.
+  appendCustody(folder, {
+    actor: options.actor ?? examiner,
+    action: 'bundle created',
+    object: relative(folder, zipPath).split(sep).join('/'),
+    sha256: zip.sha256,
+    details: {
+      zip: basename(zipPath),
+      bytes: zip.bytes,
+      members: members.length,
+      sha256sums: seal.files.length,
+      custodyEventsSealed: countLines(seal.custody),
+      sealReused: seal.reused,
+      signer: seal.signer.subject,
+      selfSigned: seal.signer.selfSigned,
+    },
+  });
+  return { zipPath, sha256: zip.sha256, sha256Path, members: members.length, bytes: zip.bytes, signer: seal.signer, sealReused: seal.reused };
+}
+
+/** Every sealed file streamed from the folder (the custody log as sealed), then the seal files. */
+function zipMembers(folder: string, seal: Seal): ZipMember[] {
+  const members: ZipMember[] = seal.files.map((f) =>
+    f.path === PATHS.custody
+      ? { name: f.path, source: { bytes: seal.custody }, sha256: f.sha256 }
+      : { name: f.path, source: { path: join(folder, f.path) }, sha256: f.sha256 },
+  );
+  const sealBytes: Record<string, Buffer> = {
+    [PATHS.sums]: seal.sums,
+    [PATHS.manifest]: seal.manifest,
+    [PATHS.manifestSig]: seal.signature,
+    [PATHS.certificate]: seal.certificatePem,
+  };
+  for (const name of SEAL_FILES) members.push({ name, source: { bytes: sealBytes[name] } });
+  return members.sort((a, b) => compareNames(a.name, b.name));
+}

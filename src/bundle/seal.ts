@@ -1,0 +1,128 @@
+// Sealing an evidence folder: SHA256SUMS over every file, manifest.json, the detached CMS signature
+// manifest.sig over SHA256SUMS and the examiner's certificate. A still-valid earlier seal is reused
+// as is, so that bundling the same folder twice gives the same zip.
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Acquisition } from '../model.js';
+import { EvidenceError, PATHS } from '../evidence/folder.js';
+import { sha256File, sha256Hex, writeFileDurableSync } from '../evidence/files.js';
+import { signDetachedCms, type SigningIdentity } from '../signing/index.js';
+import { verifyDetachedCms } from './cms-verify.js';
+import { countLines, sealedPrefixLength } from './custody-prefix.js';
+import { buildManifest, type Manifest, type ManifestFile } from './manifest.js';
+import { SEAL_FILES, formatSums, listFolder, parseSums } from './members.js';
+
+export interface Seal {
+  /** The sealed files (everything but the seal files), in byte order of their names. */
+  files: ManifestFile[];
+  sums: Buffer;
+  manifest: Buffer;
+  signature: Buffer;
+  certificatePem: Buffer;
+  /** custody.jsonl as sealed (a folder's log may have grown since). */
+  custody: Buffer;
+  signer: { subject: string; selfSigned: boolean };
+  reused: boolean;
+}
+
+export async function sealFolder(
+  dir: string,
+  acquisition: Acquisition,
+  fixedTime: Date,
+  identity: () => Promise<SigningIdentity>,
+): Promise<Seal> {
+  const listing = listFolder(dir);
+  if (listing.problems.length > 0) {
+    const list = listing.problems.map((p) => `${JSON.stringify(p.path)} (${p.reason})`).join(', ');
+    throw new EvidenceError(`cannot bundle ${dir}: ${list}`, 'an evidence folder holds regular files with plain names only');
+  }
+  const memberPaths = listing.files.filter((f) => !SEAL_FILES.includes(f));
+  if (!memberPaths.includes(PATHS.custody)) throw new EvidenceError(`${dir}: custody.jsonl is missing`);
+  const reused = await readValidSeal(dir, memberPaths);
+  if (reused) return reused;
+  return writeNewSeal(dir, memberPaths, acquisition, fixedTime, await identity());
+}
+
+async function writeNewSeal(dir: string, memberPaths: string[], acquisition: Acquisition, fixedTime: Date, id: SigningIdentity): Promise<Seal> {
+  // The custody log is read once: the zip gets exactly the bytes that were hashed.
+  const custody = readFileSync(join(dir, PATHS.custody));
+  const files: ManifestFile[] = [];
+  for (const path of memberPaths) {
+    if (path === PATHS.custody) files.push({ path, sha256: sha256Hex(custody), bytes: custody.length });
+    else files.push({ path, sha256: await sha256File(join(dir, path)), bytes: statSync(join(dir, path)).size });
+  }
+  const sums = Buffer.from(formatSums(files), 'utf8');
+  const signature = signDetachedCms(sums, id, { signingTime: fixedTime });
+  const certificatePem = Buffer.from([id.certPem, ...id.chainPem].map((p) => (p.endsWith('\n') ? p : `${p}\n`)).join(''), 'utf8');
+  const selfCheck = verifyDetachedCms({ signature, content: sums, bundleCertPem: certificatePem.toString('utf8') });
+  if (!selfCheck.ok) throw new EvidenceError(`the new manifest signature does not verify: ${selfCheck.problems.join('; ')}`);
+  const signer = { subject: id.subject, selfSigned: id.selfSigned };
+  const manifestValue = buildManifest({
+    acquisition,
+    files,
+    sumsSha256: sha256Hex(sums),
+    custodyEvents: countLines(custody),
+    custodyBytes: custody.length,
+    signer,
+    fixedTime,
+  });
+  const manifest = Buffer.from(`${JSON.stringify(manifestValue, null, 2)}\n`, 'utf8');
+  writeFileDurableSync(join(dir, PATHS.sums), sums);
+  writeFileDurableSync(join(dir, PATHS.manifestSig), signature);
+  writeFileDurableSync(join(dir, PATHS.certificate), certificatePem);
+  writeFileDurableSync(join(dir, PATHS.manifest), manifest);
+  return { files, sums, manifest, signature, certificatePem, custody, signer, reused: false };
+}
+
+/**
+ * The folder's existing seal when it still holds: same member set, every hash equal (custody.jsonl
+ * may have grown by whole lines), a signature that verifies and a manifest that agrees. Else null.
+ */
+async function readValidSeal(dir: string, memberPaths: string[]): Promise<Seal | null> {
+  if (!SEAL_FILES.every((f) => existsSync(join(dir, f)))) return null;
+  const [sums, signature, certificatePem, manifest] = [PATHS.sums, PATHS.manifestSig, PATHS.certificate, PATHS.manifest].map((f) =>
+    readFileSync(join(dir, f)),
+  );
+  const parsed = parseSums(sums.toString('utf8'));
+  if (parsed.errors.length > 0 || parsed.entries.length !== memberPaths.length) return null;
+  if (!parsed.entries.every((e, i) => e.path === memberPaths[i])) return null;
+  let custody: Buffer | null = null;
+  const files: ManifestFile[] = [];
+  for (const entry of parsed.entries) {
+    const full = join(dir, entry.path);
+    if (entry.path === PATHS.custody) {
+      const length = sealedPrefixLength(readFileSync(full), entry.sha256);
+      if (length === null) return null;
+      custody = readFileSync(full).subarray(0, length);
+      files.push({ ...entry, bytes: length });
+    } else {
+      if ((await sha256File(full)) !== entry.sha256) return null;
+      files.push({ ...entry, bytes: statSync(full).size });
+    }
+  }
+  const check = verifyDetachedCms({ signature, content: sums, bundleCertPem: certificatePem.toString('utf8') });
+  if (!check.ok || custody === null || !manifestAgrees(manifest, files)) return null;
+  const signer = certificateSummary(certificatePem.toString('utf8'));
+  return { files, sums, manifest, signature, certificatePem, custody, signer, reused: true };
+}
+
+function manifestAgrees(bytes: Buffer, files: ManifestFile[]): boolean {
+  try {
+    const m = JSON.parse(bytes.toString('utf8')) as Manifest;
+    return m.files.length === files.length && m.files.every((f, i) => f.path === files[i].path && f.sha256 === files[i].sha256);
+  } catch {
+    return false;
+  }
+}
+
+function certificateSummary(pem: string): { subject: string; selfSigned: boolean } {
+  const cert = new X509Certificate(pem);
+  let selfSigned = false;
+  try {
+    selfSigned = cert.issuer === cert.subject && cert.verify(cert.publicKey);
+  } catch {
+    selfSigned = false;
+  }
+  return { subject: cert.subject.split('\n').filter(Boolean).join(', '), selfSigned };
+}

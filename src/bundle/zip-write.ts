@@ -1,0 +1,70 @@
+// Deterministic zip writing with archiver: entries in the given (sorted) order, one fixed timestamp,
+// mode 0644, no directory entries, UTC DOS times. Members are streamed, so memory stays flat for any
+// size; archiver switches a member to ZIP64 records once it passes 4 GiB.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ZipArchive } from 'archiver';
+
+export interface ZipMember {
+  name: string;
+  /** A file on disk (streamed) or bytes already in memory. */
+  source: { path: string } | { bytes: Buffer };
+  /** When given, the streamed bytes must hash to this (a file changed while bundling aborts). */
+  sha256?: string;
+}
+
+export interface WrittenZip {
+  sha256: string;
+  bytes: number;
+}
+
+export const MEMBER_MODE = 0o644;
+
+/** Write the zip to a new file (never overwriting); the partial file is removed on failure. */
+export async function writeDeterministicZip(zipPath: string, members: ZipMember[], date: Date): Promise<WrittenZip> {
+  const archive = new ZipArchive({ zlib: { level: 6 }, forceLocalTime: false });
+  const output = createWriteStream(zipPath, { flags: 'wx', mode: 0o644 });
+  const zipHash = createHash('sha256');
+  let bytes = 0;
+  const hashOut = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      zipHash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const written = pipeline(archive, hashOut, output);
+  try {
+    for (const member of members) archive.append(memberStream(member), { name: member.name, date, mode: MEMBER_MODE });
+    await Promise.all([archive.finalize(), written]);
+  } catch (err) {
+    archive.abort();
+    output.destroy();
+    await written.catch(() => undefined);
+    rmSync(zipPath, { force: true });
+    throw err;
+  }
+  return { sha256: zipHash.digest('hex'), bytes };
+}
+
+/**
+ * The member's bytes, hashed on their way into the archive. The file is opened only when archiver
+ * starts reading it, so one member at a time holds a descriptor and a buffer.
+ */
+function memberStream(member: ZipMember): Readable {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const hash = createHash('sha256');
+    const source: Iterable<Buffer> | AsyncIterable<Buffer> = 'bytes' in member.source ? [member.source.bytes] : createReadStream(member.source.path);
+    for await (const chunk of source) {
+      hash.update(chunk);
+      yield chunk;
+    }
+    const actual = hash.digest('hex');
+    if (member.sha256 && actual !== member.sha256) {
+      throw new Error(`${member.name} changed while it was being bundled (SHA-256 ${actual}, sealed ${member.sha256})`);
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
