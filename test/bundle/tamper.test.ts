@@ -1,0 +1,200 @@
+// The tamper matrix: every change to a bundle must be caught, by the right check.
+import { cpSync, readFileSync, truncateSync, writeFileSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PATHS } from '../../src/evidence/folder.js';
+import { sha256Hex } from '../../src/evidence/files.js';
+import { verifyPdfSignature } from '../../src/report/pdf-verify.js';
+import { loadIdentity, signDetachedCms } from '../../src/signing/index.js';
+import { createBundle, formatVerifyReport, verifyEvidence, type BundleResult, type CheckId, type VerifyReport } from '../../src/bundle/index.js';
+import { makeEvidence, openLab, type Lab } from './fixture.js';
+import { flipByte, listMembers, readMember, rezip } from './rezip.js';
+
+let lab: Lab;
+let dir: string;
+let bundle: BundleResult;
+let n = 0;
+
+beforeAll(async () => {
+  lab = await openLab();
+  dir = await makeEvidence(lab, 'out');
+  bundle = await createBundle(dir, {});
+}, 60_000);
+afterAll(async () => lab?.close());
+
+function tampered(ops: Parameters<typeof rezip>[2]): string {
+  const out = join(lab.root, `tampered-${++n}.zip`);
+  rezip(bundle.zipPath, out, ops);
+  return out;
+}
+
+const member = (name: string): Buffer => readMember(bundle.zipPath, name);
+const rawName = (): string => listMembers(bundle.zipPath).find((m) => m.startsWith('raw/'))!;
+
+function failed(r: VerifyReport): CheckId[] {
+  return r.checks.filter((c) => !c.ok).map((c) => c.id);
+}
+
+/** Exactly these checks fail, and the text report names each of them and the member. */
+async function expectCaught(zip: string, checks: CheckId[], memberName: string, trustCertPem?: string): Promise<VerifyReport> {
+  const r = await verifyEvidence(zip, { trustCertPem });
+  expect(r.ok).toBe(false);
+  expect(failed(r)).toEqual(checks);
+  const text = formatVerifyReport(r);
+  for (const id of checks) expect(text).toMatch(new RegExp(`^FAIL  ${id}`, 'm'));
+  expect(text).toContain(memberName);
+  return r;
+}
+
+function replaceLines(bytes: Buffer, edit: (lines: string[]) => void): Buffer {
+  const lines = bytes.toString('utf8').split('\n');
+  lines.pop();
+  edit(lines);
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
+
+describe('tamper matrix (zip)', () => {
+  it('the untouched bundle passes, also after Python re-zipped it unchanged', async () => {
+    expect((await verifyEvidence(bundle.zipPath)).ok).toBe(true);
+    expect((await verifyEvidence(tampered({}))).ok).toBe(true);
+  });
+
+  it('one byte changed in a raw artifact → members, artifact-hashes', async () => {
+    const raw = rawName();
+    const r = await expectCaught(tampered({ replace: { [raw]: flipByte(member(raw), 10) } }), ['members', 'artifact-hashes'], raw);
+    expect(r.checks.find((c) => c.id === 'artifact-hashes')!.failures.map((f) => f.member)).toEqual([raw, PATHS.reportHtml]);
+  });
+
+  it('one byte changed in findings.json → members', async () => {
+    await expectCaught(tampered({ replace: { [PATHS.findings]: flipByte(member(PATHS.findings), 5) } }), ['members'], PATHS.findings);
+  });
+
+  it('one byte changed in the PDF inside the signed range → members, pdf-signature', async () => {
+    const pdf = member(PATHS.reportPdf);
+    const [, len1] = verifyPdfSignature(pdf).byteRange!;
+    await expectCaught(tampered({ replace: { [PATHS.reportPdf]: flipByte(pdf, Math.floor(len1 / 2)) } }), ['members', 'pdf-signature'], PATHS.reportPdf);
+  });
+
+  it('one byte changed in the PDF outside the signed range (signature padding) → members', async () => {
+    const pdf = member(PATHS.reportPdf);
+    const [, len1, start2] = verifyPdfSignature(pdf).byteRange!;
+    const at = start2 - 2; // last hex digit of the zero padding inside /Contents < ... >
+    expect(pdf.toString('latin1', len1, len1 + 1)).toBe('<');
+    expect(pdf.toString('latin1', at, at + 1)).toBe('0');
+    const changed = Buffer.from(pdf);
+    changed[at] = '1'.charCodeAt(0);
+    expect(verifyPdfSignature(changed).ok).toBe(true); // the PDF check alone cannot see it ...
+    await expectCaught(tampered({ replace: { [PATHS.reportPdf]: changed } }), ['members'], PATHS.reportPdf); // ... SHA256SUMS does
+  });
+
+  it('bytes appended to the PDF → members, pdf-signature', async () => {
+    const pdf = Buffer.concat([member(PATHS.reportPdf), Buffer.from('\n% appended\n')]);
+    const r = await expectCaught(tampered({ replace: { [PATHS.reportPdf]: pdf } }), ['members', 'pdf-signature'], PATHS.reportPdf);
+    expect(r.checks.find((c) => c.id === 'pdf-signature')!.failures[0].reason).toMatch(/appended/);
+  });
+
+  it('one byte changed in custody.jsonl → members, custody-chain (the next line named)', async () => {
+    const log = member(PATHS.custody);
+    const r = await expectCaught(tampered({ replace: { [PATHS.custody]: flipByte(log, 20) } }), ['members', 'custody-chain'], PATHS.custody);
+    expect(r.checks.find((c) => c.id === 'custody-chain')!.failures[0].line).toBe(2);
+  });
+
+  it('a custody line removed → members, custody-chain (line named)', async () => {
+    const log = replaceLines(member(PATHS.custody), (l) => l.splice(2, 1));
+    const r = await expectCaught(tampered({ replace: { [PATHS.custody]: log } }), ['members', 'custody-chain'], PATHS.custody);
+    expect(r.checks.find((c) => c.id === 'custody-chain')!.failures[0].line).toBe(3);
+    expect(formatVerifyReport(r)).toContain('custody.jsonl:3:');
+  });
+
+  it('two custody lines swapped → members, custody-chain', async () => {
+    const log = replaceLines(member(PATHS.custody), (l) => ([l[1], l[2]] = [l[2], l[1]]));
+    const r = await expectCaught(tampered({ replace: { [PATHS.custody]: log } }), ['members', 'custody-chain'], PATHS.custody);
+    expect(r.checks.find((c) => c.id === 'custody-chain')!.failures[0].line).toBe(2);
+  });
+
+  it('a member added → members (extra member)', async () => {
+    const r = await expectCaught(tampered({ add: { 'raw/99-planted.txt': Buffer.from('planted\n') } }), ['members'], 'raw/99-planted.txt');
+    expect(r.checks[1].failures[0].reason).toMatch(/extra member/);
+  });
+
+  it('a member removed → members (missing)', async () => {
+    const r = await expectCaught(tampered({ remove: [PATHS.connections] }), ['members'], PATHS.connections);
+    expect(r.checks[1].failures[0].reason).toMatch(/missing/);
+  });
+
+  it('a raw artifact removed → members, artifact-hashes', async () => {
+    await expectCaught(tampered({ remove: [rawName()] }), ['members', 'artifact-hashes'], rawName());
+  });
+
+  it('a hash changed in report.html → members, artifact-hashes', async () => {
+    const raw = rawName();
+    const html = member(PATHS.reportHtml).toString('utf8');
+    const hash = sha256Hex(member(raw));
+    expect(html).toContain(hash);
+    const forged = Buffer.from(html.replace(hash, sha256Hex('forged')));
+    const r = await expectCaught(tampered({ replace: { [PATHS.reportHtml]: forged } }), ['members', 'artifact-hashes'], PATHS.reportHtml);
+    expect(r.checks.find((c) => c.id === 'artifact-hashes')!.failures[0].reason).toContain(raw);
+  });
+
+  it('SHA256SUMS (and manifest.json) edited to match a changed file → manifest-signature', async () => {
+    const findings = flipByte(member(PATHS.findings), 5);
+    const sums = member(PATHS.sums).toString('utf8').replace(sha256Hex(member(PATHS.findings)), sha256Hex(findings));
+    const manifest = member(PATHS.manifest).toString('utf8').replace(sha256Hex(member(PATHS.findings)), sha256Hex(findings));
+    const zip = tampered({ replace: { [PATHS.findings]: findings, [PATHS.sums]: Buffer.from(sums), [PATHS.manifest]: Buffer.from(manifest) } });
+    const r = await expectCaught(zip, ['manifest-signature'], 'manifest.sig');
+    expect(r.checks.find((c) => c.id === 'manifest-signature')!.failures.map((f) => f.reason).join(' ')).toMatch(/messageDigest does not match/);
+  });
+
+  it('manifest.sig replaced by a signature from another key → manifest-signature', async () => {
+    const mallory = await loadIdentity({ examiner: 'Mallory', configDir: join(lab.root, 'mallory') });
+    const forged = signDetachedCms(member(PATHS.sums), mallory, { signingTime: new Date() });
+    const r = await expectCaught(tampered({ replace: { [PATHS.manifestSig]: forged } }), ['manifest-signature'], 'manifest.sig');
+    expect(r.checks.find((c) => c.id === 'manifest-signature')!.failures[0].reason).toMatch(/not the certificate in examiner-cert.pem/);
+  });
+
+  it('manifest.sig AND examiner-cert.pem replaced: consistent, so only --trust with the examiner certificate catches it', async () => {
+    const mallory = await loadIdentity({ examiner: 'Mallory', configDir: join(lab.root, 'mallory') });
+    const zip = tampered({
+      replace: { [PATHS.manifestSig]: signDetachedCms(member(PATHS.sums), mallory, { signingTime: new Date() }), [PATHS.certificate]: Buffer.from(mallory.certPem) },
+    });
+    const untrusted = await verifyEvidence(zip);
+    expect(untrusted.ok).toBe(true);
+    expect(untrusted.checks.find((c) => c.id === 'manifest-signature')!.detail).toMatch(/signed by CN=Mallory.*self-signed/);
+    const r = await expectCaught(zip, ['manifest-signature'], 'manifest.sig', lab.identity.certPem);
+    expect(r.checks.find((c) => c.id === 'manifest-signature')!.failures[0].reason).toMatch(/not the trusted certificate/);
+    // The genuine bundle passes with the same --trust.
+    expect((await verifyEvidence(bundle.zipPath, { trustCertPem: lab.identity.certPem })).ok).toBe(true);
+  });
+
+  it('the zip truncated → zip-structure, nothing else checked', async () => {
+    const zip = join(lab.root, 'truncated.zip');
+    copyFileSync(bundle.zipPath, zip);
+    truncateSync(zip, Math.floor(readFileSync(zip).length * 0.7));
+    const r = await verifyEvidence(zip);
+    expect(r.ok).toBe(false);
+    expect(r.checks[0]).toMatchObject({ id: 'zip-structure', ok: false });
+    expect(r.checks.slice(1).every((c) => !c.ok && c.detail.startsWith('not checked'))).toBe(true);
+    expect(formatVerifyReport(r)).toMatch(/^FAIL  zip-structure .*\n.*not a readable zip/m);
+  });
+
+  it('the zip cut by a few bytes inside the last member data → zip-structure', async () => {
+    const bytes = readFileSync(bundle.zipPath);
+    const zip = join(lab.root, 'cut.zip');
+    writeFileSync(zip, bytes.subarray(0, bytes.length - 10));
+    expect(failed(await verifyEvidence(zip))[0]).toBe('zip-structure');
+  });
+});
+
+describe('tamper matrix (folder)', () => {
+  it('a changed raw artifact and a removed sealed custody line are caught in the folder too', async () => {
+    const copy = join(lab.root, 'folder-copy');
+    cpSync(dir, copy, { recursive: true });
+    expect((await verifyEvidence(copy)).ok).toBe(true);
+    const raw = rawName();
+    writeFileSync(join(copy, raw), flipByte(readFileSync(join(copy, raw)), 3));
+    writeFileSync(join(copy, PATHS.custody), replaceLines(readFileSync(join(copy, PATHS.custody)), (l) => l.splice(1, 1)));
+    const r = await verifyEvidence(copy);
+    expect(failed(r)).toEqual(['members', 'custody-chain', 'artifact-hashes']);
+    expect(r.kind).toBe('folder');
+  });
+});
