@@ -5,6 +5,11 @@ import { EXIT } from './common.js';
 import { collectCommand } from './collect.js';
 import { importCommand } from './import.js';
 import { analyzeCommand } from './analyze.js';
+import { reportCommand } from './report.js';
+import { bundleCommand } from './bundle.js';
+import { verifyCommand } from './verify.js';
+import { runCommand } from './run.js';
+import { demoCommand } from './demo.js';
 
 export function buildProgram(): Command {
   const program = new Command('netcustody')
@@ -24,7 +29,7 @@ Examples:
 Exit codes: 0 success, 1 error, 2 usage, 3 verification failed, 130 interrupted.`,
     );
   program.exitOverride();
-  for (const cmd of [collectCommand(), importCommand(), analyzeCommand()]) program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  for (const cmd of [runCommand(), collectCommand(), importCommand(), analyzeCommand(), reportCommand(), bundleCommand(), verifyCommand(), demoCommand()]) program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return program;
 }
 

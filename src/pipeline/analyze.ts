@@ -14,6 +14,8 @@ export interface AnalyzeStageOptions {
   baseline?: string | null;
   allow?: string | null;
   log?: (line: string) => void;
+  /** Classroom exercise: findings.json stays empty (the instructor key gets them), students analyse. */
+  withholdFindings?: boolean;
 }
 
 export interface AnalyzeStageResult {
@@ -53,13 +55,19 @@ export async function analyzeStage(dir: string, options: AnalyzeStageOptions): P
       baseline: baseline ? inputOf(parseEvidence(baseline.dir)) : null,
       baselineLabel: baseline?.label,
     });
-    writeJson(dir, PATHS.findings, output.findings);
-    writeJson(dir, PATHS.analysis, { processes: output.processes, connectionAnnotations: output.connectionAnnotations, routeAnnotations: output.routeAnnotations, summary: output.summary });
+    const withheld = options.withholdFindings === true;
+    writeJson(dir, PATHS.findings, withheld ? [] : output.findings);
+    writeJson(
+      dir,
+      PATHS.analysis,
+      withheld ? { withheld: 'classroom exercise: findings are in the instructor key' } : { processes: output.processes, connectionAnnotations: output.connectionAnnotations, routeAnnotations: output.routeAnnotations, summary: output.summary },
+    );
     logWritten(dir, PATHS.analysis, options.actor, 'analysis written');
     logWritten(dir, PATHS.findings, options.actor, 'findings written', {
       findings: output.findings.length,
       allowList: options.allow ?? null,
       baseline: baseline?.label ?? null,
+      withheldForExercise: withheld,
     });
     return { parsed, output, counts: countsOf(parsed), findings: severityCounts(output.findings) };
   } finally {

@@ -1,0 +1,51 @@
+import { Command, Option } from 'commander';
+import { buildReport } from '../report/index.js';
+import { defaultExaminer, makeLog, printJson, runAction, withCommonOptions } from './common.js';
+
+export function signingOptions(cmd: Command): Command {
+  return cmd
+    .option('--p12 <file>', "examiner's PKCS#12 (key + certificate) to sign with; default: a per-user self-signed certificate")
+    .option('--p12-pass-env <var>', 'environment variable holding the PKCS#12 passphrase (else a hidden prompt)', 'NETCUSTODY_P12_PASSPHRASE');
+}
+
+export function reportOptions(cmd: Command): Command {
+  return cmd
+    .option('--template <dir>', "a lab's own template folder (report.hbs, partials/, report.css)")
+    .addOption(new Option('--paper <size>', 'paper size').choices(['a4', 'letter']).default('a4'));
+}
+
+export function reportCommand(): Command {
+  const cmd = new Command('report')
+    .description('render report/report.html and the signed report/report.pdf of an analysed evidence folder')
+    .argument('<dir>', 'evidence folder (after analyze)')
+    .option('--examiner <name>', 'examiner named on the report and in the custody log')
+    .option('--organisation <name>', 'organisation shown on the cover', process.env.NETCUSTODY_ORGANISATION)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  netcustody report output/2026-041/ws042_20261128T101500Z
+  NETCUSTODY_P12_PASSPHRASE=… netcustody report DIR --p12 examiner.p12 --paper letter
+  netcustody report DIR --template ./lab-template
+
+Needs Chrome or Chromium (Debian: apt-get install chromium; or set PUPPETEER_EXECUTABLE_PATH).
+Check the signature independently with: pdfsig report/report.pdf`,
+    );
+  reportOptions(cmd);
+  signingOptions(cmd);
+  withCommonOptions(cmd);
+  return cmd.action(async (dir: string, opts) => runAction(opts, async () => {
+    const log = makeLog(opts);
+    const r = await buildReport(dir, {
+      templateDir: opts.template,
+      paper: opts.paper,
+      p12: opts.p12,
+      passphraseEnv: opts.p12PassEnv,
+      examiner: opts.examiner ?? defaultExaminer(),
+      organisation: opts.organisation,
+    });
+    log(`report: ${r.pdf} (${r.pages} pages, sha256 ${r.pdfSha256})`);
+    if (r.signer.selfSigned) log(`warning: signed with a SELF-SIGNED examiner certificate (${r.signer.subject}); use --p12 for an issued one`);
+    if (opts.json) printJson({ evidenceDir: dir, report: r.pdf, html: r.html, pdfSha256: r.pdfSha256, pages: r.pages, signer: r.signer });
+  }));
+}

@@ -1,0 +1,75 @@
+import { collect, type CollectOptions } from '../collect/index.js';
+import { createBundle, type BundleResult } from '../bundle/index.js';
+import { EvidenceError } from '../evidence/folder.js';
+import type { Finding, Severity } from '../model.js';
+import { buildReport, type ReportResult } from '../report/index.js';
+import { analyzeStage, type AnalyzeStageResult } from './analyze.js';
+import type { Progress } from './progress.js';
+
+export interface PipelineOptions {
+  examiner: string;
+  organisation?: string | null;
+  baseline?: string | null;
+  allow?: string | null;
+  template?: string | null;
+  paper?: 'a4' | 'letter';
+  p12?: string | null;
+  passphraseEnv?: string;
+  bundleOut?: string | null;
+  /** Classroom exercise: the report and findings.json leave the findings out (instructor key has them). */
+  omitFindings?: boolean;
+}
+
+export interface PipelineResult {
+  evidenceDir: string;
+  analysis: AnalyzeStageResult;
+  report: ReportResult;
+  bundle: BundleResult;
+  findings: Finding[];
+  counts: AnalyzeStageResult['counts'];
+  severities: Record<Severity, number>;
+  durations: Record<string, number>;
+}
+
+/** analyze → report → bundle on an evidence folder made by collect or import. */
+export async function processEvidence(dir: string, options: PipelineOptions, progress: Progress): Promise<PipelineResult> {
+  const analysis = await progress.stage('analyze', () =>
+    analyzeStage(dir, { actor: options.examiner, baseline: options.baseline, allow: options.allow, log: progress.info, withholdFindings: options.omitFindings }),
+  );
+  const report = await progress.stage('report', () =>
+    buildReport(dir, {
+      templateDir: options.template ?? undefined,
+      paper: options.paper ?? 'a4',
+      p12: options.p12 ?? undefined,
+      passphraseEnv: options.passphraseEnv,
+      examiner: options.examiner,
+      organisation: options.organisation ?? undefined,
+      omitFindings: options.omitFindings,
+    }),
+  );
+  const bundle = await progress.stage('bundle', () =>
+    createBundle(dir, { outDir: options.bundleOut ?? undefined, p12: options.p12 ?? undefined, passphraseEnv: options.passphraseEnv, examiner: options.examiner, actor: options.examiner }),
+  );
+  return {
+    evidenceDir: dir,
+    analysis,
+    report,
+    bundle,
+    findings: analysis.output.findings,
+    counts: analysis.counts,
+    severities: analysis.findings,
+    durations: progress.durations,
+  };
+}
+
+/** `run`: collect this host, then analyze → report → bundle. */
+export async function runPipeline(collectOptions: CollectOptions, options: PipelineOptions, progress: Progress): Promise<PipelineResult & { interrupted: boolean }> {
+  const collected = await progress.stage('collect', () => collect({ ...collectOptions, log: progress.info }));
+  const w = collected.acquisition.captureWindow;
+  if (w) progress.info(`capture window ${w.durationMs.toFixed(1)} ms (${w.start} → ${w.end})`);
+  if (collected.interrupted) {
+    throw new EvidenceError(`collection interrupted; what was captured is kept in ${collected.dir}`, `finish later with: netcustody analyze ${collected.dir}`, 130);
+  }
+  const result = await processEvidence(collected.dir, options, progress);
+  return { ...result, interrupted: false };
+}
