@@ -1,0 +1,154 @@
+// One Windows netstat socket row ("  TCP    0.0.0.0:135   0.0.0.0:0   LISTENING   1712") into a
+// Connection. Large -anob captures hold ~100k rows, so the row is read by index: no field array, no
+// intermediate strings, only the values the record keeps are sliced out.
+import type { Connection } from '../model.js';
+import { normaliseWindowsState } from './windows-locale.js';
+
+export const WINDOWS_NETSTAT_FORMAT = 'windows-netstat';
+const MAX_WARNED_WORDS = 20;
+
+export interface RowContext {
+  artifact: string;
+  stateCache: Map<string, string | null>;
+  /** Printed state words without a Linux name, for one warning. */
+  unknownStates: Set<string>;
+  /** Rows whose port is a service name (netstat without -n). */
+  namedPorts: number;
+}
+
+export function newRowContext(artifact: string): RowContext {
+  return { artifact, stateCache: new Map(), unknownStates: new Set(), namedPorts: 0 };
+}
+
+// Field boundaries of the current row; rows have 3 to 5 fields, more only for odd input.
+const MAX_FIELDS = 32;
+const fieldStart = new Int32Array(MAX_FIELDS);
+const fieldEnd = new Int32Array(MAX_FIELDS);
+
+/** Fill fieldStart/fieldEnd; returns the number of fields (at most MAX_FIELDS are kept). */
+function locateFields(line: string): number {
+  let count = 0;
+  let i = 0;
+  const n = line.length;
+  while (i < n) {
+    let c = line.charCodeAt(i);
+    while (i < n && (c === 32 || c === 9)) c = line.charCodeAt(++i);
+    if (i >= n) break;
+    const start = i;
+    while (i < n && c !== 32 && c !== 9) c = line.charCodeAt(++i);
+    if (count === MAX_FIELDS) {
+      fieldEnd[MAX_FIELDS - 1] = i; // extra words are folded into the last kept field
+      continue;
+    }
+    fieldStart[count] = start;
+    fieldEnd[count] = i;
+    count++;
+  }
+  return count;
+}
+
+/** Value of the decimal digits between start and end, or -1 when it is not a run of digits. */
+function digitsValue(line: string, start: number, end: number): number {
+  if (end <= start || end - start > 15) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    value = value * 10 + (c - 48);
+  }
+  return value;
+}
+
+interface Endpoint {
+  address: string;
+  port: number | null;
+  scope: string | null;
+  bracketed: boolean;
+  namedPort: boolean;
+}
+
+/** "0.0.0.0:135", "[::]:135", "[fe80::1%9]:1900", "*:*" between start and end; null if none. */
+function endpointAt(line: string, start: number, end: number): Endpoint | null {
+  let addrStart = start;
+  let addrEnd: number;
+  let portStart: number;
+  const bracketed = line.charCodeAt(start) === 91;
+  if (bracketed) {
+    const close = line.indexOf(']', start);
+    if (close < 0 || close >= end || line.charCodeAt(close + 1) !== 58) return null;
+    addrStart = start + 1;
+    addrEnd = close;
+    portStart = close + 2;
+  } else {
+    addrEnd = line.lastIndexOf(':', end - 1);
+    if (addrEnd < start) return null;
+    portStart = addrEnd + 1;
+  }
+  if (addrEnd <= addrStart || portStart >= end) return null;
+  let scope: string | null = null;
+  const percent = line.indexOf('%', addrStart);
+  if (percent >= 0 && percent < addrEnd) {
+    scope = line.slice(percent + 1, addrEnd);
+    addrEnd = percent;
+  }
+  let port: number | null = digitsValue(line, portStart, end);
+  let namedPort = false;
+  if (port > 65535) return null;
+  if (port < 0) {
+    port = null;
+    if (!(end - portStart === 1 && line.charCodeAt(portStart) === 42)) {
+      namedPort = true; // "*" is no port; anything else is a service name
+    }
+  }
+  return { address: line.slice(addrStart, addrEnd), port, scope, bracketed, namedPort };
+}
+
+function stateFor(printed: string, ctx: RowContext): string | null {
+  let state = ctx.stateCache.get(printed);
+  if (state === undefined) {
+    state = normaliseWindowsState(printed);
+    ctx.stateCache.set(printed, state);
+    if (state === null && ctx.unknownStates.size < MAX_WARNED_WORDS) ctx.unknownStates.add(printed);
+  }
+  return state;
+}
+
+/**
+ * Parse a row that starts with TCP or UDP: proto, local, foreign, [state words...], [pid].
+ * UDP rows have no state; `-an` rows have no PID. Returns the reason when the row is unreadable.
+ */
+export function parseSocketRow(line: string, lineNo: number, ctx: RowContext): Connection | string {
+  const n = locateFields(line);
+  if (n < 3) return 'socket row with fewer than three columns';
+  const local = endpointAt(line, fieldStart[1], fieldEnd[1]);
+  if (!local) return 'local address not understood';
+  const remote = endpointAt(line, fieldStart[2], fieldEnd[2]);
+  if (!remote) return 'foreign address not understood';
+  let stateFields = n - 3;
+  let pid: number | null = n > 3 ? digitsValue(line, fieldStart[n - 1], fieldEnd[n - 1]) : -1;
+  if (pid >= 0) stateFields--;
+  else pid = null;
+  // Multi-word states keep their printed spacing.
+  const stateRaw = stateFields > 0 ? line.slice(fieldStart[3], fieldEnd[2 + stateFields]) : null;
+  if (local.namedPort || remote.namedPort) ctx.namedPorts++;
+  const tcp = line.charCodeAt(fieldStart[0]) === 84;
+  return {
+    protocol: tcp ? 'tcp' : 'udp',
+    ipVersion: local.bracketed || local.address.includes(':') ? 6 : 4,
+    localAddress: local.address,
+    localPort: local.port,
+    remoteAddress: remote.address,
+    remotePort: remote.port,
+    state: stateRaw === null ? null : stateFor(stateRaw, ctx),
+    stateRaw,
+    pid,
+    process: null,
+    source: { artifact: ctx.artifact, line: lineNo },
+    protoRaw: tcp ? 'TCP' : 'UDP',
+    view: 'netstat',
+    format: WINDOWS_NETSTAT_FORMAT,
+    component: null,
+    ownerNote: null,
+    interfaceScope: local.scope ?? remote.scope,
+  };
+}

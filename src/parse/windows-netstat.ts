@@ -1,0 +1,161 @@
+// Windows `netstat -an`, `-ano`, `-anob` (any flag order), English or localised, CRLF, possibly
+// UTF-16 or OEM code page. -b prints an owner block of up to three lines under a socket row.
+import type { Connection, ParseResult } from '../model.js';
+import type { Parser, ParserInput } from './types.js';
+import { addUnparsed, emptyResult } from './result.js';
+import { firstNonBlank, foldKeyword, forEachLine, splitFields } from './windows-text.js';
+import { isConnectionsTitle, isKnownOwnerNote } from './windows-locale.js';
+import { newRowContext, parseSocketRow, WINDOWS_NETSTAT_FORMAT as FORMAT } from './windows-netstat-row.js';
+
+/** XP's `-bv` lists several component DLLs before the image line; real blocks are one to three lines. */
+const MAX_OWNER_LINES = 12;
+
+/** Socket rows start with the upper-case protocol as Windows prints it ("TCP", "UDP"). */
+function isSocketRowAt(line: string, start: number): boolean {
+  const c = line.charCodeAt(start);
+  if (c !== 84 && c !== 85) return false; // 'T' or 'U'
+  if (!line.startsWith('TCP', start) && !line.startsWith('UDP', start)) return false;
+  const next = line.charCodeAt(start + 3);
+  return next === 32 || next === 9;
+}
+
+function isColumnHeader(fields: string[]): boolean {
+  return fields.length >= 3 && foldKeyword(fields[0]) === 'PROTO' && !fields.includes('Recv-Q');
+}
+
+/** The -b owner block being read under the last socket row (reused: one per parse, not per row). */
+interface OwnerBlock {
+  conn: Connection | null;
+  /** Lines after the row that are not the [image] line yet: component names or an owner note. */
+  texts: string[];
+  lineNos: number[];
+  raws: string[];
+}
+
+function openBlock(block: OwnerBlock, conn: Connection): void {
+  block.conn = conn;
+  block.texts.length = 0;
+  block.lineNos.length = 0;
+  block.raws.length = 0;
+}
+
+function isImageLine(text: string): boolean {
+  return text.length >= 2 && text.charCodeAt(0) === 91 && text.charCodeAt(text.length - 1) === 93;
+}
+
+/** "[image.exe]" closes the block: lines before it are component names (or an owner note). */
+function closeWithImage(block: OwnerBlock, conn: Connection, image: string, result: ParseResult): void {
+  conn.process = image.slice(1, -1);
+  if (block.texts.length > 0) {
+    const notes = block.texts.filter(isKnownOwnerNote);
+    const components = block.texts.filter((t) => !isKnownOwnerNote(t));
+    conn.component = components.length > 0 ? components.join('; ') : null;
+    conn.ownerNote = notes.length > 0 ? notes.join('; ') : null;
+  }
+  result.lines.records += 2 + block.texts.length;
+  block.conn = null;
+}
+
+/**
+ * The block ended without an image line: only a known sentence ("Can not obtain ownership
+ * information") belongs to the row; anything else is reported rather than attributed to it.
+ */
+function closeWithoutImage(block: OwnerBlock, result: ParseResult): void {
+  const conn = block.conn;
+  if (!conn) return;
+  block.conn = null;
+  result.lines.records++;
+  for (let k = 0; k < block.texts.length; k++) {
+    if (k === 0 && isKnownOwnerNote(block.texts[0])) {
+      conn.ownerNote = block.texts[0];
+      result.lines.records++;
+    } else {
+      addUnparsed(result, block.lineNos[k], block.raws[k], 'owner line not followed by an [image] line');
+    }
+  }
+}
+
+function isHeaderText(text: string): boolean {
+  return isConnectionsTitle(text) || isColumnHeader(splitFields(text));
+}
+
+export function parseWindowsNetstat(input: ParserInput): ParseResult {
+  const result = emptyResult(FORMAT, input.artifact, input.encoding);
+  const ctx = newRowContext(input.artifact);
+  const block: OwnerBlock = { conn: null, texts: [], lineNos: [], raws: [] };
+  result.lines.total = forEachLine(input.text, (line, lineNo) => {
+    const start = firstNonBlank(line);
+    if (start < 0) {
+      closeWithoutImage(block, result);
+      result.lines.blank++;
+      return;
+    }
+    if (isSocketRowAt(line, start)) {
+      closeWithoutImage(block, result);
+      const row = parseSocketRow(line, lineNo, ctx);
+      if (typeof row === 'string') {
+        addUnparsed(result, lineNo, line, row);
+        return;
+      }
+      result.connections.push(row);
+      openBlock(block, row);
+      return;
+    }
+    const text = line.trim();
+    if (block.conn && isImageLine(text)) {
+      closeWithImage(block, block.conn, text, result);
+      return;
+    }
+    // Component names have no blanks; only lines with blanks can be a title or a column header.
+    const header = text.includes(' ') && isHeaderText(text);
+    if (block.conn && block.texts.length < MAX_OWNER_LINES && !header) {
+      block.texts.push(text);
+      block.lineNos.push(lineNo);
+      block.raws.push(line);
+      return;
+    }
+    closeWithoutImage(block, result);
+    if (header) result.lines.headers++;
+    else addUnparsed(result, lineNo, line, isImageLine(text) ? 'owner line without a socket row' : 'not a netstat line');
+  });
+  closeWithoutImage(block, result);
+  if (ctx.unknownStates.size > 0) {
+    result.warnings.push(`${input.artifact}: state words not recognised (kept in stateRaw, state null): ${[...ctx.unknownStates].join(', ')}`);
+  }
+  if (ctx.namedPorts > 0) {
+    result.warnings.push(`${input.artifact}: ${ctx.namedPorts} rows print service names instead of port numbers (netstat without -n); those ports are null`);
+  }
+  return result;
+}
+
+/** Title, column header and upper-case TCP/UDP rows with host:port columns. */
+export function detectWindowsNetstat(head: string[]): number {
+  let title = false;
+  let header = false;
+  let rows = 0;
+  for (const line of head) {
+    const start = firstNonBlank(line);
+    if (start < 0) continue;
+    if (isSocketRowAt(line, start)) {
+      const fields = splitFields(line);
+      if (fields.length >= 3 && fields[1].includes(':') && fields[2].includes(':')) rows++;
+      continue;
+    }
+    const text = line.trim();
+    if (isConnectionsTitle(text)) title = true;
+    else if (isColumnHeader(splitFields(text))) header = true;
+  }
+  if (rows === 0) return title && header ? 0.6 : 0;
+  return Math.min(1, 0.4 + (title ? 0.35 : 0) + (header ? 0.25 : 0));
+}
+
+export const windowsNetstatParser: Parser = {
+  info: {
+    id: FORMAT,
+    description: 'Windows netstat socket list (-an, -ano, -anob), English or localised',
+    commands: ['netstat -an', 'netstat -ano', 'netstat -anob'],
+    os: ['windows'],
+  },
+  detect: detectWindowsNetstat,
+  parse: parseWindowsNetstat,
+};

@@ -1,0 +1,100 @@
+// Text helpers shared by the Windows parsers: whitespace field splitting without regexes (large
+// `netstat -anob` files must parse fast) and a keyword fold for localised, mis-decoded console output.
+import { splitLines } from './text.js';
+
+/** Split a line on runs of spaces/tabs; leading and trailing blanks produce no fields. */
+export function splitFields(line: string): string[] {
+  const fields: string[] = [];
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isBlank(line.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && !isBlank(line.charCodeAt(i))) i++;
+    fields.push(line.slice(start, i));
+  }
+  return fields;
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+/** Index of the first non-blank character, or -1 for a blank line. */
+export function firstNonBlank(line: string): number {
+  for (let i = 0; i < line.length; i++) if (!isBlank(line.charCodeAt(i))) return i;
+  return -1;
+}
+
+/** True when the string is a non-empty run of ASCII digits. */
+export function isDigits(s: string): boolean {
+  if (s.length === 0 || s.length > 15) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+// Windows consoles write the OEM code page (cp850/cp437). When such bytes are not valid UTF-8,
+// decodeBytes falls back to latin1, so "Ö" (cp850 0x99) arrives as U+0099. Some decoders map the
+// same bytes through windows-1252 instead (0x99 → "™"). Both forms are folded back to letters.
+const CP850_AS_LATIN1: Record<number, string> = {
+  0x80: 'C', 0x81: 'U', 0x82: 'E', 0x83: 'A', 0x84: 'A', 0x85: 'A', 0x86: 'A', 0x87: 'C',
+  0x88: 'E', 0x89: 'E', 0x8a: 'E', 0x8b: 'I', 0x8c: 'I', 0x8d: 'I', 0x8e: 'A', 0x8f: 'A',
+  0x90: 'E', 0x93: 'O', 0x94: 'O', 0x95: 'O', 0x96: 'U', 0x97: 'U', 0x98: 'Y', 0x99: 'O',
+  0x9a: 'U', 0xa0: 'A', 0xa1: 'I', 0xa2: 'O', 0xa3: 'U', 0xa4: 'N', 0xa5: 'N',
+  // The same bytes read as windows-1252.
+  0x201a: 'E', 0x201e: 'A', 0x2026: 'A', 0x2020: 'A', 0x2021: 'C', 0x2c6: 'E', 0x2030: 'E',
+  0x160: 'E', 0x2039: 'I', 0x152: 'I', 0x17d: 'A', 0x201c: 'O', 0x201d: 'O', 0x2022: 'O',
+  0x2013: 'U', 0x2014: 'U', 0x2dc: 'Y', 0x2122: 'O', 0x161: 'U',
+};
+
+/**
+ * Fold text for keyword comparison only (never for stored values): cp850 bytes read as latin1 or
+ * windows-1252 and accented letters become plain ASCII letters, then upper case.
+ * "ABHÖREN", "ABH\u0099REN" and "abhören" all fold to "ABHOREN".
+ */
+export function foldKeyword(text: string): string {
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return text.toUpperCase();
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    const mapped = CP850_AS_LATIN1[code];
+    if (mapped !== undefined) out += mapped;
+    else if (code === 0xdf) out += 'SS';
+    else out += ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  }
+  return out.toUpperCase();
+}
+
+/**
+ * Call fn for every line with its 1-based number, splitting exactly like splitLines (\r\n, \n or a
+ * lone \r; no extra empty line after a final terminator) but without building a 10 MB line array.
+ */
+export function forEachLine(text: string, fn: (line: string, lineNo: number) => void): number {
+  if (/\r(?!\n)/.test(text)) {
+    const lines = splitLines(text);
+    for (let i = 0; i < lines.length; i++) fn(lines[i], i + 1);
+    return lines.length;
+  }
+  let lineNo = 0;
+  let pos = 0;
+  const n = text.length;
+  while (pos < n) {
+    const newline = text.indexOf('\n', pos);
+    const end = newline < 0 ? n : newline;
+    const cut = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    fn(text.slice(pos, cut), ++lineNo);
+    pos = end + 1;
+  }
+  return lineNo;
+}
