@@ -131,6 +131,8 @@ function parseDotEndpoint(text: string, protocol: string, layout: InetLayout): E
   const dot = text.lastIndexOf('.');
   if (dot <= 0 || dot === text.length - 1) return null;
   const address = text.slice(0, dot);
+  // Longer than any host name (253) or address: not an endpoint, whatever the line claims.
+  if (address.length > 255) return null;
   const portText = text.slice(dot + 1);
   const numeric = isDigits(portText);
   // Without -W/-l, the host is cut to 16 (12) characters and the whole field to 22 (18): a field

@@ -13,9 +13,13 @@ const FORMAT = 'lsof';
 /** lsof's default COMMAND width (+c 0 lifts it). */
 const COMMAND_WIDTH = 9;
 
-const IP_PROTOCOLS: Record<string, Connection['protocol']> = {
-  TCP: 'tcp', UDP: 'udp', UDPLITE: 'udp', ICMP: 'raw', ICMPV6: 'raw', RAW: 'raw', RAW6: 'raw',
-};
+const IP_PROTOCOLS = new Map<string, Connection['protocol']>([
+  ['TCP', 'tcp'], ['UDP', 'udp'], ['UDPLITE', 'udp'], ['ICMP', 'raw'], ['ICMPV6', 'raw'], ['RAW', 'raw'], ['RAW6', 'raw'],
+]);
+
+function protocolOfNode(text: string): Connection['protocol'] | undefined {
+  return IP_PROTOCOLS.get(text) ?? (text.length <= 7 ? IP_PROTOCOLS.get(text.toUpperCase()) : undefined);
+}
 
 export function parseLsof(input: ParserInput): ParseResult {
   const result = emptyResult(FORMAT, input.artifact, input.encoding);
@@ -68,15 +72,13 @@ function readRow(result: ParseResult, line: string, tokens: Token[], source: Sou
     return null;
   }
   let nodeAt = -1;
-  for (let k = typeAt + 1; k < tokens.length; k++) {
-    if (Object.prototype.hasOwnProperty.call(IP_PROTOCOLS, tokens[k].text.toUpperCase())) {
-      nodeAt = k;
-      break;
-    }
+  let protocol: Connection['protocol'] | undefined;
+  for (let k = typeAt + 1; k < tokens.length && protocol === undefined; k++) {
+    protocol = protocolOfNode(tokens[k].text);
+    nodeAt = k;
   }
-  if (nodeAt < 0 || nodeAt + 1 >= tokens.length) return 'no protocol and address in the lsof row';
+  if (protocol === undefined || nodeAt + 1 >= tokens.length) return 'no protocol and address in the lsof row';
   const nodeText = tokens[nodeAt].text;
-  const protocol = IP_PROTOCOLS[nodeText.toUpperCase()];
   const name = line.slice(tokens[nodeAt + 1].start).trimEnd();
   const parsed = parseName(name, protocol);
   if (parsed === null) {
@@ -96,7 +98,7 @@ function readRow(result: ParseResult, line: string, tokens: Token[], source: Sou
     localPort: parsed.local.port,
     remoteAddress: parsed.remote?.address ?? '*',
     remotePort: parsed.remote?.port ?? null,
-    state: parsed.stateRaw === null ? null : normaliseTcpState(parsed.stateRaw.split(' ')[0]),
+    state: parsed.stateRaw === null ? null : normaliseTcpState(firstWord(parsed.stateRaw)),
     stateRaw: parsed.stateRaw,
     pid,
     process: command,
@@ -106,7 +108,7 @@ function readRow(result: ParseResult, line: string, tokens: Token[], source: Sou
     format: FORMAT,
     user,
     inode: digitsOrNull(device),
-    owners: [{ process: command, pid, fd: digitsOrNull(/^\d+/.exec(tokens[typeAt - 1].text)?.[0]) }],
+    owners: [{ process: command, pid, fd: leadingNumber(tokens[typeAt - 1].text) }],
     interfaceScope: zoneOf(parsed.local.address) ?? (parsed.remote ? zoneOf(parsed.remote.address) : null),
   };
   if (parsed.local.portRaw !== null) connection.localPortRaw = parsed.local.portRaw;
@@ -153,13 +155,25 @@ function parseEndpoint(text: string, protocol: string): Endpoint | null {
     address = text.slice(0, colon);
     portText = text.slice(colon + 1);
   }
-  if (portText === '' || address === '') return null;
+  if (portText === '' || address === '' || address.length > 255) return null;
   if (portText === '*') return { address, port: null, portRaw: null };
   if (isDigits(portText)) {
     const n = Number(portText);
     return n <= 65535 ? { address, port: n, portRaw: null } : { address, port: null, portRaw: portText };
   }
   return { address, port: servicePort(portText, protocol, false), portRaw: portText };
+}
+
+/** The descriptor number of an FD column like "3u" or "12r"; null for "cwd", "txt"... */
+function leadingNumber(text: string): number | null {
+  let end = 0;
+  while (end < text.length && end < 10 && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
+  return end > 0 ? Number(text.slice(0, end)) : null;
+}
+
+function firstWord(text: string): string {
+  const space = text.indexOf(' ');
+  return space < 0 ? text : text.slice(0, space);
 }
 
 /** lsof prints unprintable bytes and spaces of COMMAND as \xNN; give back the real name. */
