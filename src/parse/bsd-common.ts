@@ -2,15 +2,9 @@
 // column holding spaces can be cut from the line), TCP state names and well-known service ports.
 import type { ParseResult } from '../model.js';
 
-export interface Token {
-  text: string;
-  start: number;
-  end: number;
-}
-
-/** Split on runs of spaces/tabs, keeping where each token sits in the line. No regex: large files. */
-export function tokenize(line: string): Token[] {
-  const tokens: Token[] = [];
+/** Split on runs of spaces/tabs. No regex and no per-token objects: large files parse fast. */
+export function tokenize(line: string): string[] {
+  const tokens: string[] = [];
   const n = line.length;
   let i = 0;
   while (i < n) {
@@ -26,9 +20,34 @@ export function tokenize(line: string): Token[] {
       if (c === 32 || c === 9) break;
       i++;
     }
-    tokens.push({ text: line.slice(start, i), start, end: i });
+    tokens.push(line.slice(start, i));
   }
   return tokens;
+}
+
+/** Offset in the line where token `index` (as counted by tokenize) starts; -1 past the end. */
+export function tokenStart(line: string, index: number): number {
+  const n = line.length;
+  let i = 0;
+  for (let k = 0; ; k++) {
+    while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+    if (i >= n) return -1;
+    if (k === index) return i;
+    while (i < n && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) i++;
+  }
+}
+
+/** The line from token `index` to its end, trailing blanks removed: a last column that may hold spaces. */
+export function restOfLine(line: string, index: number): string {
+  const at = tokenStart(line, index);
+  return at < 0 ? '' : line.slice(at).trimEnd();
+}
+
+/** The text from token `first` through token `last`, inner spacing kept. */
+export function tokenSpan(line: string, tokens: string[], first: number, last: number): string {
+  const at = tokenStart(line, first);
+  const lastAt = tokenStart(line, last);
+  return at < 0 || lastAt < 0 ? '' : line.slice(at, lastAt + tokens[last].length);
 }
 
 export function isBlankLine(line: string): boolean {

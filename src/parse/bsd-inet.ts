@@ -2,8 +2,7 @@
 // (the LAST dot separates the port), tcp4/tcp6/tcp46/udp46, and the -v columns, whose layout is read
 // from the header because it moved between macOS releases (newest: `process:pid`, names with spaces).
 import type { Connection, OtherSocket, SourceRef } from '../model.js';
-import type { Token } from './bsd-common.js';
-import { digitsOrNull, isDigits, isTcpStateName, normaliseTcpState, servicePort, zoneOf } from './bsd-common.js';
+import { digitsOrNull, isDigits, isTcpStateName, normaliseTcpState, restOfLine, servicePort, tokenSpan, zoneOf } from './bsd-common.js';
 
 export interface InetLayout {
   /** Columns printed before Proto (-A: Socket/Flowhash on macOS, Tcpcb on FreeBSD). */
@@ -19,8 +18,8 @@ export interface InetLayout {
 export const DEFAULT_INET_LAYOUT: InetLayout = { lead: 0, width: 22, hostCut: 16, vNames: [] };
 
 /** Layout from a `Proto Recv-Q Send-Q  Local Address  Foreign Address  (state) ...` header. */
-export function inetLayoutFromHeader(line: string, tokens: Token[]): InetLayout {
-  let lead = tokens.findIndex((t) => t.text === 'Proto');
+export function inetLayoutFromHeader(line: string, tokens: string[]): InetLayout {
+  let lead = tokens.indexOf('Proto');
   if (lead < 0) lead = 0;
   const local = line.indexOf('Local Address');
   const foreign = line.indexOf('Foreign Address');
@@ -28,8 +27,8 @@ export function inetLayoutFromHeader(line: string, tokens: Token[]): InetLayout 
   // The header pads each address column to the width the rows are cut to.
   const width = gap > 23 ? null : gap <= 19 ? 18 : 22;
   const hostCut = width === 18 ? 12 : 16;
-  const stateAt = tokens.findIndex((t) => t.text === '(state)');
-  const vNames = stateAt >= 0 ? tokens.slice(stateAt + 1).map((t) => t.text) : [];
+  const stateAt = tokens.indexOf('(state)');
+  const vNames = stateAt >= 0 ? tokens.slice(stateAt + 1) : [];
   return { lead, width, hostCut, vNames };
 }
 
@@ -47,26 +46,26 @@ interface Endpoint {
 
 const RAW_FAMILIES = new Set(['icm', 'icmp', 'ip', 'raw', 'igm', 'igmp', 'rip', 'div', 'divert']);
 
-export function parseInetRow(line: string, tokens: Token[], layout: InetLayout, source: SourceRef, format: string): InetRow {
+export function parseInetRow(line: string, tokens: string[], layout: InetLayout, source: SourceRef, format: string): InetRow {
   let b = layout.lead;
   if (tokens.length < b + 5) return { kind: 'bad', reason: 'too few columns for a socket row' };
-  let protoRaw = tokens[b].text;
+  let protoRaw = tokens[b];
   // "%-3.3s%-2.2s": the 2-letter raw protocol "ip" is printed apart from its "4 " suffix.
-  if (protoRaw === 'ip' && /^(4|6|46)$/.test(tokens[b + 1].text) && tokens.length >= b + 6) {
-    protoRaw = `ip${tokens[b + 1].text}`;
+  if (protoRaw === 'ip' && /^(4|6|46)$/.test(tokens[b + 1]) && tokens.length >= b + 6) {
+    protoRaw = `ip${tokens[b + 1]}`;
     b++;
   }
-  const recvQ = tokens[b + 1].text;
-  const sendQ = tokens[b + 2].text;
+  const recvQ = tokens[b + 1];
+  const sendQ = tokens[b + 2];
   if (!isDigits(recvQ) || !isDigits(sendQ)) return { kind: 'bad', reason: 'queue columns are not numbers' };
   const suffix = protoRaw.endsWith('46') ? '46' : protoRaw.endsWith('4') ? '4' : protoRaw.endsWith('6') ? '6' : '';
   const family = protoRaw.slice(0, protoRaw.length - suffix.length).toLowerCase();
-  const localText = tokens[b + 3].text;
-  const foreignText = tokens[b + 4].text;
+  const localText = tokens[b + 3];
+  const foreignText = tokens[b + 4];
 
   if (family === 'sctp') {
     // FreeBSD SCTP rows (Type column, multi-homed continuation lines) are kept apart, not as TCP/UDP.
-    const state = tokens[b + 5]?.text ?? null;
+    const state = tokens[b + 5] ?? null;
     return { kind: 'other', other: { family: protoRaw, state, local: localText, peer: foreignText, pid: null, process: null, source, format } };
   }
   const protocol = family === 'tcp' ? 'tcp' : family === 'udp' ? 'udp' : RAW_FAMILIES.has(family) ? 'raw' : null;
@@ -79,7 +78,7 @@ export function parseInetRow(line: string, tokens: Token[], layout: InetLayout, 
   let next = b + 5;
   let stateRaw: string | null = null;
   if (protocol === 'tcp' && tokens.length > next) {
-    const text = tokens[next].text;
+    const text = tokens[next];
     if (!isTcpStateName(text) && !isDigits(text)) return { kind: 'bad', reason: 'unknown TCP state' };
     stateRaw = text;
     next++;
@@ -168,28 +167,26 @@ function isFullIpv4(text: string): boolean {
  * its name may hold spaces: it takes every token between the fixed columns before and after it.
  * A last column called `name` takes the rest of the line. Null when the counts do not fit.
  */
-export function mapColumns(line: string, tokens: Token[], from: number, names: string[]): Record<string, string> | null {
+export function mapColumns(line: string, tokens: string[], from: number, names: string[]): Record<string, string> | null {
   const count = tokens.length - from;
   if (count < names.length) return null;
   const cols: Record<string, string> = {};
   const procAt = names.indexOf('process:pid');
   if (procAt >= 0) {
     const after = names.length - procAt - 1;
-    for (let i = 0; i < procAt; i++) cols[names[i]] = tokens[from + i].text;
-    const firstProc = tokens[from + procAt];
-    const lastProc = tokens[tokens.length - after - 1];
-    cols['process:pid'] = line.slice(firstProc.start, lastProc.end);
-    for (let i = 0; i < after; i++) cols[names[procAt + 1 + i]] = tokens[tokens.length - after + i].text;
+    for (let i = 0; i < procAt; i++) cols[names[i]] = tokens[from + i];
+    cols['process:pid'] = tokenSpan(line, tokens, from + procAt, tokens.length - after - 1);
+    for (let i = 0; i < after; i++) cols[names[procAt + 1 + i]] = tokens[tokens.length - after + i];
     return cols;
   }
   const last = names.length - 1;
   if (names[last] === 'name') {
-    for (let i = 0; i < last; i++) cols[names[i]] = tokens[from + i].text;
-    cols.name = line.slice(tokens[from + last].start).trimEnd();
+    for (let i = 0; i < last; i++) cols[names[i]] = tokens[from + i];
+    cols.name = restOfLine(line, from + last);
     return cols;
   }
   if (count !== names.length) return null;
-  for (let i = 0; i < names.length; i++) cols[names[i]] = tokens[from + i].text;
+  for (let i = 0; i < names.length; i++) cols[names[i]] = tokens[from + i];
   return cols;
 }
 

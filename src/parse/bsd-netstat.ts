@@ -3,8 +3,7 @@
 // sections. Section titles switch what the following rows mean; every line is accounted for.
 import type { OtherSocket, ParseResult, SourceRef } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
-import type { Token } from './bsd-common.js';
-import { digitsOrNull, isBlankLine, isDigits, isHex, tokenize, warnUnparsed } from './bsd-common.js';
+import { digitsOrNull, isBlankLine, isDigits, isHex, restOfLine, tokenize, warnUnparsed } from './bsd-common.js';
 import { DEFAULT_INET_LAYOUT, inetLayoutFromHeader, mapColumns, ownerFromColumns, parseInetRow } from './bsd-inet.js';
 import type { InetLayout } from './bsd-inet.js';
 import { addUnparsed, emptyResult } from './result.js';
@@ -72,13 +71,11 @@ export function parseBsdNetstat(input: ParserInput): ParseResult {
 }
 
 /** Account one non-blank, non-title line; returns the reason when it is not understood. */
-function readLine(result: ParseResult, state: State, line: string, tokens: Token[], source: SourceRef): string | null {
-  const first = tokens[0].text;
-  if (first === 'Proto' || first === 'Proto/ID' || tokens[1]?.text === 'Proto' || tokens[2]?.text === 'Proto') {
-    if (state.section === 'inet' || (state.section !== 'mptcp' && line.includes('Local Address'))) {
-      state.section = 'inet';
-      state.inet = inetLayoutFromHeader(line, tokens);
-    } else state.columns = tokens.map((t) => t.text);
+function readLine(result: ParseResult, state: State, line: string, tokens: string[], source: SourceRef): string | null {
+  const first = tokens[0];
+  if (first === 'Proto' || first === 'Proto/ID' || tokens[1] === 'Proto' || tokens[2] === 'Proto') {
+    if (state.section === 'inet') state.inet = inetLayoutFromHeader(line, tokens);
+    else state.columns = tokens;
     result.lines.headers++;
     return null;
   }
@@ -98,7 +95,7 @@ function readLine(result: ParseResult, state: State, line: string, tokens: Token
   }
 }
 
-function readInet(result: ParseResult, state: State, line: string, tokens: Token[], source: SourceRef): string | null {
+function readInet(result: ParseResult, state: State, line: string, tokens: string[], source: SourceRef): string | null {
   const row = parseInetRow(line, tokens, state.inet, source, FORMAT);
   if (row.kind === 'bad') return row.reason;
   if (row.kind === 'other') result.otherSockets.push(row.other);
@@ -114,9 +111,9 @@ function readInet(result: ParseResult, state: State, line: string, tokens: Token
 }
 
 /** `mptcp/00  flags/flags  STATE`, indented subflows ` tcp4/00  flags  local  foreign  STATE`, `[...]` details. */
-function readMptcp(result: ParseResult, tokens: Token[], source: SourceRef): string | null {
-  const first = tokens[0].text;
-  if (first.startsWith('[') && tokens[tokens.length - 1].text.endsWith(']')) {
+function readMptcp(result: ParseResult, tokens: string[], source: SourceRef): string | null {
+  const first = tokens[0];
+  if (first.startsWith('[') && tokens[tokens.length - 1].endsWith(']')) {
     result.lines.headers++;
     return null;
   }
@@ -124,31 +121,31 @@ function readMptcp(result: ParseResult, tokens: Token[], source: SourceRef): str
     family, state, local, peer, pid: null, process: null, source, format: FORMAT,
   });
   if (first.startsWith('mptcp/') && tokens.length >= 2) {
-    const state = tokens.length >= 3 ? tokens[tokens.length - 1].text : null;
+    const state = tokens.length >= 3 ? tokens[tokens.length - 1] : null;
     result.otherSockets.push(other('mptcp', first, '', state));
   } else if (/^tcp(4|6)\/\d+$/.test(first) && tokens.length >= 4) {
-    result.otherSockets.push(other('mptcp-subflow', tokens[2].text, tokens[3].text, tokens[4]?.text ?? null));
+    result.otherSockets.push(other('mptcp-subflow', tokens[2], tokens[3], tokens[4] ?? null));
   } else return 'not a multipath connection row';
   result.lines.records++;
   return null;
 }
 
 /** `Address Type Recv-Q Send-Q Inode Conn Refs Nextref [Addr]`: the path may hold spaces. */
-function readUnix(result: ParseResult, line: string, tokens: Token[], source: SourceRef): string | null {
-  if (tokens[0].text === 'Address') {
+function readUnix(result: ParseResult, line: string, tokens: string[], source: SourceRef): string | null {
+  if (tokens[0] === 'Address') {
     result.lines.headers++;
     return null;
   }
-  if (tokens.length < 8 || !isHex(tokens[0].text) || !isDigits(tokens[2].text) || !isDigits(tokens[3].text)) {
+  if (tokens.length < 8 || !isHex(tokens[0]) || !isDigits(tokens[2]) || !isDigits(tokens[3])) {
     return 'not a UNIX domain socket row';
   }
-  for (let k = 4; k < 8; k++) if (!isHex(tokens[k].text)) return 'not a UNIX domain socket row';
-  const path = tokens.length > 8 ? line.slice(tokens[8].start).trimEnd() : null;
+  for (let k = 4; k < 8; k++) if (!isHex(tokens[k])) return 'not a UNIX domain socket row';
+  const path = tokens.length > 8 ? restOfLine(line, 8) : null;
   result.unixSockets.push({
     protoRaw: 'unix',
     refCnt: null,
     flags: null,
-    type: tokens[1].text,
+    type: tokens[1],
     state: null,
     // The Inode column is a kernel vnode address, not an inode number.
     inode: null,
@@ -163,9 +160,9 @@ function readUnix(result: ParseResult, line: string, tokens: Token[], source: So
 }
 
 /** macOS `Registered kernel control modules`, `Active kernel event sockets`, `Active kernel control sockets`. */
-function readSystem(result: ParseResult, state: State, line: string, tokens: Token[], source: SourceRef): string | null {
-  if (state.section === 'kctl-registered' && (tokens[0].text === 'id' || tokens[0].text === 'kctlref')) {
-    state.columns = tokens.map((t) => t.text);
+function readSystem(result: ParseResult, state: State, line: string, tokens: string[], source: SourceRef): string | null {
+  if (state.section === 'kctl-registered' && (tokens[0] === 'id' || tokens[0] === 'kctlref')) {
+    state.columns = tokens;
     result.lines.headers++;
     return null;
   }

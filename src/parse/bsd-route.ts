@@ -4,7 +4,6 @@
 import type { Route, RouteType } from '../model.js';
 import type { ParseResult } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
-import type { Token } from './bsd-common.js';
 import { isBlankLine, tokenize, warnUnparsed } from './bsd-common.js';
 import { addUnparsed, emptyResult } from './result.js';
 import { splitLines } from './text.js';
@@ -14,14 +13,24 @@ const FORMAT = 'bsd-route';
 interface Table {
   family: 'inet' | 'inet6' | 'other' | null;
   columns: string[];
+  /** Where Destination, Gateway, Flags and Netif sit in the current header (-1 when absent). */
+  at: { destination: number; gateway: number; flags: number; netif: number };
+  /** Rows may omit a blank Expire when it is the last column. */
+  minimum: number;
   fib: string | null;
+}
+
+function setColumns(table: Table, columns: string[]): void {
+  table.columns = columns;
+  table.at = { destination: columns.indexOf('Destination'), gateway: columns.indexOf('Gateway'), flags: columns.indexOf('Flags'), netif: columns.indexOf('Netif') };
+  table.minimum = columns.length > 0 && columns[columns.length - 1] === 'Expire' ? columns.length - 1 : columns.length;
 }
 
 export function parseBsdRoute(input: ParserInput): ParseResult {
   const result = emptyResult(FORMAT, input.artifact, input.encoding);
   const lines = splitLines(input.text);
   result.lines.total = lines.length;
-  const table: Table = { family: null, columns: [], fib: null };
+  const table: Table = { family: null, columns: [], at: { destination: -1, gateway: -1, flags: -1, netif: -1 }, minimum: 0, fib: null };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (isBlankLine(line)) {
@@ -46,13 +55,13 @@ function readLine(result: ParseResult, table: Table, line: string, lineNo: numbe
   const trimmed = line.trim();
   if (trimmed.endsWith(':') && !trimmed.includes(' ')) {
     table.family = trimmed === 'Internet:' ? 'inet' : trimmed === 'Internet6:' ? 'inet6' : 'other';
-    table.columns = [];
+    setColumns(table, []);
     result.lines.headers++;
     return null;
   }
   const tokens = tokenize(line);
-  if (tokens[0].text === 'Destination') {
-    table.columns = tokens.map((t) => t.text);
+  if (tokens[0] === 'Destination') {
+    setColumns(table, tokens);
     result.lines.headers++;
     return null;
   }
@@ -65,20 +74,14 @@ function readLine(result: ParseResult, table: Table, line: string, lineNo: numbe
   return null;
 }
 
-function readRoute(table: Table, tokens: Token[], source: Route['source']): Route | string {
-  const cols = table.columns;
+function readRoute(table: Table, tokens: string[], source: Route['source']): Route | string {
   // Expire is often blank; every other column is always printed.
-  const expireAt = cols.indexOf('Expire');
-  const minimum = expireAt === cols.length - 1 ? cols.length - 1 : cols.length;
-  if (tokens.length < minimum || tokens.length > cols.length) return 'columns do not match the table header';
-  const get = (name: string): string | null => {
-    const at = cols.indexOf(name);
-    return at >= 0 && at < tokens.length ? tokens[at].text : null;
-  };
-  const destText = get('Destination') ?? '';
-  const gatewayText = get('Gateway') ?? '';
-  const flags = get('Flags');
-  const netif = get('Netif');
+  if (tokens.length < table.minimum || tokens.length > table.columns.length) return 'columns do not match the table header';
+  const get = (at: number): string | null => (at >= 0 && at < tokens.length ? tokens[at] : null);
+  const destText = get(table.at.destination) ?? '';
+  const gatewayText = get(table.at.gateway) ?? '';
+  const flags = get(table.at.flags);
+  const netif = get(table.at.netif);
   const isHost = flags !== null && flags.includes('H');
   const ipVersion: 4 | 6 = table.family === 'inet6' || (table.family === null && (destText.includes(':') || gatewayText.includes(':'))) ? 6 : 4;
   const dest = destinationCidr(destText, ipVersion, isHost);

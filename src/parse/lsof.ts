@@ -4,8 +4,7 @@
 // COMMAND is cut to 9 characters and escapes spaces and control bytes as \xNN.
 import type { Connection, ParseResult, SourceRef } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
-import type { Token } from './bsd-common.js';
-import { digitsOrNull, isBlankLine, isDigits, normaliseTcpState, servicePort, tokenize, warnUnparsed, zoneOf } from './bsd-common.js';
+import { digitsOrNull, isBlankLine, isDigits, normaliseTcpState, restOfLine, servicePort, tokenize, warnUnparsed, zoneOf } from './bsd-common.js';
 import { addUnparsed, emptyResult } from './result.js';
 import { splitLines } from './text.js';
 
@@ -32,7 +31,7 @@ export function parseLsof(input: ParserInput): ParseResult {
       continue;
     }
     const tokens = tokenize(line);
-    if (tokens[0].text === 'COMMAND' && tokens[1]?.text === 'PID') {
+    if (tokens[0] === 'COMMAND' && tokens[1] === 'PID') {
       result.lines.headers++;
       continue;
     }
@@ -44,27 +43,27 @@ export function parseLsof(input: ParserInput): ParseResult {
   return result;
 }
 
-function readRow(result: ParseResult, line: string, tokens: Token[], source: SourceRef): string | null {
-  if (tokens.length < 6 || !isDigits(tokens[1].text)) return 'not an lsof row';
+function readRow(result: ParseResult, line: string, tokens: string[], source: SourceRef): string | null {
+  if (tokens.length < 6 || !isDigits(tokens[1])) return 'not an lsof row';
   // TYPE follows COMMAND PID [TID TASKCMD] USER FD.
   let typeAt = -1;
   for (let k = 4; k <= 6 && k < tokens.length; k++) {
-    const t = tokens[k].text;
+    const t = tokens[k];
     if (t === 'IPv4' || t === 'IPv6' || t === 'unix') {
       typeAt = k;
       break;
     }
   }
   if (typeAt < 0) return 'lsof row is not an internet or UNIX socket';
-  const command = decodeLsofEscapes(tokens[0].text);
-  const pid = Number(tokens[1].text);
-  const user = tokens[typeAt - 2].text;
-  const type = tokens[typeAt].text;
+  const command = decodeLsofEscapes(tokens[0]);
+  const pid = Number(tokens[1]);
+  const user = tokens[typeAt - 2];
+  const type = tokens[typeAt];
   if (type === 'unix') {
     // DEVICE SIZE/OFF [NODE] NAME: Linux prints the inode as NODE, macOS has no NODE for sockets.
-    const inode = digitsOrNull(tokens[typeAt + 3]?.text);
-    const nameTok = tokens[inode === null ? typeAt + 3 : typeAt + 4];
-    const name = nameTok ? line.slice(nameTok.start).trimEnd() : null;
+    const inode = digitsOrNull(tokens[typeAt + 3]);
+    const nameAt = inode === null ? typeAt + 3 : typeAt + 4;
+    const name = nameAt < tokens.length ? restOfLine(line, nameAt) : null;
     result.unixSockets.push({
       protoRaw: 'unix', refCnt: null, flags: null, type: null, state: null,
       inode, pid, process: command, path: name, source, format: FORMAT,
@@ -74,12 +73,12 @@ function readRow(result: ParseResult, line: string, tokens: Token[], source: Sou
   let nodeAt = -1;
   let protocol: Connection['protocol'] | undefined;
   for (let k = typeAt + 1; k < tokens.length && protocol === undefined; k++) {
-    protocol = protocolOfNode(tokens[k].text);
+    protocol = protocolOfNode(tokens[k]);
     nodeAt = k;
   }
   if (protocol === undefined || nodeAt + 1 >= tokens.length) return 'no protocol and address in the lsof row';
-  const nodeText = tokens[nodeAt].text;
-  const name = line.slice(tokens[nodeAt + 1].start).trimEnd();
+  const nodeText = tokens[nodeAt];
+  const name = restOfLine(line, nodeAt + 1);
   const parsed = parseName(name, protocol);
   if (parsed === null) {
     // macOS lists sockets without a protocol control block ("no PCB, CANTSENDMORE, ...").
@@ -90,7 +89,7 @@ function readRow(result: ParseResult, line: string, tokens: Token[], source: Sou
     return 'lsof NAME is not an address';
   }
   // On Linux, DEVICE of a socket is its inode number (the key /proc and ss use); macOS prints 0x… addresses.
-  const device = typeAt + 1 < nodeAt ? tokens[typeAt + 1].text : '';
+  const device = typeAt + 1 < nodeAt ? tokens[typeAt + 1] : '';
   const connection: Connection = {
     protocol,
     ipVersion: type === 'IPv6' ? 6 : 4,
@@ -108,7 +107,7 @@ function readRow(result: ParseResult, line: string, tokens: Token[], source: Sou
     format: FORMAT,
     user,
     inode: digitsOrNull(device),
-    owners: [{ process: command, pid, fd: leadingNumber(tokens[typeAt - 1].text) }],
+    owners: [{ process: command, pid, fd: leadingNumber(tokens[typeAt - 1]) }],
     interfaceScope: zoneOf(parsed.local.address) ?? (parsed.remote ? zoneOf(parsed.remote.address) : null),
   };
   if (parsed.local.portRaw !== null) connection.localPortRaw = parsed.local.portRaw;

@@ -126,3 +126,55 @@ describe('bsd-netstat detection', () => {
     expect(detectFormat(readFileSync(path.join(samplesDir, 'freebsd12/netstat-an.out'), 'utf8'))?.parser.info.id).toBe('bsd-netstat');
   });
 });
+
+describe('bsd-netstat: other layouts netstat prints (synthetic, from the printf formats of network_cmds)', () => {
+  const parse = (text: string) => bsdNetstatParser.parse({ text, artifact: 'raw/s.txt', encoding: 'utf-8' });
+
+  it('wide output (-l / -W): long IPv6 addresses are complete, not marked truncated', () => {
+    const pad = (s: string, n: number) => s.padEnd(n, ' ');
+    const header = `Proto Recv-Q Send-Q  ${pad('Local Address', 45)} ${pad('Foreign Address', 45)} (state)    `;
+    const row = `tcp6       0      0  ${pad('2600:1700:bab0:d40:1874:4566:6499:f3d1.59968', 45)} ${pad('2606:4700::6810:84e5.443', 45)} ESTABLISHED`;
+    const r = parse(`Active Internet connections\n${header}\n${row}\n`);
+    expect(r.lines.unparsed).toBe(0);
+    expect(r.connections[0]).toMatchObject({ localAddress: '2600:1700:bab0:d40:1874:4566:6499:f3d1', localPort: 59968, remoteAddress: '2606:4700::6810:84e5', remotePort: 443 });
+    expect(r.connections[0].addressTruncated).toBeUndefined();
+  });
+
+  it('-A: leading Socket/Flowhash columns; an 18-wide field at its limit keeps its port raw', () => {
+    const text = [
+      'Active Internet connections (including servers)',
+      'Socket           Flowhash Proto Recv-Q Send-Q  Local Address      Foreign Address    (state)    ',
+      'ffffff8012345678 1a2b3c4d tcp4       0      0  10.0.0.5.22        10.0.0.9.51234     ESTABLISHED',
+      'ffffff8012345679 1a2b3c4e tcp4       0      0  192.168.100.100.44 *.*                LISTEN     ',
+    ].join('\n');
+    const r = parse(text);
+    expect(r.lines).toMatchObject({ records: 2, headers: 2, unparsed: 0 });
+    expect(r.connections[0]).toMatchObject({ localAddress: '10.0.0.5', localPort: 22, remotePort: 51234, state: 'ESTABLISHED' });
+    expect(r.connections[1]).toMatchObject({ localAddress: '192.168.100.100', localPort: null, localPortRaw: '44', addressTruncated: true, state: 'LISTEN' });
+  });
+
+  it('multipath section: connections, subflows and their detail lines', () => {
+    const text = [
+      'Active Multipath Internet connections',
+      'Proto/ID  Flags      Local Address          Foreign Address        (state)    ',
+      'mptcp/00  00000001/00000002                                        ESTABLISHED ',
+      '      [tok(0x1a2b) snd(0x10) rcv(0x20) aid(1)]',
+      ' tcp4/01  00000004   192.168.1.23.50000     17.1.2.3.443           ESTABLISHED ',
+      '      [relseq(0001), err(0)]',
+      'Some tcp sockets may have been deleted.',
+    ].join('\n');
+    const r = parse(text);
+    expect(r.lines).toEqual({ total: 7, records: 2, headers: 5, blank: 0, unparsed: 0 });
+    expect(r.otherSockets.map((o) => [o.family, o.local, o.peer, o.state])).toEqual([
+      ['mptcp', 'mptcp/00', '', 'ESTABLISHED'],
+      ['mptcp-subflow', '192.168.1.23.50000', '17.1.2.3.443', 'ESTABLISHED'],
+    ]);
+    expect(r.warnings[0]).toContain('line 7: Some tcp sockets may have been deleted.');
+  });
+
+  it('rows of a section it does not know are reported, not guessed', () => {
+    const r = parse('Active VSock sockets\nProto Type Local Address Foreign Address\nvsock stream 3:1024 2:5000\n');
+    expect(r.lines).toMatchObject({ headers: 2, unparsed: 1 });
+    expect(r.unparsed[0]).toMatchObject({ line: 3, reason: 'rows of this netstat section are not supported' });
+  });
+});
