@@ -39,6 +39,10 @@ export function parseLsof(input: ParserInput): ParseResult {
     if (reason === null) result.lines.records++;
     else addUnparsed(result, i + 1, line, reason);
   }
+  // With `+c 0` (or +c N > 9) lsof prints longer names: then a 9-character name is not a cut one.
+  if (result.connections.some((c) => c.process !== null && c.process.length > COMMAND_WIDTH)) {
+    for (const c of result.connections) delete c.processTruncated;
+  }
   warnUnparsed(result);
   return result;
 }

@@ -95,3 +95,15 @@ describe('lsof -nPi run live on this machine', () => {
     }
   });
 });
+
+describe('lsof +c 0 (full command names)', () => {
+  it('does not mark 9-character names as cut when longer names show the width was lifted', () => {
+    const text = [
+      'COMMAND          PID USER FD TYPE DEVICE SIZE/OFF NODE NAME',
+      'mDNSResponder    388 root 8u IPv4 0x1    0t0      UDP  *:5353',
+      'python3.1        907 root 3u IPv4 0x2    0t0      TCP  127.0.0.1:8000 (LISTEN)',
+    ].join('\n');
+    const r = lsofParser.parse({ text, artifact: 'raw/l', encoding: 'utf-8' });
+    expect(r.connections.map((c) => [c.process, c.processTruncated])).toEqual([['mDNSResponder', undefined], ['python3.1', undefined]]);
+  });
+});
