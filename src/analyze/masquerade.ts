@@ -1,0 +1,168 @@
+// Name masquerade scoring (RULES.md D): exact allow-list of real names first, then a confusable
+// skeleton (UTS #39 style folding) and optimal-string-alignment Damerau-Levenshtein distance against
+// the core process names of the host's OS.
+import { hasInvisible, stripInvisible } from './names.js';
+import type { OsFamily } from './types.js';
+
+export const CORE_NAMES: Record<Exclude<OsFamily, 'unknown'>, string[]> = {
+  windows: [
+    'system', 'smss', 'csrss', 'wininit', 'winlogon', 'services', 'lsass', 'lsaiso', 'lsm', 'svchost', 'explorer',
+    'userinit', 'taskhost', 'taskhostw', 'runtimebroker', 'spoolsv', 'dwm', 'conhost', 'dllhost', 'fontdrvhost', 'wmiprvse',
+  ],
+  linux: [
+    'systemd', 'init', 'kthreadd', 'sshd', 'ssh', 'cron', 'crond', 'rsyslogd', 'systemd-journald', 'systemd-logind',
+    'systemd-udevd', 'systemd-resolved', 'systemd-networkd', 'systemd-timesyncd', 'dbus-daemon', 'networkmanager', 'agetty',
+    'auditd', 'polkitd', 'chronyd', 'ntpd', 'dhclient', 'kworker', 'ksoftirqd', 'kswapd0',
+  ],
+  bsd: [
+    'launchd', 'kernel_task', 'windowserver', 'loginwindow', 'mdnsresponder', 'syslogd', 'configd', 'cfprefsd', 'distnoted',
+    'trustd', 'securityd', 'opendirectoryd', 'mds', 'sshd', 'init', 'cron',
+  ],
+};
+
+// Real names that sit near a core name (ssh→sh, sshd→sssd, dllhost→dashost ...): never a hit.
+const KNOWN_GOOD: Record<Exclude<OsFamily, 'unknown'>, string[]> = {
+  windows: [
+    'system idle process', 'registry', 'memory compression', 'secure system', 'taskhostex', 'sihost', 'dashost', 'searchhost',
+    'searchapp', 'searchindexer', 'ctfmon', 'smartscreen', 'audiodg', 'wudfhost', 'backgroundtaskhost', 'msmpeng', 'nissrv',
+    'lsaiso', 'wlms', 'sppsvc', 'vmms', 'vmwp', 'vmcompute', 'cmd', 'powershell', 'pwsh',
+  ],
+  linux: [
+    'sh', 'ss', 'bash', 'sssd', 'crun', 'runc', 'tini', 'getty', 'mingetty', 'crontab', 'sshfs', 'ssh-agent', 'sshd-session',
+    'sshd-auth', 'dhcpcd', 'ntpdate', 'systemd-resolve', 'systemd-journal', 'systemd-network', 'systemd-timesyn',
+    'systemd-userdbd', 'systemd-userwor', 'systemd-oomd', 'systemd-machined', 'systemd-homed', 'chrony', 'snmpd', 'rsyslog',
+    'auditctl', 'anacron', 'atd',
+  ],
+  bsd: ['mdnsresponderhelper', 'syslog', 'mds_stores', 'mdworker', 'mdworker_shared', 'securityd_service', 'trustdfilehelper'],
+};
+
+// Homoglyphs folded to ASCII (Cyrillic and Greek look-alikes from confusables.txt).
+const CONFUSABLE: Record<string, string> = {
+  а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', ѕ: 's', і: 'i', ј: 'j', ԁ: 'd', ӏ: 'l', һ: 'h', ԛ: 'q', ԝ: 'w',
+  ο: 'o', α: 'a', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ϲ: 'c', ɡ: 'g', 'ı': 'i',
+};
+const ASCII_FOLD: [RegExp, string][] = [
+  [/rn/g, 'm'],
+  [/vv/g, 'w'],
+  [/cl/g, 'd'],
+  [/0/g, 'o'],
+  [/[1i|!]/g, 'l'],
+  [/[5$]/g, 's'],
+  [/3/g, 'e'],
+  [/[4@]/g, 'a'],
+];
+
+/** Casefolded, NFKC, homoglyphs and ASCII look-alikes folded: equal skeletons look the same. */
+export function skeleton(name: string): string {
+  let s = stripInvisible(name.normalize('NFKC')).toLowerCase();
+  s = [...s].map((c) => CONFUSABLE[c] ?? c).join('');
+  for (const [re, to] of ASCII_FOLD) s = s.replace(re, to);
+  return s;
+}
+
+/** Optimal string alignment distance (transposition of neighbours counts as one edit). */
+export function osaDistance(a: string, b: string, limit = 3): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) rows.push(new Array<number>(b.length + 1).fill(0));
+  for (let i = 0; i <= a.length; i++) (rows[i] as number[])[0] = i;
+  for (let j = 0; j <= b.length; j++) (rows[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const row = rows[i] as number[];
+    const prev = rows[i - 1] as number[];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, (rows[i - 2] as number[])[j - 2] as number + 1);
+      row[j] = v;
+    }
+  }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
+/** Equal length and exactly one differing position: a plain substitution. */
+function isSingleSubstitution(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++;
+  return diff === 1;
+}
+
+export interface MasqueradeMatch {
+  core: string;
+  /** What makes the name a look-alike, for the finding's detail. */
+  reason: string;
+}
+
+function familiesOf(os: OsFamily): Exclude<OsFamily, 'unknown'>[] {
+  return os === 'unknown' ? ['windows', 'linux', 'bsd'] : [os];
+}
+
+function exactKey(raw: string): string {
+  const s = raw.normalize('NFKC').toLowerCase();
+  return s.endsWith('.exe') ? s.slice(0, -4) : s;
+}
+
+/** Invisible characters, trailing dots/spaces and doubled or disguising extensions removed. */
+function cleanedStem(raw: string): string {
+  let s = stripInvisible(raw.normalize('NFKC')).toLowerCase().trim();
+  for (let i = 0; i < 3; i++) s = s.replace(/[.\s]+$/, '').replace(/\.(exe|com|scr|pif|bat|cmd)$/, '');
+  return s.replace(/\s+$/, '');
+}
+
+/** Linux comm is cut at 15 characters: "systemd-journal" is systemd-journald, not a look-alike. */
+function truncatedRealName(key: string, names: Set<string>): boolean {
+  if (key.length !== 15) return false;
+  for (const n of names) if (n.length > 15 && n.startsWith(key)) return true;
+  return false;
+}
+
+/**
+ * Is `raw` (a process name or image basename) a look-alike of a core name of the OS? Real names
+ * (core or known-good) never match; others match on equal skeletons, a small edit distance, or a
+ * core name with a numeric suffix (svchost32).
+ */
+export function masqueradeMatch(raw: string, os: OsFamily): MasqueradeMatch | null {
+  const families = familiesOf(os);
+  // A Windows image name on another OS (srss.exe on Linux) is scored against the Windows names too.
+  if (!families.includes('windows') && /\.(exe|com|scr)[.\s]*$/i.test(stripInvisible(raw))) families.push('windows');
+  const real = new Set<string>();
+  for (const f of families) for (const n of [...CORE_NAMES[f], ...KNOWN_GOOD[f]]) real.add(n);
+  const key = exactKey(raw);
+  if (real.has(key) || truncatedRealName(key, real)) return null;
+  const stem = cleanedStem(raw);
+  if (stem === '') return null;
+  const skel = skeleton(stem);
+  const invisible = hasInvisible(raw);
+  for (const f of families) {
+    for (const core of CORE_NAMES[f]) {
+      const coreSkel = skeleton(core);
+      if (skel === coreSkel) {
+        const why = invisible
+          ? 'contains invisible or bidi control characters'
+          : stem === core
+            ? 'the real name with a disguised extension, spacing or padding'
+            : 'looks identical once look-alike characters are folded';
+        return { core, reason: why };
+      }
+      if (core.length >= 5 && skel.startsWith(coreSkel) && /^\d{1,3}$/.test(skel.slice(coreSkel.length))) {
+        return { core, reason: `the core name with the suffix "${stem.slice(core.length)}"` };
+      }
+      const limit = core.length >= 9 ? 2 : 1;
+      const d = osaDistance(skel, coreSkel, limit);
+      if (d > limit) continue;
+      // Short names: one substituted letter is too common among real tools (sssd/sshd).
+      if (core.length <= 5 && isSingleSubstitution(skel, coreSkel)) continue;
+      return { core, reason: `${d} edit${d > 1 ? 's' : ''} away (insertion, deletion, substitution or swap)` };
+    }
+  }
+  return null;
+}
+
+/** The part of a printed name to score: basename of a path, first word of a rewritten title ("sshd: bob"). */
+export function nameCandidate(raw: string): string {
+  let s = raw.normalize('NFKC').trim();
+  if (s.startsWith('/') || s.includes('\\')) s = s.slice(Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\')) + 1);
+  const title = /^([^\s:]+):(\s|$)/.exec(s);
+  return title?.[1] ?? s;
+}

@@ -1,0 +1,29 @@
+import type { Rule, RuleHit } from '../types.js';
+import { describeProcess, describeSocket, processHit } from '../rule-helpers.js';
+import { REF } from './refs.js';
+
+export const baseNewProcess: Rule = {
+  meta: {
+    id: 'BASE-NEW-PROCESS',
+    title: 'Program with sockets not seen in the baseline',
+    severity: 'low',
+    description: 'A program (by name) that owns sockets now and owned none in the baseline capture.',
+    rationale: 'New network-active programs are the first place to look for implants that arrived after the baseline.',
+    falsePositives: 'Short-lived clients (browsers, updaters) and software installed since the baseline.',
+    attack: ['T1543', 'T1071'],
+    references: [REF.sansLinux, REF.sansWindows],
+    subject: 'process',
+    needsBaseline: true,
+  },
+  check(ctx) {
+    if (!ctx.baseline) return [];
+    const known = new Set<string>();
+    for (const p of ctx.baseline.processList) if (p.sockets.length > 0) for (const k of p.keys) known.add(k);
+    const hits: RuleHit[] = [];
+    for (const p of ctx.processList) {
+      if (p.sockets.length === 0 || p.keys.length === 0 || p.keys.some((k) => known.has(k))) continue;
+      hits.push(processHit(p, p.sockets, `${describeProcess(p)} owns ${p.sockets.length} socket(s) (${p.sockets.slice(0, 5).map(describeSocket).join('; ')}); no program of that name had sockets in ${ctx.baselineLabel}.`));
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,33 @@
+import type { Rule, RuleHit } from '../types.js';
+import { safeText } from '../names.js';
+import { describeProcess, describeSocket, processHit } from '../rule-helpers.js';
+import { attackUrl, REF } from './refs.js';
+
+export const netDeletedExe: Rule = {
+  meta: {
+    id: 'NET-DELETED-EXE',
+    title: 'Process runs from a deleted or memory-only executable',
+    severity: 'critical',
+    description: 'The /proc/PID/exe link of a process ends in "(deleted)" or points to /memfd: (fileless execution). Critical when it owns sockets, high otherwise.',
+    rationale: 'Implants delete their binary after start or run from memfd to leave no file on disk; the running image can still be recovered from /proc/PID/exe.',
+    falsePositives: 'A daemon still running after a package upgrade replaced its binary: compare the start time with the package manager log.',
+    attack: ['T1070.004', 'T1620'],
+    references: [attackUrl('T1070.004'), attackUrl('T1620'), REF.sansLinux, 'https://docs.rs/memf-linux/0.1.0/memf_linux/deleted_exe/index.html'],
+    subject: 'process',
+    os: ['linux'],
+  },
+  check(ctx) {
+    const hits: RuleHit[] = [];
+    for (const p of ctx.processList) {
+      const raw = p.facts?.exe ?? '';
+      const deleted = p.facts?.exeDeleted === true || raw.endsWith(' (deleted)');
+      const memfd = raw.startsWith('/memfd:');
+      if (!deleted && !memfd) continue;
+      const owns = p.sockets.length > 0;
+      const what = memfd ? `runs from an anonymous memory file (${safeText(raw)})` : `runs from a deleted file (${safeText(raw)})`;
+      const socks = owns ? `; owns ${p.sockets.slice(0, 5).map(describeSocket).join('; ')}` : '';
+      hits.push(processHit(p, p.sockets, `${describeProcess(p)} ${what}${socks}.`, owns ? 'critical' : 'high'));
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,48 @@
+import type { Rule, RuleHit } from '../types.js';
+import { skeleton } from '../masquerade.js';
+import { safeText } from '../names.js';
+import { describeProcess, describeSocket, processHit } from '../rule-helpers.js';
+import { attackUrl, REF } from './refs.js';
+
+// Kernel thread name prefixes ("watchdog/" with the slash: a userland watchdog daemon exists).
+const KTHREAD_PREFIXES = [
+  'kworker', 'kthreadd', 'ksoftirqd', 'kswapd', 'kcompactd', 'migration/', 'rcu_', 'watchdog/', 'jbd2/', 'khugepaged', 'kauditd',
+  'kdevtmpfs', 'ksmd', 'kblockd', 'writeback', 'oom_reaper', 'cpuhp/', 'irq/',
+].map(skeleton);
+
+/** Kernel-thread-like name; skeletons catch kw0rker and homoglyph variants. */
+function kthreadName(raw: string): boolean {
+  const s = skeleton(raw.trim()).replace(/^\[/, '');
+  return KTHREAD_PREFIXES.some((prefix) => s.startsWith(prefix));
+}
+
+export const procKthreadFake: Rule = {
+  meta: {
+    id: 'PROC-KTHREAD-FAKE',
+    title: 'Userland process disguised as a kernel thread',
+    severity: 'critical',
+    description:
+      'A process named like a kernel thread ([kworker/0:1], kthreadd, ksoftirqd ...) that owns a socket, has a parent other than kthreadd (PID 2), or has a readable executable.',
+    rationale: 'Kernel threads are children of kthreadd, have no executable and never own userland sockets; implants take these names to hide in ps output.',
+    falsePositives: 'Practically none.',
+    attack: ['T1036.004', 'T1036.005'],
+    references: [attackUrl('T1036.004'), REF.malcontentFakeName, REF.elastic],
+    subject: 'process',
+    os: ['linux'],
+  },
+  check(ctx) {
+    const hits: RuleHit[] = [];
+    for (const p of ctx.processList) {
+      const name = p.rawNames.find(kthreadName);
+      if (!name) continue;
+      const f = p.facts;
+      const reasons: string[] = [];
+      if (p.sockets.length > 0) reasons.push(`owns ${p.sockets.slice(0, 5).map(describeSocket).join('; ')}`);
+      if (f && f.ppid !== null && f.ppid !== 2 && !(p.pid === 2 && f.ppid === 0)) reasons.push(`parent is pid ${f.ppid}, not kthreadd (2)`);
+      if (p.exe) reasons.push(`has an executable (${safeText(p.exe)})`);
+      if (reasons.length === 0) continue;
+      hits.push(processHit(p, p.sockets, `${describeProcess(p)} named "${safeText(name)}" like a kernel thread ${reasons.join(', ')}.`));
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,47 @@
+import type { Rule, RuleHit } from '../types.js';
+import { masqueradeMatch, nameCandidate, type MasqueradeMatch } from '../masquerade.js';
+import { safeText } from '../names.js';
+import { describeProcess, describeSocket, processHit } from '../rule-helpers.js';
+import { attackUrl, REF } from './refs.js';
+
+export const procNameMasq: Rule = {
+  meta: {
+    id: 'PROC-NAME-MASQ',
+    title: 'Process name imitates a core system process',
+    severity: 'high',
+    description:
+      "A process name is a look-alike of a core process of the host's OS (srss.exe/csrss.exe, svch0st.exe, sshdd, Cyrillic letters, RTLO, doubled extensions): confusable skeleton then optimal-string-alignment distance, after an exact allow-list of real names. Critical when the process owns sockets.",
+    rationale: 'Malware takes names that an examiner glances over in a process list; the seed case was netcat renamed srss.exe listening on 1337.',
+    falsePositives: 'Rare after the exact allow-list; third-party tools with names close to system ones.',
+    attack: ['T1036.005', 'T1036.002'],
+    references: [attackUrl('T1036.005'), REF.uts39, REF.damerau, 'https://github.com/ThreatHuntingProject/ThreatHunting/blob/master/hunts/critical_process_impersonation.md'],
+    subject: 'process',
+  },
+  check(ctx) {
+    const hits: RuleHit[] = [];
+    const cache = new Map<string, MasqueradeMatch | null>();
+    for (const p of ctx.processList) {
+      let found: { raw: string; match: MasqueradeMatch } | null = null;
+      for (const raw of p.rawNames) {
+        // Windows reports protected processes as "System"; only the name matters here.
+        const candidate = nameCandidate(raw);
+        let match = cache.get(candidate);
+        if (match === undefined) {
+          match = masqueradeMatch(candidate, ctx.os);
+          cache.set(candidate, match);
+        }
+        if (match) {
+          found = { raw, match };
+          break;
+        }
+      }
+      if (!found) continue;
+      const owns = p.sockets.length > 0;
+      const sockets = owns ? `; owns ${p.sockets.slice(0, 5).map(describeSocket).join('; ')}${p.sockets.length > 5 ? ` (+${p.sockets.length - 5} more)` : ''}` : '';
+      hits.push(
+        processHit(p, p.sockets, `${describeProcess(p)}: name "${safeText(found.raw)}" imitates "${found.match.core}" (${found.match.reason})${sockets}.`, owns ? 'critical' : 'high'),
+      );
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,34 @@
+import type { Rule, RuleHit } from '../types.js';
+import { insideAny, isForwardingRoute, onLinkNetworks } from '../route-info.js';
+import { attackUrl } from './refs.js';
+import { describeRoute, routeHit } from './route-hit.js';
+
+export const routeGwOfflink: Rule = {
+  meta: {
+    id: 'ROUTE-GW-OFFLINK',
+    title: "Gateway outside the interface's networks",
+    severity: 'medium',
+    description:
+      "A route's gateway lies in none of the networks its interface reaches on-link (taken from the on-link routes of the same interface). Skipped for point-to-point/tunnel and loopback interfaces, link-local gateways, and interfaces with no on-link route to compare with. Linux only accepts such a gateway with the 'onlink' flag, so that flag does not excuse it.",
+    rationale: 'A next hop that cannot be reached directly is either a misconfiguration or a manipulated table (traffic steered to a host reachable only through another path).',
+    falsePositives: 'Cloud VMs with /32 addressing and explicit onlink gateways; proxy-ARP setups.',
+    attack: ['T1599', 'T1565.002'],
+    references: [attackUrl('T1599'), 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-2000-server/bb726981(v=technet.10)'],
+    subject: 'route',
+  },
+  check(ctx) {
+    const networks = onLinkNetworks(ctx.routes);
+    const hits: RuleHit[] = [];
+    for (const r of ctx.routes) {
+      const gw = r.gateway;
+      if (!gw || gw.value === null || !r.iface || !isForwardingRoute(r)) continue;
+      if (r.ifaceIsTunnel || r.ifaceIsLoopback || gw.cls === 'link-local' || gw.cls === 'loopback') continue;
+      const nets = (networks.get(r.iface) ?? []).filter((n) => n.version === gw.version);
+      if (nets.length === 0 || insideAny(nets, gw)) continue;
+      hits.push(
+        routeHit([r], `Route ${describeRoute(r)}: gateway ${gw.text} is outside the on-link networks of ${r.iface} (${nets.slice(0, 6).map((n) => n.text).join(', ')})${/onlink/i.test(r.route.flags ?? '') ? '; the route was forced with "onlink"' : ''}.`),
+      );
+    }
+    return hits;
+  },
+};

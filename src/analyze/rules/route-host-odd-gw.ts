@@ -1,0 +1,42 @@
+import type { Rule, RuleHit } from '../types.js';
+import { activeDefaults, isForwardingRoute, vpnEndpointRoutes } from '../route-info.js';
+import { attackUrl } from './refs.js';
+import { describeRoute, routeHit } from './route-hit.js';
+
+const IGNORED_DEST = new Set(['loopback', 'link-local', 'multicast', 'broadcast', 'unspecified']);
+
+export const routeHostOddGw: Rule = {
+  meta: {
+    id: 'ROUTE-HOST-ODD-GW',
+    title: 'Host route through a gateway other than the default',
+    severity: 'medium',
+    description:
+      'A /32 or /128 route sends one destination through a gateway that is not the default gateway, or pins it to one of several competing default gateways (the route to a VPN server is recognised and skipped).',
+    rationale: 'A single host diverted through another next hop is how traffic to one server (a bank, a mail relay, an EDR/SIEM collector) is intercepted or cut off.',
+    falsePositives: 'SD-WAN and split-tunnel exceptions, routes to a monitoring or backup link.',
+    attack: ['T1557', 'T1599', 'T1565.002'],
+    references: [attackUrl('T1557'), attackUrl('T1599')],
+    subject: 'route',
+  },
+  check(ctx) {
+    const vpn = vpnEndpointRoutes(ctx.routes, ctx.remoteAddresses);
+    // "The" default gateway exists only when the defaults agree; with competing defaults a host route
+    // pinned to one of them is itself a choice someone made.
+    const defaultGw = new Set<string>();
+    let competing = 0;
+    for (const v of [4, 6] as const) {
+      const gws = new Set(activeDefaults(ctx.routes, v).map((r) => r.gateway?.text ?? `dev ${r.iface ?? '?'}`));
+      if (gws.size === 1) for (const g of gws) defaultGw.add(g);
+      else if (gws.size > 1) competing += gws.size;
+    }
+    const hits: RuleHit[] = [];
+    for (const r of ctx.routes) {
+      if (!r.isHost || !r.gateway || !isForwardingRoute(r) || r.ifaceIsLoopback || vpn.has(r.index)) continue;
+      if (r.destClass === null || IGNORED_DEST.has(r.destClass) || defaultGw.has(r.gateway.text)) continue;
+      if (r.gateway.cls === 'loopback') continue; // ROUTE-BLACKHOLE's case
+      const why = competing > 0 ? `pinned to one of ${competing} competing default gateways` : `not the default gateway${defaultGw.size ? ` (${[...defaultGw].join(', ')})` : ' (there is no default route)'}`;
+      hits.push(routeHit([r], `Host route ${describeRoute(r)}: destination ${r.dest?.text} (${r.destClass}) uses gateway ${r.gateway.text}, ${why}.`));
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,125 @@
+// Merge the views of one socket (netstat, ss, lsof, /proc) into a SocketInfo, so port and process
+// rules report each socket once while keeping every source line as a reference.
+import type { Connection, SocketView } from '../model.js';
+import { makeAddressCache, type AddressInfo } from './address.js';
+import type { SocketInfo } from './types.js';
+
+const VIEW_RANK: Record<SocketView, number> = { netstat: 0, ss: 1, lsof: 2, proc: 3 };
+
+/** TCP states in which the socket has a peer. */
+const CONNECTED_TCP = new Set(['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT']);
+
+interface Draft extends SocketInfo {
+  ownerPids: Set<number>;
+}
+
+/** Positive PIDs only: Windows prints 0 for TIME_WAIT (System Idle), tools print '-' (null). */
+function ownerPid(pid: number | null | undefined): number | null {
+  return typeof pid === 'number' && pid > 0 ? pid : null;
+}
+
+/** The address/port tuple of a record; '*' and 0 of an absent peer are the same thing. */
+function tupleKey(c: Connection, local: AddressInfo, remote: AddressInfo): string {
+  const rport = remote.cls === 'unspecified' && !c.remotePort ? '*' : String(c.remotePort ?? '*');
+  return `${c.protocol}|${local.text}|${c.localPort ?? '*'}|${remote.text}|${rport}`;
+}
+
+/**
+ * Deduplicate across views: records with the same tuple and compatible owners (same PID, or one side
+ * unknown) are one socket. /proc records get their PID through the inode → PID map.
+ */
+export function mergeSockets(connections: Connection[], pidByInode: Map<number, number>): SocketInfo[] {
+  const addr = makeAddressCache();
+  const groups = new Map<string, Draft[]>();
+  const all: Draft[] = [];
+  for (const c of connections) {
+    const local = addr(c.localAddress, c.ipVersion);
+    const remote = addr(c.remoteAddress, c.ipVersion);
+    const key = tupleKey(c, local, remote);
+    const pid = ownerPid(c.pid) ?? (c.inode ? (pidByInode.get(c.inode) ?? null) : null);
+    let group = groups.get(key);
+    if (!group) {
+      group = [];
+      groups.set(key, group);
+    }
+    const match = group.find((s) => s.pid === null || pid === null || s.pid === pid || s.ownerPids.has(pid));
+    if (match) {
+      addRecord(match, c, pid);
+      continue;
+    }
+    const draft: Draft = {
+      id: `${key}|#${group.length}`,
+      primary: c,
+      records: [],
+      views: [],
+      refs: [],
+      protocol: c.protocol,
+      ipVersion: c.ipVersion,
+      local,
+      remote,
+      localPort: c.localPort,
+      remotePort: remote.cls === 'unspecified' && !c.remotePort ? null : c.remotePort,
+      state: null,
+      pid: null,
+      processName: null,
+      proc: null,
+      listening: false,
+      outbound: false,
+      inbound: false,
+      ownerPids: new Set(),
+    };
+    addRecord(draft, c, pid);
+    group.push(draft);
+    all.push(draft);
+  }
+  classifyDirection(all);
+  return all.map(({ ownerPids: _owners, ...socket }) => socket);
+}
+
+function addRecord(s: Draft, c: Connection, pid: number | null): void {
+  s.records.push(c);
+  s.refs.push(c.source);
+  if (!s.views.includes(c.view)) s.views.push(c.view);
+  if (VIEW_RANK[c.view] < VIEW_RANK[s.primary.view]) s.primary = c;
+  if (pid !== null) {
+    if (s.pid === null) s.pid = pid;
+    s.ownerPids.add(pid);
+  }
+  for (const o of c.owners ?? []) if (ownerPid(o.pid) !== null) s.ownerPids.add(o.pid);
+  if (c.process && (s.processName === null || VIEW_RANK[c.view] < VIEW_RANK[viewOfName(s)])) {
+    s.processName = c.process;
+  }
+  if (s.state === null || c === s.primary) s.state = c.state ?? s.state;
+}
+
+function viewOfName(s: Draft): SocketView {
+  const owner = s.records.find((r) => r.process === s.processName);
+  return owner ? owner.view : 'proc';
+}
+
+function hasPeer(s: SocketInfo): boolean {
+  return s.remote.cls !== 'unspecified' || (s.remotePort !== null && s.remotePort !== 0);
+}
+
+/** LISTEN / bound UDP, then inbound (accepted on a local listening port) vs outbound. */
+function classifyDirection(sockets: SocketInfo[]): void {
+  const listenPorts = new Set<string>();
+  for (const s of sockets) {
+    s.listening = s.protocol === 'tcp' ? s.state === 'LISTEN' : !hasPeer(s);
+    if (s.listening && s.localPort !== null) listenPorts.add(`${s.protocol}|${s.localPort}`);
+  }
+  for (const s of sockets) {
+    if (s.listening) continue;
+    const connected = s.protocol === 'tcp' ? CONNECTED_TCP.has(s.state ?? '') : hasPeer(s);
+    if (!connected) continue;
+    s.inbound = s.localPort !== null && listenPorts.has(`${s.protocol}|${s.localPort}`);
+    s.outbound = !s.inbound;
+  }
+}
+
+/** protocol|port of every listening socket. */
+export function listeningPorts(sockets: SocketInfo[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of sockets) if (s.listening && s.localPort !== null) out.add(`${s.protocol}|${s.localPort}`);
+  return out;
+}

@@ -1,0 +1,249 @@
+// Types of the analyzer: the enriched context rules read, the rule contract (ESLint style: meta +
+// check), and the outputs the report renders.
+import type {
+  Acquisition,
+  Connection,
+  Finding,
+  NetInterface,
+  ProcessFacts,
+  Route,
+  Severity,
+  SocketView,
+  SourceRef,
+} from '../model.js';
+import type { AddressInfo, Cidr, AddressClass } from './address.js';
+
+/** OS family the rules reason about ('bsd' covers macOS and FreeBSD). */
+export type OsFamily = 'linux' | 'windows' | 'bsd' | 'unknown';
+
+/** A process known by PID: socket owners and /proc facts joined together. */
+export interface ProcessInfo {
+  pid: number;
+  /** Name to show: the socket tool's name, else comm, else exe basename (raw, unescaped). */
+  name: string | null;
+  /** procKey() of every name seen for this PID (tool names, comm, exe basename, argv[0]). */
+  keys: string[];
+  /** Raw names as printed (for masquerade checks). */
+  rawNames: string[];
+  facts: ProcessFacts | null;
+  exe: string | null;
+  sockets: SocketInfo[];
+}
+
+/** One socket after merging the views (netstat, ss, lsof, /proc) that printed it. */
+export interface SocketInfo {
+  /** Stable id: protocol|local|lport|remote|rport|#n (n separates distinct owners of one tuple). */
+  id: string;
+  /** The record from the preferred view (netstat > ss > lsof > proc). */
+  primary: Connection;
+  records: Connection[];
+  views: SocketView[];
+  refs: SourceRef[];
+  protocol: Connection['protocol'];
+  ipVersion: 4 | 6;
+  local: AddressInfo;
+  remote: AddressInfo;
+  localPort: number | null;
+  remotePort: number | null;
+  state: string | null;
+  pid: number | null;
+  /** Raw process name from the records, else from the joined process. */
+  processName: string | null;
+  proc: ProcessInfo | null;
+  /** TCP LISTEN, or UDP bound without a peer. */
+  listening: boolean;
+  /** Connected (ESTABLISHED, SYN_SENT, connected UDP ...) and not accepted on one of our listeners. */
+  outbound: boolean;
+  /** Connected and accepted on a local listener (the remote port is the peer's ephemeral port). */
+  inbound: boolean;
+}
+
+export interface RouteInfo {
+  index: number;
+  /** The preferred record when several commands printed the route (ip route over netstat -rn). */
+  route: Route;
+  /** Every line that printed this route. */
+  refs: SourceRef[];
+  dest: Cidr | null;
+  destClass: AddressClass | null;
+  gateway: AddressInfo | null;
+  /** Gateway printed as on-link / link#N / MAC / unspecified: no next hop. */
+  onLink: boolean;
+  isDefault: boolean;
+  isHost: boolean;
+  /** blackhole, unreachable, prohibit, reject (type or flags). */
+  isReject: boolean;
+  /** Reject routes every Linux kernel installs for IPv6 (sit/6to4 ranges, ::/0 metric -1). */
+  isKernelReject: boolean;
+  iface: string | null;
+  ifaceIsTunnel: boolean;
+  ifaceIsLoopback: boolean;
+  /** In the main table (policy-routing tables such as wg-quick's hold their own defaults). */
+  mainTable: boolean;
+}
+
+export interface AnalysisContext {
+  acquisition: Acquisition;
+  os: OsFamily;
+  /** Collection ran as root/Administrator; null when unknown. */
+  privileged: boolean | null;
+  /** All records as parsed (cross-source rules compare views). */
+  connections: Connection[];
+  sockets: SocketInfo[];
+  listeners: SocketInfo[];
+  /** Listening (protocol|port) pairs, to tell inbound from outbound connections. */
+  listenPorts: Set<string>;
+  processes: Map<number, ProcessInfo>;
+  /** Sorted by PID. */
+  processList: ProcessInfo[];
+  routes: RouteInfo[];
+  interfaces: NetInterface[];
+  /** Views present in the capture. */
+  views: Set<SocketView>;
+  /** Remote addresses of all connections (VPN endpoint recognition). */
+  remoteAddresses: Set<string>;
+  baseline: AnalysisContext | null;
+  baselineLabel: string;
+}
+
+export interface RuleMeta {
+  id: string;
+  title: string;
+  /** Default severity; a hit may set another one (documented in the description). */
+  severity: Severity;
+  description: string;
+  rationale: string;
+  falsePositives: string;
+  attack: string[];
+  references: string[];
+  subject: Finding['subject'];
+  /** OS families the rule applies to; absent = all. 'unknown' hosts run every rule. */
+  os?: OsFamily[];
+  /** Runs only when a baseline capture is given. */
+  needsBaseline?: boolean;
+}
+
+/** What an allow-list entry may match on. */
+export interface HitFacts {
+  process?: string | null;
+  pid?: number | null;
+  ports?: number[];
+  addresses?: string[];
+  destination?: string | null;
+  gateway?: string | null;
+  interface?: string | null;
+}
+
+export interface RuleHit {
+  /** The facts observed (addresses, ports, process) — becomes Finding.detail. */
+  detail: string;
+  refs: SourceRef[];
+  severity?: Severity;
+  subject?: Finding['subject'];
+  pid?: number | null;
+  /** Raw process name (escaped when written into the finding). */
+  process?: string | null;
+  /** Extra interpretation appended to the rule's rationale. */
+  note?: string;
+  facts?: HitFacts;
+  /** Sockets and routes the hit is about (annotations). */
+  socketIds?: string[];
+  routeIndexes?: number[];
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: AnalysisContext): RuleHit[];
+}
+
+export type AllowAction = 'suppress' | 'lower';
+
+export interface AllowEntry {
+  /** 1-based position in the file ("allow-list entry N"). */
+  index: number;
+  /** Line of the file where the entry starts. */
+  line: number;
+  rule: string;
+  process?: string;
+  pid?: number;
+  port?: number;
+  address?: string;
+  destination?: string;
+  gateway?: string;
+  interface?: string;
+  action: AllowAction;
+  severity?: Severity;
+  reason: string;
+}
+
+export interface AllowList {
+  source: string;
+  entries: AllowEntry[];
+}
+
+export interface ProcessSocketSummary {
+  id: string;
+  protocol: Connection['protocol'];
+  local: string;
+  remote: string | null;
+  state: string | null;
+  views: SocketView[];
+  refs: SourceRef[];
+}
+
+export interface ProcessView {
+  pid: number;
+  /** Escaped for display. */
+  process: string | null;
+  names: string[];
+  exe: string | null;
+  exeDeleted: boolean;
+  user: string | null;
+  uid: number | null;
+  ppid: number | null;
+  cmdline: string[] | null;
+  startTime: string | null;
+  socketCount: number;
+  /** Capped at 500; socketCount tells the total. */
+  sockets: ProcessSocketSummary[];
+  listeningPorts: number[];
+  remotePeers: string[];
+  findingIds: string[];
+  rules: string[];
+  maxSeverity: Severity | null;
+}
+
+export interface ConnectionAnnotation {
+  id: string;
+  source: SourceRef;
+  refs: SourceRef[];
+  views: SocketView[];
+  protocol: Connection['protocol'];
+  local: string;
+  remote: string | null;
+  state: string | null;
+  pid: number | null;
+  process: string | null;
+  localClass: AddressClass;
+  remoteClass: AddressClass;
+  mapped: boolean;
+  localService: string | null;
+  remoteService: string | null;
+  direction: 'listen' | 'inbound' | 'outbound' | 'other';
+  findingIds: string[];
+  maxSeverity: Severity | null;
+}
+
+export interface RouteAnnotation {
+  source: SourceRef;
+  refs: SourceRef[];
+  destination: string;
+  gateway: string | null;
+  interface: string | null;
+  kind: 'default' | 'host' | 'network' | 'unknown';
+  destinationClass: AddressClass | null;
+  gatewayClass: AddressClass | null;
+  reject: boolean;
+  findingIds: string[];
+  maxSeverity: Severity | null;
+}

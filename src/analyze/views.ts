@@ -1,0 +1,134 @@
+// Outputs for the report: one view per process (its sockets, ports, peers, findings) and an
+// annotation per socket and per route linking them to the findings about them.
+import type { Finding, Severity } from '../model.js';
+import { endpoint } from './address.js';
+import { safeText } from './names.js';
+import { serviceName } from './services.js';
+import { maxSeverity } from './severity.js';
+import type { AnalysisContext, ConnectionAnnotation, ProcessView, RouteAnnotation, RuleHit, SocketInfo } from './types.js';
+
+const MAX_SOCKETS_PER_VIEW = 500;
+const MAX_PEERS = 200;
+
+interface Links {
+  bySocket: Map<string, Finding[]>;
+  byRoute: Map<number, Finding[]>;
+  byPid: Map<number, Finding[]>;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Which findings talk about which socket, route and PID (suppressed findings do not colour them). */
+export function linkFindings(findings: Finding[], hits: Map<string, RuleHit>): Links {
+  const links: Links = { bySocket: new Map(), byRoute: new Map(), byPid: new Map() };
+  for (const f of findings) {
+    if (f.suppressed) continue;
+    const hit = hits.get(f.id);
+    for (const id of hit?.socketIds ?? []) push(links.bySocket, id, f);
+    for (const i of hit?.routeIndexes ?? []) push(links.byRoute, i, f);
+    if (typeof f.pid === 'number') push(links.byPid, f.pid, f);
+  }
+  return links;
+}
+
+function worst(findings: Finding[] | undefined): Severity | null {
+  let out: Severity | null = null;
+  for (const f of findings ?? []) out = maxSeverity(out, f.severity);
+  return out;
+}
+
+function remoteText(s: SocketInfo): string | null {
+  return s.listening ? null : endpoint(s.remote.text, s.remotePort);
+}
+
+export function buildProcessViews(ctx: AnalysisContext, links: Links): ProcessView[] {
+  const views: ProcessView[] = ctx.processList.map((p) => {
+    const findings = links.byPid.get(p.pid) ?? [];
+    const listening = new Set<number>();
+    const peers = new Set<string>();
+    for (const s of p.sockets) {
+      if (s.listening && s.localPort !== null) listening.add(s.localPort);
+      if (!s.listening && s.remote.cls !== 'unspecified') peers.add(s.remote.text);
+    }
+    const f = p.facts;
+    return {
+      pid: p.pid,
+      process: p.name === null ? null : safeText(p.name),
+      names: p.rawNames.map((n) => safeText(n)),
+      exe: p.exe === null ? null : safeText(p.exe, 400),
+      exeDeleted: f?.exeDeleted ?? false,
+      user: f?.user ? safeText(f.user) : (p.sockets.find((s) => s.primary.user)?.primary.user ?? null),
+      uid: f?.uid ?? null,
+      ppid: f?.ppid ?? null,
+      cmdline: f?.cmdline ? f.cmdline.map((a) => safeText(a, 400)) : null,
+      startTime: f?.startTime ?? null,
+      socketCount: p.sockets.length,
+      sockets: p.sockets.slice(0, MAX_SOCKETS_PER_VIEW).map((s) => ({
+        id: s.id,
+        protocol: s.protocol,
+        local: endpoint(s.local.text, s.localPort),
+        remote: remoteText(s),
+        state: s.state,
+        views: [...s.views],
+        refs: [...s.refs],
+      })),
+      listeningPorts: [...listening].sort((a, b) => a - b),
+      remotePeers: [...peers].sort().slice(0, MAX_PEERS),
+      findingIds: findings.map((x) => x.id),
+      rules: [...new Set(findings.map((x) => x.rule))].sort(),
+      maxSeverity: worst(findings),
+    };
+  });
+  // Most severe first (two hits on one process already raised it), then by PID.
+  const rank = (s: Severity | null): number => (s === null ? -1 : ['info', 'low', 'medium', 'high', 'critical'].indexOf(s));
+  return views.sort((a, b) => rank(b.maxSeverity) - rank(a.maxSeverity) || a.pid - b.pid);
+}
+
+export function buildConnectionAnnotations(ctx: AnalysisContext, links: Links): ConnectionAnnotation[] {
+  return ctx.sockets.map((s) => {
+    const findings = links.bySocket.get(s.id);
+    return {
+      id: s.id,
+      source: s.primary.source,
+      refs: [...s.refs],
+      views: [...s.views],
+      protocol: s.protocol,
+      local: endpoint(s.local.text, s.localPort),
+      remote: remoteText(s),
+      state: s.state,
+      pid: s.pid,
+      process: s.processName === null ? null : safeText(s.processName),
+      localClass: s.local.cls,
+      remoteClass: s.remote.cls,
+      mapped: s.local.mapped || s.remote.mapped,
+      localService: serviceName(s.localPort),
+      remoteService: s.listening ? null : serviceName(s.remotePort),
+      direction: s.listening ? 'listen' : s.inbound ? 'inbound' : s.outbound ? 'outbound' : 'other',
+      findingIds: (findings ?? []).map((f) => f.id),
+      maxSeverity: worst(findings),
+    };
+  });
+}
+
+export function buildRouteAnnotations(ctx: AnalysisContext, links: Links): RouteAnnotation[] {
+  return ctx.routes.map((r) => {
+    const findings = links.byRoute.get(r.index);
+    return {
+      source: r.route.source,
+      refs: [...r.refs],
+      destination: safeText(r.route.destination),
+      gateway: r.route.gateway === null ? null : safeText(r.route.gateway),
+      interface: r.route.interface === null ? null : safeText(r.route.interface),
+      kind: r.dest === null ? 'unknown' : r.isDefault ? 'default' : r.isHost ? 'host' : 'network',
+      destinationClass: r.destClass,
+      gatewayClass: r.gateway?.cls ?? null,
+      reject: r.isReject,
+      findingIds: (findings ?? []).map((f) => f.id),
+      maxSeverity: worst(findings),
+    };
+  });
+}
