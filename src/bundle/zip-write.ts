@@ -56,7 +56,7 @@ export async function writeDeterministicZip(zipPath: string, members: ZipMember[
 function memberStream(member: ZipMember): Readable {
   async function* chunks(): AsyncGenerator<Buffer> {
     const hash = createHash('sha256');
-    const source: Iterable<Buffer> | AsyncIterable<Buffer> = 'bytes' in member.source ? [member.source.bytes] : createReadStream(member.source.path);
+    const source: Iterable<Buffer> | AsyncIterable<Buffer> = 'bytes' in member.source ? [member.source.bytes] : createReadStream(member.source.path, { highWaterMark: 1 << 20 });
     for await (const chunk of source) {
       hash.update(chunk);
       yield chunk;
