@@ -10,6 +10,8 @@ import { windowsRouteParser } from './windows-route.js';
 import { windowsTasklistParser } from './windows-tasklist.js';
 import { linuxNetstatParser } from './linux-netstat.js';
 import { processFactsParser } from './process-facts.js';
+import { ssParser } from './ss.js';
+import { procNetParser } from './proc-net.js';
 
 // One module per format. Each helper adds its parser here; the order only breaks detection ties.
 export const PARSERS: Parser[] = [
@@ -21,6 +23,8 @@ export const PARSERS: Parser[] = [
   windowsTasklistParser,
   linuxNetstatParser,
   processFactsParser,
+  ssParser,
+  procNetParser,
 ];
 
 export interface Detection {

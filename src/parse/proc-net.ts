@@ -1,0 +1,221 @@
+// The kernel's own socket tables: /proc/net/tcp, tcp6, udp, udp6, raw, raw6 (also udplite[6] and
+// icmp[6], which share the UDP layout). No process owners here: the analyzer joins them to
+// ProcessFacts by inode. view 'proc'.
+//
+// Which table a file is: IPv4 vs IPv6 from the hex address length; TCP vs the datagram tables from
+// the header (`... inode` vs `... inode ref pointer drops`) or, without one, from each row's trailing
+// fields and state. UDP and raw rows look identical, so only the artifact's file name (the collector
+// writes NN-proc-net-raw.stdout) can tell them apart; it is used for that alone, as a hint, and a
+// warning says so when it decided.
+import type { Connection, ParseResult } from '../model.js';
+import type { Parser, ParserInput } from './types.js';
+import { addUnparsed, emptyResult } from './result.js';
+import { splitLines } from './text.js';
+import { hexIpv4, hexIpv6, hexValue, procState } from './proc-net-hex.js';
+
+export const LINUX_PROC_NET_FORMAT = 'linux-proc-net';
+const FORMAT = LINUX_PROC_NET_FORMAT;
+
+type Layout = 'tcp' | 'datagram';
+type Table = 'tcp' | 'udp' | 'udplite' | 'raw' | 'icmp';
+
+const MAX_FIELDS = 24;
+
+/** Start/end offsets of the whitespace-separated fields of the current line (reused). */
+const starts = new Int32Array(MAX_FIELDS);
+const ends = new Int32Array(MAX_FIELDS);
+
+function scanFields(line: string): number {
+  let count = 0;
+  let i = 0;
+  const n = line.length;
+  while (i < n && count < MAX_FIELDS) {
+    while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+    if (i >= n) break;
+    starts[count] = i;
+    while (i < n && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) i++;
+    ends[count++] = i;
+  }
+  return count;
+}
+
+/** `  sl  local_address rem_address   st tx_queue ...`: the layout, or null when not a header. */
+function headerLayout(line: string): Layout | null {
+  const sl = line.indexOf('sl');
+  if (sl < 0 || line.trimStart().indexOf('sl') !== 0 || !line.includes('local_address', sl)) return null;
+  return line.includes(' drops') ? 'datagram' : 'tcp';
+}
+
+/** Table named by the artifact's file name (…proc-net-raw6.stdout, tcp6, udp.txt), if any. */
+export function tableFromName(artifact: string): Table | null {
+  const base = artifact.slice(artifact.lastIndexOf('/') + 1).toLowerCase();
+  const match = /(?:^|[^a-z])(tcp|udplite|udp|raw|icmp)6?(?:[^a-z]|$)/.exec(base);
+  return match ? (match[1] as Table) : null;
+}
+
+function isHexAddress(line: string, k: number): 0 | 4 | 6 {
+  const len = ends[k] - starts[k];
+  if (len !== 13 && len !== 37) return 0;
+  if (line.charCodeAt(ends[k] - 5) !== 58) return 0;
+  return len === 13 ? 4 : 6;
+}
+
+interface Context {
+  result: ParseResult;
+  artifact: string;
+  hint: Table | null;
+  layout: Layout | null;
+  /** Which warnings were already given (one per kind per file). */
+  warned: Set<string>;
+}
+
+function warnOnce(ctx: Context, key: string, text: string): void {
+  if (ctx.warned.has(key)) return;
+  ctx.warned.add(key);
+  ctx.result.warnings.push(`${ctx.artifact}: ${text}`);
+}
+
+/** TCP or one of the datagram tables, from the layout and the file-name hint. */
+function tableOf(ctx: Context, layout: Layout): Table {
+  const hint = ctx.hint;
+  if (layout === 'tcp') {
+    if (hint && hint !== 'tcp') warnOnce(ctx, 'tcp-hint', `file name suggests ${hint} but the content is the TCP layout; read as tcp`);
+    return 'tcp';
+  }
+  if (hint === 'tcp') {
+    warnOnce(ctx, 'udp-hint', 'file name suggests tcp but the content is the UDP/raw layout; read as udp');
+    return 'udp';
+  }
+  if (hint === null) {
+    warnOnce(ctx, 'udp-guess', 'UDP and raw tables look alike and the file name does not say which; read as udp');
+    return 'udp';
+  }
+  if (hint === 'raw' || hint === 'icmp') warnOnce(ctx, 'name-hint', `datagram layout read as ${hint} because of the file name`);
+  return hint;
+}
+
+const PROTOCOL: Record<Table, Connection['protocol']> = { tcp: 'tcp', udp: 'udp', udplite: 'udp', raw: 'raw', icmp: 'raw' };
+
+/** One socket row, or the reason it is not one. */
+function parseRow(line: string, lineNo: number, ctx: Context): Connection | string {
+  const count = scanFields(line);
+  if (count < 10) return 'too few fields for a /proc/net socket row';
+  if (line.charCodeAt(ends[0] - 1) !== 58 || hexValue(line, starts[0], ends[0] - 1) < 0) return 'no "N:" slot number';
+  const version = isHexAddress(line, 1);
+  if (version === 0 || isHexAddress(line, 2) !== version) return 'addresses are not kernel hex address:port';
+  const code = hexValue(line, starts[3], ends[3]);
+  if (code < 0 || ends[3] - starts[3] !== 2) return 'state is not a two-digit hex code';
+  const txEnd = line.indexOf(':', starts[4]);
+  if (txEnd < 0 || txEnd >= ends[4]) return 'tx_queue:rx_queue not understood';
+  const txQueue = hexValue(line, starts[4], txEnd);
+  const rxQueue = hexValue(line, txEnd + 1, ends[4]);
+  const uid = decimal(line, 7);
+  const inode = decimal(line, 9);
+  if (uid === null || inode === null) return 'uid or inode is not a number';
+  const extra = count - 10;
+  const layout = ctx.layout ?? (extra === 3 && (code === 1 || code === 7) ? 'datagram' : 'tcp');
+  const table = tableOf(ctx, layout);
+  const protocol = PROTOCOL[table];
+  const local = address(line, 1, version);
+  const remote = address(line, 2, version);
+  if (!local || !remote) return 'address is not hex';
+  return {
+    protocol,
+    ipVersion: version,
+    localAddress: local.address,
+    // Raw (and ICMP) sockets: the kernel prints the IP protocol number (1 icmp, 58 ipv6-icmp) in
+    // the port field; it is kept in localPort as netstat and ss also show it there.
+    localPort: local.port,
+    remoteAddress: remote.address,
+    remotePort: remote.port,
+    state: procState(code, layout === 'datagram'),
+    stateRaw: line.slice(starts[3], ends[3]),
+    pid: null,
+    process: null,
+    source: { artifact: ctx.artifact, line: lineNo },
+    protoRaw: version === 6 ? `${table}6` : table,
+    view: 'proc',
+    format: FORMAT,
+    uid,
+    // Inode 0: TIME_WAIT and request sockets have no file, so nothing can own them.
+    inode: inode === 0 ? null : inode,
+    recvQ: rxQueue < 0 ? null : rxQueue,
+    sendQ: txQueue < 0 ? null : txQueue,
+  };
+}
+
+function decimal(line: string, k: number): number | null {
+  const len = ends[k] - starts[k];
+  if (len === 0 || len > 15) return null;
+  for (let i = starts[k]; i < ends[k]; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  return parseInt(line.slice(starts[k], ends[k]), 10);
+}
+
+/** Port 0 is "none" (unbound local, unconnected peer): null, as ss prints `*`. */
+function address(line: string, k: number, version: 4 | 6): { address: string; port: number | null } | null {
+  const text = version === 4 ? hexIpv4(line, starts[k]) : hexIpv6(line, starts[k]);
+  const port = hexValue(line, ends[k] - 4, ends[k]);
+  if (text === null || port < 0) return null;
+  return { address: text, port: port === 0 ? null : port };
+}
+
+function parse(input: ParserInput): ParseResult {
+  const result = emptyResult(FORMAT, input.artifact, input.encoding);
+  const lines = splitLines(input.text);
+  result.lines.total = lines.length;
+  const ctx: Context = { result, artifact: input.artifact, hint: tableFromName(input.artifact), layout: null, warned: new Set() };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.trim() === '') {
+      result.lines.blank++;
+      continue;
+    }
+    const layout = headerLayout(line);
+    if (layout) {
+      // A new header starts a new table (several files concatenated): its layout rules the rows below.
+      ctx.layout = layout;
+      result.lines.headers++;
+      continue;
+    }
+    let row: Connection | string;
+    try {
+      row = parseRow(line, i + 1, ctx);
+    } catch (err) {
+      row = `internal error: ${(err as Error).message}`;
+    }
+    if (typeof row === 'string') addUnparsed(result, i + 1, line, row);
+    else {
+      result.connections.push(row);
+      result.lines.records++;
+    }
+  }
+  if (result.unparsed.length > 0) result.warnings.push(`${input.artifact}: ${result.unparsed.length} lines not understood (first at line ${result.unparsed[0].line})`);
+  return result;
+}
+
+function detect(head: string[]): number {
+  let rows = 0;
+  let seen = 0;
+  for (const line of head) {
+    if (line.trim() === '') continue;
+    if (headerLayout(line) && line.includes('st') && line.includes('inode')) return 0.95;
+    seen++;
+    const count = scanFields(line);
+    if (count >= 10 && line.charCodeAt(ends[0] - 1) === 58 && isHexAddress(line, 1) !== 0) rows++;
+  }
+  return seen > 0 && rows / seen >= 0.8 ? 0.8 : 0;
+}
+
+export const procNetParser: Parser = {
+  info: {
+    id: FORMAT,
+    description: 'Linux kernel socket tables /proc/net/tcp, tcp6, udp, udp6, raw, raw6 (udplite, icmp)',
+    commands: ['cat /proc/net/tcp', 'cat /proc/net/tcp6', 'cat /proc/net/udp', 'cat /proc/net/udp6', 'cat /proc/net/raw', 'cat /proc/net/raw6'],
+    os: ['linux'],
+  },
+  detect,
+  parse,
+};
