@@ -53,7 +53,11 @@ function manifestDisagreements(manifestBytes: Buffer, sumsBytes: Buffer): CheckF
   const files = Array.isArray(manifest.files) ? manifest.files : [];
   if (!Array.isArray(manifest.files)) fail('no files list');
   const inManifest = new Set<string>();
-  for (const f of files) {
+  for (const f of files as unknown[]) {
+    if (!isFileEntry(f)) {
+      fail(`malformed file entry ${JSON.stringify(f)?.slice(0, 200)}`);
+      continue;
+    }
     inManifest.add(f.path);
     const expected = listed.get(f.path);
     if (expected === undefined) fail(`lists ${f.path}, which SHA256SUMS does not`);
@@ -61,4 +65,8 @@ function manifestDisagreements(manifestBytes: Buffer, sumsBytes: Buffer): CheckF
   }
   for (const path of listed.keys()) if (!inManifest.has(path)) fail(`does not list ${path}`);
   return failures;
+}
+
+function isFileEntry(v: unknown): v is SumEntry {
+  return typeof v === 'object' && v !== null && typeof (v as SumEntry).path === 'string' && typeof (v as SumEntry).sha256 === 'string';
 }

@@ -38,12 +38,21 @@ export async function verifyEvidence(target: string, options: VerifyOptions = {}
 
 async function runChecks(view: EvidenceView, options: VerifyOptions): Promise<VerifyCheck[]> {
   return [
-    await checkMembers(view),
-    checkManifestSignature(view, options.trustCertPem),
-    checkPdfSignature(view, options.trustCertPem),
-    checkCustodyChain(view),
-    await checkArtifactHashes(view),
+    await guarded('members', () => checkMembers(view)),
+    await guarded('manifest-signature', () => checkManifestSignature(view, options.trustCertPem)),
+    await guarded('pdf-signature', () => checkPdfSignature(view, options.trustCertPem)),
+    await guarded('custody-chain', () => checkCustodyChain(view)),
+    await guarded('artifact-hashes', () => checkArtifactHashes(view)),
   ];
+}
+
+/** Hostile content must fail a check, never abort verification: an exception is a failure. */
+async function guarded(id: CheckId, run: () => VerifyCheck | Promise<VerifyCheck>): Promise<VerifyCheck> {
+  try {
+    return await run();
+  } catch (err) {
+    return check(id, [{ reason: `cannot check: ${(err as Error).message}` }], 'the check could not complete');
+  }
 }
 
 function report(target: string, kind: 'zip' | 'folder', checks: VerifyCheck[]): VerifyReport {
