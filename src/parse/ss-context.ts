@@ -34,8 +34,8 @@ export function netidFromName(artifact: string): string | null {
 }
 
 /**
- * rows: the lines that start with a state (no Netid column). TCP-only states decide tcp; a
- * `path inode` local column decides unix; protocol names as ports decide raw; then the file name;
+ * rows: the lines that start with a state (no Netid column). A `path inode` local column decides
+ * unix; TCP-only states decide tcp; protocol names as ports decide raw; then the file name;
  * then UNCONN-only listings are udp and anything else tcp (`ss -t` prints ESTAB rows only).
  */
 export function inferNetid(rows: string[], artifact: string, states: Set<string>): InferredNetid {
@@ -44,9 +44,9 @@ export function inferNetid(rows: string[], artifact: string, states: Set<string>
   for (const row of rows) {
     const t = tokensOf(row);
     if (!states.has(t[0])) continue;
+    if (t.length >= 5 && !t[3].includes(':') && isDigits(t[4])) return { netid: 'unix', reason: 'UNIX path and inode columns' };
     if (TCP_ONLY_STATES.has(t[0])) return { netid: 'tcp', reason: `state ${t[0]} is TCP-only` };
     if (t[0] !== 'UNCONN') allUnconn = false;
-    if (t.length >= 5 && !t[3].includes(':') && isDigits(t[4])) return { netid: 'unix', reason: 'UNIX path and inode columns' };
     const port = t.length >= 4 ? portText(t[3]) : '';
     if (port && !isDigits(port) && port !== '*' && protocolNumber(port) !== null && servicePort(port) === null) rawPorts = true;
   }
