@@ -9,15 +9,28 @@ const MAX_WARNED_WORDS = 20;
 
 export interface RowContext {
   artifact: string;
-  stateCache: Map<string, string | null>;
+  /** Printed state → its one shared copy and Linux name (a few distinct words in 100k rows). */
+  stateCache: Map<string, { raw: string; state: string | null }>;
   /** Printed state words without a Linux name, for one warning. */
   unknownStates: Set<string>;
   /** Rows whose port is a service name (netstat without -n). */
   namedPorts: number;
+  /** One copy of each repeated owner value (image, component, note): 100k rows share a few hundred. */
+  strings: Map<string, string>;
 }
 
 export function newRowContext(artifact: string): RowContext {
-  return { artifact, stateCache: new Map(), unknownStates: new Set(), namedPorts: 0 };
+  return { artifact, stateCache: new Map(), unknownStates: new Set(), namedPorts: 0, strings: new Map() };
+}
+
+const MAX_INTERNED = 1 << 16;
+
+/** The shared copy of a value; bounded so hostile input with unique values cannot grow it forever. */
+export function intern(ctx: RowContext, value: string): string {
+  const known = ctx.strings.get(value);
+  if (known !== undefined) return known;
+  if (ctx.strings.size < MAX_INTERNED) ctx.strings.set(value, value);
+  return value;
 }
 
 // Field boundaries of the current row; rows have 3 to 5 fields, more only for odd input.
@@ -103,14 +116,15 @@ function endpointAt(line: string, start: number, end: number): Endpoint | null {
   return { address: line.slice(addrStart, addrEnd), port, scope, bracketed, namedPort };
 }
 
-function stateFor(printed: string, ctx: RowContext): string | null {
-  let state = ctx.stateCache.get(printed);
-  if (state === undefined) {
-    state = normaliseWindowsState(printed);
-    ctx.stateCache.set(printed, state);
-    if (state === null && ctx.unknownStates.size < MAX_WARNED_WORDS) ctx.unknownStates.add(printed);
+function stateFor(printed: string, ctx: RowContext): { raw: string; state: string | null } {
+  let entry = ctx.stateCache.get(printed);
+  if (entry === undefined) {
+    entry = { raw: printed, state: normaliseWindowsState(printed) };
+    // Hostile input could print a new word on every row: only the first few are remembered.
+    if (ctx.stateCache.size < MAX_INTERNED) ctx.stateCache.set(printed, entry);
+    if (entry.state === null && ctx.unknownStates.size < MAX_WARNED_WORDS) ctx.unknownStates.add(printed);
   }
-  return state;
+  return entry;
 }
 
 /**
@@ -129,7 +143,7 @@ export function parseSocketRow(line: string, lineNo: number, ctx: RowContext): C
   if (pid >= 0) stateFields--;
   else pid = null;
   // Multi-word states keep their printed spacing.
-  const stateRaw = stateFields > 0 ? line.slice(fieldStart[3], fieldEnd[2 + stateFields]) : null;
+  const state = stateFields > 0 ? stateFor(line.slice(fieldStart[3], fieldEnd[2 + stateFields]), ctx) : null;
   if (local.namedPort || remote.namedPort) ctx.namedPorts++;
   const tcp = line.charCodeAt(fieldStart[0]) === 84;
   return {
@@ -139,8 +153,8 @@ export function parseSocketRow(line: string, lineNo: number, ctx: RowContext): C
     localPort: local.port,
     remoteAddress: remote.address,
     remotePort: remote.port,
-    state: stateRaw === null ? null : stateFor(stateRaw, ctx),
-    stateRaw,
+    state: state === null ? null : state.state,
+    stateRaw: state === null ? null : state.raw,
     pid,
     process: null,
     source: { artifact: ctx.artifact, line: lineNo },

@@ -5,7 +5,7 @@ import type { Parser, ParserInput } from './types.js';
 import { addUnparsed, emptyResult } from './result.js';
 import { firstNonBlank, foldKeyword, forEachLine, splitFields } from './windows-text.js';
 import { isConnectionsTitle, isKnownOwnerNote } from './windows-locale.js';
-import { newRowContext, parseSocketRow, WINDOWS_NETSTAT_FORMAT as FORMAT } from './windows-netstat-row.js';
+import { intern, newRowContext, parseSocketRow, WINDOWS_NETSTAT_FORMAT as FORMAT, type RowContext } from './windows-netstat-row.js';
 
 /** XP's `-bv` lists several component DLLs before the image line; real blocks are one to three lines. */
 const MAX_OWNER_LINES = 12;
@@ -44,13 +44,13 @@ function isImageLine(text: string): boolean {
 }
 
 /** "[image.exe]" closes the block: lines before it are component names (or an owner note). */
-function closeWithImage(block: OwnerBlock, conn: Connection, image: string, result: ParseResult): void {
-  conn.process = image.slice(1, -1);
+function closeWithImage(block: OwnerBlock, conn: Connection, image: string, result: ParseResult, ctx: RowContext): void {
+  conn.process = intern(ctx, image.slice(1, -1));
   if (block.texts.length > 0) {
     const notes = block.texts.filter(isKnownOwnerNote);
     const components = block.texts.filter((t) => !isKnownOwnerNote(t));
-    conn.component = components.length > 0 ? components.join('; ') : null;
-    conn.ownerNote = notes.length > 0 ? notes.join('; ') : null;
+    conn.component = components.length > 0 ? intern(ctx, components.join('; ')) : null;
+    conn.ownerNote = notes.length > 0 ? intern(ctx, notes.join('; ')) : null;
   }
   result.lines.records += 2 + block.texts.length;
   block.conn = null;
@@ -60,14 +60,14 @@ function closeWithImage(block: OwnerBlock, conn: Connection, image: string, resu
  * The block ended without an image line: only a known sentence ("Can not obtain ownership
  * information") belongs to the row; anything else is reported rather than attributed to it.
  */
-function closeWithoutImage(block: OwnerBlock, result: ParseResult): void {
+function closeWithoutImage(block: OwnerBlock, result: ParseResult, ctx: RowContext): void {
   const conn = block.conn;
   if (!conn) return;
   block.conn = null;
   result.lines.records++;
   for (let k = 0; k < block.texts.length; k++) {
     if (k === 0 && isKnownOwnerNote(block.texts[0])) {
-      conn.ownerNote = block.texts[0];
+      conn.ownerNote = intern(ctx, block.texts[0]);
       result.lines.records++;
     } else {
       addUnparsed(result, block.lineNos[k], block.raws[k], 'owner line not followed by an [image] line');
@@ -86,12 +86,12 @@ export function parseWindowsNetstat(input: ParserInput): ParseResult {
   result.lines.total = forEachLine(input.text, (line, lineNo) => {
     const start = firstNonBlank(line);
     if (start < 0) {
-      closeWithoutImage(block, result);
+      closeWithoutImage(block, result, ctx);
       result.lines.blank++;
       return;
     }
     if (isSocketRowAt(line, start)) {
-      closeWithoutImage(block, result);
+      closeWithoutImage(block, result, ctx);
       const row = parseSocketRow(line, lineNo, ctx);
       if (typeof row === 'string') {
         addUnparsed(result, lineNo, line, row);
@@ -103,7 +103,7 @@ export function parseWindowsNetstat(input: ParserInput): ParseResult {
     }
     const text = line.trim();
     if (block.conn && isImageLine(text)) {
-      closeWithImage(block, block.conn, text, result);
+      closeWithImage(block, block.conn, text, result, ctx);
       return;
     }
     // Component names have no blanks; only lines with blanks can be a title or a column header.
@@ -114,11 +114,11 @@ export function parseWindowsNetstat(input: ParserInput): ParseResult {
       block.raws.push(line);
       return;
     }
-    closeWithoutImage(block, result);
+    closeWithoutImage(block, result, ctx);
     if (header) result.lines.headers++;
     else addUnparsed(result, lineNo, line, isImageLine(text) ? 'owner line without a socket row' : 'not a netstat line');
   });
-  closeWithoutImage(block, result);
+  closeWithoutImage(block, result, ctx);
   if (ctx.unknownStates.size > 0) {
     result.warnings.push(`${input.artifact}: state words not recognised (kept in stateRaw, state null): ${[...ctx.unknownStates].join(', ')}`);
   }
