@@ -185,6 +185,32 @@ describe('tamper matrix (zip)', () => {
   });
 });
 
+describe('hostile content', () => {
+  it('never aborts verification: malformed JSON shapes, a "null" custody line, impossible entities', async () => {
+    const raw = rawName();
+    const acquisition = JSON.parse(member(PATHS.acquisition).toString('utf8'));
+    acquisition.commands = 'not a list';
+    acquisition.imports = [{ artifact: { path: 5, sha256: null } }, { artifact: { path: '../../etc/passwd', sha256: 'x', bytes: 1 } }];
+    const manifest = JSON.parse(member(PATHS.manifest).toString('utf8'));
+    manifest.files = [null, 3, { path: raw }];
+    const html = `<table><tr><td>${raw} &#99999999; &#xD800; \u202e</td></tr></table>`;
+    const zip = tampered({
+      replace: {
+        [PATHS.acquisition]: Buffer.from(JSON.stringify(acquisition)),
+        [PATHS.manifest]: Buffer.from(JSON.stringify(manifest)),
+        [PATHS.custody]: Buffer.concat([member(PATHS.custody), Buffer.from('null\n')]),
+        [PATHS.reportHtml]: Buffer.from(html),
+      },
+    });
+    const r = await verifyEvidence(zip);
+    expect(failed(r)).toEqual(['members', 'manifest-signature', 'custody-chain', 'artifact-hashes']);
+    const reasons = r.checks.flatMap((c) => c.failures.map((f) => f.reason)).join('\n');
+    expect(reasons).toMatch(/malformed artifact record/);
+    expect(reasons).toMatch(/malformed file entry/);
+    expect(reasons).toMatch(/"\.\." in path/);
+  });
+});
+
 describe('tamper matrix (folder)', () => {
   it('a changed raw artifact and a removed sealed custody line are caught in the folder too', async () => {
     const copy = join(lab.root, 'folder-copy');

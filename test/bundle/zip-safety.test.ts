@@ -75,7 +75,13 @@ describe('zip-structure rejects', () => {
   it('device entries', async () => expectRejected(makeZip([{ name: 'raw/dev', mode: 0o020644 }]), 'raw/dev', /device/));
   it('duplicate names', async () => expectRejected(makeZip([{ name: 'a.txt' }, { name: 'a.txt', data: 'other' }]), 'a.txt', /duplicate name/));
   it('names that collide when case is folded', async () => expectRejected(makeZip([{ name: 'A.txt' }, { name: 'a.txt' }]), 'a.txt', /collides with A\.txt/));
-  it('control characters in names', async () => expectRejected(makeZip([{ name: 'raw/a\u001b[31m.txt' }]), 'raw/a\u001b[31m.txt', /control character/));
+  it('control characters in names, shown escaped', async () => {
+    const zip = makeZip([{ name: 'raw/a\u001b[31m\u202e.txt' }]);
+    await expectRejected(zip, 'raw/a\u001b[31m\u202e.txt', /control character/);
+    const text = formatVerifyReport(await verifyEvidence(zip));
+    expect(text).toContain('raw/a\\u{1b}[31m\\u{202e}.txt');
+    expect(text).not.toMatch(/[\u001b\u202e]/);
+  });
   it('encrypted entries', async () => {
     // zipfile cannot write encrypted entries: set the "encrypted" flag in both headers.
     const zip = makeZip([{ name: 'secret.txt' }], (b) => {
