@@ -4,9 +4,12 @@
 // C0/C1 controls (tab optional), DEL, soft hyphen, invisible fillers, bidi marks/embeddings/overrides/
 // isolates, zero-width characters, line/paragraph separators, BOM, interlinear annotation, tag
 // characters, and unpaired surrogates (invalid UTF-16 from bad input).
-const INVISIBLE =
-  /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2028\u2029\u2060-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}\uD800-\uDFFF]/gu;
-const INVISIBLE_WITH_TAB = new RegExp(INVISIBLE.source.replace('\\u0000-\\u0008\\u000A', '\\u0000-\\u000A'), 'gu');
+const INVISIBLE_CLASS =
+  '\\u000A-\\u001F\\u007F-\\u009F\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u202A-\\u202E\\u2028\\u2029\\u2060-\\u206F\\u3164\\uFEFF\\uFFA0\\uFFF9-\\uFFFB\\u{E0000}-\\u{E007F}\\uD800-\\uDFFF';
+/** Everything but tab (kept in verbatim raw text). */
+const INVISIBLE = new RegExp(`[\\u0000-\\u0008${INVISIBLE_CLASS}]`, 'gu');
+/** Including tab (names and fields). */
+const INVISIBLE_WITH_TAB = new RegExp(`[\\u0000-\\u0009${INVISIBLE_CLASS}]`, 'gu');
 
 export function marker(codePoint: number): string {
   const hex = codePoint.toString(16).toUpperCase();
@@ -22,6 +25,14 @@ export interface VisibleOptions {
 export function visible(text: string, opts: VisibleOptions = {}): string {
   const re = opts.keepTabs ? INVISIBLE : INVISIBLE_WITH_TAB;
   return text.replace(re, (ch) => marker(ch.codePointAt(0)!));
+}
+
+/**
+ * Host text: like visible(), and a literal backslash the host printed before "u0041" or "u{...}" is
+ * itself marked (\u005C), so a printed "\u202E" can never pass for a marker.
+ */
+export function visibleHost(text: string, opts: VisibleOptions = {}): string {
+  return visible(text.replace(/\\(?=u(\{[0-9A-Fa-f]+\}|[0-9A-Fa-f]{4}))/g, '\\u005C'), opts);
 }
 
 /** Whether a string holds anything visible() would mark. */

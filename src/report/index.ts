@@ -1,0 +1,162 @@
+// `netcustody report DIR`: evidence folder → report/report.html → report/report.pdf (signed), with
+// both steps appended to the custody log.
+import { X509Certificate, createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { appendCustody } from '../evidence/custody.js';
+import { mkdirPrivate, sha256Hex, writeFileDurableSync } from '../evidence/files.js';
+import { PATHS, compactUtc } from '../evidence/folder.js';
+import { loadIdentity, type SigningIdentity } from '../signing/index.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { launchPrintBrowser, type PrintBrowser } from './browser.js';
+import { loadReportInput, type ReportInput } from './input.js';
+import { htmlToPdf, type Paper } from './pdf-render.js';
+import { signPdf } from './pdf-sign.js';
+import { countPages } from './pdf-pages.js';
+import { DEFAULT_TEMPLATE_DIR, loadTemplates } from './templates.js';
+import { buildView } from './view-model.js';
+
+export { verifyPdfSignature, type PdfSignatureCheck } from './pdf-verify.js';
+export { visible } from './visible.js';
+export { launchPrintBrowser, resolveBrowser, type PrintBrowser } from './browser.js';
+
+export interface ReportOptions {
+  templateDir?: string;
+  paper?: Paper;
+  p12?: string;
+  passphraseEnv?: string;
+  examiner?: string;
+  organisation?: string;
+  reportId?: string;
+  /** Raw outputs larger than this are shown in part in the appendix (default 128 KiB per file). */
+  rawAppendixLimitBytes?: number;
+  now?: Date;
+  /** Folder of the self-signed examiner identity (default: see defaultConfigDir). */
+  configDir?: string;
+  /** Reuse a running browser (tests, benchmark); otherwise one is started and closed. */
+  browser?: PrintBrowser;
+  /** Custody log actor; default "<examiner> (netcustody <version>)". */
+  actor?: string;
+  /** Force tagged PDF on or off; default: tagged when the report has at most TAGGED_MAX_ROWS table rows. */
+  tagged?: boolean;
+}
+
+export interface ReportResult {
+  html: string;
+  pdf: string;
+  htmlSha256: string;
+  pdfSha256: string;
+  pages: number;
+  bytes: number;
+  reportId: string;
+  tagged: boolean;
+  /** Requests the page tried to make; all were aborted. Should be empty. */
+  blockedRequests: string[];
+  signer: { subject: string; selfSigned: boolean; certPath?: string; fingerprint: string; source: string };
+  /** For the terminal: e.g. that the signature is self-signed. */
+  warnings: string[];
+  durations: { loadMs: number; htmlMs: number; pdfMs: number; signMs: number; totalMs: number };
+}
+
+export const DEFAULT_APPENDIX_LIMIT = 128 * 1024;
+/**
+ * Tagged (accessible) PDF up to this many table rows. Tagging makes Chromium build a structure tree
+ * for every cell: on this machine it roughly doubles print time and PDF size for 10,000 rows.
+ */
+export const TAGGED_MAX_ROWS = 3000;
+
+export function defaultReportId(input: ReportInput, now: Date): string {
+  const tag = createHash('sha256').update(`${input.acquisition.evidenceId}|${now.toISOString()}`).digest('hex').slice(0, 6).toUpperCase();
+  return `NCR-${compactUtc(now)}-${tag}`;
+}
+
+function tableRows(input: ReportInput, appendixLines: number): number {
+  return input.connections.length + input.routes.length + input.custody.length + appendixLines;
+}
+
+export async function buildReport(dir: string, options: ReportOptions = {}): Promise<ReportResult> {
+  const t0 = performance.now();
+  const now = options.now ?? new Date();
+  const input = loadReportInput(dir);
+  const examiner = options.examiner ?? input.acquisition.examiner;
+  const organisation = options.organisation ?? input.acquisition.organisation;
+  const identity: SigningIdentity = await loadIdentity({ p12: options.p12, passphraseEnv: options.passphraseEnv, examiner, organisation, configDir: options.configDir });
+  const cert = new X509Certificate(identity.certPem);
+  const fingerprint = cert.fingerprint256.replace(/:/g, '').toLowerCase();
+  const reportId = options.reportId ?? defaultReportId(input, now);
+  const paper: Paper = options.paper ?? 'a4';
+  const t1 = performance.now();
+
+  const templates = loadTemplates(options.templateDir ?? DEFAULT_TEMPLATE_DIR);
+  const view = buildView(input, {
+    reportId,
+    generated: now,
+    paper,
+    examiner,
+    organisation,
+    signer: { subject: identity.subject, selfSigned: identity.selfSigned, fingerprint, source: identity.source },
+    appendixLimitBytes: options.rawAppendixLimitBytes ?? DEFAULT_APPENDIX_LIMIT,
+  });
+  const html = templates.render(view);
+  mkdirPrivate(join(dir, PATHS.report));
+  const htmlPath = join(dir, PATHS.reportHtml);
+  writeFileDurableSync(htmlPath, html);
+  const htmlSha256 = sha256Hex(html);
+  const actor = options.actor ?? `${examiner} (${TOOL_NAME} ${TOOL_VERSION})`;
+  const appendixLines = view.appendix.items.reduce((n, i) => n + i.lines.length, 0);
+  const tagged = options.tagged ?? tableRows(input, appendixLines) <= TAGGED_MAX_ROWS;
+  const t2 = performance.now();
+
+  const printer = options.browser ?? (await launchPrintBrowser());
+  let rendered;
+  try {
+    rendered = await htmlToPdf(printer, html, { paper, reportId, tagged });
+  } finally {
+    if (!options.browser) await printer.close();
+  }
+  appendCustody(dir, {
+    actor,
+    action: 'report rendered',
+    object: PATHS.reportHtml,
+    sha256: htmlSha256,
+    details: { reportId, template: templates.dir, paper, tagged, blockedRequests: rendered.blockedRequests.length, browser: printer.version },
+  });
+  const t3 = performance.now();
+
+  const signed = signPdf(rendered.pdf, identity, {
+    reason: `Forensic report ${reportId}, case ${input.acquisition.caseId}, evidence ${input.acquisition.evidenceId}`,
+    location: organisation ?? undefined,
+    signingTime: now,
+  });
+  const pdfPath = join(dir, PATHS.reportPdf);
+  writeFileDurableSync(pdfPath, signed.pdf);
+  const pdfSha256 = sha256Hex(signed.pdf);
+  const pages = countPages(signed.pdf);
+  appendCustody(dir, {
+    actor,
+    action: 'pdf signed',
+    object: PATHS.reportPdf,
+    sha256: pdfSha256,
+    details: { reportId, signer: identity.subject, selfSigned: identity.selfSigned, certificateSha256: fingerprint, pages, unsignedPdfSha256: sha256Hex(rendered.pdf), byteRange: signed.byteRange },
+  });
+  const t4 = performance.now();
+
+  const warnings: string[] = [];
+  if (identity.selfSigned) {
+    warnings.push(`The PDF is signed with a SELF-SIGNED certificate (${identity.subject}, SHA-256 ${fingerprint}): it proves the file is unchanged, not who signed it.`);
+  }
+  if (rendered.blockedRequests.length) warnings.push(`The report page tried ${rendered.blockedRequests.length} network request(s); all were blocked.`);
+  return {
+    html: htmlPath,
+    pdf: pdfPath,
+    htmlSha256,
+    pdfSha256,
+    pages,
+    bytes: signed.pdf.length,
+    reportId,
+    tagged,
+    blockedRequests: rendered.blockedRequests,
+    signer: { subject: identity.subject, selfSigned: identity.selfSigned, certPath: identity.certPath, fingerprint, source: identity.source },
+    warnings,
+    durations: { loadMs: t1 - t0, htmlMs: t2 - t1, pdfMs: t3 - t2, signMs: t4 - t3, totalMs: t4 - t0 },
+  };
+}

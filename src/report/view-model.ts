@@ -1,0 +1,234 @@
+// From an evidence folder to the report view: cover, summary, inventory, methodology, custody,
+// verification and appendix (tables in view-tables.ts).
+import { SEVERITIES, type CommandRecord, type ImportRecord } from '../model.js';
+import { PATHS } from '../evidence/folder.js';
+import type { ReportInput } from './input.js';
+import { excerpt, type RawCache } from './raw-text.js';
+import { buildMarks, connectionGroups, findingViews, primaryConnections, processRows, routeRows, singleArtifact } from './view-tables.js';
+import type { AppendixItem, InventoryItem, ReportView } from './view-types.js';
+import { visible, visibleHost } from './visible.js';
+
+export interface ViewContext {
+  reportId: string;
+  generated: Date;
+  paper: 'a4' | 'letter';
+  examiner: string;
+  organisation: string | null;
+  signer: { subject: string; selfSigned: boolean; fingerprint: string; source: string };
+  appendixLimitBytes: number;
+}
+
+const MAX_UNPARSED_SHOWN = 200;
+const MAX_CUSTODY_DETAILS = 300;
+
+/** Shell-style display of an argv (quoted only where needed). */
+export function commandLine(argv: string[]): string {
+  return argv.map((a) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+function outcome(c: CommandRecord): { text: string; failed: boolean } {
+  if (c.unavailable) return { text: `not available${c.error ? `: ${c.error}` : ''}`, failed: true };
+  if (c.timedOut) return { text: `timed out after ${c.timeoutMs} ms`, failed: true };
+  if (c.signal) return { text: `killed by ${c.signal}`, failed: true };
+  if (c.error) return { text: `error: ${c.error}`, failed: true };
+  return { text: `exit code ${c.exitCode ?? '—'}`, failed: c.exitCode !== 0 };
+}
+
+function inventoryItem(c: CommandRecord): InventoryItem {
+  const o = outcome(c);
+  return {
+    order: c.order,
+    id: visible(c.id),
+    kind: c.kind,
+    description: visible(c.description),
+    command: visible(c.kind === 'file' ? `read ${c.argv.join(' ')}` : commandLine(c.argv)),
+    start: c.start,
+    end: c.end,
+    durationMs: c.durationMs,
+    outcome: visible(o.text),
+    failed: o.failed,
+    stdout: c.stdout ? { ...c.stdout, path: visibleHost(c.stdout.path) } : null,
+    stderr: c.stderr ? { ...c.stderr, path: visibleHost(c.stderr.path) } : null,
+  };
+}
+
+function importItem(i: ImportRecord): InventoryItem {
+  return {
+    order: i.order,
+    id: visible(i.id),
+    kind: 'import',
+    description: visibleHost(`imported from ${i.originalPath} (${i.originalSize} bytes, modified ${i.originalMtime})${i.statedOs ? `, stated OS ${i.statedOs}` : ''}`),
+    command: i.statedCommand ? visibleHost(i.statedCommand) : '(command not stated)',
+    start: i.intakeTime,
+    end: i.intakeTime,
+    durationMs: null,
+    outcome: 'imported',
+    failed: false,
+    stdout: { ...i.artifact, path: visibleHost(i.artifact.path) },
+    stderr: null,
+  };
+}
+
+function windowText(input: ReportInput): string {
+  const w = input.acquisition.captureWindow;
+  return w ? `${w.start} – ${w.end} (${w.durationMs} ms)` : 'not recorded';
+}
+
+function limitations(input: ReportInput, primaryCount: number): string[] {
+  const a = input.acquisition;
+  const out: string[] = [];
+  if (a.status !== 'complete') out.push(`The acquisition is marked "${a.status}": some planned steps may not have run.`);
+  if (a.mode === 'import') out.push('The outputs were imported from files captured elsewhere: their capture time, command and completeness rest on the statement of whoever captured them.');
+  if (a.privileges && !a.privileges.privileged) out.push('The collection ran without administrative privileges: sockets of other users may show no process, and process details may be missing.');
+  for (const m of input.missing) out.push(`${m} is missing: the corresponding part of this report is empty.`);
+  if (primaryCount < input.connections.length) out.push(`The connection tables show the primary listing (${primaryCount} records); ${input.connections.length - primaryCount} further records from other views are in ${PATHS.connections}.`);
+  if (!input.chain.ok) out.push(`The custody log does not verify: ${input.chain.reason ?? 'unknown reason'}.`);
+  out.push('Socket and route tables are a snapshot: connections opened and closed between the commands are not seen, and a compromised host can hide sockets from its own tools.');
+  out.push('The results relate only to the items examined: the outputs listed in the evidence inventory, captured in the stated window.');
+  return out.map((l) => visibleHost(l));
+}
+
+function appendix(input: ReportInput, cache: RawCache, limit: number): AppendixItem[] {
+  const files: { path: string; sha256: string; bytes: number; title: string }[] = [];
+  for (const c of input.acquisition.commands) {
+    const cmd = c.kind === 'file' ? c.argv.join(' ') : commandLine(c.argv);
+    if (c.stdout) files.push({ ...c.stdout, title: `${cmd} — standard output` });
+    if (c.stderr && c.stderr.bytes > 0) files.push({ ...c.stderr, title: `${cmd} — standard error` });
+  }
+  for (const i of input.acquisition.imports) files.push({ ...i.artifact, title: `imported ${i.originalPath}` });
+  return files.map((f) => {
+    const ex = excerpt(input.dir, f.path, limit, cache);
+    return {
+      path: visibleHost(f.path),
+      title: visibleHost(f.title),
+      sha256: f.sha256,
+      bytes: f.bytes,
+      encoding: ex?.encoding ?? 'unknown',
+      lines: (ex?.lines ?? []).map((l) => ({ n: l.n, text: visibleHost(l.text, { keepTabs: true }) })),
+      totalLines: ex?.totalLines ?? 0,
+      shownBytes: ex?.shownBytes ?? 0,
+      truncated: ex?.truncated ?? false,
+      missing: ex === null,
+    };
+  });
+}
+
+export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache = new Map()): ReportView {
+  const a = input.acquisition;
+  const marks = buildMarks(input);
+  const findings = findingViews(input, cache);
+  const active = findings.filter((f) => !f.suppressed);
+  const primary = primaryConnections(input.connections);
+  const groups = connectionGroups(primary, marks);
+  const routes = routeRows(input.routes, marks);
+  const host = a.host;
+  const hostName = visibleHost(host?.hostname ?? 'unknown host');
+  const items = a.commands.map(inventoryItem);
+  const imports = a.imports.map(importItem);
+  const highest = SEVERITIES.slice().reverse().find((s) => active.some((f) => f.severity === s));
+  const unparsed = (input.parseReport?.artifacts ?? []).flatMap((p) => p.unparsed.map((u) => ({ artifact: visibleHost(p.artifact), line: u.line, text: visibleHost(u.text, { keepTabs: true }), reason: visible(u.reason) })));
+  const commandsRun = [...new Set(a.commands.map((c) => commandLine(c.argv)))].join('; ');
+  const signerStatement = ctx.signer.selfSigned
+    ? `Signed with a SELF-SIGNED certificate that netcustody created for ${ctx.signer.subject}. The signature shows that the file has not changed since it was signed; no certification authority vouches for the signer's identity. Compare the certificate fingerprint below with the one the examiner declares.`
+    : `Signed with the examiner's certificate ${ctx.signer.subject}, issued by a certification authority.`;
+  return {
+    meta: {
+      title: `Network state of ${hostName}`,
+      reportId: visible(ctx.reportId),
+      caseId: visibleHost(a.caseId),
+      evidenceId: visibleHost(a.evidenceId),
+      examiner: visible(ctx.examiner),
+      organisation: ctx.organisation === null ? null : visible(ctx.organisation),
+      host: hostName,
+      os: visibleHost(host ? `${host.kernel || host.platform} (${host.os}, ${host.arch})` : 'unknown'),
+      generated: ctx.generated.toISOString(),
+      tool: visible(`${a.tool.name} ${a.tool.version}`),
+      paper: ctx.paper === 'letter' ? 'US Letter' : 'A4',
+      mode: a.mode === 'import' ? 'import of captured files' : 'live collection on the host',
+      status: visible(a.status),
+    },
+    signer: { subject: visible(ctx.signer.subject), selfSigned: ctx.signer.selfSigned, fingerprint: ctx.signer.fingerprint, source: visibleHost(ctx.signer.source), statement: visible(signerStatement) },
+    summary: {
+      collected: visibleHost(`${items.length + imports.length} artifact(s) from ${host?.hostname ?? 'an unknown host'} by ${a.mode === 'import' ? 'import' : 'live collection'}${commandsRun ? `: ${commandsRun}` : ''}.`),
+      window: visible(windowText(input)),
+      severityCounts: SEVERITIES.slice().reverse().map((s) => ({ severity: s, count: active.filter((f) => f.severity === s).length })),
+      top: highest ? active.filter((f) => f.severity === highest || (SEVERITIES.indexOf(f.severity) >= 3)).slice(0, 8) : [],
+      totalFindings: active.length,
+      suppressedFindings: findings.length - active.length,
+      totals: {
+        artifacts: items.length + imports.length,
+        connections: primary.length,
+        listening: groups[0].rows.length,
+        established: groups[1].rows.length,
+        other: groups[2].rows.length,
+        routes: input.routes.length,
+        processes: new Set(primary.map((c) => c.pid ?? `?${c.process}`)).size,
+        unparsed: input.parseReport?.totals.unparsedLines ?? unparsed.length,
+      },
+      chainOk: input.chain.ok,
+    },
+    inventory: { items, imports, window: visible(windowText(input)), totalBytes: [...items, ...imports].reduce((n, i) => n + (i.stdout?.bytes ?? 0) + (i.stderr?.bytes ?? 0), 0) },
+    methodology: {
+      tool: visible(`${a.tool.name} ${a.tool.version}`),
+      profile: visible(a.profile),
+      mode: a.mode,
+      volatility: [...a.commands].sort((x, y) => x.order - y.order).map((c) => ({ order: c.order, command: visible(commandLine(c.argv)), description: visible(c.description) })),
+      privileges: {
+        user: visibleHost(a.privileges?.user ?? 'unknown'),
+        uid: a.privileges?.uid === null || a.privileges?.uid === undefined ? '—' : String(a.privileges.uid),
+        privileged: a.privileges?.privileged ?? null,
+        limitations: (a.privileges?.limitations ?? []).map((l) => visibleHost(l)),
+      },
+      clock: {
+        systemUtc: a.clock.systemUtc,
+        ntp: a.clock.ntpSynchronized === null ? 'unknown' : a.clock.ntpSynchronized ? 'yes' : 'no',
+        source: visibleHost(a.clock.source),
+        timeZone: visibleHost(host?.timeZone ?? 'unknown'),
+        offset: host ? `UTC${host.utcOffsetMinutes >= 0 ? '+' : '−'}${String(Math.floor(Math.abs(host.utcOffsetMinutes) / 60)).padStart(2, '0')}:${String(Math.abs(host.utcOffsetMinutes) % 60).padStart(2, '0')}` : 'unknown',
+      },
+      parse: (input.parseReport?.artifacts ?? []).map((p) => ({ artifact: visibleHost(p.artifact), format: visible(p.format), encoding: visible(p.encoding), total: p.lines.total, records: p.lines.records, headers: p.lines.headers, blank: p.lines.blank, unparsed: p.lines.unparsed })),
+      unparsed: unparsed.slice(0, MAX_UNPARSED_SHOWN),
+      unparsedTotal: unparsed.length,
+      unparsedShown: Math.min(unparsed.length, MAX_UNPARSED_SHOWN),
+      limitations: limitations(input, primary.length),
+      warnings: a.warnings.map((w) => visibleHost(w)),
+    },
+    findings,
+    connections: { groups, total: primary.length, otherViews: input.connections.length - primary.length, markedCount: groups.reduce((n, g) => n + g.rows.filter((r) => r.marked).length, 0) },
+    routes: { rows: routes, artifact: singleArtifact(input.routes.map((r) => r.source)), markedCount: routes.filter((r) => r.marked).length },
+    processes: processRows(primary, input.processes, input.findings),
+    custody: {
+      rows: input.custody.map((e) => {
+        const details = e.details ? JSON.stringify(e.details) : null;
+        return {
+          seq: e.seq,
+          time: e.time,
+          actor: visibleHost(String(e.actor)),
+          action: visibleHost(String(e.action)),
+          object: e.object === null ? null : visibleHost(String(e.object)),
+          sha256: e.sha256,
+          details: details === null ? null : visibleHost(details.length > MAX_CUSTODY_DETAILS ? `${details.slice(0, MAX_CUSTODY_DETAILS)}…` : details),
+        };
+      }),
+      ok: input.chain.ok,
+      events: input.chain.events,
+      statement: visible(
+        input.chain.ok
+          ? `The hash chain of all ${input.chain.events} events verifies: each line's "prev" is the SHA-256 of the line before it, so no event was changed, removed or reordered.`
+          : `THE HASH CHAIN IS BROKEN at line ${input.chain.firstBrokenLine ?? '?'}: ${input.chain.reason ?? 'unknown reason'}. Events from that line on cannot be relied upon.`,
+      ),
+    },
+    verification: { commands: verificationCommands() },
+    appendix: { items: appendix(input, cache, ctx.appendixLimitBytes), limitBytes: ctx.appendixLimitBytes },
+  };
+}
+
+function verificationCommands(): { purpose: string; command: string; expect: string }[] {
+  return [
+    { purpose: 'Every file of the bundle is unchanged (run in the unpacked bundle folder)', command: 'sha256sum -c SHA256SUMS', expect: 'every line ends in "OK"' },
+    { purpose: 'The manifest was signed by the examiner and is unchanged', command: 'openssl cms -verify -binary -inform DER -in manifest.sig -content manifest.json -CAfile examiner-cert.pem -purpose any -out /dev/null', expect: '"Verification successful"' },
+    { purpose: 'The certificate is the examiner\'s (compare with the fingerprint on this report)', command: 'openssl x509 -in examiner-cert.pem -noout -subject -fingerprint -sha256', expect: 'the subject and SHA-256 fingerprint printed in section 8' },
+    { purpose: 'This PDF is signed and unchanged since signing', command: 'pdfsig report/report.pdf', expect: '"Signature is Valid." and "Total document signed"' },
+    { purpose: 'Everything above plus the custody hash chain, in one step', command: 'netcustody verify BUNDLE.zip', expect: 'exit code 0' },
+  ];
+}

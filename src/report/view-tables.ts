@@ -1,0 +1,190 @@
+// Findings, connection, route and process tables of the report view. Rows that a finding points at
+// (by artifact:line, or by the analyzer's annotations) are marked with the finding ids and severity.
+import { SEVERITIES, type Connection, type Finding, type ProcessFacts, type Route, type Severity } from '../model.js';
+import type { ReportInput } from './input.js';
+import { quoteLine, type RawCache } from './raw-text.js';
+import { visible, visibleHost } from './visible.js';
+import type { ConnectionGroup, ConnectionRow, FindingView, ProcessRow, RouteRow } from './view-types.js';
+
+export const refKey = (artifact: string, line: number): string => `${artifact}:${line}`;
+
+const rank = (s: Severity | null): number => (s === null ? -1 : SEVERITIES.indexOf(s));
+const maxSev = (a: Severity | null, b: Severity | null): Severity | null => (rank(b) > rank(a) ? b : a);
+const isActive = (f: Finding): boolean => !f.suppressed;
+
+/** artifact:line → ids and highest severity of the (not suppressed) findings about that line. */
+export interface Marks {
+  get(artifact: string, line: number): { ids: string[]; severity: Severity | null } | undefined;
+}
+
+export function buildMarks(input: ReportInput): Marks {
+  const map = new Map<string, { ids: string[]; severity: Severity | null }>();
+  const byId = new Map(input.findings.map((f) => [f.id, f]));
+  const add = (key: string, f: Finding | undefined): void => {
+    if (!f || !isActive(f)) return;
+    const entry = map.get(key) ?? { ids: [], severity: null };
+    if (!entry.ids.includes(f.id)) entry.ids.push(f.id);
+    entry.severity = maxSev(entry.severity, f.severity);
+    map.set(key, entry);
+  };
+  for (const f of input.findings) for (const r of f.refs ?? []) add(refKey(r.artifact, r.line), f);
+  const annotations = [...(input.analysis?.connectionAnnotations ?? []), ...(input.analysis?.routeAnnotations ?? [])];
+  for (const a of annotations) for (const id of a.findingIds ?? []) add(refKey(a.source.artifact, a.source.line), byId.get(id));
+  return { get: (artifact, line) => map.get(refKey(artifact, line)) };
+}
+
+export function bySeverityThenId(a: Finding, b: Finding): number {
+  return rank(b.severity) - rank(a.severity) || String(a.id).localeCompare(String(b.id));
+}
+
+export function findingViews(input: ReportInput, cache: RawCache): FindingView[] {
+  return [...input.findings].sort(bySeverityThenId).map((f) => {
+    const notes: string[] = [];
+    if (f.suppressed) notes.push(`Suppressed by ${f.suppressed.by}: ${f.suppressed.reason}`);
+    if (f.originalSeverity && f.originalSeverity !== f.severity) notes.push(`Severity changed from ${f.originalSeverity} to ${f.severity}${f.escalated ? `: ${f.escalated}` : ''}`);
+    else if (f.escalated) notes.push(`Escalated: ${f.escalated}`);
+    return {
+      id: visible(String(f.id)),
+      anchor: `finding-${String(f.id).replace(/[^A-Za-z0-9_-]/g, '_')}`,
+      severity: SEVERITIES.includes(f.severity) ? f.severity : 'info',
+      rule: visible(String(f.rule)),
+      title: visible(String(f.title ?? '')),
+      subject: visible(String(f.subject ?? '')),
+      detail: visible(String(f.detail ?? '')),
+      rationale: visible(String(f.rationale ?? '')),
+      falsePositives: visible(String(f.falsePositives ?? '')),
+      evidence: (f.refs ?? []).map((r) => {
+        const q = quoteLine(input.dir, r.artifact, r.line, cache);
+        return { ref: visibleHost(refKey(r.artifact, r.line)), text: q.text === null ? null : visibleHost(q.text, { keepTabs: true }), problem: q.problem };
+      }),
+      attack: (f.attack ?? []).map((a) => visible(a)),
+      references: (f.references ?? []).map((r) => visible(r)),
+      pid: typeof f.pid === 'number' ? f.pid : null,
+      process: typeof f.process === 'string' ? visibleHost(f.process) : null,
+      note: notes.length ? visible(notes.join(' · ')) : null,
+      suppressed: Boolean(f.suppressed),
+    };
+  });
+}
+
+export function endpoint(address: string | null, port: number | null, portRaw?: string | null): string {
+  const addr = address ?? '';
+  const p = port !== null ? String(port) : portRaw ?? '*';
+  return addr.includes(':') ? `[${addr}]:${p}` : `${addr}:${p}`;
+}
+
+/** The primary listing when the parse stage marked one, else every record. */
+export function primaryConnections(all: Connection[]): Connection[] {
+  const marked = all.some((c) => c.primary !== undefined);
+  return marked ? all.filter((c) => c.primary) : all;
+}
+
+export function isListening(c: Connection): boolean {
+  if (c.state === 'LISTEN') return true;
+  return c.protocol !== 'tcp' && (c.state === null || c.state === 'UNCONN' || c.state === 'CLOSE') && c.remotePort === null;
+}
+
+/** The state as printed; the normalised name added when it is not obvious ("ABHÖREN (LISTEN)"). */
+export function stateText(state: string | null, raw: string | null): string {
+  if (!raw) return state ?? '';
+  if (!state || raw === state || raw.toUpperCase().replace(/[\s-]/g, '_').startsWith(state)) return raw;
+  return `${raw} (${state})`;
+}
+
+function connectionRow(c: Connection, marks: Marks): ConnectionRow {
+  const mark = marks.get(c.source.artifact, c.source.line);
+  const shownState = stateText(c.state, c.stateRaw);
+  const owner = [c.component, c.ownerNote].filter((x): x is string => typeof x === 'string' && x !== '').join(' · ');
+  return {
+    ref: visibleHost(refKey(c.source.artifact, c.source.line)),
+    line: c.source.line,
+    proto: visibleHost(c.protoRaw || c.protocol),
+    local: visibleHost(endpoint(c.localAddress, c.localPort, c.localPortRaw)),
+    remote: visibleHost(endpoint(c.remoteAddress, c.remotePort, c.remotePortRaw)),
+    state: visibleHost(shownState),
+    pid: c.pid === null ? '' : String(c.pid),
+    process: c.process === null ? '' : visibleHost(c.process) + (c.processTruncated ? ' (cut by the tool)' : ''),
+    owner: owner ? visibleHost(owner) : null,
+    marked: Boolean(mark),
+    severity: mark?.severity ?? null,
+    findingIds: mark ? mark.ids.join(', ') : '',
+  };
+}
+
+/** The artifact all records share (tables then show line numbers only), else null. */
+export function singleArtifact(sources: { artifact: string }[]): string | null {
+  const first = sources[0]?.artifact;
+  return first !== undefined && sources.every((s) => s.artifact === first) ? visibleHost(first) : null;
+}
+
+export function connectionGroups(connections: Connection[], marks: Marks): ConnectionGroup[] {
+  const groups: Record<'listening' | 'established' | 'other', Connection[]> = { listening: [], established: [], other: [] };
+  for (const c of connections) groups[isListening(c) ? 'listening' : c.state === 'ESTABLISHED' ? 'established' : 'other'].push(c);
+  const group = (key: keyof typeof groups, title: string): ConnectionGroup => ({
+    key,
+    title,
+    artifact: singleArtifact(groups[key].map((c) => c.source)),
+    rows: groups[key].map((c) => connectionRow(c, marks)),
+  });
+  return [
+    group('listening', 'Listening (TCP LISTEN and bound UDP/raw sockets)'),
+    group('established', 'Established'),
+    group('other', 'Other states (TIME_WAIT, CLOSE_WAIT, SYN_SENT, …)'),
+  ];
+}
+
+export function routeRows(routes: Route[], marks: Marks): RouteRow[] {
+  return routes.map((r) => {
+    const mark = marks.get(r.source.artifact, r.source.line);
+    const flags = [r.type && r.type !== 'unicast' ? r.type : null, r.flags, r.persistent ? 'persistent' : null].filter(Boolean).join(' ');
+    return {
+      ref: visibleHost(refKey(r.source.artifact, r.source.line)),
+      line: r.source.line,
+      destination: visibleHost(r.destination),
+      gateway: r.gateway === null ? 'on-link' : visibleHost(r.gateway),
+      iface: r.interface === null ? '' : visibleHost(r.interface),
+      metric: r.metric === null ? '' : String(r.metric),
+      flags: visibleHost(flags),
+      marked: Boolean(mark),
+      severity: mark?.severity ?? null,
+      findingIds: mark ? mark.ids.join(', ') : '',
+    };
+  });
+}
+
+const MAX_PEERS = 6;
+
+export function processRows(connections: Connection[], facts: ProcessFacts[], findings: Finding[]): ProcessRow[] {
+  const byPid = new Map<string, Connection[]>();
+  for (const c of connections) {
+    const key = c.pid === null ? `?${c.process ?? ''}` : String(c.pid);
+    const list = byPid.get(key) ?? [];
+    list.push(c);
+    byPid.set(key, list);
+  }
+  const factsByPid = new Map(facts.map((f) => [f.pid, f]));
+  const rows = [...byPid.entries()].map(([key, conns]): ProcessRow => {
+    const pid = conns[0].pid;
+    const f = pid === null ? undefined : factsByPid.get(pid);
+    const names = [...new Set(conns.map((c) => c.process).filter((n): n is string => n !== null))];
+    const listening = [...new Set(conns.filter(isListening).map((c) => `${c.protocol}/${c.localPort ?? c.localPortRaw ?? '*'}`))];
+    const peers = [...new Set(conns.filter((c) => !isListening(c) && c.remotePort !== null).map((c) => c.remoteAddress))];
+    const related = findings.filter((x) => isActive(x) && pid !== null && x.pid === pid);
+    const severity = related.reduce<Severity | null>((s, x) => maxSev(s, x.severity), null);
+    return {
+      pid: pid === null ? '—' : String(pid),
+      name: names.length ? visibleHost(names.join(' / ')) : key.startsWith('?') ? '(not shown by the tool)' : '',
+      exe: f?.exe ? visibleHost(f.exe) + (f.exeDeleted ? ' (deleted)' : '') : null,
+      cmdline: f?.cmdline ? visibleHost(f.cmdline.join(' ')) : null,
+      user: f?.user ? visibleHost(f.user) : f?.uid !== undefined && f?.uid !== null ? `uid ${f.uid}` : null,
+      listening: listening.join(', '),
+      established: conns.filter((c) => c.state === 'ESTABLISHED').length,
+      other: conns.filter((c) => !isListening(c) && c.state !== 'ESTABLISHED').length,
+      peers: visibleHost(peers.slice(0, MAX_PEERS).join(', ') + (peers.length > MAX_PEERS ? ` … ${peers.length - MAX_PEERS} more` : '')),
+      findingIds: related.map((x) => x.id).join(', '),
+      severity,
+      marked: related.length > 0,
+    };
+  });
+  return rows.sort((a, b) => rank(b.severity) - rank(a.severity) || (Number(a.pid) || 0) - (Number(b.pid) || 0));
+}

@@ -1,0 +1,197 @@
+// The data the templates see. Every field is present (null when unknown): Handlebars runs in strict
+// mode. Host strings are already passed through visible(); Handlebars escapes them on output.
+import type { Severity } from '../model.js';
+
+export interface FileRef {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface SeverityCount {
+  severity: Severity;
+  count: number;
+}
+
+export interface InventoryItem {
+  order: number;
+  id: string;
+  kind: string;
+  description: string;
+  command: string;
+  start: string | null;
+  end: string | null;
+  durationMs: number | null;
+  outcome: string;
+  failed: boolean;
+  stdout: FileRef | null;
+  stderr: FileRef | null;
+}
+
+export interface UnparsedView {
+  artifact: string;
+  line: number;
+  text: string;
+  reason: string;
+}
+
+export interface ParseArtifactView {
+  artifact: string;
+  format: string;
+  encoding: string;
+  total: number;
+  records: number;
+  headers: number;
+  blank: number;
+  unparsed: number;
+}
+
+export interface EvidenceQuote {
+  ref: string;
+  text: string | null;
+  problem: string | null;
+}
+
+export interface FindingView {
+  id: string;
+  anchor: string;
+  severity: Severity;
+  rule: string;
+  title: string;
+  subject: string;
+  detail: string;
+  rationale: string;
+  falsePositives: string;
+  evidence: EvidenceQuote[];
+  attack: string[];
+  references: string[];
+  pid: number | null;
+  process: string | null;
+  note: string | null;
+  suppressed: boolean;
+}
+
+export interface ConnectionRow {
+  ref: string;
+  line: number;
+  proto: string;
+  local: string;
+  remote: string;
+  state: string;
+  pid: string;
+  process: string;
+  owner: string | null;
+  marked: boolean;
+  severity: Severity | null;
+  findingIds: string;
+}
+
+export interface RouteRow {
+  ref: string;
+  line: number;
+  destination: string;
+  gateway: string;
+  iface: string;
+  metric: string;
+  flags: string;
+  marked: boolean;
+  severity: Severity | null;
+  findingIds: string;
+}
+
+export interface ProcessRow {
+  pid: string;
+  name: string;
+  exe: string | null;
+  cmdline: string | null;
+  user: string | null;
+  listening: string;
+  established: number;
+  other: number;
+  peers: string;
+  findingIds: string;
+  severity: Severity | null;
+  marked: boolean;
+}
+
+export interface CustodyRow {
+  seq: number;
+  time: string;
+  actor: string;
+  action: string;
+  object: string | null;
+  sha256: string | null;
+  details: string | null;
+}
+
+export interface AppendixItem {
+  path: string;
+  title: string;
+  sha256: string;
+  bytes: number;
+  encoding: string;
+  lines: { n: number; text: string }[];
+  totalLines: number;
+  shownBytes: number;
+  truncated: boolean;
+  missing: boolean;
+}
+
+export interface ConnectionGroup {
+  key: string;
+  title: string;
+  /** The one artifact every row comes from (rows then show the line only), else null. */
+  artifact: string | null;
+  rows: ConnectionRow[];
+}
+
+export interface ReportView {
+  meta: {
+    title: string;
+    reportId: string;
+    caseId: string;
+    evidenceId: string;
+    examiner: string;
+    organisation: string | null;
+    host: string;
+    os: string;
+    generated: string;
+    tool: string;
+    paper: string;
+    mode: string;
+    status: string;
+  };
+  signer: { subject: string; selfSigned: boolean; fingerprint: string; source: string; statement: string };
+  summary: {
+    collected: string;
+    window: string;
+    severityCounts: SeverityCount[];
+    top: FindingView[];
+    totalFindings: number;
+    suppressedFindings: number;
+    totals: { artifacts: number; connections: number; listening: number; established: number; other: number; routes: number; processes: number; unparsed: number };
+    chainOk: boolean;
+  };
+  inventory: { items: InventoryItem[]; imports: InventoryItem[]; window: string; totalBytes: number };
+  methodology: {
+    tool: string;
+    profile: string;
+    mode: string;
+    volatility: { order: number; command: string; description: string }[];
+    privileges: { user: string; uid: string; privileged: boolean | null; limitations: string[] };
+    clock: { systemUtc: string; ntp: string; source: string; timeZone: string; offset: string };
+    parse: ParseArtifactView[];
+    unparsed: UnparsedView[];
+    unparsedTotal: number;
+    unparsedShown: number;
+    limitations: string[];
+    warnings: string[];
+  };
+  findings: FindingView[];
+  connections: { groups: ConnectionGroup[]; total: number; otherViews: number; markedCount: number };
+  routes: { rows: RouteRow[]; artifact: string | null; markedCount: number };
+  processes: ProcessRow[];
+  custody: { rows: CustodyRow[]; ok: boolean; events: number; statement: string };
+  verification: { commands: { purpose: string; command: string; expect: string }[] };
+  appendix: { items: AppendixItem[]; limitBytes: number };
+}
