@@ -137,6 +137,25 @@ describe.runIf(netnsAvailable())('real ss in a network namespace', () => {
     expect(r.lines.records).toBeGreaterThan(r.connections.length);
   });
 
+  it('ss -tuanep and the kernel tables agree socket by socket (joined on inode)', () => {
+    const ss = run(['-tuanep']);
+    const proc = ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6'].flatMap((name) => {
+      const text = lab.exec(lab.victim, ['cat', `/proc/net/${name}`]).toString();
+      const r = procNetParser.parse({ text, artifact: `raw/proc-net-${name}.stdout`, encoding: 'utf-8' });
+      expect(r.unparsed).toEqual([]);
+      return r.connections;
+    });
+    expect(proc.filter((c) => c.protocol !== 'raw')).toHaveLength(ss.connections.length);
+    for (const c of ss.connections) {
+      const k = proc.find((p) => p.inode === c.inode)!;
+      expect(k, `inode ${c.inode}`).toBeDefined();
+      for (const field of ['protocol', 'ipVersion', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state'] as const) {
+        expect(k[field], `${field} of inode ${c.inode}`).toBe(c[field]);
+      }
+    }
+    expect(proc.filter((c) => c.protocol === 'raw').map((c) => [c.ipVersion, c.localPort])).toEqual([[4, 1], [6, 58]]);
+  });
+
   it('ss -tulpen inodes are the ones /proc/net/tcp6 and udp list (what the analyzer joins on)', () => {
     const r = run(['-tulpen']);
     const proc6 = procNetParser.parse({ text: lab.exec(lab.victim, ['cat', '/proc/net/tcp6']).toString(), artifact: 'raw/proc-net-tcp6.stdout', encoding: 'utf-8' });
