@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { EvidenceError, PATHS, readAcquisition } from '../evidence/folder.js';
 import { appendCustody, readCustody, verifyCustodyFile } from '../evidence/custody.js';
-import { writeNewFileSync } from '../evidence/files.js';
+import { sha256Hex, writeNewFileSync } from '../evidence/files.js';
 import { loadIdentity } from '../signing/index.js';
 import { SEAL_FILES, compareNames } from './members.js';
 import { countLines } from './custody-prefix.js';
@@ -50,7 +50,8 @@ export async function createBundle(dir: string, options: BundleOptions = {}): Pr
       zip: basename(zipPath),
       bytes: zip.bytes,
       members: members.length,
-      sha256sums: seal.files.length,
+      sealedFiles: seal.files.length,
+      sha256sumsSha256: sha256Hex(seal.sums),
       custodyEventsSealed: countLines(seal.custody),
       sealReused: seal.reused,
       signer: seal.signer.subject,

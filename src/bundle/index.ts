@@ -6,3 +6,4 @@ export { verifyEvidence } from './verify.js';
 export { formatVerifyReport } from './format.js';
 export { verificationCommands } from './commands.js';
 export { extractBundle } from './extract.js';
+export { expectedBundleName } from './naming.js';

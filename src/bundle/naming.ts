@@ -29,10 +29,22 @@ export function hostOf(acquisition: Acquisition): string | null {
   return acquisition.host?.hostname || stated || fromId || null;
 }
 
+/** `<case>_<host>_<yyyymmddThhmmssZ>` (no suffix, no extension). */
+function bundleBase(acquisition: Acquisition, when: Date): string {
+  return `${safeName(acquisition.caseId ?? '', 'case')}_${safeName(hostOf(acquisition) ?? 'host', 'host')}_${compactUtc(when)}`;
+}
+
+/**
+ * The file name the bundle of this evidence will have (unless a bundle of that name already exists,
+ * then -2, -3 ... is added): lets the report print the verification commands before bundling.
+ */
+export function expectedBundleName(acquisition: Acquisition, custody: CustodyEvent[] = []): string {
+  return `${bundleBase(acquisition, acquisitionTime(acquisition, custody))}.zip`;
+}
+
 /** `<case>_<host>_<yyyymmddThhmmssZ>.zip` in outDir; -2, -3 ... when that name (or its .sha256) exists. */
 export function freeBundlePath(outDir: string, acquisition: Acquisition, when: Date): string {
-  const host = hostOf(acquisition) ?? 'host';
-  const base = `${safeName(acquisition.caseId ?? '', 'case')}_${safeName(host, 'host')}_${compactUtc(when)}`;
+  const base = bundleBase(acquisition, when);
   for (let n = 1; n < 10_000; n++) {
     const path = join(outDir, `${n === 1 ? base : `${base}-${n}`}.zip`);
     if (!existsSync(path) && !existsSync(`${path}.sha256`)) return path;

@@ -3,8 +3,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:f
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCustody, verifyCustodyFile } from '../../src/evidence/custody.js';
-import { PATHS } from '../../src/evidence/folder.js';
-import { createBundle, verificationCommands, verifyEvidence, type BundleResult } from '../../src/bundle/index.js';
+import { PATHS, readAcquisition } from '../../src/evidence/folder.js';
+import { createBundle, expectedBundleName, verificationCommands, verifyEvidence, type BundleResult } from '../../src/bundle/index.js';
 import { makeEvidence, openLab, type Lab } from './fixture.js';
 
 let lab: Lab;
@@ -32,6 +32,7 @@ describe('createBundle', () => {
   it('names the zip <case>_<host>_<time>.zip beside the evidence folder and writes <zip>.sha256', () => {
     expect(dirname(bundle.zipPath)).toBe(dirname(dir));
     expect(basename(bundle.zipPath)).toMatch(/^CASE-2024-017_web01.example_\d{8}T\d{6}Z\.zip$/);
+    expect(expectedBundleName(readAcquisition(dir), readCustody(dir))).toBe(basename(bundle.zipPath));
     expect(readFileSync(bundle.sha256Path, 'utf8')).toBe(`${bundle.sha256}  ${basename(bundle.zipPath)}\n`);
     expect(sh(`sha256sum -c ${basename(bundle.sha256Path)}`, dirname(bundle.zipPath)).status).toBe(0);
     expect(bundle.signer.subject).toContain('CN=Jane Doe');
