@@ -2,7 +2,7 @@
 // (the LAST dot separates the port), tcp4/tcp6/tcp46/udp46, and the -v columns, whose layout is read
 // from the header because it moved between macOS releases (newest: `process:pid`, names with spaces).
 import type { Connection, OtherSocket, SourceRef } from '../model.js';
-import { digitsOrNull, isDigits, isTcpStateName, normaliseTcpState, restOfLine, servicePort, tokenSpan, zoneOf } from './bsd-common.js';
+import { digitsOrNull, intern, isDigits, isTcpStateName, normaliseTcpState, restOfLine, servicePort, tokenSpan, zoneOf } from './bsd-common.js';
 
 export interface InetLayout {
   /** Columns printed before Proto (-A: Socket/Flowhash on macOS, Tcpcb on FreeBSD). */
@@ -80,7 +80,7 @@ export function parseInetRow(line: string, tokens: string[], layout: InetLayout,
   if (protocol === 'tcp' && tokens.length > next) {
     const text = tokens[next];
     if (!isTcpStateName(text) && !isDigits(text)) return { kind: 'bad', reason: 'unknown TCP state' };
-    stateRaw = text;
+    stateRaw = intern(text);
     next++;
   }
 
@@ -111,7 +111,7 @@ export function parseInetRow(line: string, tokens: string[], layout: InetLayout,
     pid,
     process,
     source,
-    protoRaw,
+    protoRaw: intern(protoRaw),
     view: 'netstat',
     format,
     recvQ: Number(recvQ),
@@ -198,7 +198,7 @@ export function ownerFromColumns(cols: Record<string, string>): { pid: number | 
     const pid = colon >= 0 ? digitsOrNull(both.slice(colon + 1)) : null;
     if (pid === null) return { pid: null, process: null };
     const name = both.slice(0, colon);
-    return { pid, process: name.length > 0 ? name : null };
+    return { pid, process: name.length > 0 ? intern(name) : null };
   }
   return { pid: digitsOrNull(cols.pid), process: null };
 }

@@ -3,7 +3,7 @@
 // sections. Section titles switch what the following rows mean; every line is accounted for.
 import type { OtherSocket, ParseResult, SourceRef } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
-import { digitsOrNull, isBlankLine, isDigits, isHex, restOfLine, tokenize, warnUnparsed } from './bsd-common.js';
+import { digitsOrNull, intern, isBlankLine, isDigits, isHex, restOfLine, tokenize, warnUnparsed } from './bsd-common.js';
 import { DEFAULT_INET_LAYOUT, inetLayoutFromHeader, mapColumns, ownerFromColumns, parseInetRow } from './bsd-inet.js';
 import type { InetLayout } from './bsd-inet.js';
 import { addUnparsed, emptyResult } from './result.js';
@@ -145,7 +145,7 @@ function readUnix(result: ParseResult, line: string, tokens: string[], source: S
     protoRaw: 'unix',
     refCnt: null,
     flags: null,
-    type: tokens[1],
+    type: intern(tokens[1]),
     state: null,
     // The Inode column is a kernel vnode address, not an inode number.
     inode: null,

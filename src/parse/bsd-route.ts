@@ -4,7 +4,7 @@
 import type { Route, RouteType } from '../model.js';
 import type { ParseResult } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
-import { isBlankLine, tokenize, warnUnparsed } from './bsd-common.js';
+import { intern, isBlankLine, tokenize, warnUnparsed } from './bsd-common.js';
 import { addUnparsed, emptyResult } from './result.js';
 import { splitLines } from './text.js';
 
@@ -80,15 +80,17 @@ function readRoute(table: Table, tokens: string[], source: Route['source']): Rou
   const get = (at: number): string | null => (at >= 0 && at < tokens.length ? tokens[at] : null);
   const destText = get(table.at.destination) ?? '';
   const gatewayText = get(table.at.gateway) ?? '';
-  const flags = get(table.at.flags);
-  const netif = get(table.at.netif);
+  const flagsText = get(table.at.flags);
+  const netifText = get(table.at.netif);
+  const flags = flagsText === null ? null : intern(flagsText);
+  const netif = netifText === null ? null : intern(netifText);
   const isHost = flags !== null && flags.includes('H');
   const ipVersion: 4 | 6 = table.family === 'inet6' || (table.family === null && (destText.includes(':') || gatewayText.includes(':'))) ? 6 : 4;
   const dest = destinationCidr(destText, ipVersion, isHost);
   if (dest === null) return 'destination is not an address or network';
   const route: Route = {
     destination: dest.cidr,
-    gateway: gatewayText,
+    gateway: intern(gatewayText),
     interface: netif,
     metric: null,
     flags,

@@ -4,7 +4,7 @@
 // COMMAND is cut to 9 characters and escapes spaces and control bytes as \xNN.
 import type { Connection, ParseResult, SourceRef } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
-import { digitsOrNull, isBlankLine, isDigits, normaliseTcpState, restOfLine, servicePort, tokenize, warnUnparsed, zoneOf } from './bsd-common.js';
+import { digitsOrNull, intern, isBlankLine, isDigits, normaliseTcpState, restOfLine, servicePort, tokenize, warnUnparsed, zoneOf } from './bsd-common.js';
 import { addUnparsed, emptyResult } from './result.js';
 import { splitLines } from './text.js';
 
@@ -17,6 +17,9 @@ const IP_PROTOCOLS = new Map<string, Connection['protocol']>([
 ]);
 
 function protocolOfNode(text: string): Connection['protocol'] | undefined {
+  // DEVICE (0x…, inode) and SIZE/OFF (0t0) start with a digit: skip them without a lookup.
+  const c = text.charCodeAt(0);
+  if (c >= 48 && c <= 57) return undefined;
   return IP_PROTOCOLS.get(text) ?? (text.length <= 7 ? IP_PROTOCOLS.get(text.toUpperCase()) : undefined);
 }
 
@@ -59,9 +62,9 @@ function readRow(result: ParseResult, line: string, tokens: string[], source: So
     }
   }
   if (typeAt < 0) return 'lsof row is not an internet or UNIX socket';
-  const command = decodeLsofEscapes(tokens[0]);
+  const command = intern(decodeLsofEscapes(tokens[0]));
   const pid = Number(tokens[1]);
-  const user = tokens[typeAt - 2];
+  const user = intern(tokens[typeAt - 2]);
   const type = tokens[typeAt];
   if (type === 'unix') {
     // DEVICE SIZE/OFF [NODE] NAME: Linux prints the inode as NODE, macOS has no NODE for sockets.
@@ -81,7 +84,7 @@ function readRow(result: ParseResult, line: string, tokens: string[], source: So
     nodeAt = k;
   }
   if (protocol === undefined || nodeAt + 1 >= tokens.length) return 'no protocol and address in the lsof row';
-  const nodeText = tokens[nodeAt];
+  const nodeText = intern(tokens[nodeAt]);
   const name = restOfLine(line, nodeAt + 1);
   const parsed = parseName(name, protocol);
   if (parsed === null) {
@@ -133,7 +136,7 @@ function parseName(name: string, protocol: string): { local: Endpoint; remote: E
   let stateRaw: string | null = null;
   const open = text.lastIndexOf(' (');
   if (open >= 0 && text.endsWith(')')) {
-    stateRaw = text.slice(open + 2, -1);
+    stateRaw = intern(text.slice(open + 2, -1));
     text = text.slice(0, open);
   }
   if (text.includes(' ')) return null;
