@@ -170,7 +170,8 @@ function isFullIpv4(text: string): boolean {
 export function mapColumns(line: string, tokens: string[], from: number, names: string[]): Record<string, string> | null {
   const count = tokens.length - from;
   if (count < names.length) return null;
-  const cols: Record<string, string> = {};
+  // No prototype: header names come from the file ("__proto__", "constructor" are just names here).
+  const cols: Record<string, string> = Object.create(null) as Record<string, string>;
   const procAt = names.indexOf('process:pid');
   if (procAt >= 0) {
     const after = names.length - procAt - 1;

@@ -117,14 +117,11 @@ function readMptcp(result: ParseResult, tokens: string[], source: SourceRef): st
     result.lines.headers++;
     return null;
   }
-  const other = (family: string, local: string, peer: string, state: string | null): OtherSocket => ({
-    family, state, local, peer, pid: null, process: null, source, format: FORMAT,
-  });
   if (first.startsWith('mptcp/') && tokens.length >= 2) {
     const state = tokens.length >= 3 ? tokens[tokens.length - 1] : null;
-    result.otherSockets.push(other('mptcp', first, '', state));
+    result.otherSockets.push(otherSocket('mptcp', first, '', state, NO_OWNER, source));
   } else if (/^tcp(4|6)\/\d+$/.test(first) && tokens.length >= 4) {
-    result.otherSockets.push(other('mptcp-subflow', tokens[2], tokens[3], tokens[4] ?? null));
+    result.otherSockets.push(otherSocket('mptcp-subflow', tokens[2], tokens[3], tokens[4] ?? null, NO_OWNER, source));
   } else return 'not a multipath connection row';
   result.lines.records++;
   return null;
@@ -173,18 +170,29 @@ function readSystem(result: ParseResult, state: State, line: string, tokens: str
   let other: OtherSocket;
   if (state.section === 'kctl-registered') {
     if (!isHex(cols.id ?? '') || !cols.name) return 'not a kernel control module row';
-    other = { family: 'kctl-registered', state: null, local: cols.name, peer: `id=${cols.id}`, pid: null, process: null, source, format: FORMAT };
+    other = otherSocket('kctl-registered', cols.name, `id=${cols.id}`, null, NO_OWNER, source);
   } else if (state.section === 'kctl') {
     if (cols.Proto !== 'kctl' || digitsOrNull(cols.unit) === null || !cols.name) return 'not a kernel control socket row';
-    other = { family: 'kctl', state: null, local: cols.name, peer: `id=${cols.id} unit=${cols.unit}`, pid: owner.pid, process: owner.process, source, format: FORMAT };
+    other = otherSocket('kctl', cols.name, `id=${cols.id} unit=${cols.unit}`, null, owner, source);
   } else {
     const subclass = cols.subcl ?? cols.subcla ?? cols.subclass;
     if (cols.Proto !== 'kevt' || digitsOrNull(cols.vendor) === null) return 'not a kernel event socket row';
-    other = { family: 'kevt', state: null, local: `vendor=${cols.vendor} class=${cols.class} subclass=${subclass}`, peer: '', pid: owner.pid, process: owner.process, source, format: FORMAT };
+    other = otherSocket('kevt', `vendor=${cols.vendor} class=${cols.class} subclass=${subclass}`, '', null, owner, source);
   }
   result.otherSockets.push(other);
   result.lines.records++;
   return null;
+}
+
+interface Owner {
+  pid: number | null;
+  process: string | null;
+}
+
+const NO_OWNER: Owner = { pid: null, process: null };
+
+function otherSocket(family: string, local: string, peer: string, state: string | null, owner: Owner, source: SourceRef): OtherSocket {
+  return { family, state, local, peer, pid: owner.pid, process: owner.process, source, format: FORMAT };
 }
 
 function defaultColumns(section: Section): string[] {

@@ -19,7 +19,7 @@ const FRAGMENTS = [
   'Routing tables', 'Internet:', 'Internet6:', 'Destination Gateway Flags Refs Use Mtu Netif Expire', 'default', '127', '224.0.0/4',
   'fe80::%lo0/64', 'link#10', 'ff:ff:ff:ff:ff:ff', 'UGSB', 'UHLWbI', 'COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME',
   'IPv4', 'IPv6', 'unix', 'TCP', 'UDP', '[::1]:631', '*:*', '1.2.3.4:5->6.7.8.9:10', '(LISTEN)', 'Google\\x20Ch', 'no PCB',
-  '\u0000', '\u202e', '\u001b[31m', '<script>', '{{x}}', '\t', '  ', '\r', '\n', '\r\n', '\ufffd',
+  '__proto__', 'constructor', 'Active kernel event sockets', '\u0000', '\u202e', '\u001b[31m', '<script>', '{{x}}', '\t', '  ', '\r', '\n', '\r\n', '\ufffd',
 ];
 
 const lineish = fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 8 })), { maxLength: 14 })
@@ -38,6 +38,13 @@ function check(parser: Parser, text: string): void {
 }
 
 describe('BSD and lsof parsers under arbitrary input', () => {
+  it('column names taken from a hostile header stay plain names', () => {
+    const text = 'Active kernel control sockets\nProto Recv-Q Send-Q __proto__ constructor unit id name\nkctl 0 0 {"a":1} x 1 2 com.evil\n';
+    const r = bsdNetstatParser.parse({ text, artifact: 'raw/h', encoding: 'utf-8' });
+    expect(r.otherSockets[0]).toMatchObject({ family: 'kctl', local: 'com.evil', peer: 'id=2 unit=1' });
+    expect(Object.prototype).not.toHaveProperty('a');
+  });
+
   for (const parser of PARSERS) {
     it(`${parser.info.id}: never throws and accounts for every line (shaped input)`, () => {
       fc.assert(fc.property(document, (text) => check(parser, text)), { numRuns: 400 });
