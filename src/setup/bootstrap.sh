@@ -46,12 +46,12 @@ fi
 
 stamp=node_modules/.netcustody-installed
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
-  if find_browser >/dev/null; then export PUPPETEER_SKIP_DOWNLOAD=1; fi
   say "installing npm dependencies"
-  npm ci --no-audit --no-fund --loglevel=error >&2
+  # The browser is handled below, so a failed download never blocks the install.
+  PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >&2
   if ! find_browser >/dev/null; then
-    say "downloading Puppeteer's browser"
-    npx --no-install puppeteer browsers install chrome-headless-shell >&2
+    say "downloading Puppeteer's own browser"
+    npx --no-install puppeteer browsers install chrome >&2 || say "browser download failed: install Chrome/Chromium and set PUPPETEER_EXECUTABLE_PATH (collect, analyze and verify work without it)"
   fi
   touch "$stamp"
 fi
