@@ -1,7 +1,7 @@
 // `netcustody bundle DIR`: seal the evidence folder, write one deterministic zip beside it, its
 // `<zip>.sha256`, and record the bundling (who, when, the zip's SHA-256) in the folder's custody log.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { EvidenceError, PATHS, readAcquisition } from '../evidence/folder.js';
 import { appendCustody, readCustody, verifyCustodyFile } from '../evidence/custody.js';
 import { sha256Hex, writeNewFileSync } from '../evidence/files.js';
@@ -44,10 +44,10 @@ export async function createBundle(dir: string, options: BundleOptions = {}): Pr
   appendCustody(folder, {
     actor: options.actor ?? examiner,
     action: 'bundle created',
-    object: relative(folder, zipPath).split(sep).join('/'),
+    object: basename(zipPath),
     sha256: zip.sha256,
     details: {
-      zip: basename(zipPath),
+      outDir,
       bytes: zip.bytes,
       members: members.length,
       sealedFiles: seal.files.length,

@@ -25,7 +25,8 @@ export const MEMBER_MODE = 0o644;
 /** Write the zip to a new file (never overwriting); the partial file is removed on failure. */
 export async function writeDeterministicZip(zipPath: string, members: ZipMember[], date: Date): Promise<WrittenZip> {
   const archive = new ZipArchive({ zlib: { level: 6 }, forceLocalTime: false });
-  const output = createWriteStream(zipPath, { flags: 'wx', mode: 0o644 });
+  // Private like the evidence folder; never overwriting an existing file.
+  const output = createWriteStream(zipPath, { flags: 'wx', mode: 0o600 });
   const zipHash = createHash('sha256');
   let bytes = 0;
   const hashOut = new Transform({
@@ -36,9 +37,17 @@ export async function writeDeterministicZip(zipPath: string, members: ZipMember[
     },
   });
   const written = pipeline(archive, hashOut, output);
+  // A failing member (unreadable, changed while read) does not always reach archiver's own promise:
+  // every member stream reports here too, so the write fails instead of hanging.
+  let failMember: (err: Error) => void = () => undefined;
+  const memberFailed = new Promise<never>((_, reject) => (failMember = reject));
   try {
-    for (const member of members) archive.append(memberStream(member), { name: member.name, date, mode: MEMBER_MODE });
-    await Promise.all([archive.finalize(), written]);
+    for (const member of members) {
+      const stream = memberStream(member);
+      stream.on('error', failMember);
+      archive.append(stream, { name: member.name, date, mode: MEMBER_MODE });
+    }
+    await Promise.race([Promise.all([archive.finalize(), written]), memberFailed]);
   } catch (err) {
     archive.abort();
     output.destroy();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCustody, verifyCustodyFile } from '../../src/evidence/custody.js';
 import { PATHS, readAcquisition } from '../../src/evidence/folder.js';
 import { createBundle, expectedBundleName, verificationCommands, verifyEvidence, type BundleResult } from '../../src/bundle/index.js';
+import { writeDeterministicZip } from '../../src/bundle/zip-write.js';
 import { makeEvidence, openLab, type Lab } from './fixture.js';
 
 let lab: Lab;
@@ -142,6 +143,13 @@ describe('determinism and never overwriting', () => {
     expect(dirname(r.zipPath)).toBe(out);
     expect(readdirSync(out).sort()).toEqual([basename(r.zipPath), `${basename(r.zipPath)}.sha256`]);
     await expect(createBundle(dir, { outDir: join(dir, 'raw') })).rejects.toThrow(/inside the evidence folder/);
+  });
+
+  it('aborts and leaves no zip when a member changes while it is being bundled', async () => {
+    const zip = join(lab.root, 'changed.zip');
+    const members = [{ name: 'a.txt', source: { bytes: Buffer.from('now') }, sha256: '0'.repeat(64) }];
+    await expect(writeDeterministicZip(zip, members, new Date())).rejects.toThrow(/a.txt changed while it was being bundled/);
+    expect(existsSync(zip)).toBe(false);
   });
 
   it('refuses to seal a folder whose custody log is broken', async () => {
