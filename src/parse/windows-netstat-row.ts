@@ -1,6 +1,6 @@
 // One Windows netstat socket row ("  TCP    0.0.0.0:135   0.0.0.0:0   LISTENING   1712") into a
-// Connection. Large -anob captures hold ~100k rows, so the row is read by index: no field array, no
-// intermediate strings, only the values the record keeps are sliced out.
+// Connection. Large -anob captures hold ~100k rows, so the row is read by index straight from the
+// decoded text: no line string, no field array, only the values the record keeps are sliced out.
 import type { Connection } from '../model.js';
 import { normaliseWindowsState } from './windows-locale.js';
 
@@ -38,17 +38,16 @@ const MAX_FIELDS = 32;
 const fieldStart = new Int32Array(MAX_FIELDS);
 const fieldEnd = new Int32Array(MAX_FIELDS);
 
-/** Fill fieldStart/fieldEnd; returns the number of fields (at most MAX_FIELDS are kept). */
-function locateFields(line: string): number {
+/** Fill fieldStart/fieldEnd for src[from, to); returns the number of fields (at most MAX_FIELDS). */
+function locateFields(src: string, from: number, to: number): number {
   let count = 0;
-  let i = 0;
-  const n = line.length;
-  while (i < n) {
-    let c = line.charCodeAt(i);
-    while (i < n && (c === 32 || c === 9)) c = line.charCodeAt(++i);
-    if (i >= n) break;
+  let i = from;
+  while (i < to) {
+    let c = src.charCodeAt(i);
+    while (i < to && (c === 32 || c === 9)) c = src.charCodeAt(++i);
+    if (i >= to) break;
     const start = i;
-    while (i < n && c !== 32 && c !== 9) c = line.charCodeAt(++i);
+    while (i < to && c !== 32 && c !== 9) c = src.charCodeAt(++i);
     if (count === MAX_FIELDS) {
       fieldEnd[MAX_FIELDS - 1] = i; // extra words are folded into the last kept field
       continue;
@@ -60,12 +59,24 @@ function locateFields(line: string): number {
   return count;
 }
 
+/** First index of a character code in src[from, to), or -1 (never scans past the row). */
+function indexIn(src: string, code: number, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (src.charCodeAt(i) === code) return i;
+  return -1;
+}
+
+/** Last index of a character code in src[from, to), or -1. */
+function lastIndexIn(src: string, code: number, from: number, to: number): number {
+  for (let i = to - 1; i >= from; i--) if (src.charCodeAt(i) === code) return i;
+  return -1;
+}
+
 /** Value of the decimal digits between start and end, or -1 when it is not a run of digits. */
-function digitsValue(line: string, start: number, end: number): number {
+function digitsValue(src: string, start: number, end: number): number {
   if (end <= start || end - start > 15) return -1;
   let value = 0;
   for (let i = start; i < end; i++) {
-    const c = line.charCodeAt(i);
+    const c = src.charCodeAt(i);
     if (c < 48 || c > 57) return -1;
     value = value * 10 + (c - 48);
   }
@@ -80,40 +91,40 @@ interface Endpoint {
   namedPort: boolean;
 }
 
-/** "0.0.0.0:135", "[::]:135", "[fe80::1%9]:1900", "*:*" between start and end; null if none. */
-function endpointAt(line: string, start: number, end: number): Endpoint | null {
+/** "0.0.0.0:135", "[::]:135", "[fe80::1%9]:1900", "*:*" in src[start, end); null if none. */
+function endpointAt(src: string, start: number, end: number): Endpoint | null {
   let addrStart = start;
   let addrEnd: number;
   let portStart: number;
-  const bracketed = line.charCodeAt(start) === 91;
+  const bracketed = src.charCodeAt(start) === 91; // '['
   if (bracketed) {
-    const close = line.indexOf(']', start);
-    if (close < 0 || close >= end || line.charCodeAt(close + 1) !== 58) return null;
+    const close = indexIn(src, 93, start, end); // ']'
+    if (close < 0 || src.charCodeAt(close + 1) !== 58) return null;
     addrStart = start + 1;
     addrEnd = close;
     portStart = close + 2;
   } else {
-    addrEnd = line.lastIndexOf(':', end - 1);
-    if (addrEnd < start) return null;
+    addrEnd = lastIndexIn(src, 58, start, end); // ':'
+    if (addrEnd < 0) return null;
     portStart = addrEnd + 1;
   }
   if (addrEnd <= addrStart || portStart >= end) return null;
   let scope: string | null = null;
-  const percent = line.indexOf('%', addrStart);
-  if (percent >= 0 && percent < addrEnd) {
-    scope = line.slice(percent + 1, addrEnd);
+  const percent = indexIn(src, 37, addrStart, addrEnd); // '%' before an IPv6 zone
+  if (percent >= 0) {
+    scope = src.slice(percent + 1, addrEnd);
     addrEnd = percent;
   }
-  let port: number | null = digitsValue(line, portStart, end);
+  let port: number | null = digitsValue(src, portStart, end);
   let namedPort = false;
   if (port > 65535) return null;
   if (port < 0) {
     port = null;
-    if (!(end - portStart === 1 && line.charCodeAt(portStart) === 42)) {
+    if (!(end - portStart === 1 && src.charCodeAt(portStart) === 42)) {
       namedPort = true; // "*" is no port; anything else is a service name
     }
   }
-  return { address: line.slice(addrStart, addrEnd), port, scope, bracketed, namedPort };
+  return { address: src.slice(addrStart, addrEnd), port, scope, bracketed, namedPort };
 }
 
 function stateFor(printed: string, ctx: RowContext): { raw: string; state: string | null } {
@@ -128,24 +139,24 @@ function stateFor(printed: string, ctx: RowContext): { raw: string; state: strin
 }
 
 /**
- * Parse a row that starts with TCP or UDP: proto, local, foreign, [state words...], [pid].
- * UDP rows have no state; `-an` rows have no PID. Returns the reason when the row is unreadable.
+ * Parse the row src[from, to) that starts with TCP or UDP: proto, local, foreign, [state words...],
+ * [pid]. UDP rows have no state; `-an` rows have no PID. Returns the reason when it is unreadable.
  */
-export function parseSocketRow(line: string, lineNo: number, ctx: RowContext): Connection | string {
-  const n = locateFields(line);
+export function parseSocketRow(src: string, from: number, to: number, lineNo: number, ctx: RowContext): Connection | string {
+  const n = locateFields(src, from, to);
   if (n < 3) return 'socket row with fewer than three columns';
-  const local = endpointAt(line, fieldStart[1], fieldEnd[1]);
+  const local = endpointAt(src, fieldStart[1], fieldEnd[1]);
   if (!local) return 'local address not understood';
-  const remote = endpointAt(line, fieldStart[2], fieldEnd[2]);
+  const remote = endpointAt(src, fieldStart[2], fieldEnd[2]);
   if (!remote) return 'foreign address not understood';
   let stateFields = n - 3;
-  let pid: number | null = n > 3 ? digitsValue(line, fieldStart[n - 1], fieldEnd[n - 1]) : -1;
+  let pid: number | null = n > 3 ? digitsValue(src, fieldStart[n - 1], fieldEnd[n - 1]) : -1;
   if (pid >= 0) stateFields--;
   else pid = null;
   // Multi-word states keep their printed spacing.
-  const state = stateFields > 0 ? stateFor(line.slice(fieldStart[3], fieldEnd[2 + stateFields]), ctx) : null;
+  const state = stateFields > 0 ? stateFor(src.slice(fieldStart[3], fieldEnd[2 + stateFields]), ctx) : null;
   if (local.namedPort || remote.namedPort) ctx.namedPorts++;
-  const tcp = line.charCodeAt(fieldStart[0]) === 84;
+  const tcp = src.charCodeAt(fieldStart[0]) === 84;
   return {
     protocol: tcp ? 'tcp' : 'udp',
     ipVersion: local.bracketed || local.address.includes(':') ? 6 : 4,

@@ -3,7 +3,7 @@
 import type { Connection, ParseResult } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
 import { addUnparsed, emptyResult } from './result.js';
-import { firstNonBlank, foldKeyword, forEachLine, splitFields } from './windows-text.js';
+import { endOfNonBlank, firstNonBlank, foldKeyword, forEachLineRange, splitFields } from './windows-text.js';
 import { isConnectionsTitle, isKnownOwnerNote } from './windows-locale.js';
 import { intern, newRowContext, parseSocketRow, WINDOWS_NETSTAT_FORMAT as FORMAT, type RowContext } from './windows-netstat-row.js';
 
@@ -39,13 +39,9 @@ function openBlock(block: OwnerBlock, conn: Connection): void {
   block.raws.length = 0;
 }
 
-function isImageLine(text: string): boolean {
-  return text.length >= 2 && text.charCodeAt(0) === 91 && text.charCodeAt(text.length - 1) === 93;
-}
-
 /** "[image.exe]" closes the block: lines before it are component names (or an owner note). */
-function closeWithImage(block: OwnerBlock, conn: Connection, image: string, result: ParseResult, ctx: RowContext): void {
-  conn.process = intern(ctx, image.slice(1, -1));
+function closeWithImage(block: OwnerBlock, conn: Connection, imageName: string, result: ParseResult, ctx: RowContext): void {
+  conn.process = intern(ctx, imageName);
   if (block.texts.length > 0) {
     const notes = block.texts.filter(isKnownOwnerNote);
     const components = block.texts.filter((t) => !isKnownOwnerNote(t));
@@ -79,44 +75,55 @@ function isHeaderText(text: string): boolean {
   return isConnectionsTitle(text) || isColumnHeader(splitFields(text));
 }
 
+/** True when src[from, to) contains a space or tab. */
+function hasBlank(src: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 32 || c === 9) return true;
+  }
+  return false;
+}
+
 export function parseWindowsNetstat(input: ParserInput): ParseResult {
   const result = emptyResult(FORMAT, input.artifact, input.encoding);
   const ctx = newRowContext(input.artifact);
   const block: OwnerBlock = { conn: null, texts: [], lineNos: [], raws: [] };
-  result.lines.total = forEachLine(input.text, (line, lineNo) => {
-    const start = firstNonBlank(line);
+  result.lines.total = forEachLineRange(input.text, (src, from, to, lineNo) => {
+    const start = firstNonBlank(src, from, to);
     if (start < 0) {
       closeWithoutImage(block, result, ctx);
       result.lines.blank++;
       return;
     }
-    if (isSocketRowAt(line, start)) {
+    if (isSocketRowAt(src, start)) {
       closeWithoutImage(block, result, ctx);
-      const row = parseSocketRow(line, lineNo, ctx);
+      const row = parseSocketRow(src, start, to, lineNo, ctx);
       if (typeof row === 'string') {
-        addUnparsed(result, lineNo, line, row);
+        addUnparsed(result, lineNo, src.slice(from, to), row);
         return;
       }
       result.connections.push(row);
       openBlock(block, row);
       return;
     }
-    const text = line.trim();
-    if (block.conn && isImageLine(text)) {
-      closeWithImage(block, block.conn, text, result, ctx);
+    const end = endOfNonBlank(src, start, to);
+    const image = src.charCodeAt(start) === 91 && src.charCodeAt(end - 1) === 93 && end - start >= 2;
+    if (block.conn && image) {
+      closeWithImage(block, block.conn, src.slice(start + 1, end - 1), result, ctx);
       return;
     }
+    const text = src.slice(start, end);
     // Component names have no blanks; only lines with blanks can be a title or a column header.
-    const header = text.includes(' ') && isHeaderText(text);
+    const header = hasBlank(src, start, end) && isHeaderText(text);
     if (block.conn && block.texts.length < MAX_OWNER_LINES && !header) {
       block.texts.push(text);
       block.lineNos.push(lineNo);
-      block.raws.push(line);
+      block.raws.push(src.slice(from, to));
       return;
     }
     closeWithoutImage(block, result, ctx);
     if (header) result.lines.headers++;
-    else addUnparsed(result, lineNo, line, isImageLine(text) ? 'owner line without a socket row' : 'not a netstat line');
+    else addUnparsed(result, lineNo, src.slice(from, to), image ? 'owner line without a socket row' : 'not a netstat line');
   });
   closeWithoutImage(block, result, ctx);
   if (ctx.unknownStates.size > 0) {

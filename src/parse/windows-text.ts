@@ -21,10 +21,17 @@ function isBlank(code: number): boolean {
   return code === 32 || code === 9;
 }
 
-/** Index of the first non-blank character, or -1 for a blank line. */
-export function firstNonBlank(line: string): number {
-  for (let i = 0; i < line.length; i++) if (!isBlank(line.charCodeAt(i))) return i;
+/** Index of the first non-blank character of line[from, to) (whole line by default), or -1. */
+export function firstNonBlank(line: string, from = 0, to = line.length): number {
+  for (let i = from; i < to; i++) if (!isBlank(line.charCodeAt(i))) return i;
   return -1;
+}
+
+/** Index after the last non-blank character of line[from, to), or from for a blank range. */
+export function endOfNonBlank(line: string, from: number, to: number): number {
+  let i = to;
+  while (i > from && isBlank(line.charCodeAt(i - 1))) i--;
+  return i;
 }
 
 /** True when the string is a non-empty run of ASCII digits. */
@@ -77,13 +84,15 @@ export function foldKeyword(text: string): string {
 }
 
 /**
- * Call fn for every line with its 1-based number, splitting exactly like splitLines (\r\n, \n or a
- * lone \r; no extra empty line after a final terminator) but without building a 10 MB line array.
+ * Call fn for every line as a range src[start, end) with its 1-based number, splitting exactly like
+ * splitLines (\r\n, \n or a lone \r; no extra empty line after a final terminator) but without
+ * building a line array or line strings for a 10 MB capture. Returns the number of lines.
  */
-export function forEachLine(text: string, fn: (line: string, lineNo: number) => void): number {
+export function forEachLineRange(text: string, fn: (src: string, start: number, end: number, lineNo: number) => void): number {
   if (/\r(?!\n)/.test(text)) {
+    // Rare (old Mac line ends, damaged files): fall back to the shared splitter.
     const lines = splitLines(text);
-    for (let i = 0; i < lines.length; i++) fn(lines[i], i + 1);
+    for (let i = 0; i < lines.length; i++) fn(lines[i], 0, lines[i].length, i + 1);
     return lines.length;
   }
   let lineNo = 0;
@@ -93,7 +102,7 @@ export function forEachLine(text: string, fn: (line: string, lineNo: number) => 
     const newline = text.indexOf('\n', pos);
     const end = newline < 0 ? n : newline;
     const cut = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    fn(text.slice(pos, cut), ++lineNo);
+    fn(text, pos, cut, ++lineNo);
     pos = end + 1;
   }
   return lineNo;
