@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCustody, verifyCustodyFile } from '../../src/evidence/custody.js';
 import { PATHS, readAcquisition } from '../../src/evidence/folder.js';
-import { createBundle, expectedBundleName, verificationCommands, verifyEvidence, type BundleResult } from '../../src/bundle/index.js';
+import { createBundle, expectedBundleName, formatVerifyReport, verificationCommands, verifyEvidence, type BundleResult } from '../../src/bundle/index.js';
 import { writeDeterministicZip } from '../../src/bundle/zip-write.js';
 import { makeEvidence, openLab, type Lab } from './fixture.js';
 
@@ -99,6 +99,11 @@ describe('createBundle', () => {
     expect(r.checks.map((c) => c.id)).toEqual(['zip-structure', 'members', 'manifest-signature', 'pdf-signature', 'custody-chain', 'artifact-hashes']);
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);
     expect(r.ok).toBe(true);
+    // The real report prints each artifact's hash (inventory, custody log, appendix): all were compared.
+    expect(r.checks.find((c) => c.id === 'artifact-hashes')!.detail).toMatch(/^2 artifacts recorded in acquisition.json, [6-9] hashes printed in report.html$/);
+    const text = formatVerifyReport(r);
+    expect(text.trim().split('\n')).toHaveLength(8);
+    expect(text).toMatch(/RESULT: PASS/);
   });
 });
 
