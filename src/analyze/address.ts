@@ -19,24 +19,32 @@ export interface AddressInfo {
   cls: AddressClass;
   /** IPv4-mapped IPv6 (::ffff:a.b.c.d): classified by the embedded IPv4 address. */
   mapped: boolean;
-  /** Numeric value (IPv4 as 32-bit, IPv6 as 128-bit) for prefix matching; null for names. */
-  value: bigint | null;
+  /** A literal IP address (not a host name). Numeric value: addressValue(). */
+  ip: boolean;
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback']);
 
-/** Parse dotted IPv4 into a number, or null. */
+/** Parse dotted IPv4 into a number, or null (a char loop: this runs for every socket address). */
 export function parseIPv4(text: string): number | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
   let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return null;
-    const n = Number(part);
-    if (n > 255) return null;
-    value = value * 256 + n;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return null;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return null;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else return null;
   }
-  return value;
+  if (dots !== 3 || digits === 0) return null;
+  return value * 256 + part;
 }
 
 /** Parse IPv6 (with '::' and an optional trailing dotted IPv4) into eight 16-bit groups, or null. */
@@ -151,27 +159,45 @@ function classifyV6(groups: number[]): { cls: AddressClass; mapped: boolean } {
 
 /** Classify one address; ipVersion resolves '*' (netstat/BSD "any"). Names are 'unknown' except localhost. */
 export function addressInfo(raw: string | null | undefined, ipVersion: 4 | 6 | null = null): AddressInfo {
+  // Fast path: a plain dotted quad needs no cleaning.
+  const quick = raw ? parseIPv4(raw) : null;
+  if (quick !== null && raw) {
+    const text = /(^|\.)0\d/.test(raw) ? raw.split('.').map(Number).join('.') : raw;
+    return quick === 0 ? { text: '0.0.0.0', version: 4, cls: 'unspecified', mapped: false, ip: true } : { text, version: 4, cls: classifyV4(quick), mapped: false, ip: true };
+  }
   const s = cleanAddress(raw ?? '');
   if (s === '' || s === '*' || s === '0') {
     const text = ipVersion === 6 ? '::' : '0.0.0.0';
-    return { text, version: ipVersion ?? 4, cls: 'unspecified', mapped: false, value: 0n };
+    return { text, version: ipVersion ?? 4, cls: 'unspecified', mapped: false, ip: true };
   }
   const v4 = parseIPv4(s);
-  if (v4 !== null) return { text: s.split('.').map(Number).join('.'), version: 4, cls: classifyV4(v4), mapped: false, value: BigInt(v4) };
+  if (v4 !== null) return { text: /(^|\.)0\d/.test(s) ? s.split('.').map(Number).join('.') : s, version: 4, cls: classifyV4(v4), mapped: false, ip: true };
   const v6 = parseIPv6(s);
   if (v6 !== null) {
     const { cls, mapped } = classifyV6(v6);
-    return { text: formatIPv6(v6), version: 6, cls, mapped, value: groupsToBigint(v6) };
+    return { text: formatIPv6(v6), version: 6, cls, mapped, ip: true };
   }
-  if (LOOPBACK_NAMES.has(s)) return { text: s, version: ipVersion, cls: 'loopback', mapped: false, value: null };
-  return { text: s, version: ipVersion, cls: 'unknown', mapped: false, value: null };
+  if (LOOPBACK_NAMES.has(s)) return { text: s, version: ipVersion, cls: 'loopback', mapped: false, ip: false };
+  return { text: s, version: ipVersion, cls: 'unknown', mapped: false, ip: false };
 }
 
-/** Memoised addressInfo: 100k sockets share a few thousand addresses. */
+/** 128-bit / 32-bit numeric value of a literal address (computed on demand: sockets rarely need it). */
+export function addressValue(info: AddressInfo): bigint | null {
+  if (!info.ip) return null;
+  if (info.version === 4) {
+    const v = parseIPv4(info.text);
+    return v === null ? null : BigInt(v);
+  }
+  const g = parseIPv6(info.text);
+  return g ? groupsToBigint(g) : null;
+}
+
+/** Memoised addressInfo: sockets share addresses ('0.0.0.0', '127.0.0.1', the host's own). */
 export function makeAddressCache(): (raw: string | null | undefined, ipVersion: 4 | 6) => AddressInfo {
-  const cache = new Map<string, AddressInfo>();
+  const caches: Record<4 | 6, Map<string, AddressInfo>> = { 4: new Map(), 6: new Map() };
   return (raw, ipVersion) => {
-    const key = `${ipVersion}|${raw ?? ''}`;
+    const cache = caches[ipVersion] ?? caches[4];
+    const key = raw ?? '';
     let info = cache.get(key);
     if (!info) {
       info = addressInfo(raw, ipVersion);
@@ -198,7 +224,8 @@ export function parseCidr(raw: string | null | undefined, ipVersion: 4 | 6 | nul
   const slash = s.lastIndexOf('/');
   const addrPart = slash >= 0 ? s.slice(0, slash) : s;
   const info = addressInfo(addrPart, ipVersion);
-  if (info.value === null || info.version === null) return null;
+  const value = addressValue(info);
+  if (value === null || info.version === null) return null;
   const bits = info.version === 4 ? 32 : 128;
   let prefix = bits;
   if (slash >= 0) {
@@ -207,7 +234,7 @@ export function parseCidr(raw: string | null | undefined, ipVersion: 4 | 6 | nul
     prefix = Number(p);
     if (prefix > bits) return null;
   }
-  const network = maskValue(info.value, prefix, bits);
+  const network = maskValue(value, prefix, bits);
   const netText = info.version === 4 ? v4Text(network) : formatIPv6(bigintToGroups(network));
   return { version: info.version, network, prefix, text: `${netText}/${prefix}` };
 }
@@ -230,9 +257,10 @@ function bigintToGroups(v: bigint): number[] {
 
 /** Whether an address lies inside a prefix (same IP version). */
 export function cidrContains(cidr: Cidr, addr: AddressInfo): boolean {
-  if (addr.value === null || addr.version !== cidr.version) return false;
+  const value = addr.version === cidr.version ? addressValue(addr) : null;
+  if (value === null) return false;
   const bits = cidr.version === 4 ? 32 : 128;
-  return maskValue(addr.value, cidr.prefix, bits) === cidr.network;
+  return maskValue(value, cidr.prefix, bits) === cidr.network;
 }
 
 /** Classification of a network prefix by its network address (0.0.0.0/0 is 'unspecified'). */

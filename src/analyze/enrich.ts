@@ -46,10 +46,24 @@ function cleanExe(exe: string | null): string | null {
   return exe.replace(/ \(deleted\)$/, '');
 }
 
+// Names repeat across thousands of sockets: normalise each distinct name once.
+const keyCache = new Map<string, string | null>();
+
+function cachedKey(raw: string): string | null {
+  let key = keyCache.get(raw);
+  if (key === undefined) {
+    key = procKey(raw);
+    if (keyCache.size > 50_000) keyCache.clear();
+    keyCache.set(raw, key);
+  }
+  return key;
+}
+
 function addName(p: ProcessInfo, raw: string | null | undefined): void {
   if (!raw) return;
-  if (!p.rawNames.includes(raw)) p.rawNames.push(raw);
-  const key = procKey(raw);
+  if (p.rawNames.includes(raw)) return;
+  p.rawNames.push(raw);
+  const key = cachedKey(raw);
   if (key && !p.keys.includes(key)) p.keys.push(key);
 }
 

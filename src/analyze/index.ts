@@ -64,10 +64,11 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
     else bySeverity[f.severity]++;
     if (f.escalated && f.originalSeverity) escalated++;
   }
+  const connectionAnnotations = buildConnectionAnnotations(ctx, links);
   return {
     findings,
-    processes: buildProcessViews(ctx, links),
-    connectionAnnotations: buildConnectionAnnotations(ctx, links),
+    processes: buildProcessViews(ctx, links, connectionAnnotations),
+    connectionAnnotations,
     routeAnnotations: buildRouteAnnotations(ctx, links),
     summary: { bySeverity, rulesRun, suppressed, escalated, os: ctx.os, sockets: ctx.sockets.length, processes: ctx.processList.length },
     warnings,

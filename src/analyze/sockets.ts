@@ -9,9 +9,8 @@ const VIEW_RANK: Record<SocketView, number> = { netstat: 0, ss: 1, lsof: 2, proc
 /** TCP states in which the socket has a peer. */
 const CONNECTED_TCP = new Set(['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT']);
 
-interface Draft extends SocketInfo {
-  ownerPids: Set<number>;
-}
+/** Every PID seen owning a socket (ss lists all holders); kept aside, only rules read SocketInfo. */
+type Owners = Map<SocketInfo, Set<number>>;
 
 /** Positive PIDs only: Windows prints 0 for TIME_WAIT (System Idle), tools print '-' (null). */
 function ownerPid(pid: number | null | undefined): number | null {
@@ -30,69 +29,82 @@ function tupleKey(c: Connection, local: AddressInfo, remote: AddressInfo): strin
  */
 export function mergeSockets(connections: Connection[], pidByInode: Map<number, number>): SocketInfo[] {
   const addr = makeAddressCache();
-  const groups = new Map<string, Draft[]>();
-  const all: Draft[] = [];
+  // One socket per tuple is the rule; a list only when several owners share a tuple.
+  const first = new Map<string, SocketInfo>();
+  const more = new Map<string, SocketInfo[]>();
+  const all: SocketInfo[] = [];
+  const owners: Owners = new Map();
+  const compatible = (s: SocketInfo, pid: number | null): boolean =>
+    s.pid === null || pid === null || s.pid === pid || owners.get(s)?.has(pid) === true;
   for (const c of connections) {
     const local = addr(c.localAddress, c.ipVersion);
     const remote = addr(c.remoteAddress, c.ipVersion);
     const key = tupleKey(c, local, remote);
     const pid = ownerPid(c.pid) ?? (c.inode ? (pidByInode.get(c.inode) ?? null) : null);
-    let group = groups.get(key);
-    if (!group) {
-      group = [];
-      groups.set(key, group);
-    }
-    const match = group.find((s) => s.pid === null || pid === null || s.pid === pid || s.ownerPids.has(pid));
+    const head = first.get(key);
+    let match: SocketInfo | undefined;
+    if (head) match = compatible(head, pid) ? head : more.get(key)?.find((s) => compatible(s, pid));
     if (match) {
-      addRecord(match, c, pid);
+      addRecord(match, c, pid, owners);
       continue;
     }
-    const draft: Draft = {
-      id: `${key}|#${group.length}`,
+    const n = head ? (more.get(key)?.length ?? 0) + 1 : 0;
+    const socket: SocketInfo = {
+      id: n === 0 ? key : `${key}#${n}`,
       primary: c,
-      records: [],
-      views: [],
-      refs: [],
+      // Exact-size arrays: most sockets have one record, and [] + push reserves 16 slots each.
+      records: [c],
+      views: [c.view],
+      refs: [c.source],
       protocol: c.protocol,
       ipVersion: c.ipVersion,
       local,
       remote,
       localPort: c.localPort,
       remotePort: remote.cls === 'unspecified' && !c.remotePort ? null : c.remotePort,
-      state: null,
-      pid: null,
-      processName: null,
+      state: c.state ?? null,
+      pid,
+      processName: c.process ?? null,
       proc: null,
       listening: false,
       outbound: false,
       inbound: false,
-      ownerPids: new Set(),
     };
-    addRecord(draft, c, pid);
-    group.push(draft);
-    all.push(draft);
+    if (c.owners && c.owners.length > 1) for (const o of c.owners) if (ownerPid(o.pid) !== null) addOwner(owners, socket, o.pid);
+    if (!head) first.set(key, socket);
+    else more.set(key, [...(more.get(key) ?? []), socket]);
+    all.push(socket);
   }
   classifyDirection(all);
-  return all.map(({ ownerPids: _owners, ...socket }) => socket);
+  return all;
 }
 
-function addRecord(s: Draft, c: Connection, pid: number | null): void {
+function addOwner(owners: Owners, s: SocketInfo, pid: number): void {
+  let set = owners.get(s);
+  if (!set) {
+    set = new Set();
+    owners.set(s, set);
+  }
+  set.add(pid);
+}
+
+function addRecord(s: SocketInfo, c: Connection, pid: number | null, owners: Owners): void {
   s.records.push(c);
   s.refs.push(c.source);
   if (!s.views.includes(c.view)) s.views.push(c.view);
   if (VIEW_RANK[c.view] < VIEW_RANK[s.primary.view]) s.primary = c;
   if (pid !== null) {
     if (s.pid === null) s.pid = pid;
-    s.ownerPids.add(pid);
+    else if (s.pid !== pid) addOwner(owners, s, pid);
   }
-  for (const o of c.owners ?? []) if (ownerPid(o.pid) !== null) s.ownerPids.add(o.pid);
+  if (c.owners && c.owners.length > 1) for (const o of c.owners) if (ownerPid(o.pid) !== null) addOwner(owners, s, o.pid);
   if (c.process && (s.processName === null || VIEW_RANK[c.view] < VIEW_RANK[viewOfName(s)])) {
     s.processName = c.process;
   }
   if (s.state === null || c === s.primary) s.state = c.state ?? s.state;
 }
 
-function viewOfName(s: Draft): SocketView {
+function viewOfName(s: SocketInfo): SocketView {
   const owner = s.records.find((r) => r.process === s.processName);
   return owner ? owner.view : 'proc';
 }

@@ -32,7 +32,7 @@ export interface ProcessInfo {
 
 /** One socket after merging the views (netstat, ss, lsof, /proc) that printed it. */
 export interface SocketInfo {
-  /** Stable id: protocol|local|lport|remote|rport|#n (n separates distinct owners of one tuple). */
+  /** Stable id: protocol|local|lport|remote|rport, plus #n for further owners of the same tuple. */
   id: string;
   /** The record from the preferred view (netstat > ss > lsof > proc). */
   primary: Connection;
@@ -181,15 +181,6 @@ export interface AllowList {
   entries: AllowEntry[];
 }
 
-export interface ProcessSocketSummary {
-  id: string;
-  protocol: Connection['protocol'];
-  local: string;
-  remote: string | null;
-  state: string | null;
-  views: SocketView[];
-  refs: SourceRef[];
-}
 
 export interface ProcessView {
   pid: number;
@@ -204,8 +195,8 @@ export interface ProcessView {
   cmdline: string[] | null;
   startTime: string | null;
   socketCount: number;
-  /** Capped at 500; socketCount tells the total. */
-  sockets: ProcessSocketSummary[];
+  /** The process's sockets (the same objects as connectionAnnotations), capped at 500; socketCount tells the total. */
+  sockets: ConnectionAnnotation[];
   listeningPorts: number[];
   remotePeers: string[];
   findingIds: string[];

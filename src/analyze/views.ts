@@ -9,6 +9,8 @@ import type { AnalysisContext, ConnectionAnnotation, ProcessView, RouteAnnotatio
 
 const MAX_SOCKETS_PER_VIEW = 500;
 const MAX_PEERS = 200;
+// Most sockets have no finding: share one empty list instead of 100k (JSON output is the same).
+const NONE: string[] = Object.freeze([]) as unknown as string[];
 
 interface Links {
   bySocket: Map<string, Finding[]>;
@@ -45,7 +47,9 @@ function remoteText(s: SocketInfo): string | null {
   return s.listening ? null : endpoint(s.remote.text, s.remotePort);
 }
 
-export function buildProcessViews(ctx: AnalysisContext, links: Links): ProcessView[] {
+export function buildProcessViews(ctx: AnalysisContext, links: Links, annotations: ConnectionAnnotation[]): ProcessView[] {
+  const bySocket = new Map<SocketInfo, ConnectionAnnotation>();
+  ctx.sockets.forEach((s, i) => bySocket.set(s, annotations[i] as ConnectionAnnotation));
   const views: ProcessView[] = ctx.processList.map((p) => {
     const findings = links.byPid.get(p.pid) ?? [];
     const listening = new Set<number>();
@@ -67,15 +71,7 @@ export function buildProcessViews(ctx: AnalysisContext, links: Links): ProcessVi
       cmdline: f?.cmdline ? f.cmdline.map((a) => safeText(a, 400)) : null,
       startTime: f?.startTime ?? null,
       socketCount: p.sockets.length,
-      sockets: p.sockets.slice(0, MAX_SOCKETS_PER_VIEW).map((s) => ({
-        id: s.id,
-        protocol: s.protocol,
-        local: endpoint(s.local.text, s.localPort),
-        remote: remoteText(s),
-        state: s.state,
-        views: [...s.views],
-        refs: [...s.refs],
-      })),
+      sockets: p.sockets.slice(0, MAX_SOCKETS_PER_VIEW).map((s) => bySocket.get(s) as ConnectionAnnotation),
       listeningPorts: [...listening].sort((a, b) => a - b),
       remotePeers: [...peers].sort().slice(0, MAX_PEERS),
       findingIds: findings.map((x) => x.id),
@@ -89,26 +85,35 @@ export function buildProcessViews(ctx: AnalysisContext, links: Links): ProcessVi
 }
 
 export function buildConnectionAnnotations(ctx: AnalysisContext, links: Links): ConnectionAnnotation[] {
+  const names = new Map<string, string>();
+  const safeName = (raw: string): string => {
+    let v = names.get(raw);
+    if (v === undefined) {
+      v = safeText(raw);
+      names.set(raw, v);
+    }
+    return v;
+  };
   return ctx.sockets.map((s) => {
     const findings = links.bySocket.get(s.id);
     return {
       id: s.id,
       source: s.primary.source,
-      refs: [...s.refs],
-      views: [...s.views],
+      refs: s.refs,
+      views: s.views,
       protocol: s.protocol,
       local: endpoint(s.local.text, s.localPort),
       remote: remoteText(s),
       state: s.state,
       pid: s.pid,
-      process: s.processName === null ? null : safeText(s.processName),
+      process: s.processName === null ? null : safeName(s.processName),
       localClass: s.local.cls,
       remoteClass: s.remote.cls,
       mapped: s.local.mapped || s.remote.mapped,
       localService: serviceName(s.localPort),
       remoteService: s.listening ? null : serviceName(s.remotePort),
       direction: s.listening ? 'listen' : s.inbound ? 'inbound' : s.outbound ? 'outbound' : 'other',
-      findingIds: (findings ?? []).map((f) => f.id),
+      findingIds: findings ? findings.map((f) => f.id) : NONE,
       maxSeverity: worst(findings),
     };
   });
@@ -119,7 +124,7 @@ export function buildRouteAnnotations(ctx: AnalysisContext, links: Links): Route
     const findings = links.byRoute.get(r.index);
     return {
       source: r.route.source,
-      refs: [...r.refs],
+      refs: r.refs,
       destination: safeText(r.route.destination),
       gateway: r.route.gateway === null ? null : safeText(r.route.gateway),
       interface: r.route.interface === null ? null : safeText(r.route.interface),

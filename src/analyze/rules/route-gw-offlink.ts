@@ -21,7 +21,7 @@ export const routeGwOfflink: Rule = {
     const hits: RuleHit[] = [];
     for (const r of ctx.routes) {
       const gw = r.gateway;
-      if (!gw || gw.value === null || !r.iface || !isForwardingRoute(r)) continue;
+      if (!gw || !gw.ip || !r.iface || !isForwardingRoute(r)) continue;
       if (r.ifaceIsTunnel || r.ifaceIsLoopback || gw.cls === 'link-local' || gw.cls === 'loopback') continue;
       const nets = (networks.get(r.iface) ?? []).filter((n) => n.version === gw.version);
       if (nets.length === 0 || insideAny(nets, gw)) continue;

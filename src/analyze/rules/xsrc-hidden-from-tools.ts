@@ -19,6 +19,7 @@ export const xsrcHiddenFromTools: Rule = {
     os: ['linux'],
   },
   check(ctx) {
+    if (!ctx.views.has('proc')) return [];
     const tools = (['netstat', 'ss'] as const).map((v) => indexView(ctx.connections, v)).filter((i): i is ViewIndex => i !== null && i.comparable);
     if (tools.length === 0) return [];
     const sockets = socketOfRecord(ctx);

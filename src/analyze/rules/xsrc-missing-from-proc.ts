@@ -18,6 +18,7 @@ export const xsrcMissingFromProc: Rule = {
     os: ['linux'],
   },
   check(ctx) {
+    if (!ctx.views.has('proc')) return [];
     const proc = indexView(ctx.connections, 'proc');
     if (!proc) return [];
     const sockets = socketOfRecord(ctx);
