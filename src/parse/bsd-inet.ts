@@ -13,9 +13,12 @@ export interface InetLayout {
   hostCut: number;
   /** -v columns after (state), as the header names them. */
   vNames: string[];
+  /** Index in vNames of `pid` (older macOS) and of `process:pid` (macOS 15+), -1 when absent. */
+  pidAt: number;
+  procAt: number;
 }
 
-export const DEFAULT_INET_LAYOUT: InetLayout = { lead: 0, width: 22, hostCut: 16, vNames: [] };
+export const DEFAULT_INET_LAYOUT: InetLayout = { lead: 0, width: 22, hostCut: 16, vNames: [], pidAt: -1, procAt: -1 };
 
 /** Layout from a `Proto Recv-Q Send-Q  Local Address  Foreign Address  (state) ...` header. */
 export function inetLayoutFromHeader(line: string, tokens: string[]): InetLayout {
@@ -29,7 +32,7 @@ export function inetLayoutFromHeader(line: string, tokens: string[]): InetLayout
   const hostCut = width === 18 ? 12 : 16;
   const stateAt = tokens.indexOf('(state)');
   const vNames = stateAt >= 0 ? tokens.slice(stateAt + 1) : [];
-  return { lead, width, hostCut, vNames };
+  return { lead, width, hostCut, vNames, pidAt: vNames.indexOf('pid'), procAt: vNames.indexOf('process:pid') };
 }
 
 export type InetRow =
@@ -89,10 +92,9 @@ export function parseInetRow(line: string, tokens: string[], layout: InetLayout,
   let columnsMismatch = false;
   if (tokens.length > next) {
     if (layout.vNames.length === 0) return { kind: 'bad', reason: 'more columns than the header names' };
-    const cols = mapColumns(line, tokens, next, layout.vNames);
-    if (cols === null) columnsMismatch = true;
+    const owner = ownerFromVerbose(line, tokens, next, layout);
+    if (owner === null) columnsMismatch = true;
     else {
-      const owner = ownerFromColumns(cols);
       pid = owner.pid;
       process = owner.process;
     }
@@ -191,15 +193,31 @@ export function mapColumns(line: string, tokens: string[], from: number, names: 
   return cols;
 }
 
+/** pid/process of an Internet row's -v columns (from index `from`); null when they do not fit the header. */
+function ownerFromVerbose(line: string, tokens: string[], from: number, layout: InetLayout): { pid: number | null; process: string | null } | null {
+  const count = tokens.length - from;
+  const names = layout.vNames.length;
+  if (layout.procAt >= 0) {
+    if (count < names) return null;
+    const after = names - layout.procAt - 1;
+    return splitProcessPid(tokenSpan(line, tokens, from + layout.procAt, tokens.length - after - 1));
+  }
+  if (count !== names) return null;
+  return { pid: layout.pidAt >= 0 ? digitsOrNull(tokens[from + layout.pidAt]) : null, process: null };
+}
+
+/** "Google Chrome H:3052" → name and pid (the name may hold spaces and colons: the last colon counts). */
+function splitProcessPid(both: string): { pid: number | null; process: string | null } {
+  const colon = both.lastIndexOf(':');
+  const pid = colon >= 0 ? digitsOrNull(both.slice(colon + 1)) : null;
+  if (pid === null) return { pid: null, process: null };
+  const name = both.slice(0, colon);
+  return { pid, process: name.length > 0 ? intern(name) : null };
+}
+
 /** pid/process from -v columns: `process:pid` (macOS 15+) or a numeric `pid` column (older). */
 export function ownerFromColumns(cols: Record<string, string>): { pid: number | null; process: string | null } {
   const both = cols['process:pid'];
-  if (both !== undefined) {
-    const colon = both.lastIndexOf(':');
-    const pid = colon >= 0 ? digitsOrNull(both.slice(colon + 1)) : null;
-    if (pid === null) return { pid: null, process: null };
-    const name = both.slice(0, colon);
-    return { pid, process: name.length > 0 ? intern(name) : null };
-  }
+  if (both !== undefined) return splitProcessPid(both);
   return { pid: digitsOrNull(cols.pid), process: null };
 }
