@@ -82,6 +82,7 @@ export function verifyCustodyChain(bytes: Buffer): ChainCheck {
     } catch {
       return broken(lines.length, lineNo, 'not valid JSON');
     }
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) return broken(lines.length, lineNo, 'not a custody event object');
     if (event.prev !== prevHash) {
       return broken(lines.length, lineNo, `prev does not match the SHA-256 of line ${lineNo - 1 || 'none (genesis)'}`);
     }

@@ -53,5 +53,6 @@ describe('custody chain', () => {
     writeFileSync(path, `${lines.join('\n')}\n`.slice(0, -5));
     expect(verifyCustodyFile(dir).ok).toBe(false);
     expect(check([lines[0], '{not json'])).toMatchObject({ ok: false, firstBrokenLine: 2, reason: 'not valid JSON' });
+    expect(check([lines[0], 'null'])).toMatchObject({ ok: false, firstBrokenLine: 2, reason: 'not a custody event object' });
   });
 });
