@@ -1,5 +1,6 @@
 // Address parsing and classification. Addresses come from many dialects (brackets, %zone, '*',
 // IPv4-mapped IPv6, uncompressed /proc hex output) and from a possibly hostile host: never throw.
+import { safeText } from './names.js';
 
 export type AddressClass =
   | 'unspecified'
@@ -178,7 +179,8 @@ export function addressInfo(raw: string | null | undefined, ipVersion: 4 | 6 | n
     return { text: formatIPv6(v6), version: 6, cls, mapped, ip: true };
   }
   if (LOOPBACK_NAMES.has(s)) return { text: s, version: ipVersion, cls: 'loopback', mapped: false, ip: false };
-  return { text: s, version: ipVersion, cls: 'unknown', mapped: false, ip: false };
+  // Host names come from the examined host: keep them printable (escaped controls, bounded length).
+  return { text: safeText(s, 200), version: ipVersion, cls: 'unknown', mapped: false, ip: false };
 }
 
 /** 128-bit / 32-bit numeric value of a literal address (computed on demand: sockets rarely need it). */

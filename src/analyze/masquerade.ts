@@ -134,6 +134,7 @@ export function masqueradeMatch(raw: string, os: OsFamily): MasqueradeMatch | nu
   if (stem === '') return null;
   const skel = skeleton(stem);
   const invisible = hasInvisible(raw);
+  const numbered = /^(.*?)\d{1,3}$/.exec(stem);
   for (const f of families) {
     for (const core of CORE_NAMES[f]) {
       const coreSkel = skeleton(core);
@@ -145,8 +146,8 @@ export function masqueradeMatch(raw: string, os: OsFamily): MasqueradeMatch | nu
             : 'looks identical once look-alike characters are folded';
         return { core, reason: why };
       }
-      if (core.length >= 5 && skel.startsWith(coreSkel) && /^\d{1,3}$/.test(skel.slice(coreSkel.length))) {
-        return { core, reason: `the core name with the suffix "${stem.slice(core.length)}"` };
+      if (core.length >= 5 && numbered?.[1] && skeleton(numbered[1]) === coreSkel) {
+        return { core, reason: `the core name with the numeric suffix "${stem.slice(numbered[1].length)}"` };
       }
       const limit = core.length >= 9 ? 2 : 1;
       const d = osaDistance(skel, coreSkel, limit);
@@ -155,6 +156,12 @@ export function masqueradeMatch(raw: string, os: OsFamily): MasqueradeMatch | nu
       if (core.length <= 5 && isSingleSubstitution(skel, coreSkel)) continue;
       return { core, reason: `${d} edit${d > 1 ? 's' : ''} away (insertion, deletion, substitution or swap)` };
     }
+  }
+  // Bidi overrides and zero-width characters have no place in a program name (RTLO, T1036.002).
+  if (invisible) {
+    const inside = families.flatMap((f) => CORE_NAMES[f]).filter((c) => skel.includes(skeleton(c)));
+    const core = inside.sort((a, b) => b.length - a.length)[0] ?? '';
+    return { core, reason: 'contains invisible or bidi control characters that reorder or hide its real name' };
   }
   return null;
 }

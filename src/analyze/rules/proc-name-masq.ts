@@ -39,7 +39,7 @@ export const procNameMasq: Rule = {
       const owns = p.sockets.length > 0;
       const sockets = owns ? `; owns ${p.sockets.slice(0, 5).map(describeSocket).join('; ')}${p.sockets.length > 5 ? ` (+${p.sockets.length - 5} more)` : ''}` : '';
       hits.push(
-        processHit(p, p.sockets, `${describeProcess(p)}: name "${safeText(found.raw)}" imitates "${found.match.core}" (${found.match.reason})${sockets}.`, owns ? 'critical' : 'high'),
+        processHit(p, p.sockets, `${describeProcess(p)}: name "${safeText(found.raw)}" ${found.match.core ? `imitates "${found.match.core}"` : 'is disguised'} (${found.match.reason})${sockets}.`, owns ? 'critical' : 'high'),
       );
     }
     return hits;

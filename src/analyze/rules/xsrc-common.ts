@@ -42,7 +42,7 @@ export function indexView(connections: Connection[], view: SocketView): ViewInde
     index.coverage.add(`${c.protocol}|${c.ipVersion}`);
     const l = addr(c.localAddress, c.ipVersion);
     const r = addr(c.remoteAddress, c.ipVersion);
-    if (l.cls === 'unknown' || r.cls === 'unknown' || (c.localPort === null && c.protocol !== 'raw')) index.comparable = false;
+    if (!l.ip || !r.ip || (c.localPort === null && c.protocol !== 'raw')) index.comparable = false;
   }
   return index;
 }

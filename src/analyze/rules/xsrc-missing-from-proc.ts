@@ -28,7 +28,7 @@ export const xsrcMissingFromProc: Rule = {
       const kind = stableKind(c);
       if (!kind || !proc.coverage.has(`${c.protocol}|${c.ipVersion}`) || seenIn(proc, c)) continue;
       const s = sockets.get(c);
-      if (!s || s.local.cls === 'unknown' || s.remote.cls === 'unknown') continue;
+      if (!s || !s.local.ip || !s.remote.ip) continue;
       const key = crossKey(c);
       const existing = groups.get(key);
       if (existing) {
