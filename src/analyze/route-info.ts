@@ -120,9 +120,14 @@ export function isForwardingRoute(r: RouteInfo): boolean {
   return t === undefined || t === 'unicast' || t === 'other';
 }
 
-/** Default routes that actually carry traffic (no reject routes, no persistent-store copies). */
+/** BSD/macOS 'I' flag (RTF_IFSCOPE): the route serves only sockets bound to that interface. */
+function interfaceScoped(r: RouteInfo): boolean {
+  return r.route.format.startsWith('bsd') && (r.route.flags ?? '').includes('I');
+}
+
+/** Default routes that actually carry traffic (no reject, persistent-store copies or scoped routes). */
 export function activeDefaults(routes: RouteInfo[], version: 4 | 6): RouteInfo[] {
-  return routes.filter((r) => r.isDefault && r.mainTable && r.dest?.version === version && isForwardingRoute(r));
+  return routes.filter((r) => r.isDefault && r.mainTable && r.dest?.version === version && isForwardingRoute(r) && !interfaceScoped(r));
 }
 
 /** Networks each interface reaches without a gateway (on-link routes of that interface). */

@@ -14,6 +14,8 @@ const WINDOWS_RPC_OWNERS = new Set(['svchost', 'lsass', 'services', 'wininit', '
 /** Ports another rule already explains: reporting them twice would double-count in escalation. */
 function coveredElsewhere(s: SocketInfo, windows: boolean): boolean {
   const p = s.localPort as number;
+  // netsh portproxy listeners (iphlpsvc) are NET-PORTPROXY-LISTENER's finding.
+  if (s.records.some((r) => r.component?.trim().toLowerCase() === 'iphlpsvc')) return true;
   return p in BACKDOOR_TCP_PORTS || isIrcPort(p) || p in TOR_PORTS || p in PROXY_PORTS || remoteAdminPort(s, windows) !== null;
 }
 

@@ -2,7 +2,8 @@ import type { Rule, RuleHit } from '../types.js';
 import { attackUrl, REF } from './refs.js';
 import { describeRoute, routeHit } from './route-hit.js';
 
-const LOCALISH = new Set(['loopback', 'multicast', 'broadcast', 'unspecified']);
+// macOS keeps fe80::/64 on lo0 (fe80::1%lo0): link-local prefixes on loopback are normal.
+const LOCALISH = new Set(['loopback', 'multicast', 'broadcast', 'unspecified', 'link-local']);
 
 export const routeBlackhole: Rule = {
   meta: {
