@@ -110,10 +110,13 @@ function cleanedStem(raw: string): string {
   return s.replace(/\s+$/, '');
 }
 
-/** Linux comm is cut at 15 characters: "systemd-journal" is systemd-journald, not a look-alike. */
+/**
+ * Linux comm is cut at 15 characters and netstat -p cuts program names further ("systemd-resolv"):
+ * a long prefix of a real name is that real name, not a look-alike.
+ */
 function truncatedRealName(key: string, names: Set<string>): boolean {
-  if (key.length !== 15) return false;
-  for (const n of names) if (n.length > 15 && n.startsWith(key)) return true;
+  if (key.length < 12) return false;
+  for (const n of names) if (n.length > key.length && n.startsWith(key)) return true;
   return false;
 }
 

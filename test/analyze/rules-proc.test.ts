@@ -103,7 +103,7 @@ describe('masquerade scoring', () => {
   });
   const real = {
     windows: ['svchost.exe', 'lsass.exe', 'csrss.exe', 'smss.exe', 'taskhostw.exe', 'dashost.exe', 'sihost.exe', 'System', 'dllhost.exe', 'conhost.exe', 'Spotify.exe', 'chrome.exe', 'vmms.exe', 'SearchApp.exe', 'spoolsv.exe'],
-    linux: ['sshd', 'ssh', 'sh', 'sssd', 'crun', 'getty', 'systemd-journal', 'systemd-resolve', 'chronyd', 'snmpd', 'rsyslogd', 'dockerd', 'nginx', 'postgres', 'NetworkManager', 'dhclient', 'avahi-daemon', 'master', 'containerd', 'kubelet'],
+    linux: ['sshd', 'ssh', 'sh', 'sssd', 'crun', 'getty', 'systemd-journal', 'systemd-resolve', 'systemd-resolv', 'chronyd', 'snmpd', 'rsyslogd', 'dockerd', 'nginx', 'postgres', 'NetworkManager', 'dhclient', 'avahi-daemon', 'master', 'containerd', 'kubelet'],
     bsd: ['launchd', 'mDNSResponder', 'syslogd', 'configd', 'trustd', 'sshd', 'rapportd', 'sharingd'],
   } as const;
   for (const [os, names] of Object.entries(real)) {
