@@ -41,6 +41,10 @@ export function formatBytes(value: unknown): string {
   return u === 0 ? `${formatNumber(value)} bytes` : `${v.toFixed(1)} ${units[u]} (${formatNumber(value)} bytes)`;
 }
 
+export function cssEscape(text: string): string {
+  return [...text].map((ch) => (/^[A-Za-z0-9 _.,:;+-]$/.test(ch) ? ch : `\\${ch.codePointAt(0)!.toString(16)} `)).join('');
+}
+
 export function makeHelpers(SafeString: SafeStringCtor): Record<string, HelperDelegate> {
   const safe = (html: string): unknown => new SafeString(html);
   return {
@@ -71,6 +75,9 @@ export function makeHelpers(SafeString: SafeStringCtor): Record<string, HelperDe
     join: (list: unknown, sep: unknown) => (Array.isArray(list) ? list.map(String).join(typeof sep === 'string' ? sep : ', ') : ''),
     plural: (n: unknown, one: unknown, many: unknown) => `${formatNumber(n)} ${n === 1 ? String(one) : String(many)}`,
     yesno: (v: unknown) => (v === true ? 'yes' : v === false ? 'no' : 'unknown'),
+    /** A CSS string body (inside "..."): anything but plain characters as hex escapes, so no quote,
+     * backslash, newline or "</style" can leave the string. */
+    cssString: (v: unknown) => safe(cssEscape(String(v ?? ''))),
     /** Escaped text with a break opportunity after path separators (long artifact paths). */
     path: (v: unknown) => safe(escapeHtml(String(v ?? '')).replace(/([/\\])/g, '$1<wbr>')),
   };

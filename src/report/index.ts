@@ -27,7 +27,7 @@ export interface ReportOptions {
   examiner?: string;
   organisation?: string;
   reportId?: string;
-  /** Raw outputs larger than this are shown in part in the appendix (default 128 KiB per file). */
+  /** Raw outputs larger than this are shown in part in the appendix (default 64 KiB per file). */
   rawAppendixLimitBytes?: number;
   now?: Date;
   /** Folder of the self-signed examiner identity (default: see defaultConfigDir). */
@@ -57,7 +57,7 @@ export interface ReportResult {
   durations: { loadMs: number; htmlMs: number; pdfMs: number; signMs: number; totalMs: number };
 }
 
-export const DEFAULT_APPENDIX_LIMIT = 128 * 1024;
+export const DEFAULT_APPENDIX_LIMIT = 64 * 1024;
 /**
  * Tagged (accessible) PDF up to this many table rows. Tagging makes Chromium build a structure tree
  * for every cell: on this machine it roughly doubles print time and PDF size for 10,000 rows.
@@ -109,7 +109,7 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
   const printer = options.browser ?? (await launchPrintBrowser());
   let rendered;
   try {
-    rendered = await htmlToPdf(printer, html, { paper, reportId, tagged });
+    rendered = await htmlToPdf(printer, html, { paper, tagged });
   } finally {
     if (!options.browser) await printer.close();
   }

@@ -57,6 +57,11 @@ describe('template helpers and environment', () => {
     expect(helpers.hash('<b>not hex</b>')).toBe('<b>not hex</b>'); // a plain string: Handlebars escapes it
   });
 
+  it('escapes report ids for CSS strings (running header and footer)', () => {
+    expect(String(helpers.cssString('NCR-1'))).toBe('NCR-1');
+    expect(String(helpers.cssString('a"b</style>\\'))).toBe('a\\22 b\\3c \\2f style\\3e \\5c ');
+  });
+
   it('keeps a stylesheet from closing its <style> element', () => {
     expect(safeCss('a{} </style><script>x</script>')).toBe('a{} <\\/style><script>x</script>');
   });
