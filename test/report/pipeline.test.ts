@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFiles } from '../../src/collect/import.js';
+import { verifyCustodyFile } from '../../src/evidence/custody.js';
+import { analyzeStage } from '../../src/pipeline/analyze.js';
+import { buildReport, type ReportResult } from '../../src/report/index.js';
+import type { Finding } from '../../src/model.js';
+
+// The real pipeline on real Windows 10 outputs (../shared/samples): import → parse/analyze → report.
+const samples = resolve(__dirname, '../../../shared/samples/windows/windows-10');
+let work: string;
+let dir: string;
+let result: ReportResult;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'nc-pipeline-'));
+  const imported = await importFiles([join(samples, 'netstat-aonb.out'), join(samples, 'route.out')], { out: work, caseId: 'CASE-REAL-1', examiner: 'Dana Scully', command: 'netstat -aonb; route print', os: 'windows', host: 'WIN10-SAMPLE' });
+  dir = imported.dir;
+  await analyzeStage(dir, { actor: 'Dana Scully' });
+  result = await buildReport(dir, { configDir: join(work, 'cfg') });
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('report of real imported Windows output', () => {
+  it('is signed, and every finding quotes its evidence line', () => {
+    expect(execFileSync('pdfsig', [result.pdf], { encoding: 'utf8' })).toContain('Signature is Valid.');
+    const findings = JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8')) as Finding[];
+    const html = readFileSync(result.html, 'utf8');
+    expect(html).not.toContain('Evidence line not available');
+    expect(html.match(/class="quote"/g)?.length ?? 0).toBe(findings.reduce((n, f) => n + f.refs.length, 0));
+    expect(verifyCustodyFile(dir).ok).toBe(true);
+  });
+
+  it('lists the parsed sockets and routes and the import limitation', () => {
+    const text = execFileSync('pdftotext', ['-layout', result.pdf, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const connections = JSON.parse(readFileSync(join(dir, 'parsed/connections.json'), 'utf8')) as unknown[];
+    expect(connections.length).toBeGreaterThan(10);
+    expect(text).toContain('imported from files captured elsewhere');
+    expect(text).toMatch(/Can not obtain ownership information/);
+    expect(text).toMatch(/0\.0\.0\.0\/0/);
+  });
+});
