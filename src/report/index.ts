@@ -38,6 +38,8 @@ export interface ReportOptions {
   actor?: string;
   /** Force tagged PDF on or off; default: tagged when the report has at most TAGGED_MAX_ROWS table rows. */
   tagged?: boolean;
+  /** Classroom exercise: the findings section says the analysis is left to the students. */
+  omitFindings?: boolean;
 }
 
 export interface ReportResult {
@@ -95,6 +97,7 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
     organisation,
     signer: { subject: identity.subject, selfSigned: identity.selfSigned, fingerprint, source: identity.source },
     appendixLimitBytes: options.rawAppendixLimitBytes ?? DEFAULT_APPENDIX_LIMIT,
+    findingsWithheld: options.omitFindings === true,
   });
   const html = templates.render(view);
   mkdirPrivate(join(dir, PATHS.report));

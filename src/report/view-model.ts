@@ -1,6 +1,8 @@
 // From an evidence folder to the report view: cover, summary, inventory, methodology, custody,
 // verification and appendix (tables in view-tables.ts).
 import { SEVERITIES, type CommandRecord, type ImportRecord } from '../model.js';
+import { expectedBundleName } from '../bundle/naming.js';
+import { verificationCommands as bundleVerificationCommands } from '../bundle/commands.js';
 import { PATHS } from '../evidence/folder.js';
 import type { ReportInput } from './input.js';
 import { excerpt, type RawCache } from './raw-text.js';
@@ -16,6 +18,8 @@ export interface ViewContext {
   organisation: string | null;
   signer: { subject: string; selfSigned: boolean; fingerprint: string; source: string };
   appendixLimitBytes: number;
+  /** Classroom exercise: findings are not shown (the instructor key has them). */
+  findingsWithheld?: boolean;
 }
 
 const MAX_UNPARSED_SHOWN = 200;
@@ -218,17 +222,27 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
           : `THE HASH CHAIN IS BROKEN at line ${input.chain.firstBrokenLine ?? '?'}: ${input.chain.reason ?? 'unknown reason'}. Events from that line on cannot be relied upon.`,
       ),
     },
-    verification: { commands: verificationCommands() },
+    findingsWithheld: ctx.findingsWithheld === true,
+    verification: { commands: verificationCommandRows(expectedBundleName(a, input.custody)) },
     appendix: { items: appendix(input, cache, ctx.appendixLimitBytes), limitBytes: ctx.appendixLimitBytes },
   };
 }
 
-function verificationCommands(): { purpose: string; command: string; expect: string }[] {
+/** The bundle stage's own command list (tests run exactly these), each with what it proves. */
+function verificationCommandRows(zipName: string): { purpose: string; command: string; expect: string }[] {
+  const explain = (command: string): { purpose: string; expect: string } => {
+    if (command.startsWith('sha256sum -c SHA256SUMS')) return { purpose: 'Every file of the bundle is unchanged', expect: 'every line ends in "OK"' };
+    if (command.startsWith('sha256sum -c')) return { purpose: 'The zip is the one whose hash was logged at bundling', expect: '"OK"' };
+    if (command.startsWith('unzip -t')) return { purpose: 'The zip is complete and readable', expect: '"No errors detected"' };
+    if (command.startsWith('unzip -q')) return { purpose: 'Unpack the bundle into a folder of its own', expect: 'no output' };
+    if (command.startsWith('cd ')) return { purpose: 'Work inside the unpacked bundle', expect: '' };
+    if (command.startsWith('openssl cms')) return { purpose: 'SHA256SUMS was signed by the examiner and is unchanged', expect: '"CMS Verification successful"' };
+    if (command.startsWith('pdfsig')) return { purpose: 'This PDF is signed and unchanged since signing', expect: '"Signature is Valid." and "Total document signed"' };
+    return { purpose: '', expect: '' };
+  };
   return [
-    { purpose: 'Every file of the bundle is unchanged (run in the unpacked bundle folder)', command: 'sha256sum -c SHA256SUMS', expect: 'every line ends in "OK"' },
-    { purpose: 'The manifest was signed by the examiner and is unchanged', command: 'openssl cms -verify -binary -inform DER -in manifest.sig -content manifest.json -CAfile examiner-cert.pem -purpose any -out /dev/null', expect: '"Verification successful"' },
-    { purpose: 'The certificate is the examiner\'s (compare with the fingerprint on this report)', command: 'openssl x509 -in examiner-cert.pem -noout -subject -fingerprint -sha256', expect: 'the subject and SHA-256 fingerprint printed in section 8' },
-    { purpose: 'This PDF is signed and unchanged since signing', command: 'pdfsig report/report.pdf', expect: '"Signature is Valid." and "Total document signed"' },
-    { purpose: 'Everything above plus the custody hash chain, in one step', command: 'netcustody verify BUNDLE.zip', expect: 'exit code 0' },
+    ...bundleVerificationCommands(zipName).map((command) => ({ command, ...explain(command) })),
+    { purpose: 'The certificate is the examiner\'s (compare with the fingerprint on this report)', command: 'openssl x509 -in examiner-cert.pem -noout -subject -fingerprint -sha256', expect: 'the subject and SHA-256 fingerprint printed in this report' },
+    { purpose: 'Everything above plus the custody hash chain, in one step', command: `netcustody verify ${zipName}`, expect: 'exit code 0' },
   ];
 }

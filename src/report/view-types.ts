@@ -146,6 +146,7 @@ export interface ConnectionGroup {
 }
 
 export interface ReportView {
+  findingsWithheld: boolean;
   meta: {
     title: string;
     reportId: string;

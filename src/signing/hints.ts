@@ -4,4 +4,4 @@
  * whose extended key usage lacks emailProtection (OpenSSL's default S/MIME purpose check).
  */
 export const OPENSSL_VERIFY_HINT =
-  'openssl cms -verify -binary -inform DER -in manifest.sig -content manifest.json -CAfile examiner-cert.pem -purpose any -out /dev/null';
+  'openssl cms -verify -binary -inform DER -in manifest.sig -content SHA256SUMS -CAfile examiner-cert.pem -purpose any -out /dev/null';
