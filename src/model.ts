@@ -255,6 +255,9 @@ export interface Acquisition {
   mode: 'collect' | 'import';
   profile: string;
   host: HostInfo | null;
+  /** Import: the host and OS the files come from, as the examiner stated them (not observed). */
+  statedHost?: string | null;
+  statedOs?: string | null;
   clock: ClockInfo;
   privileges: Privileges | null;
   captureWindow: { start: string; end: string; durationMs: number } | null;

@@ -73,6 +73,8 @@ function createNew(options: ImportOptions): { dir: string; acquisition: Acquisit
     mode: 'import',
     profile: 'import',
     host: null,
+    statedHost: options.host ?? null,
+    statedOs: options.os ?? null,
     clock: clockInfo(),
     privileges: null,
     captureWindow: null,
@@ -81,7 +83,6 @@ function createNew(options: ImportOptions): { dir: string; acquisition: Acquisit
     warnings: ['artifacts were captured elsewhere and imported: capture time, privileges and completeness are as stated by the examiner, not observed by this tool'],
     status: 'complete',
   };
-  if (options.host) (acquisition as Acquisition & { statedHost?: string }).statedHost = options.host;
   appendCustody(dir, {
     actor: options.examiner,
     action: 'case opened',

@@ -126,7 +126,8 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
   const groups = connectionGroups(primary, marks);
   const routes = routeRows(input.routes, marks);
   const host = a.host;
-  const hostName = visibleHost(host?.hostname ?? 'unknown host');
+  // Imports have no observed host: show the examiner's statement, marked as such.
+  const hostName = visibleHost(host?.hostname ?? (a.statedHost ? `${a.statedHost} (as stated)` : 'unknown host'));
   const items = a.commands.map(inventoryItem);
   const imports = a.imports.map(importItem);
   const highest = SEVERITIES.slice().reverse().find((s) => active.some((f) => f.severity === s));
@@ -144,7 +145,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       examiner: visible(ctx.examiner),
       organisation: ctx.organisation === null ? null : visible(ctx.organisation),
       host: hostName,
-      os: visibleHost(host ? `${host.kernel || host.platform} (${host.os}, ${host.arch})` : 'unknown'),
+      os: visibleHost(host ? `${host.kernel || host.platform} (${host.os}, ${host.arch})` : a.statedOs ? `${a.statedOs} (as stated)` : 'unknown'),
       generated: ctx.generated.toISOString(),
       tool: visible(`${a.tool.name} ${a.tool.version}`),
       paper: ctx.paper === 'letter' ? 'US Letter' : 'A4',
@@ -153,7 +154,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
     },
     signer: { subject: visible(ctx.signer.subject), selfSigned: ctx.signer.selfSigned, fingerprint: ctx.signer.fingerprint, source: visibleHost(ctx.signer.source), statement: visible(signerStatement) },
     summary: {
-      collected: visibleHost(`${items.length + imports.length} artifact(s) from ${host?.hostname ?? 'an unknown host'} by ${a.mode === 'import' ? 'import' : 'live collection'}${commandsRun ? `: ${commandsRun}` : ''}.`),
+      collected: visibleHost(`${items.length + imports.length} artifact(s) from ${host?.hostname ?? a.statedHost ?? 'an unknown host'} by ${a.mode === 'import' ? 'import' : 'live collection'}${commandsRun ? `: ${commandsRun}` : ''}.`),
       window: visible(windowText(input)),
       severityCounts: SEVERITIES.slice().reverse().map((s) => ({ severity: s, count: active.filter((f) => f.severity === s).length })),
       top: highest ? active.filter((f) => f.severity === highest || (SEVERITIES.indexOf(f.severity) >= 3)).slice(0, 8) : [],
