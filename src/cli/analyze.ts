@@ -24,7 +24,7 @@ Writes parsed/connections.json, parsed/routes.json (+ .csv), parsed/parse-report
     const log = makeLog(opts);
     const r = await analyzeStage(dir, { actor: opts.examiner ?? defaultExaminer(), baseline: opts.baseline, allow: opts.allow, log });
     log(`${r.counts.connections} connections, ${r.counts.routes} routes, ${r.counts.unparsedLines} unparsed lines`);
-    if (!opts.quiet && !opts.json) process.stderr.write(findingsTable(r.output.findings, { limit: opts.verbose ? 200 : 15 }));
+    if (!opts.quiet && !opts.json) process.stderr.write(findingsTable(r.output.findings, { limit: opts.verbose ? 200 : 15, connections: r.parsed.connections, routes: r.parsed.routes }));
     if (opts.json) printJson({ evidenceDir: dir, counts: r.counts, findings: r.findings });
   }));
 }

@@ -1,24 +1,54 @@
-import type { Finding } from '../model.js';
+import type { Connection, Finding, Route } from '../model.js';
 import { SEVERITIES } from '../model.js';
 import { terminalSafe } from './common.js';
 
-const useColor = () => !process.env.NO_COLOR && process.stderr.isTTY === true;
 const COLORS: Record<string, string> = { critical: '\u001b[1;31m', high: '\u001b[31m', medium: '\u001b[33m', low: '\u001b[36m', info: '\u001b[2m' };
+const useColor = () => !process.env.NO_COLOR && process.stderr.isTTY === true;
 
-/** Most severe first, capped, with the count of the rest. Host strings are sanitised. */
-export function findingsTable(findings: Finding[], opts: { limit: number }): string {
+export interface TableContext {
+  limit: number;
+  connections?: Connection[];
+  routes?: Route[];
+}
+
+/** Most severe first, capped with a count of the rest. Host strings are sanitised for the terminal. */
+export function findingsTable(findings: Finding[], ctx: TableContext): string {
   const shown = findings.filter((f) => !f.suppressed).sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity));
   if (shown.length === 0) return 'No findings.\n';
-  const rows = shown.slice(0, opts.limit).map((f) => [f.severity.toUpperCase(), f.rule, clip(terminalSafe(f.process ?? ''), 18), f.pid == null ? '' : String(f.pid), clip(terminalSafe(f.title), 70)]);
-  const header = ['SEVERITY', 'RULE', 'PROCESS', 'PID', 'WHAT'];
+  const where = whereLookup(ctx);
+  const rows = shown.slice(0, ctx.limit).map((f) => [
+    f.severity.toUpperCase(),
+    f.rule,
+    clip(terminalSafe(f.process ?? ''), 18),
+    f.pid == null ? '' : String(f.pid),
+    clip(terminalSafe(f.refs.map((r) => where.get(`${r.artifact}:${r.line}`)).find(Boolean) ?? ''), 44),
+    clip(terminalSafe(f.title), 60),
+  ]);
+  const header = ['SEVERITY', 'RULE', 'PROCESS', 'PID', 'LOCAL → REMOTE / ROUTE', 'WHY'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[], sev?: string) => {
     const text = cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
     return sev && useColor() ? `${COLORS[sev] ?? ''}${text}\u001b[0m` : text;
   };
   const out = [line(header), ...rows.map((r, i) => line(r, shown[i].severity))];
-  if (shown.length > opts.limit) out.push(`… and ${shown.length - opts.limit} more (see findings.json)`);
+  if (shown.length > ctx.limit) out.push(`… and ${shown.length - ctx.limit} more (see findings.json and the report)`);
   return `${out.join('\n')}\n`;
+}
+
+function whereLookup(ctx: TableContext): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const c of ctx.connections ?? []) {
+    const local = endpoint(c.localAddress, c.localPort);
+    const text = c.state === 'LISTEN' || c.remotePort === null ? `${c.protocol} ${local} (${c.state ?? 'bound'})` : `${c.protocol} ${local} → ${endpoint(c.remoteAddress, c.remotePort)}`;
+    map.set(`${c.source.artifact}:${c.source.line}`, text);
+  }
+  for (const r of ctx.routes ?? []) map.set(`${r.source.artifact}:${r.source.line}`, `${r.destination} via ${r.gateway ?? 'on-link'}${r.interface ? ` dev ${r.interface}` : ''}`);
+  return map;
+}
+
+function endpoint(address: string, port: number | null): string {
+  const a = address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
+  return port === null ? a : `${a}:${port}`;
 }
 
 function clip(text: string, n: number): string {

@@ -69,6 +69,6 @@ export function summary(r: PipelineResult, verbose = false): string {
     `Findings:        ${sev.critical} critical, ${sev.high} high, ${sev.medium} medium, ${sev.low} low, ${sev.info} info`,
   ];
   if (r.report.signer.selfSigned) lines.push(`Signature:       SELF-SIGNED examiner certificate (${terminalSafe(r.report.signer.subject)}) — use --p12 for an issued certificate`);
-  lines.push('', findingsTable(r.findings, { limit: verbose ? 200 : 10 }), `Verify with:     netcustody verify ${r.bundle.zipPath}`, '');
+  lines.push('', findingsTable(r.findings, { limit: verbose ? 200 : 10, connections: r.analysis.parsed.connections, routes: r.analysis.parsed.routes }), `Verify with:     netcustody verify ${r.bundle.zipPath}`, '');
   return lines.join('\n');
 }
