@@ -129,3 +129,18 @@ describe('collect failure handling', () => {
     expect(new Set(ids).size).toBe(2);
   });
 });
+
+describe('profiles of other systems are data the same runner executes', () => {
+  it.each(['macos', 'windows'])('--profile %s records every step, whatever this host makes of it', async (profile) => {
+    const out = tempDir();
+    const r = await runCli(['collect', '--out', out, '--profile', profile, '--timeout', '5']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const acq = acquisitionOf(onlyDir(out));
+    const { PROFILES } = await import('../../src/collect/profiles.js');
+    const steps = PROFILES[profile as 'macos' | 'windows'].groups.flatMap((g) => g.steps.map((s) => s.id));
+    expect(acq.commands.map((c) => c.id)).toEqual(steps);
+    expect(acq.profile).toBe(profile);
+    for (const c of acq.commands) expect(c.unavailable || c.exitCode !== null || c.signal !== null).toBe(true);
+    expect(verifyCustodyFile(onlyDir(out)).ok).toBe(true);
+  });
+});
