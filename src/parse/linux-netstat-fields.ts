@@ -1,0 +1,204 @@
+// Cell-level helpers for the net-tools netstat parser. They work on offsets into the whole text so a
+// 10 MB listing is read without slicing every line and every cell (the benchmark's memory budget is
+// 5× the input); only the values kept in records are sliced, and repeated ones are shared.
+
+/** One line of a larger text and the cell last found in it (one reusable object per parse). */
+export interface Cursor {
+  text: string;
+  /** End of the current line (exclusive, without its terminator). */
+  end: number;
+  cellStart: number;
+  cellEnd: number;
+}
+
+export function skipBlanks(text: string, pos: number, end: number): number {
+  let i = pos;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) break;
+    i++;
+  }
+  return i;
+}
+
+/** Find the next whitespace-separated cell at or after pos; false at the end of the line. */
+export function nextCell(cur: Cursor, pos: number): boolean {
+  const { text, end } = cur;
+  const start = skipBlanks(text, pos, end);
+  let i = start;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) break;
+    i++;
+  }
+  cur.cellStart = start;
+  cur.cellEnd = i;
+  return i > start;
+}
+
+export function cellText(cur: Cursor): string {
+  return cur.text.slice(cur.cellStart, cur.cellEnd);
+}
+
+/** The decimal value of text[start, end), or -1 when it is not 1..15 ASCII digits. */
+export function digitsAt(text: string, start: number, end: number): number {
+  if (end <= start || end - start > 15) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+export function cellDigits(cur: Cursor): number {
+  return digitsAt(cur.text, cur.cellStart, cur.cellEnd);
+}
+
+/** Shares equal strings (addresses, names repeat across thousands of rows); bounded. */
+export function makeInterner(limit = 4096): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s: string): string => {
+    const known = seen.get(s);
+    if (known !== undefined) return known;
+    if (seen.size < limit) seen.set(s, s);
+    return s;
+  };
+}
+
+/** State words net-tools prints for tcp (and ESTABLISHED/UNKNOWN for connected UDP). */
+export const LINUX_STATES: ReadonlyMap<string, string> = new Map(
+  ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT',
+    'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV', 'UNKNOWN'].map((s) => [s, s]),
+);
+
+// include/net/tcp_states.h: raw rows print the kernel's number (7 = TCP_CLOSE).
+const KERNEL_STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE',
+  'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV'];
+
+export function stateFromNumber(n: number): string | null {
+  return n >= 1 && n < KERNEL_STATES.length ? KERNEL_STATES[n] : null;
+}
+
+// Names netstat prints without -n (Debian /etc/services, /etc/protocols for raw): those with a
+// single well-known number. Unknown names keep port null and the name in *PortRaw.
+const SERVICES: Record<string, number> = {
+  ftp: 21, ssh: 22, telnet: 23, smtp: 25, domain: 53, bootps: 67, bootpc: 68, tftp: 69, http: 80,
+  kerberos: 88, pop3: 110, sunrpc: 111, ntp: 123, 'netbios-ns': 137, 'netbios-dgm': 138,
+  'netbios-ssn': 139, imap2: 143, snmp: 161, 'snmp-trap': 162, bgp: 179, svrloc: 427, ldap: 389,
+  https: 443, 'microsoft-ds': 445, isakmp: 500, syslog: 514, printer: 515, submission: 587, ipp: 631,
+  ldaps: 636, 'kerberos-adm': 749, rsync: 873, imaps: 993, pop3s: 995, socks: 1080, openvpn: 1194,
+  'ms-sql-s': 1433, l2tp: 1701, pptp: 1723, ssdp: 1900, nfs: 2049, mysql: 3306, 'ms-wbt-server': 3389,
+  'ipsec-nat-t': 4500, sip: 5060, 'xmpp-client': 5222, mdns: 5353, llmnr: 5355, postgresql: 5432,
+  x11: 6000, bbs: 7000, 'http-alt': 8080, webmin: 10000,
+};
+const RAW_PROTOCOLS: Record<string, number> = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58 };
+
+export interface HostPort {
+  address: string;
+  port: number | null;
+  /** The port as printed when it was a name (or out of range). */
+  portRaw: string | null;
+  zone: string | null;
+}
+
+export function newHostPort(): HostPort {
+  return { address: '', port: null, portRaw: null, zone: null };
+}
+
+/**
+ * "fe80::1%eth0:123", "[::]:ssh", ":::*" in text[start, end): split at the LAST colon into `out`
+ * (reused between rows: no garbage per cell). False when there is no colon.
+ */
+export function splitHostPort(text: string, start: number, end: number, protocol: string, intern: (s: string) => string, out: HostPort): boolean {
+  const colon = text.lastIndexOf(':', end - 1);
+  if (colon < start) return false;
+  let a = start;
+  let b = colon;
+  if (b - a >= 2 && text.charCodeAt(a) === 91 && text.charCodeAt(b - 1) === 93) {
+    a++;
+    b--;
+  }
+  const address = intern(text.slice(a, b));
+  // Each field of `out` is written once with its final value (stable field representations).
+  const digits = digitsAt(text, colon + 1, end);
+  let port: number | null = null;
+  let portRaw: string | null = null;
+  if (digits >= 0 && digits <= 65535) port = digits;
+  else {
+    const printed = text.slice(colon + 1, end);
+    if (printed !== '*') {
+      portRaw = intern(printed);
+      const table = protocol === 'raw' ? RAW_PROTOCOLS : SERVICES;
+      port = Object.prototype.hasOwnProperty.call(table, printed) ? table[printed] : null;
+    }
+  }
+  out.address = address;
+  out.port = port;
+  out.portRaw = portRaw;
+  const pct = address.indexOf('%');
+  out.zone = pct >= 0 && pct < address.length - 1 ? address.slice(pct + 1) : null;
+  return true;
+}
+
+/** The `PID/Program name` cell is printed into a 20-byte buffer: at most 19 characters, then padding. */
+export const PROGRAM_CELL_WIDTH = 20;
+const PROGRAM_CELL_MAX = PROGRAM_CELL_WIDTH - 1;
+
+export interface Owner {
+  pid: number | null;
+  process: string | null;
+  truncated: boolean;
+}
+
+const NO_OWNER: Owner = { pid: null, process: null, truncated: false };
+
+/** "600/sshd: /usr/sbin" → pid 600, 'sshd: /usr/sbin' (cut: the cell is full); "-" → unknown owner. */
+export function parsePidProgram(cell: string): Owner | null {
+  const text = cell.trimEnd();
+  if (text === '-') return NO_OWNER;
+  const slash = text.indexOf('/');
+  const pid = slash > 0 ? digitsAt(text, 0, slash) : -1;
+  if (pid < 0) return null;
+  const name = text.slice(slash + 1);
+  return { pid, process: name === '' ? null : name, truncated: text.length >= PROGRAM_CELL_MAX };
+}
+
+/** parsePidProgram with a cache: a busy server has thousands of rows per process. */
+export function makeOwnerReader(limit = 4096): (cell: string) => Owner | null {
+  const seen = new Map<string, Owner | null>();
+  return (cell: string): Owner | null => {
+    let owner = seen.get(cell);
+    if (owner === undefined) {
+      owner = parsePidProgram(cell);
+      if (seen.size < limit) seen.set(cell, owner);
+    }
+    return owner;
+  };
+}
+
+/**
+ * Calls fn(start, end, lineNo) for each line of text (\n, \r\n or a lone \r end a line; a final
+ * terminator adds no empty line: the same lines as splitLines, without slicing them). Returns the count.
+ */
+export function forEachLineRange(text: string, fn: (start: number, end: number, lineNo: number) => void): number {
+  const n = text.length;
+  let pos = 0;
+  let lineNo = 0;
+  let cr = text.indexOf('\r');
+  while (pos < n) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = n;
+    if (cr >= 0 && cr < pos) cr = text.indexOf('\r', pos);
+    let end = nl;
+    let next = nl + 1;
+    if (cr >= 0 && cr < nl) {
+      end = cr;
+      next = cr + 1 === nl ? nl + 1 : cr + 1;
+    }
+    fn(pos, end, ++lineNo);
+    pos = next;
+  }
+  return lineNo;
+}

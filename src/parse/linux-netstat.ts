@@ -1,0 +1,285 @@
+// Linux net-tools `netstat` socket listings: -a/-l, -n or resolved names, -p, -e/-ee (User, Inode),
+// -o (Timer), -W, -A inet6, and the UNIX domain section. Columns are whitespace separated except the
+// `PID/Program name` cell, whose name may hold spaces: it is read to the end of the line (or, when a
+// Timer or Path column follows, by its fixed width of 20 characters).
+import type { Connection, ParseResult, UnixSocket } from '../model.js';
+import type { Parser, ParserInput } from './types.js';
+import { addUnparsed, emptyResult } from './result.js';
+import {
+  cellDigits, cellText, type Cursor, digitsAt, forEachLineRange, LINUX_STATES, makeInterner, makeOwnerReader,
+  newHostPort, nextCell, type HostPort, type Owner, PROGRAM_CELL_WIDTH, skipBlanks, splitHostPort, stateFromNumber,
+} from './linux-netstat-fields.js';
+
+export const LINUX_NETSTAT_FORMAT = 'linux-netstat';
+const FORMAT = LINUX_NETSTAT_FORMAT;
+
+type Family = ['tcp' | 'udp' | 'raw', 4 | 6];
+const INET_PROTOS = new Map<string, Family>([
+  ['tcp', ['tcp', 4]], ['tcp6', ['tcp', 6]], ['udp', ['udp', 4]], ['udp6', ['udp', 6]],
+  ['udpl', ['udp', 4]], ['udpl6', ['udp', 6]], ['raw', ['raw', 4]], ['raw6', ['raw', 6]],
+]);
+
+/** Which optional columns the last `Proto ...` header announced (null: no header seen, guess). */
+interface InetColumns { user: boolean; pid: boolean; timer: boolean }
+interface UnixColumns { pid: boolean }
+
+/** Everything one parse shares: the cursor, caches, the columns in force. */
+interface State {
+  cur: Cursor;
+  artifact: string;
+  inet: InetColumns | null;
+  unix: UnixColumns | null;
+  intern: (s: string) => string;
+  owner: (cell: string) => Owner | null;
+  /** Rows with a 23-character address cell, and whether any cell was longer (-W). */
+  maybeCut: Connection[];
+  wide: boolean;
+  /** Local and foreign host:port of the current row (reused). */
+  l: HostPort;
+  f: HostPort;
+}
+
+// Printed by net-tools when not root; often captured with 2>&1.
+const NOTES = ['(Not all processes could be identified', ' will not be shown, you would have to be root', '(No info could be read for'];
+
+export function parseLinuxNetstat(input: ParserInput): ParseResult {
+  const { text } = input;
+  const result = emptyResult(FORMAT, input.artifact, input.encoding);
+  const st: State = {
+    cur: { text, end: 0, cellStart: 0, cellEnd: 0 }, artifact: input.artifact, inet: null, unix: null,
+    intern: makeInterner(), owner: makeOwnerReader(), maybeCut: [], wide: false, l: newHostPort(), f: newHostPort(),
+  };
+  let section: 'inet' | 'unix' | 'other' | null = null;
+  const unparsed = (start: number, end: number, lineNo: number, reason: string): void =>
+    addUnparsed(result, lineNo, text.slice(start, end), reason);
+  result.lines.total = forEachLineRange(text, (start, end, lineNo) => {
+    const cur = st.cur;
+    cur.end = end;
+    if (!nextCell(cur, start)) {
+      result.lines.blank++;
+      return;
+    }
+    const first = cellText(cur);
+    const family = section === 'other' ? undefined : INET_PROTOS.get(first);
+    if (family !== undefined) {
+      const row = parseInetRow(st, first, family, lineNo);
+      if (typeof row === 'string') unparsed(start, end, lineNo, row);
+      else {
+        result.connections.push(row);
+        result.lines.records++;
+      }
+    } else if (first === 'unix' && section !== 'other') {
+      const row = parseUnixRow(st, lineNo);
+      if (typeof row === 'string') unparsed(start, end, lineNo, row);
+      else {
+        result.unixSockets.push(row);
+        result.lines.records++;
+      }
+    } else if (first === 'Proto') {
+      readHeader(st, text.slice(cur.cellStart, end));
+      result.lines.headers++;
+    } else if (first === 'Active') {
+      const title = text.slice(cur.cellStart, end);
+      section = title.startsWith('Active Internet connections') ? 'inet' : title.startsWith('Active UNIX domain sockets') ? 'unix' : 'other';
+      result.lines.headers++;
+    } else if (NOTES.some((n) => text.startsWith(n, start))) {
+      if (!result.warnings.some((w) => w.includes('not run as root'))) {
+        result.warnings.push(`${input.artifact}:${lineNo}: netstat was not run as root: other users' processes are shown as '-'`);
+      }
+      result.lines.headers++;
+    } else {
+      unparsed(start, end, lineNo, section === 'other' ? 'socket family not supported (section title at an earlier line)' : 'not a netstat socket row');
+    }
+  });
+  // A 23-character address cell may have been cut (the original is unknowable); longer cells in the
+  // same file mean -W, where nothing is cut.
+  if (!st.wide) for (const conn of st.maybeCut) conn.addressTruncated = true;
+  if (result.unparsed.length > 0) {
+    const first = result.unparsed[0];
+    result.warnings.push(`${input.artifact}: ${result.unparsed.length} line(s) not understood, first at line ${first.line} (${first.reason})`);
+  }
+  return result;
+}
+
+function readHeader(st: State, header: string): void {
+  if (header.includes('RefCnt')) st.unix = { pid: header.includes('PID/Program') };
+  else if (header.includes('Local Address')) {
+    st.inet = { user: header.includes(' User '), pid: header.includes('PID/Program'), timer: header.includes('Timer') };
+  }
+}
+
+/** net-tools without -W cuts `address:port` to 23 characters (the address part is cut). */
+const ADDRESS_CELL = 23;
+
+function parseInetRow(st: State, protoRaw: string, [protocol, ipVersion]: Family, lineNo: number): Connection | string {
+  const cur = st.cur;
+  const text = cur.text;
+  nextCell(cur, cur.cellEnd);
+  const recvQ = cellDigits(cur);
+  nextCell(cur, cur.cellEnd);
+  const sendQ = cellDigits(cur);
+  if (recvQ < 0 || sendQ < 0) return 'Recv-Q/Send-Q not numeric';
+  nextCell(cur, cur.cellEnd);
+  const ls = cur.cellStart;
+  const le = cur.cellEnd;
+  if (!nextCell(cur, cur.cellEnd)) return 'missing address columns';
+  const fs = cur.cellStart;
+  const fe = cur.cellEnd;
+  const { l, f } = st;
+  if (!splitHostPort(text, ls, le, protocol, st.intern, l) || !splitHostPort(text, fs, fe, protocol, st.intern, f)) {
+    return 'address without :port';
+  }
+  let state: string | null = null;
+  let stateRaw: string | null = null;
+  let pos = fe;
+  if (nextCell(cur, pos)) {
+    if (protocol === 'raw') {
+      const n = cellDigits(cur);
+      if (n >= 0) {
+        stateRaw = st.intern(cellText(cur));
+        state = stateFromNumber(n);
+        pos = cur.cellEnd;
+      }
+    } else {
+      const known = cur.cellEnd - cur.cellStart <= 12 ? LINUX_STATES.get(cellText(cur)) : undefined;
+      if (known !== undefined) {
+        stateRaw = known;
+        state = known === 'UNKNOWN' ? null : known;
+        pos = cur.cellEnd;
+      }
+    }
+  }
+  if (protocol === 'tcp' && stateRaw === null) return 'TCP row without a state';
+  const conn: Connection = {
+    protocol, ipVersion,
+    localAddress: l.address, localPort: l.port, remoteAddress: f.address, remotePort: f.port,
+    state, stateRaw, pid: null, process: null,
+    source: { artifact: st.artifact, line: lineNo }, protoRaw, view: 'netstat', format: FORMAT,
+    recvQ, sendQ,
+  };
+  if (l.portRaw !== null) conn.localPortRaw = l.portRaw;
+  if (f.portRaw !== null) conn.remotePortRaw = f.portRaw;
+  if (l.zone !== null || f.zone !== null) conn.interfaceScope = l.zone ?? f.zone;
+  const error = readOwnerColumns(st, pos, conn);
+  if (error !== null) return error;
+  if (le - ls > ADDRESS_CELL || fe - fs > ADDRESS_CELL) st.wide = true;
+  else if (le - ls === ADDRESS_CELL || fe - fs === ADDRESS_CELL) st.maybeCut.push(conn);
+  return conn;
+}
+
+/** `-` or digits then `/` at start (scanning no further than the line end). */
+function looksLikePid(text: string, start: number, end: number): boolean {
+  if (text.charCodeAt(start) === 45) return true;
+  let i = start;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === 47) return i > start;
+    if (c < 48 || c > 57) return false;
+    i++;
+  }
+  return false;
+}
+
+/** User/Inode (-e) then PID/Program (-p); without a header, guessed from the cells. Error text or null. */
+function readOwnerColumns(st: State, pos: number, conn: Connection): string | null {
+  const { cur, inet: cols } = st;
+  const text = cur.text;
+  let has = nextCell(cur, pos);
+  let hasUser = cols?.user ?? false;
+  if (cols === null && has && !looksLikePid(text, cur.cellStart, cur.end)) {
+    const save = [cur.cellStart, cur.cellEnd];
+    hasUser = nextCell(cur, cur.cellEnd) && cellDigits(cur) >= 0;
+    [cur.cellStart, cur.cellEnd] = save;
+  }
+  if (hasUser) {
+    if (!has) return 'User/Inode columns expected';
+    const user = st.intern(cellText(cur));
+    nextCell(cur, cur.cellEnd);
+    const inode = cellDigits(cur);
+    if (inode < 0) return 'User/Inode columns expected';
+    conn.user = user;
+    const uid = digitsAt(user, 0, user.length);
+    if (uid >= 0) conn.uid = uid;
+    conn.inode = inode;
+    has = nextCell(cur, cur.cellEnd);
+  }
+  const hasPid = cols ? cols.pid : has && looksLikePid(text, cur.cellStart, cur.end);
+  if (!hasPid) return has ? 'unexpected text after the last column' : null;
+  if (!has) return 'PID/Program column expected';
+  const cellEnd = cols?.timer ? Math.min(cur.end, cur.cellStart + PROGRAM_CELL_WIDTH) : cur.end;
+  const owner = st.owner(text.slice(cur.cellStart, cellEnd));
+  if (owner === null) return 'PID/Program column not understood';
+  conn.pid = owner.pid;
+  conn.process = owner.process;
+  if (owner.truncated) conn.processTruncated = true;
+  return null;
+}
+
+function parseUnixRow(st: State, lineNo: number): UnixSocket | string {
+  const { cur } = st;
+  const text = cur.text;
+  nextCell(cur, cur.cellEnd);
+  const refCnt = cellDigits(cur);
+  if (refCnt < 0) return 'RefCnt not numeric';
+  const open = skipBlanks(text, cur.cellEnd, cur.end);
+  if (text.charCodeAt(open) !== 91) return 'Flags column ([ ... ]) expected';
+  const close = text.indexOf(']', open);
+  if (close < 0 || close >= cur.end) return 'Flags column not closed';
+  const flags = text.slice(open + 1, close).trim();
+  nextCell(cur, close + 1);
+  const type = cellText(cur);
+  nextCell(cur, cur.cellEnd);
+  let state: string | null = null;
+  if (cellDigits(cur) < 0) {
+    state = st.intern(cellText(cur));
+    nextCell(cur, cur.cellEnd);
+  }
+  const inode = cellDigits(cur);
+  if (inode < 0) return 'I-Node not numeric';
+  const sock: UnixSocket = {
+    protoRaw: 'unix', refCnt, flags: flags === '' ? null : st.intern(flags), type: type === '' ? null : st.intern(type), state,
+    inode, pid: null, process: null, path: null, source: { artifact: st.artifact, line: lineNo }, format: FORMAT,
+  };
+  let pathStart = skipBlanks(text, cur.cellEnd, cur.end);
+  // Without a header: a pid cell is `-` or `N/` followed by the 20-character cell and the path.
+  const hasPid = st.unix ? st.unix.pid : pathStart < cur.end && looksLikePid(text, pathStart, cur.end) && pathStart + PROGRAM_CELL_WIDTH < cur.end;
+  if (hasPid && pathStart < cur.end) {
+    const owner = st.owner(text.slice(pathStart, Math.min(cur.end, pathStart + PROGRAM_CELL_WIDTH)));
+    if (owner === null) return 'PID/Program column not understood';
+    sock.pid = owner.pid;
+    sock.process = owner.process;
+    pathStart = skipBlanks(text, pathStart + PROGRAM_CELL_WIDTH, cur.end);
+  }
+  const path = text.slice(Math.min(pathStart, cur.end), cur.end).trimEnd();
+  sock.path = path === '' ? null : path;
+  return sock;
+}
+
+// host:port with a colon (BSD prints host.port): the port a number, a service name or `*`.
+const ROW_SHAPE = /^(tcp|udp|udpl|raw)6? +\d+ +\d+ +\S*:(\d+|\*|[a-z][\w-]*) +\S*:(\d+|\*|[a-z][\w-]*)( |$)/;
+const LINUX_TITLES = ['(servers and established)', '(only servers)', '(w/o servers)'];
+
+function detectLinuxNetstat(head: string[]): number {
+  let score = 0;
+  let rows = 0;
+  for (const line of head) {
+    if (line.startsWith('Active Internet connections ') && LINUX_TITLES.some((t) => line.includes(t))) score = Math.max(score, 0.9);
+    if (line.startsWith('Active UNIX domain sockets (')) score = Math.max(score, 0.8);
+    if (line.startsWith('Proto Recv-Q Send-Q Local Address') && line.includes('Foreign Address') && / State\b/.test(line) && !line.includes('(state)')) score = Math.max(score, 0.85);
+    if (line.startsWith('Proto RefCnt Flags')) score = Math.max(score, 0.8);
+    if (ROW_SHAPE.test(line)) rows++;
+  }
+  if (rows > 0) score = Math.max(score, Math.min(0.7, 0.3 + rows * 0.05));
+  return score;
+}
+
+export const linuxNetstatParser: Parser = {
+  info: {
+    id: FORMAT,
+    description: 'Linux net-tools netstat socket listing (internet and UNIX sections)',
+    commands: ['netstat -anp', 'netstat -an', 'netstat -lnp', 'netstat -aeep', 'netstat -anpo', 'netstat -anp -A inet6'],
+    os: ['linux'],
+  },
+  detect: detectLinuxNetstat,
+  parse: parseLinuxNetstat,
+};
