@@ -9,6 +9,8 @@ import { windowsNetstatParser } from './windows-netstat.js';
 import { windowsRouteParser } from './windows-route.js';
 import { windowsTasklistParser } from './windows-tasklist.js';
 import { linuxNetstatParser } from './linux-netstat.js';
+import { linuxRouteParser } from './linux-route.js';
+import { ipRouteParser } from './ip-route.js';
 import { processFactsParser } from './process-facts.js';
 import { ssParser } from './ss.js';
 import { procNetParser } from './proc-net.js';
@@ -22,6 +24,8 @@ export const PARSERS: Parser[] = [
   windowsRouteParser,
   windowsTasklistParser,
   linuxNetstatParser,
+  linuxRouteParser,
+  ipRouteParser,
   processFactsParser,
   ssParser,
   procNetParser,
