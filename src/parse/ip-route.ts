@@ -167,12 +167,14 @@ export function parseIpRoute(input: ParserInput): ParseResult {
  * first, then IPv6) → the family of the nearest route printed before it, else after it.
  */
 function resolveDefaults(pending: Pending[], result: ParseResult): void {
+  // Nearest known family after each route (one backward pass, so a file of bare defaults stays linear).
+  const after: Array<4 | 6 | null> = new Array(pending.length).fill(null);
+  for (let k = pending.length - 2; k >= 0; k--) after[k] = pending[k + 1].family ?? after[k + 1];
+  let before: 4 | 6 | null = null;
   for (let k = 0; k < pending.length; k++) {
     const p = pending[k];
-    let family = p.family;
-    for (let j = k - 1; family === null && j >= 0; j--) family = pending[j].family;
-    for (let j = k + 1; family === null && j < pending.length; j++) family = pending[j].family;
-    const v: 4 | 6 = family ?? 4;
+    const v: 4 | 6 = p.family ?? before ?? after[k] ?? 4;
+    if (p.family !== null) before = p.family;
     p.route.ipVersion = v;
     if (p.route.destination === 'default') p.route.destination = v === 4 ? '0.0.0.0/0' : '::/0';
     result.routes.push(p.route);

@@ -121,3 +121,13 @@ describe('ip-route on the namespace fixtures', () => {
     }
   });
 });
+
+describe('ip-route on large input', () => {
+  // A quadratic family lookup would not finish within the test timeout.
+  it('100,000 bare defaults take their family from the one IPv6 route at the end', () => {
+    const text = 'blackhole default\n'.repeat(100_000) + 'fe80::/64 dev eth0\n';
+    const r = parse(text);
+    expect(r.routes).toHaveLength(100_001);
+    expect(r.routes[0].destination).toBe('::/0');
+  });
+});
