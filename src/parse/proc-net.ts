@@ -10,7 +10,7 @@
 import type { Connection, ParseResult } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
 import { addUnparsed, emptyResult } from './result.js';
-import { splitLines } from './text.js';
+import { firstNonBlankAt, forEachLineSpan, intAt } from './line-spans.js';
 import { hexIpv4, hexIpv6, hexValue, procState } from './proc-net-hex.js';
 
 export const LINUX_PROC_NET_FORMAT = 'linux-proc-net';
@@ -19,30 +19,29 @@ const FORMAT = LINUX_PROC_NET_FORMAT;
 type Layout = 'tcp' | 'datagram';
 type Table = 'tcp' | 'udp' | 'udplite' | 'raw' | 'icmp';
 
-const MAX_FIELDS = 24;
+const MAX_FIELDS = 14;
 
 /** Start/end offsets of the whitespace-separated fields of the current line (reused). */
 const starts = new Int32Array(MAX_FIELDS);
 const ends = new Int32Array(MAX_FIELDS);
 
-function scanFields(line: string): number {
+/** Fields of text[from, to), at most `max` (the TCP tail after the inode is rarely needed). */
+function scanFields(text: string, from: number, to: number, max: number): number {
   let count = 0;
-  let i = 0;
-  const n = line.length;
-  while (i < n && count < MAX_FIELDS) {
-    while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
-    if (i >= n) break;
+  let i = from;
+  while (i < to && count < max) {
+    while (i < to && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    if (i >= to) break;
     starts[count] = i;
-    while (i < n && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) i++;
+    while (i < to && text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) i++;
     ends[count++] = i;
   }
   return count;
 }
 
-/** `  sl  local_address rem_address   st tx_queue ...`: the layout, or null when not a header. */
+/** `sl  local_address rem_address   st tx_queue ...` (from `sl` on): the layout, or null. */
 function headerLayout(line: string): Layout | null {
-  const sl = line.indexOf('sl');
-  if (sl < 0 || line.trimStart().indexOf('sl') !== 0 || !line.includes('local_address', sl)) return null;
+  if (!line.includes('local_address')) return null;
   return line.includes(' drops') ? 'datagram' : 'tcp';
 }
 
@@ -53,10 +52,10 @@ export function tableFromName(artifact: string): Table | null {
   return match ? (match[1] as Table) : null;
 }
 
-function isHexAddress(line: string, k: number): 0 | 4 | 6 {
+function isHexAddress(text: string, k: number): 0 | 4 | 6 {
   const len = ends[k] - starts[k];
   if (len !== 13 && len !== 37) return 0;
-  if (line.charCodeAt(ends[k] - 5) !== 58) return 0;
+  if (text.charCodeAt(ends[k] - 5) !== 58) return 0;
   return len === 13 ? 4 : 6;
 }
 
@@ -96,40 +95,45 @@ function tableOf(ctx: Context, layout: Layout): Table {
 
 const PROTOCOL: Record<Table, Connection['protocol']> = { tcp: 'tcp', udp: 'udp', udplite: 'udp', raw: 'raw', icmp: 'raw' };
 
-/** One socket row, or the reason it is not one. */
-function parseRow(line: string, lineNo: number, ctx: Context): Connection | string {
-  const count = scanFields(line);
+/** Interned state codes: most rows share a handful, and stateRaw is kept per record. */
+const STATE_TEXT = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
+/** One socket row in text[from, to), or the reason it is not one. */
+function parseRow(text: string, from: number, to: number, lineNo: number, ctx: Context): Connection | string {
+  // Ten fields up to the inode; without a header, up to 14 to tell UDP's 3 trailing fields from TCP's.
+  const count = scanFields(text, from, to, ctx.layout ? 10 : 14);
   if (count < 10) return 'too few fields for a /proc/net socket row';
-  if (line.charCodeAt(ends[0] - 1) !== 58 || hexValue(line, starts[0], ends[0] - 1) < 0) return 'no "N:" slot number';
-  const version = isHexAddress(line, 1);
-  if (version === 0 || isHexAddress(line, 2) !== version) return 'addresses are not kernel hex address:port';
-  const code = hexValue(line, starts[3], ends[3]);
+  if (text.charCodeAt(ends[0] - 1) !== 58 || hexValue(text, starts[0], ends[0] - 1) < 0) return 'no "N:" slot number';
+  const version = isHexAddress(text, 1);
+  if (version === 0 || isHexAddress(text, 2) !== version) return 'addresses are not kernel hex address:port';
+  const code = hexValue(text, starts[3], ends[3]);
   if (code < 0 || ends[3] - starts[3] !== 2) return 'state is not a two-digit hex code';
-  const txEnd = line.indexOf(':', starts[4]);
+  const txEnd = text.indexOf(':', starts[4]);
   if (txEnd < 0 || txEnd >= ends[4]) return 'tx_queue:rx_queue not understood';
-  const txQueue = hexValue(line, starts[4], txEnd);
-  const rxQueue = hexValue(line, txEnd + 1, ends[4]);
-  const uid = decimal(line, 7);
-  const inode = decimal(line, 9);
+  const txQueue = hexValue(text, starts[4], txEnd);
+  const rxQueue = hexValue(text, txEnd + 1, ends[4]);
+  const uid = intAt(text, starts[7], ends[7]);
+  const inode = intAt(text, starts[9], ends[9]);
   if (uid === null || inode === null) return 'uid or inode is not a number';
-  const extra = count - 10;
-  const layout = ctx.layout ?? (extra === 3 && (code === 1 || code === 7) ? 'datagram' : 'tcp');
+  const layout = ctx.layout ?? (count === 13 && (code === 1 || code === 7) ? 'datagram' : 'tcp');
   const table = tableOf(ctx, layout);
-  const protocol = PROTOCOL[table];
-  const local = address(line, 1, version);
-  const remote = address(line, 2, version);
-  if (!local || !remote) return 'address is not hex';
+  const localAddress = version === 4 ? hexIpv4(text, starts[1]) : hexIpv6(text, starts[1]);
+  const remoteAddress = version === 4 ? hexIpv4(text, starts[2]) : hexIpv6(text, starts[2]);
+  if (localAddress === null || remoteAddress === null) return 'address is not hex';
+  const localPort = hexValue(text, ends[1] - 4, ends[1]);
+  const remotePort = hexValue(text, ends[2] - 4, ends[2]);
+  if (localPort < 0 || remotePort < 0) return 'port is not hex';
   return {
-    protocol,
+    protocol: PROTOCOL[table],
     ipVersion: version,
-    localAddress: local.address,
+    localAddress,
     // Raw (and ICMP) sockets: the kernel prints the IP protocol number (1 icmp, 58 ipv6-icmp) in
     // the port field; it is kept in localPort as netstat and ss also show it there.
-    localPort: local.port,
-    remoteAddress: remote.address,
-    remotePort: remote.port,
+    localPort: portOrNull(localPort),
+    remoteAddress,
+    remotePort: portOrNull(remotePort),
     state: procState(code, layout === 'datagram'),
-    stateRaw: line.slice(starts[3], ends[3]),
+    stateRaw: STATE_TEXT[code],
     pid: null,
     process: null,
     source: { artifact: ctx.artifact, line: lineNo },
@@ -144,54 +148,46 @@ function parseRow(line: string, lineNo: number, ctx: Context): Connection | stri
   };
 }
 
-function decimal(line: string, k: number): number | null {
-  const len = ends[k] - starts[k];
-  if (len === 0 || len > 15) return null;
-  for (let i = starts[k]; i < ends[k]; i++) {
-    const c = line.charCodeAt(i);
-    if (c < 48 || c > 57) return null;
-  }
-  return parseInt(line.slice(starts[k], ends[k]), 10);
+/** Port 0 is "none" (unbound local, unconnected peer): null, as ss prints `*`. */
+function portOrNull(value: number): number | null {
+  return value === 0 ? null : value;
 }
 
-/** Port 0 is "none" (unbound local, unconnected peer): null, as ss prints `*`. */
-function address(line: string, k: number, version: 4 | 6): { address: string; port: number | null } | null {
-  const text = version === 4 ? hexIpv4(line, starts[k]) : hexIpv6(line, starts[k]);
-  const port = hexValue(line, ends[k] - 4, ends[k]);
-  if (text === null || port < 0) return null;
-  return { address: text, port: port === 0 ? null : port };
+/** The header line, when text[from, to) is one: `sl` first, then `local_address`. */
+function headerAt(text: string, first: number, to: number): Layout | null {
+  if (text.charCodeAt(first) !== 115 || text.charCodeAt(first + 1) !== 108) return null; // "sl"
+  return headerLayout(text.slice(first, to));
 }
 
 function parse(input: ParserInput): ParseResult {
   const result = emptyResult(FORMAT, input.artifact, input.encoding);
-  const lines = splitLines(input.text);
-  result.lines.total = lines.length;
+  const text = input.text;
   const ctx: Context = { result, artifact: input.artifact, hint: tableFromName(input.artifact), layout: null, warned: new Set() };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trim() === '') {
+  result.lines.total = forEachLineSpan(text, (start, end, lineNo) => {
+    const first = firstNonBlankAt(text, start, end);
+    if (first < 0) {
       result.lines.blank++;
-      continue;
+      return;
     }
-    const layout = headerLayout(line);
+    const layout = headerAt(text, first, end);
     if (layout) {
       // A new header starts a new table (several files concatenated): its layout rules the rows below.
       ctx.layout = layout;
       result.lines.headers++;
-      continue;
+      return;
     }
     let row: Connection | string;
     try {
-      row = parseRow(line, i + 1, ctx);
+      row = parseRow(text, first, end, lineNo, ctx);
     } catch (err) {
       row = `internal error: ${(err as Error).message}`;
     }
-    if (typeof row === 'string') addUnparsed(result, i + 1, line, row);
+    if (typeof row === 'string') addUnparsed(result, lineNo, text.slice(start, end), row);
     else {
       result.connections.push(row);
       result.lines.records++;
     }
-  }
+  });
   if (result.unparsed.length > 0) result.warnings.push(`${input.artifact}: ${result.unparsed.length} lines not understood (first at line ${result.unparsed[0].line})`);
   return result;
 }
@@ -200,10 +196,11 @@ function detect(head: string[]): number {
   let rows = 0;
   let seen = 0;
   for (const line of head) {
-    if (line.trim() === '') continue;
-    if (headerLayout(line) && line.includes('st') && line.includes('inode')) return 0.95;
+    const first = firstNonBlankAt(line, 0, line.length);
+    if (first < 0) continue;
+    if (headerAt(line, first, line.length) && line.includes('st') && line.includes('inode')) return 0.95;
     seen++;
-    const count = scanFields(line);
+    const count = scanFields(line, 0, line.length, 10);
     if (count >= 10 && line.charCodeAt(ends[0] - 1) === 58 && isHexAddress(line, 1) !== 0) rows++;
   }
   return seen > 0 && rows / seen >= 0.8 ? 0.8 : 0;

@@ -2,6 +2,7 @@
 // the process/extended column (`users:((...))`, `uid:`, `ino:`, `sk:`, `cgroup:`, `<->`).
 // Everything here reads untrusted text: no regex over whole lines, nothing that can throw.
 import type { SocketOwner } from '../model.js';
+import { intAt } from './line-spans.js';
 import { protocolNumber, servicePort } from './ss-services.js';
 
 export interface SsEndpoint {
@@ -100,19 +101,18 @@ export interface SsExtras {
   problem: string | null;
 }
 
-/** Read `users:(...)`, `uid:N`, `ino:N` from the text after the peer column; other tokens are ignored. */
-export function parseExtras(text: string): SsExtras {
+/** Read `users:(...)`, `uid:N`, `ino:N` from text[from, to) (after the peer column); other tokens are ignored. */
+export function parseExtras(text: string, from: number, to: number): SsExtras {
   const extras: SsExtras = { owners: [], uid: null, inode: null, problem: null };
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
+  let i = from;
+  while (i < to) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9) {
       i++;
       continue;
     }
     if (text.startsWith('users:(', i)) {
-      const end = parseUsers(text, i + 7, extras.owners);
+      const end = parseUsers(text, i + 7, to, extras.owners);
       if (end < 0) {
         extras.problem = 'users:(...) not understood';
         return extras;
@@ -121,53 +121,53 @@ export function parseExtras(text: string): SsExtras {
       continue;
     }
     let end = i;
-    while (end < n && text.charCodeAt(end) !== 32 && text.charCodeAt(end) !== 9) end++;
-    if (text.startsWith('uid:', i)) extras.uid = toInt(text.slice(i + 4, end));
-    else if (text.startsWith('ino:', i)) extras.inode = toInt(text.slice(i + 4, end));
+    while (end < to && text.charCodeAt(end) !== 32 && text.charCodeAt(end) !== 9) end++;
+    if (text.startsWith('uid:', i)) extras.uid = intAt(text, i + 4, end);
+    else if (text.startsWith('ino:', i)) extras.inode = intAt(text, i + 4, end);
     i = end;
   }
   return extras;
 }
 
 /**
- * Parse `("name",pid=1,fd=3),("other",pid=2,fd=4))` starting after `users:(`; returns the index
- * after the closing paren, or -1. The name is quoted but not escaped, so it ends at the first `"`
- * followed by `,pid=` or `,<digit>` (iproute2 < 3.15); spaces, quotes and parens inside stay.
+ * Parse `("name",pid=1,fd=3),("other",pid=2,fd=4))` from `start` (just after `users:(`) up to `to`;
+ * returns the index after the closing paren, or -1. The name is quoted but not escaped, so it ends
+ * at the first `"` followed by `,pid=` or `,<digit>` (iproute2 < 3.15); spaces, quotes and parens
+ * inside the name stay part of it.
  */
-export function parseUsers(text: string, start: number, owners: SocketOwner[]): number {
+export function parseUsers(text: string, start: number, to: number, owners: SocketOwner[]): number {
   let i = start;
   for (;;) {
-    if (text.charCodeAt(i) !== 40 || text.charCodeAt(i + 1) !== 34) return -1; // ("
+    if (i + 1 >= to || text.charCodeAt(i) !== 40 || text.charCodeAt(i + 1) !== 34) return -1; // ("
     const nameStart = i + 2;
-    const nameEnd = closingQuote(text, nameStart);
+    const nameEnd = closingQuote(text, nameStart, to);
     if (nameEnd < 0) return -1;
     const owner: SocketOwner = { process: text.slice(nameStart, nameEnd), pid: -1, fd: null };
     i = nameEnd + 1;
     let positional = 0;
-    while (text.charCodeAt(i) === 44) {
+    while (i < to && text.charCodeAt(i) === 44) {
       let end = i + 1;
-      while (end < text.length && text.charCodeAt(end) !== 44 && text.charCodeAt(end) !== 41) end++;
-      const item = text.slice(i + 1, end);
-      if (item.startsWith('pid=')) owner.pid = toInt(item.slice(4)) ?? -1;
-      else if (item.startsWith('fd=')) owner.fd = toInt(item.slice(3));
-      else if (positional === 0 && isDigits(item)) owner.pid = toInt(item) ?? -1;
-      else if (positional === 1 && isDigits(item)) owner.fd = toInt(item);
+      while (end < to && text.charCodeAt(end) !== 44 && text.charCodeAt(end) !== 41) end++;
+      if (text.startsWith('pid=', i + 1)) owner.pid = intAt(text, i + 5, end) ?? -1;
+      else if (text.startsWith('fd=', i + 1)) owner.fd = intAt(text, i + 4, end);
+      else if (positional === 0 && isDigits(text, i + 1, end)) owner.pid = intAt(text, i + 1, end) ?? -1;
+      else if (positional === 1 && isDigits(text, i + 1, end)) owner.fd = intAt(text, i + 1, end);
       positional++;
       i = end;
     }
-    if (text.charCodeAt(i) !== 41 || owner.pid < 0) return -1;
+    if (i >= to || text.charCodeAt(i) !== 41 || owner.pid < 0) return -1;
     owners.push(owner);
     i++;
-    const next = text.charCodeAt(i);
+    const next = i < to ? text.charCodeAt(i) : -1;
     if (next === 41) return i + 1;
     if (next !== 44) return -1;
     i++;
   }
 }
 
-function closingQuote(text: string, from: number): number {
+function closingQuote(text: string, from: number, to: number): number {
   let q = text.indexOf('"', from);
-  while (q >= 0) {
+  while (q >= 0 && q + 2 < to) {
     if (text.charCodeAt(q + 1) === 44) {
       if (text.startsWith('pid=', q + 2)) return q;
       const d = text.charCodeAt(q + 2);

@@ -1,6 +1,7 @@
 // Turning one `ss` row (columns after Send-Q) into a Connection, UnixSocket or OtherSocket.
 import type { Connection, OtherSocket, SourceRef, UnixSocket } from '../model.js';
-import { isDigits, netlinkOwner, toInt, parseEndpoint, parseExtras, type SsEndpoint, type SsExtras } from './ss-fields.js';
+import { intAt } from './line-spans.js';
+import { isDigits, netlinkOwner, parseEndpoint, parseExtras, type SsEndpoint, type SsExtras } from './ss-fields.js';
 
 export const LINUX_SS_FORMAT = 'linux-ss';
 
@@ -35,8 +36,10 @@ export interface SsRow {
   state: string;
   recvQ: number | null;
   sendQ: number | null;
-  /** Text after the Send-Q column. */
-  rest: string;
+  /** The row is text[from, to): the columns after Send-Q (the whole text is passed, not a slice). */
+  text: string;
+  from: number;
+  to: number;
   source: SourceRef;
 }
 
@@ -45,19 +48,26 @@ export type RowRecord =
   | { kind: 'unix'; socket: UnixSocket; extras: SsExtras }
   | { kind: 'other'; socket: OtherSocket; extras: SsExtras };
 
-/** Split off the first two whitespace-separated columns; the remainder is the process/extended column. */
-function twoColumns(text: string): [string, string, string] | null {
-  const parts: string[] = [];
-  let i = 0;
-  const n = text.length;
-  while (parts.length < 2) {
-    while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
-    if (i >= n) return null;
+interface TwoColumns {
+  first: string;
+  second: string;
+  /** Where the process/extended column starts. */
+  after: number;
+}
+
+/** The first two whitespace-separated columns of text[from, to) and where the rest starts. */
+function twoColumns(text: string, from: number, to: number): TwoColumns | null {
+  let i = from;
+  let first = '';
+  for (let k = 0; k < 2; k++) {
+    while (i < to && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    if (i >= to) return null;
     const start = i;
-    while (i < n && text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) i++;
-    parts.push(text.slice(start, i));
+    while (i < to && text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) i++;
+    if (k === 0) first = text.slice(start, i);
+    else return { first, second: text.slice(start, i), after: i };
   }
-  return [parts[0], parts[1], text.slice(i)];
+  return null;
 }
 
 export function readRow(row: SsRow): RowRecord | string {
@@ -68,13 +78,13 @@ export function readRow(row: SsRow): RowRecord | string {
 }
 
 function connectionRow(row: SsRow, protocol: Connection['protocol']): RowRecord | string {
-  const cols = twoColumns(row.rest);
+  const cols = twoColumns(row.text, row.from, row.to);
   if (!cols) return 'missing address columns';
-  const local = parseEndpoint(cols[0], protocol === 'raw');
-  const peer = parseEndpoint(cols[1], protocol === 'raw');
-  if (!local) return `local address not understood: ${cols[0]}`;
-  if (!peer) return `peer address not understood: ${cols[1]}`;
-  const extras = parseExtras(cols[2]);
+  const local = parseEndpoint(cols.first, protocol === 'raw');
+  const peer = parseEndpoint(cols.second, protocol === 'raw');
+  if (!local) return `local address not understood: ${cols.first}`;
+  if (!peer) return `peer address not understood: ${cols.second}`;
+  const extras = parseExtras(row.text, cols.after, row.to);
   const first = extras.owners[0];
   let state = STATE_MAP.get(row.state) ?? null;
   // ss prints TCP_CLOSE as UNCONN; netstat and /proc/net/tcp (07) call it CLOSE.
@@ -99,53 +109,65 @@ function connectionRow(row: SsRow, protocol: Connection['protocol']): RowRecord 
     interfaceScope: local.zone,
     recvQ: row.recvQ,
     sendQ: row.sendQ,
+    // Always present (undefined when not printed) so every record has the same shape.
+    owners: first ? extras.owners : undefined,
+    processTruncated: first ? atCommLimit(first.process) : undefined,
+    localPortRaw: local.portRaw ?? undefined,
+    remotePortRaw: peer.portRaw ?? undefined,
   };
-  if (extras.owners.length > 0) {
-    connection.owners = extras.owners;
-    // ss prints the kernel comm, cut at 15 bytes: a name that long may have been longer.
-    connection.processTruncated = Buffer.byteLength(first.process) >= 15;
-  }
-  if (local.portRaw !== null) connection.localPortRaw = local.portRaw;
-  if (peer.portRaw !== null) connection.remotePortRaw = peer.portRaw;
   return { kind: 'connection', connection, local, peer, extras };
+}
+
+/** ss prints the kernel comm, cut at 15 bytes: a name that long may have been longer. */
+function atCommLimit(name: string): boolean {
+  if (name.length >= 15) return true;
+  if (name.length < 5) return false;
+  let bytes = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? 2 : 3; // a surrogate pair is 2 + 2
+  }
+  return bytes >= 15;
 }
 
 interface UnixColumns {
   path: string;
-  inode: string;
+  inode: number | null;
   peer: string;
-  after: string;
+  /** Where the process column starts. */
+  after: number;
 }
 
 /**
- * `path inode peer peer-inode [users...]`: the path may hold spaces, so find the inode columns
- * instead: a number followed by `*` and a number, else a number followed by a path and a number.
+ * `path inode peer peer-inode [users...]` in text[from, to): the path may hold spaces, so find the
+ * inode columns instead: a number followed by `*` and a number, else a number, a path, a number.
  */
-function unixColumns(rest: string): UnixColumns | null {
+function unixColumns(text: string, from: number, to: number): UnixColumns | null {
   const starts: number[] = [];
   const ends: number[] = [];
-  let i = 0;
-  const n = rest.length;
-  while (i < n) {
-    while (i < n && (rest.charCodeAt(i) === 32 || rest.charCodeAt(i) === 9)) i++;
-    if (i >= n) break;
+  let i = from;
+  while (i < to) {
+    while (i < to && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    if (i >= to) break;
     starts.push(i);
-    while (i < n && rest.charCodeAt(i) !== 32 && rest.charCodeAt(i) !== 9) i++;
+    while (i < to && text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) i++;
     ends.push(i);
   }
-  const tok = (k: number) => rest.slice(starts[k], ends[k]);
-  const digitsAt = (k: number) => isDigits(rest, starts[k], ends[k]);
+  const digitsAt = (k: number) => isDigits(text, starts[k], ends[k]);
+  const columns = (k: number, peerEnd: number, j: number): UnixColumns => ({
+    path: text.slice(starts[0], ends[k - 1]),
+    inode: intAt(text, starts[k], ends[k]),
+    peer: text.slice(starts[k + 1], peerEnd),
+    after: ends[j],
+  });
   for (let k = 1; k + 2 < starts.length; k++) {
-    if (digitsAt(k) && tok(k + 1) === '*' && digitsAt(k + 2)) {
-      return { path: rest.slice(starts[0], ends[k - 1]), inode: tok(k), peer: '*', after: rest.slice(ends[k + 2]) };
-    }
+    const star = ends[k + 1] - starts[k + 1] === 1 && text.charCodeAt(starts[k + 1]) === 42;
+    if (star && digitsAt(k) && digitsAt(k + 2)) return columns(k, ends[k + 1], k + 2);
   }
   for (let k = 1; k + 2 < starts.length; k++) {
-    const c = rest.charCodeAt(starts[k + 1]);
+    const c = text.charCodeAt(starts[k + 1]);
     if (!digitsAt(k) || (c !== 47 && c !== 64)) continue;
-    for (let j = k + 2; j < starts.length; j++) {
-      if (digitsAt(j)) return { path: rest.slice(starts[0], ends[k - 1]), inode: tok(k), peer: rest.slice(starts[k + 1], ends[j - 1]), after: rest.slice(ends[j]) };
-    }
+    for (let j = k + 2; j < starts.length; j++) if (digitsAt(j)) return columns(k, ends[j - 1], j);
   }
   return null;
 }
@@ -160,9 +182,9 @@ function unixState(state: string): string | null {
 }
 
 function unixRow(row: SsRow): RowRecord | string {
-  const cols = unixColumns(row.rest);
+  const cols = unixColumns(row.text, row.from, row.to);
   if (!cols) return 'UNIX address columns not understood';
-  const extras = parseExtras(cols.after);
+  const extras = parseExtras(row.text, cols.after, row.to);
   const first = extras.owners[0];
   const socket: UnixSocket = {
     protoRaw: row.protoRaw,
@@ -170,7 +192,7 @@ function unixRow(row: SsRow): RowRecord | string {
     flags: null,
     type: UNIX_TYPES.get(row.netid) ?? null,
     state: unixState(row.state),
-    inode: toInt(cols.inode),
+    inode: cols.inode,
     pid: first ? first.pid : null,
     process: first ? first.process : null,
     path: cols.path === '*' ? null : cols.path,
@@ -182,15 +204,15 @@ function unixRow(row: SsRow): RowRecord | string {
 
 /** Netlink, packet, vsock, MPTCP, SCTP ...: kept with their columns as printed. */
 function otherRow(row: SsRow): RowRecord | string {
-  const cols = twoColumns(row.rest);
+  const cols = twoColumns(row.text, row.from, row.to);
   if (!cols) return 'missing address columns';
-  const extras = parseExtras(cols[2]);
-  const owner = extras.owners[0] ?? (row.netid === 'nl' ? netlinkOwner(cols[0]) : null);
+  const extras = parseExtras(row.text, cols.after, row.to);
+  const owner = extras.owners[0] ?? (row.netid === 'nl' ? netlinkOwner(cols.first) : null);
   const socket: OtherSocket = {
     family: row.protoRaw || row.netid,
     state: row.state,
-    local: cols[0],
-    peer: cols[1],
+    local: cols.first,
+    peer: cols.second,
     pid: owner ? owner.pid : null,
     process: owner ? owner.process : null,
     source: row.source,

@@ -5,7 +5,8 @@ import type { Connection, ParseResult } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
 import { addUnparsed, emptyResult } from './result.js';
 import { splitLines } from './text.js';
-import { isDigits, toInt, type SsEndpoint } from './ss-fields.js';
+import { isDigits, type SsEndpoint } from './ss-fields.js';
+import { firstNonBlankAt, forEachLineSpan, intAt } from './line-spans.js';
 import { inferNetid, type InferredNetid } from './ss-context.js';
 import { LINUX_SS_FORMAT as FORMAT, readRow, SS_NETIDS, SS_STATES, type SsRow } from './ss-rows.js';
 
@@ -19,7 +20,7 @@ interface Pending {
 
 interface ParseState {
   result: ParseResult;
-  lines: string[];
+  text: string;
   artifact: string;
   inferred: InferredNetid | null;
   /** Rows print IPv4 "any" as 0.0.0.0 (iproute2 >= 4.x), so a bare `*` is a dual-stack IPv6 socket. */
@@ -31,60 +32,70 @@ interface ParseState {
   lineWarnings: number;
 }
 
-function isBlankFrom(line: string): number {
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c !== 32 && c !== 9) return i;
-  }
-  return -1;
+function isHeader(line: string): boolean {
+  return line.includes('Recv-Q') && line.includes('Address:Port');
 }
 
-function isHeader(line: string, first: number): boolean {
-  return (line.startsWith('Netid', first) || line.startsWith('State', first)) && line.includes('Recv-Q') && line.includes('Address:Port');
-}
+/** Offsets of the first words of the current line (reused; ss rows need four). */
+const wordStarts = new Int32Array(4);
+const wordEnds = new Int32Array(4);
 
-/** Up to four whitespace-separated words from `from`, with the index where the fourth starts and ends. */
-function firstWords(line: string, from: number): { words: string[]; starts: number[]; end: number } {
-  const words: string[] = [];
-  const starts: number[] = [];
+function scanWords(text: string, from: number, to: number): number {
+  let count = 0;
   let i = from;
-  const n = line.length;
-  while (words.length < 4 && i < n) {
-    while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
-    if (i >= n) break;
-    const start = i;
-    while (i < n && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) i++;
-    words.push(line.slice(start, i));
-    starts.push(start);
+  while (count < 4 && i < to) {
+    while (i < to && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    if (i >= to) break;
+    wordStarts[count] = i;
+    while (i < to && text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) i++;
+    wordEnds[count++] = i;
   }
-  return { words, starts, end: i };
+  return count;
 }
 
-function noNetidRows(lines: string[]): string[] {
+const word = (text: string, k: number) => text.slice(wordStarts[k], wordEnds[k]);
+const digitsWord = (text: string, k: number) => isDigits(text, wordStarts[k], wordEnds[k]);
+const intWord = (text: string, k: number) => intAt(text, wordStarts[k], wordEnds[k]);
+
+function noNetidRows(text: string): string[] {
   const rows: string[] = [];
-  for (const line of lines) {
-    const w = firstWords(line, 0).words;
-    if (w.length >= 3 && SS_STATES.has(w[0]) && isDigits(w[1]) && isDigits(w[2])) rows.push(line);
+  for (const line of splitLines(text)) {
+    if (scanWords(line, 0, line.length) >= 3 && SS_STATES.has(word(line, 0)) && digitsWord(line, 1) && digitsWord(line, 2)) rows.push(line);
   }
   return rows;
 }
 
-/** Columns of a socket row, or why the line is not one. */
-function splitRow(line: string, first: number, lineNo: number, st: ParseState): SsRow | string {
-  const { words: w, starts, end } = firstWords(line, first);
-  if (w.length < 4) return 'too few columns for an ss row';
+/** Columns of the socket row in text[first, end), or why the line is not one. */
+function splitRow(text: string, first: number, end: number, lineNo: number, st: ParseState): SsRow | string {
+  if (scanWords(text, first, end) < 4) return 'too few columns for an ss row';
   const source = { artifact: st.artifact, line: lineNo };
-  if (isDigits(w[2]) && isDigits(w[3]) && (SS_NETIDS.has(w[0]) || SS_STATES.has(w[1]))) {
-    return { netid: w[0], protoRaw: w[0], state: w[1], recvQ: toInt(w[2]), sendQ: toInt(w[3]), rest: line.slice(end), source };
+  const w0 = word(text, 0);
+  const w1 = word(text, 1);
+  if (digitsWord(text, 2) && digitsWord(text, 3) && (SS_NETIDS.has(w0) || SS_STATES.has(w1))) {
+    const netid = intern(w0);
+    return { netid, protoRaw: netid, state: intern(w1), recvQ: intWord(text, 2), sendQ: intWord(text, 3), text, from: wordEnds[3], to: end, source };
   }
-  if (SS_STATES.has(w[0]) && isDigits(w[1]) && isDigits(w[2])) {
+  if (SS_STATES.has(w0) && digitsWord(text, 1) && digitsWord(text, 2)) {
+    // Read the columns first: the inference below scans other lines with the same word buffers.
+    const from = wordStarts[3];
+    const recvQ = intWord(text, 1);
+    const sendQ = intWord(text, 2);
     if (!st.inferred) {
-      st.inferred = inferNetid(noNetidRows(st.lines), st.artifact, SS_STATES);
+      st.inferred = inferNetid(noNetidRows(st.text), st.artifact, SS_STATES);
       st.result.warnings.push(`${st.artifact}: ss printed no Netid column; protocol ${st.inferred.netid} inferred from ${st.inferred.reason}`);
     }
-    return { netid: st.inferred.netid, protoRaw: '', state: w[0], recvQ: toInt(w[1]), sendQ: toInt(w[2]), rest: line.slice(starts[3]), source };
+    return { netid: st.inferred.netid, protoRaw: '', state: intern(w0), recvQ, sendQ, text, from, to: end, source };
   }
   return 'not an ss socket row';
+}
+
+/** Netid and state words repeat on every row: keep one string of each, not one per record. */
+const INTERNED = new Map<string, string>();
+function intern(value: string): string {
+  const known = INTERNED.get(value);
+  if (known !== undefined) return known;
+  if (INTERNED.size < 1000) INTERNED.set(value, value);
+  return value;
 }
 
 function lineWarning(st: ParseState, lineNo: number, text: string): void {
@@ -99,8 +110,8 @@ function noteEndpoint(st: ParseState, e: SsEndpoint): void {
 }
 
 /** Parse one non-blank, non-header line; null when it became a record. */
-function parseLine(line: string, first: number, lineNo: number, st: ParseState): string | null {
-  const row = splitRow(line, first, lineNo, st);
+function parseLine(text: string, first: number, end: number, lineNo: number, st: ParseState): string | null {
+  const row = splitRow(text, first, end, lineNo, st);
   if (typeof row === 'string') return row;
   const record = readRow(row);
   if (typeof record === 'string') return record;
@@ -147,35 +158,33 @@ function finish(st: ParseState): void {
 
 function parse(input: ParserInput): ParseResult {
   const result = emptyResult(FORMAT, input.artifact, input.encoding);
-  const lines = splitLines(input.text);
-  result.lines.total = lines.length;
+  const text = input.text;
   const st: ParseState = {
-    result, lines, artifact: input.artifact, inferred: null, starIsV6: false, pending: [],
+    result, text, artifact: input.artifact, inferred: null, starIsV6: false, pending: [],
     namedPorts: 0, unknownNames: new Set(), hostNames: 0, lineWarnings: 0,
   };
   let afterRecord = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const first = isBlankFrom(line);
+  result.lines.total = forEachLineSpan(text, (start, end, lineNo) => {
+    const first = firstNonBlankAt(text, start, end);
     if (first < 0) {
       result.lines.blank++;
       afterRecord = false;
-      continue;
+      return;
     }
     // -i/-o/sctp detail lines are indented under their socket row: part of that record.
-    if (first > 0 && afterRecord) {
+    if (first > start && afterRecord) {
       result.lines.records++;
-      continue;
+      return;
     }
-    if (isHeader(line, first)) {
+    if ((text.startsWith('Netid', first) || text.startsWith('State', first)) && isHeader(text.slice(first, end))) {
       result.lines.headers++;
-      if (line.includes('Process')) st.starIsV6 = true;
+      if (text.slice(first, end).includes('Process')) st.starIsV6 = true;
       afterRecord = false;
-      continue;
+      return;
     }
     let outcome: string | null;
     try {
-      outcome = parseLine(line, first, i + 1, st);
+      outcome = parseLine(text, first, end, lineNo, st);
     } catch (err) {
       outcome = `internal error: ${(err as Error).message}`;
     }
@@ -183,10 +192,10 @@ function parse(input: ParserInput): ParseResult {
       result.lines.records++;
       afterRecord = true;
     } else {
-      addUnparsed(result, i + 1, line, outcome);
+      addUnparsed(result, lineNo, text.slice(start, end), outcome);
       afterRecord = false;
     }
-  }
+  });
   finish(st);
   if (result.unparsed.length > 0) result.warnings.push(`${input.artifact}: ${result.unparsed.length} lines not understood (first at line ${result.unparsed[0].line})`);
   return result;
@@ -197,14 +206,15 @@ function detect(head: string[]): number {
   let rows = 0;
   let seen = 0;
   for (const line of head) {
-    const first = isBlankFrom(line);
+    const first = firstNonBlankAt(line, 0, line.length);
     if (first < 0) continue;
-    if (isHeader(line, first) && line.includes('Peer Address:Port')) return 0.95;
+    if ((line.startsWith('Netid', first) || line.startsWith('State', first)) && isHeader(line) && line.includes('Peer Address:Port')) return 0.95;
     seen++;
-    const w = firstWords(line, first).words;
-    if (w.length < 4) continue;
-    if ((SS_NETIDS.has(w[0]) && SS_STATES.has(w[1]) && isDigits(w[2]) && isDigits(w[3])) ||
-        (SS_STATES.has(w[0]) && isDigits(w[1]) && isDigits(w[2]) && w[3].includes(':'))) rows++;
+    if (scanWords(line, first, line.length) < 4) continue;
+    const w0 = word(line, 0);
+    const w1 = word(line, 1);
+    if ((SS_NETIDS.has(w0) && SS_STATES.has(w1) && digitsWord(line, 2) && digitsWord(line, 3)) ||
+        (SS_STATES.has(w0) && digitsWord(line, 1) && digitsWord(line, 2) && word(line, 3).includes(':'))) rows++;
   }
   if (seen === 0) return 0;
   const share = rows / seen;

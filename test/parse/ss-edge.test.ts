@@ -19,7 +19,7 @@ describe('users:(...) process column', () => {
   it('reads names with spaces, quotes and parentheses inside the quotes', () => {
     const owners: { process: string; pid: number; fd?: number | null }[] = [];
     const text = 'users:(("a (b) \\"c\\"",pid=10,fd=3),("x",y"",pid=11,fd=4),("))(,",pid=12,fd=5))';
-    const end = parseUsers(text, 7, owners);
+    const end = parseUsers(text, 7, text.length, owners);
     expect(end).toBe(text.length);
     expect(owners).toEqual([
       { process: 'a (b) \\"c\\"', pid: 10, fd: 3 },
