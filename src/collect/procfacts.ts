@@ -7,6 +7,7 @@ import type { ProcessFacts } from '../model.js';
 const SOCKET_LINK = /^socket:\[(\d+)\]$/;
 
 export function collectProcessFacts(procRoot = '/proc'): ProcessFacts[] {
+  const visible = namespaceInodes(procRoot);
   const users = readPasswd();
   const bootTime = readBootTime(procRoot);
   const ticks = 100; // USER_HZ is 100 on every Linux architecture that exposes it to userland
@@ -14,7 +15,7 @@ export function collectProcessFacts(procRoot = '/proc'): ProcessFacts[] {
   for (const entry of safeReaddir(procRoot)) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
-    const inodes = socketInodes(`${procRoot}/${entry}/fd`);
+    const inodes = socketInodes(`${procRoot}/${entry}/fd`).filter((i) => visible.has(i));
     if (inodes.length === 0) continue;
     facts.push(factsFor(procRoot, pid, inodes, users, bootTime, ticks));
   }
@@ -52,6 +53,36 @@ function factsFor(root: string, pid: number, socketInodes: number[], users: Map<
     socketInodes,
     errors,
   };
+}
+
+// Only sockets of the network namespace being collected: /proc shows every process of the PID
+// namespace, but processes whose sockets live in other network namespaces (containers) are not
+// part of what netstat/ss printed.
+const NET_TABLES = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6', 'unix', 'packet'];
+
+function namespaceInodes(procRoot: string): Set<number> {
+  const inodes = new Set<number>();
+  for (const table of NET_TABLES) {
+    let text: string;
+    try {
+      text = readFileSync(`${procRoot}/net/${table}`, 'utf8');
+    } catch {
+      continue;
+    }
+    const lines = text.split('\n');
+    const header = lines[0].trim().split(/\s+/);
+    // tcp/udp/raw: column "inode"; unix: "Inode"; packet: "Inode".
+    const col = header.findIndex((h) => h.toLowerCase() === 'inode');
+    if (col < 0) continue;
+    // tcp/udp/raw rows print "tx_queue:rx_queue" and "tr:tm->when" as one field each: two fewer than the header.
+    const shift = table.startsWith('tcp') || table.startsWith('udp') || table.startsWith('raw') ? -2 : 0;
+    for (let i = 1; i < lines.length; i++) {
+      const f = lines[i].trim().split(/\s+/);
+      const v = Number(f[col + shift]);
+      if (Number.isInteger(v) && v > 0) inodes.add(v);
+    }
+  }
+  return inodes;
 }
 
 function socketInodes(fdDir: string): number[] {

@@ -26,6 +26,7 @@ const STORIES = {
 };
 
 const cli = join(REPO, 'dist/cli/main.js');
+const NAMES = { backdoor: 'srss.exe', bash: 'bash', kworker: '[kworker/0:2]', sshdd: 'sshdd' };
 for (const [name, build] of Object.entries(SCENARIOS)) {
   const scenario = await build();
   try {
@@ -51,7 +52,7 @@ for (const [name, build] of Object.entries(SCENARIOS)) {
           ...STORIES[name],
           os: `Linux ${acq.host.release}`,
           host: 'web-prod-03',
-          origin: `captured on ${acq.captureWindow.start.slice(0, 10)} by \`netcustody collect\` (profile linux, as root) inside a network-namespace lab built by test/lab/scenarios.mjs: real kernel sockets and routes, real netstat/ss/ip output`,
+          origin: `captured on ${acq.captureWindow.start.slice(0, 10)} by \`netcustody collect\` (profile linux, as root) inside a network-namespace lab built by test/lab/scenarios.mjs: real kernel sockets and routes, real netstat/ss/ip output. The services are socket holders (the node binary started under each service's name), which is why their exe is /usr/bin/node`,
           files,
           expected: scenario.expect.map((e) => ({ ...e, process: processOf(scenario.pids, e.pid) })),
           benignPids: ['sshd', 'nginx', 'postgres', 'app', 'resolver'].map((k) => scenario.pids[k]),
@@ -67,7 +68,6 @@ for (const [name, build] of Object.entries(SCENARIOS)) {
   }
 }
 
-const NAMES = { backdoor: 'srss.exe', bash: 'bash', kworker: '[kworker/0:2]', sshdd: 'sshdd' };
 function processOf(pids, pid) {
   const key = Object.entries(pids).find(([, p]) => p === pid)?.[0];
   return key ? (NAMES[key] ?? key) : null;
