@@ -67,11 +67,20 @@ export function makeInterner(limit = 4096): (s: string) => string {
   };
 }
 
-/** State words net-tools prints for tcp (and ESTABLISHED/UNKNOWN for connected UDP). */
-export const LINUX_STATES: ReadonlyMap<string, string> = new Map(
-  ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT',
-    'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV', 'UNKNOWN'].map((s) => [s, s]),
-);
+/** State words net-tools prints for tcp (and ESTABLISHED/UNKNOWN for connected UDP), commonest first. */
+const LINUX_STATES: readonly string[] = ['ESTABLISHED', 'TIME_WAIT', 'LISTEN', 'CLOSE_WAIT', 'SYN_SENT', 'SYN_RECV',
+  'FIN_WAIT1', 'FIN_WAIT2', 'LAST_ACK', 'CLOSING', 'CLOSE', 'NEW_SYN_RECV', 'UNKNOWN'];
+
+/** The cell is one of `words` exactly: that shared string, else null (no slice, no garbage). */
+export function cellIsOneOf(cur: Cursor, words: readonly string[]): string | null {
+  const len = cur.cellEnd - cur.cellStart;
+  for (const w of words) if (w.length === len && cur.text.startsWith(w, cur.cellStart)) return w;
+  return null;
+}
+
+export function stateWordAt(cur: Cursor): string | null {
+  return cellIsOneOf(cur, LINUX_STATES);
+}
 
 // include/net/tcp_states.h: raw rows print the kernel's number (7 = TCP_CLOSE).
 const KERNEL_STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE',
@@ -111,7 +120,9 @@ export function newHostPort(): HostPort {
  * "fe80::1%eth0:123", "[::]:ssh", ":::*" in text[start, end): split at the LAST colon into `out`
  * (reused between rows: no garbage per cell). False when there is no colon.
  */
-export function splitHostPort(text: string, start: number, end: number, protocol: string, intern: (s: string) => string, out: HostPort): boolean {
+export function splitHostPort(
+  text: string, start: number, end: number, protocol: string, intern: (s: string) => string, out: HostPort, internAll: boolean,
+): boolean {
   const colon = text.lastIndexOf(':', end - 1);
   if (colon < start) return false;
   let a = start;
@@ -120,20 +131,20 @@ export function splitHostPort(text: string, start: number, end: number, protocol
     a++;
     b--;
   }
-  const address = intern(text.slice(a, b));
   // Each field of `out` is written once with its final value (stable field representations).
   const digits = digitsAt(text, colon + 1, end);
+  const star = digits < 0 && end === colon + 2 && text.charCodeAt(colon + 1) === 42;
   let port: number | null = null;
   let portRaw: string | null = null;
   if (digits >= 0 && digits <= 65535) port = digits;
-  else {
+  else if (!star) {
     const printed = text.slice(colon + 1, end);
-    if (printed !== '*') {
-      portRaw = intern(printed);
-      const table = protocol === 'raw' ? RAW_PROTOCOLS : SERVICES;
-      port = Object.prototype.hasOwnProperty.call(table, printed) ? table[printed] : null;
-    }
+    portRaw = intern(printed);
+    const table = protocol === 'raw' ? RAW_PROTOCOLS : SERVICES;
+    port = Object.prototype.hasOwnProperty.call(table, printed) ? table[printed] : null;
   }
+  // Local and wildcard addresses repeat on every row: shared. Peers are mostly unique: not looked up.
+  const address = internAll || star ? intern(text.slice(a, b)) : text.slice(a, b);
   out.address = address;
   out.port = port;
   out.portRaw = portRaw;
@@ -165,15 +176,24 @@ export function parsePidProgram(cell: string): Owner | null {
   return { pid, process: name === '' ? null : name, truncated: text.length >= PROGRAM_CELL_MAX };
 }
 
-/** parsePidProgram with a cache: a busy server has thousands of rows per process. */
-export function makeOwnerReader(limit = 4096): (cell: string) => Owner | null {
-  const seen = new Map<string, Owner | null>();
-  return (cell: string): Owner | null => {
-    let owner = seen.get(cell);
-    if (owner === undefined) {
-      owner = parsePidProgram(cell);
-      if (seen.size < limit) seen.set(cell, owner);
-    }
+/**
+ * parsePidProgram over text[start, end) with a cache keyed by pid: a busy server has thousands of
+ * rows per process, and a hit costs a comparison instead of a slice.
+ */
+export function makeOwnerReader(limit = 4096): (text: string, start: number, end: number) => Owner | null {
+  const seen = new Map<number, { cell: string; owner: Owner | null }>();
+  return (text: string, start: number, end: number): Owner | null => {
+    let e = end;
+    while (e > start && (text.charCodeAt(e - 1) === 32 || text.charCodeAt(e - 1) === 9)) e--;
+    let slash = start;
+    while (slash < e && text.charCodeAt(slash) >= 48 && text.charCodeAt(slash) <= 57) slash++;
+    const pid = slash > start && slash < e && text.charCodeAt(slash) === 47 ? digitsAt(text, start, slash) : -1;
+    if (pid < 0) return parsePidProgram(text.slice(start, e));
+    const known = seen.get(pid);
+    if (known !== undefined && known.cell.length === e - start && text.startsWith(known.cell, start)) return known.owner;
+    const cell = text.slice(start, e);
+    const owner = parsePidProgram(cell);
+    if (seen.size < limit || known !== undefined) seen.set(pid, { cell, owner });
     return owner;
   };
 }
@@ -181,24 +201,22 @@ export function makeOwnerReader(limit = 4096): (cell: string) => Owner | null {
 /**
  * Calls fn(start, end, lineNo) for each line of text (\n, \r\n or a lone \r end a line; a final
  * terminator adds no empty line: the same lines as splitLines, without slicing them). Returns the count.
+ * A plain charCodeAt scan: `indexOf('\n', pos)` on a 10 MB string was seen to turn pathologically
+ * slow (tens of seconds) once optimised, on Node 20.
  */
 export function forEachLineRange(text: string, fn: (start: number, end: number, lineNo: number) => void): number {
   const n = text.length;
-  let pos = 0;
   let lineNo = 0;
-  let cr = text.indexOf('\r');
-  while (pos < n) {
-    let nl = text.indexOf('\n', pos);
-    if (nl < 0) nl = n;
-    if (cr >= 0 && cr < pos) cr = text.indexOf('\r', pos);
-    let end = nl;
-    let next = nl + 1;
-    if (cr >= 0 && cr < nl) {
-      end = cr;
-      next = cr + 1 === nl ? nl + 1 : cr + 1;
-    }
-    fn(pos, end, ++lineNo);
-    pos = next;
+  let start = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      fn(start, i, ++lineNo);
+      i += c === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10 ? 2 : 1;
+      start = i;
+    } else i++;
   }
+  if (start < n) fn(start, n, ++lineNo);
   return lineNo;
 }

@@ -8,6 +8,9 @@ const PROGRAMS: ReadonlyArray<[number, string]> = [
   [901, 'python3 /opt/app/server.py'], [77, 'chronyd'], [4410, 'node /srv/api/index.js'], [1500, 'redis-server *:6379'],
   [610, 'avahi-daemon: running [web01.local]'], [13999, 'haproxy'],
 ];
+// jc 1.x (the benchmark's yardstick) crashes on a State-less UDP row whose printed name holds a space
+// (`udp … 610/avahi-daemon: r`, real net-tools output): such rows get owners without one.
+const UDP_PROGRAMS = PROGRAMS.filter(([pid, name]) => !`${pid}/${name}`.slice(0, 19).includes(' '));
 const UNIX_PATHS = ['/run/systemd/journal/stdout', '/var/run/docker.sock', '@/tmp/.X11-unix/X0', '/run/dbus/system_bus_socket', ''];
 
 /** Small deterministic PRNG (mulberry32): no dependency on Math.random for reproducible benches. */
@@ -61,9 +64,9 @@ export function generateLinuxNetstat(sockets: number): string {
     else if (kind < 0.65) out.push(inetRow('tcp', 1, 0, `127.0.0.1:${ephemeral}`, '127.0.0.1:5432', 'CLOSE_WAIT', owner));
     else if (kind < 0.8) out.push(inetRow('tcp6', 0, 0, `2001:db8::5:443`, `${v6(r)}:${ephemeral}`, 'ESTABLISHED', owner));
     else if (kind < 0.83) out.push(inetRow('tcp6', 0, 0, `:::${1 + Math.floor(r() * 9000)}`, ':::*', 'LISTEN', owner));
-    else if (kind < 0.93) out.push(inetRow('udp', 0, 0, `0.0.0.0:${1 + Math.floor(r() * 60000)}`, '0.0.0.0:*', '', owner));
+    else if (kind < 0.93) out.push(inetRow('udp', 0, 0, `0.0.0.0:${1 + Math.floor(r() * 60000)}`, '0.0.0.0:*', '', UDP_PROGRAMS[i % UDP_PROGRAMS.length]));
     else if (kind < 0.97) out.push(inetRow('udp', 0, 0, `10.0.0.5:${ephemeral}`, `${v4(r)}:53`, 'ESTABLISHED', owner));
-    else out.push(inetRow('udp6', 0, 0, `fe80::1%eth0:${ephemeral}`, ':::*', '', r() < 0.5 ? owner : null));
+    else out.push(inetRow('udp6', 0, 0, `fe80::1%eth0:${ephemeral}`, ':::*', '', r() < 0.5 ? UDP_PROGRAMS[i % UDP_PROGRAMS.length] : null));
   }
   out.push('Active UNIX domain sockets (servers and established)');
   out.push('Proto RefCnt Flags       Type       State         I-Node   PID/Program name     Path');

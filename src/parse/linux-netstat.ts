@@ -6,7 +6,7 @@ import type { Connection, ParseResult, UnixSocket } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
 import { addUnparsed, emptyResult } from './result.js';
 import {
-  cellDigits, cellText, type Cursor, digitsAt, forEachLineRange, LINUX_STATES, makeInterner, makeOwnerReader,
+  cellDigits, cellIsOneOf, cellText, type Cursor, digitsAt, forEachLineRange, makeInterner, makeOwnerReader, stateWordAt,
   newHostPort, nextCell, type HostPort, type Owner, PROGRAM_CELL_WIDTH, skipBlanks, splitHostPort, stateFromNumber,
 } from './linux-netstat-fields.js';
 
@@ -14,10 +14,9 @@ export const LINUX_NETSTAT_FORMAT = 'linux-netstat';
 const FORMAT = LINUX_NETSTAT_FORMAT;
 
 type Family = ['tcp' | 'udp' | 'raw', 4 | 6];
-const INET_PROTOS = new Map<string, Family>([
-  ['tcp', ['tcp', 4]], ['tcp6', ['tcp', 6]], ['udp', ['udp', 4]], ['udp6', ['udp', 6]],
-  ['udpl', ['udp', 4]], ['udpl6', ['udp', 6]], ['raw', ['raw', 4]], ['raw6', ['raw', 6]],
-]);
+const INET_PROTOS: readonly string[] = ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6', 'udpl', 'udpl6'];
+const FAMILIES: readonly Family[] = [['tcp', 4], ['tcp', 6], ['udp', 4], ['udp', 6], ['raw', 4], ['raw', 6], ['udp', 4], ['udp', 6]];
+const FIRST_WORDS: readonly string[] = ['unix', 'Proto', 'Active'];
 
 /** Which optional columns the last `Proto ...` header announced (null: no header seen, guess). */
 interface InetColumns { user: boolean; pid: boolean; timer: boolean }
@@ -30,7 +29,7 @@ interface State {
   inet: InetColumns | null;
   unix: UnixColumns | null;
   intern: (s: string) => string;
-  owner: (cell: string) => Owner | null;
+  owner: (text: string, start: number, end: number) => Owner | null;
   /** Rows with a 23-character address cell, and whether any cell was longer (-W). */
   maybeCut: Connection[];
   wide: boolean;
@@ -59,10 +58,10 @@ export function parseLinuxNetstat(input: ParserInput): ParseResult {
       result.lines.blank++;
       return;
     }
-    const first = cellText(cur);
-    const family = section === 'other' ? undefined : INET_PROTOS.get(first);
-    if (family !== undefined) {
-      const row = parseInetRow(st, first, family, lineNo);
+    const proto = section === 'other' ? null : cellIsOneOf(cur, INET_PROTOS);
+    const first = proto ?? cellIsOneOf(cur, FIRST_WORDS);
+    if (proto !== null) {
+      const row = parseInetRow(st, proto, FAMILIES[INET_PROTOS.indexOf(proto)], lineNo);
       if (typeof row === 'string') unparsed(start, end, lineNo, row);
       else {
         result.connections.push(row);
@@ -126,7 +125,7 @@ function parseInetRow(st: State, protoRaw: string, [protocol, ipVersion]: Family
   const fs = cur.cellStart;
   const fe = cur.cellEnd;
   const { l, f } = st;
-  if (!splitHostPort(text, ls, le, protocol, st.intern, l) || !splitHostPort(text, fs, fe, protocol, st.intern, f)) {
+  if (!splitHostPort(text, ls, le, protocol, st.intern, l, true) || !splitHostPort(text, fs, fe, protocol, st.intern, f, false)) {
     return 'address without :port';
   }
   let state: string | null = null;
@@ -141,8 +140,8 @@ function parseInetRow(st: State, protoRaw: string, [protocol, ipVersion]: Family
         pos = cur.cellEnd;
       }
     } else {
-      const known = cur.cellEnd - cur.cellStart <= 12 ? LINUX_STATES.get(cellText(cur)) : undefined;
-      if (known !== undefined) {
+      const known = stateWordAt(cur);
+      if (known !== null) {
         stateRaw = known;
         state = known === 'UNKNOWN' ? null : known;
         pos = cur.cellEnd;
@@ -207,7 +206,7 @@ function readOwnerColumns(st: State, pos: number, conn: Connection): string | nu
   if (!hasPid) return has ? 'unexpected text after the last column' : null;
   if (!has) return 'PID/Program column expected';
   const cellEnd = cols?.timer ? Math.min(cur.end, cur.cellStart + PROGRAM_CELL_WIDTH) : cur.end;
-  const owner = st.owner(text.slice(cur.cellStart, cellEnd));
+  const owner = st.owner(text, cur.cellStart, cellEnd);
   if (owner === null) return 'PID/Program column not understood';
   conn.pid = owner.pid;
   conn.process = owner.process;
@@ -244,7 +243,7 @@ function parseUnixRow(st: State, lineNo: number): UnixSocket | string {
   // Without a header: a pid cell is `-` or `N/` followed by the 20-character cell and the path.
   const hasPid = st.unix ? st.unix.pid : pathStart < cur.end && looksLikePid(text, pathStart, cur.end) && pathStart + PROGRAM_CELL_WIDTH < cur.end;
   if (hasPid && pathStart < cur.end) {
-    const owner = st.owner(text.slice(pathStart, Math.min(cur.end, pathStart + PROGRAM_CELL_WIDTH)));
+    const owner = st.owner(text, pathStart, Math.min(cur.end, pathStart + PROGRAM_CELL_WIDTH));
     if (owner === null) return 'PID/Program column not understood';
     sock.pid = owner.pid;
     sock.process = owner.process;
