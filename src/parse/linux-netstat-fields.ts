@@ -198,25 +198,5 @@ export function makeOwnerReader(limit = 4096): (text: string, start: number, end
   };
 }
 
-/**
- * Calls fn(start, end, lineNo) for each line of text (\n, \r\n or a lone \r end a line; a final
- * terminator adds no empty line: the same lines as splitLines, without slicing them). Returns the count.
- * A plain charCodeAt scan: `indexOf('\n', pos)` on a 10 MB string was seen to turn pathologically
- * slow (tens of seconds) once optimised, on Node 20.
- */
-export function forEachLineRange(text: string, fn: (start: number, end: number, lineNo: number) => void): number {
-  const n = text.length;
-  let lineNo = 0;
-  let start = 0;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      fn(start, i, ++lineNo);
-      i += c === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10 ? 2 : 1;
-      start = i;
-    } else i++;
-  }
-  if (start < n) fn(start, n, ++lineNo);
-  return lineNo;
-}
+/** The shared line iterator (one implementation for every parser). */
+export { forEachLineSpan as forEachLineRange } from './line-spans.js';

@@ -1,6 +1,6 @@
 // Text helpers shared by the Windows parsers: whitespace field splitting without regexes (large
 // `netstat -anob` files must parse fast) and a keyword fold for localised, mis-decoded console output.
-import { splitLines } from './text.js';
+import { forEachLineSpan } from './line-spans.js';
 
 /** Split a line on runs of spaces/tabs; leading and trailing blanks produce no fields. */
 export function splitFields(line: string): string[] {
@@ -89,21 +89,5 @@ export function foldKeyword(text: string): string {
  * building a line array or line strings for a 10 MB capture. Returns the number of lines.
  */
 export function forEachLineRange(text: string, fn: (src: string, start: number, end: number, lineNo: number) => void): number {
-  if (/\r(?!\n)/.test(text)) {
-    // Rare (old Mac line ends, damaged files): fall back to the shared splitter.
-    const lines = splitLines(text);
-    for (let i = 0; i < lines.length; i++) fn(lines[i], 0, lines[i].length, i + 1);
-    return lines.length;
-  }
-  let lineNo = 0;
-  let pos = 0;
-  const n = text.length;
-  while (pos < n) {
-    const newline = text.indexOf('\n', pos);
-    const end = newline < 0 ? n : newline;
-    const cut = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    fn(text, pos, cut, ++lineNo);
-    pos = end + 1;
-  }
-  return lineNo;
+  return forEachLineSpan(text, (start, end, lineNo) => fn(text, start, end, lineNo));
 }
