@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer';
+import type { Browser, PuppeteerNode } from 'puppeteer';
 import { EvidenceError } from '../evidence/folder.js';
 
 export const CHROME_INSTALL_HINT = 'install Chromium (Debian/Ubuntu: apt-get install chromium) or set NETCUSTODY_CHROME=/path/to/chrome';
@@ -24,8 +24,18 @@ export const LAUNCH_FLAGS = [
   '--mute-audio',
 ];
 
+// Puppeteer is loaded only when a PDF is printed: importing it reads its per-user configuration,
+// which `collect` and `verify` must never depend on.
+async function loadPuppeteer(): Promise<PuppeteerNode> {
+  try {
+    return (await import('puppeteer')).default as unknown as PuppeteerNode;
+  } catch (err) {
+    throw new EvidenceError(`cannot load Puppeteer: ${(err as Error).message.split('\n')[0]}`, 'check that HOME points at a folder this user can read (Puppeteer reads its configuration there)');
+  }
+}
+
 /** PUPPETEER_EXECUTABLE_PATH or NETCUSTODY_CHROME, Puppeteer's own download, then the system's. */
-export function resolveBrowser(env: NodeJS.ProcessEnv = process.env): string {
+export async function resolveBrowser(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   for (const key of ['PUPPETEER_EXECUTABLE_PATH', 'NETCUSTODY_CHROME'] as const) {
     const path = env[key];
     if (path) {
@@ -34,7 +44,7 @@ export function resolveBrowser(env: NodeJS.ProcessEnv = process.env): string {
     }
   }
   try {
-    const downloaded = puppeteer.executablePath();
+    const downloaded = (await loadPuppeteer()).executablePath();
     if (downloaded && existsSync(downloaded)) return downloaded;
   } catch {
     // No browser downloaded by Puppeteer: fall through to the system's.
@@ -52,7 +62,9 @@ export interface PrintBrowser {
 }
 
 /** Start a headless browser with a fresh profile in a temp dir, removed on close. */
-export async function launchPrintBrowser(executablePath = resolveBrowser()): Promise<PrintBrowser> {
+export async function launchPrintBrowser(chosenPath?: string): Promise<PrintBrowser> {
+  const executablePath = chosenPath ?? (await resolveBrowser());
+  const puppeteer = await loadPuppeteer();
   const profile = mkdtempSync(join(tmpdir(), 'netcustody-chrome-'));
   let browser: Browser;
   try {

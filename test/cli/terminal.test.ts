@@ -1,0 +1,54 @@
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findingsTable } from '../../src/cli/findings-table.js';
+import { terminalSafe } from '../../src/cli/common.js';
+import type { Connection, Finding } from '../../src/model.js';
+import { runCli, SAMPLES, tempDir } from '../helpers/cli.js';
+
+const hostile = '\u001b[2J\u001b[31mevil\u0007\u202Eexe.sh';
+
+function finding(severity: Finding['severity'], n: number): Finding {
+  return {
+    id: `F-${n}`, rule: 'NET-BACKDOOR-PORT', severity, title: `title ${n}`, detail: '', rationale: '', falsePositives: '', subject: 'connection',
+    refs: [{ artifact: 'raw/01.txt', line: n }], attack: [], references: [], pid: 1000 + n, process: hostile,
+  };
+}
+
+describe('terminal output of host strings', () => {
+  it('shows control, ANSI and bidi characters as markers, never raw', () => {
+    expect(terminalSafe(hostile)).toBe('\\u001B[2J\\u001B[31mevil\\u0007\\u202Eexe.sh');
+    const conn = { protocol: 'tcp', localAddress: '0.0.0.0', localPort: 1337, remoteAddress: '0.0.0.0', remotePort: null, state: 'LISTEN', source: { artifact: 'raw/01.txt', line: 1 } } as Connection;
+    const table = findingsTable([finding('low', 2), finding('critical', 1)], { limit: 10, connections: [conn] });
+    expect(table).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u202e]/);
+    const lines = table.trim().split('\n');
+    expect(lines[1]).toMatch(/^CRITICAL +NET-BACKDOOR-PORT +\\u001B\[2J.* +1001 +tcp 0\.0\.0\.0:1337 \(LISTEN\)/);
+    expect(lines[2]).toMatch(/^LOW /);
+  });
+
+  it('caps the table and counts the rest', () => {
+    const many = Array.from({ length: 14 }, (_, i) => finding('medium', i + 1));
+    const table = findingsTable(many, { limit: 10 });
+    expect(table.trim().split('\n')).toHaveLength(12);
+    expect(table).toContain('… and 4 more');
+  });
+
+  it('a missing browser is one line with an install hint', async () => {
+    const out = tempDir();
+    const imp = await runCli(['import', join(SAMPLES, 'windows/windows-10/netstat-aonb.out'), '--out', out, '--json']);
+    const dir = JSON.parse(imp.stdout).evidenceDir;
+    expect((await runCli(['analyze', dir, '--quiet'])).exitCode).toBe(0);
+    const r = await runCli(['report', dir], { env: { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome', NETCUSTODY_HOME: tempDir() } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^netcustody: error: .*no browser at that path\nhint: install Chromium \(Debian\/Ubuntu: apt-get install chromium\)/);
+  });
+
+  it('without root, collect warns what will be missing', async () => {
+    const out = tempDir();
+    chmodSync(out, 0o777);
+    const r = await runCli(['collect', '--out', out, '--json'], { uid: 65534, gid: 65534, cwd: '/tmp', env: { HOME: '/nonexistent' } });
+    if (process.getuid?.() !== 0) return; // only root can drop to nobody here
+    expect(r.stderr).toMatch(/warning: collection is not privileged \(user .*\): netstat -p and ss -p show owners only/);
+    expect(r.exitCode).toBe(0);
+  });
+});
