@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import sha256File from 'sha256-file';
 import type { Acquisition, ImportRecord } from '../model.js';
 import { appendCustody } from '../evidence/custody.js';
-import { createEvidenceFolder, EvidenceError, readAcquisition, safeName, writeAcquisition } from '../evidence/folder.js';
+import { createEvidenceFolder, EvidenceError, newAcquisition, readAcquisition, safeName, writeAcquisition } from '../evidence/folder.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { clockInfo } from './host.js';
 import { openArtifact } from './sink.js';
@@ -65,21 +65,9 @@ function createNew(options: ImportOptions): { dir: string; acquisition: Acquisit
   const host = options.host ?? 'imported';
   const { dir, evidenceId } = createEvidenceFolder(options.out, options.caseId, host, new Date());
   const acquisition: Acquisition = {
-    tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    caseId: options.caseId,
-    evidenceId,
-    examiner: options.examiner,
-    organisation: options.organisation ?? null,
-    mode: 'import',
-    profile: 'import',
-    host: null,
+    ...newAcquisition({ caseId: options.caseId, evidenceId, examiner: options.examiner, organisation: options.organisation ?? null, mode: 'import', profile: 'import', clock: clockInfo() }),
     statedHost: options.host ?? null,
     statedOs: options.os ?? null,
-    clock: clockInfo(),
-    privileges: null,
-    captureWindow: null,
-    commands: [],
-    imports: [],
     warnings: ['artifacts were captured elsewhere and imported: capture time, privileges and completeness are as stated by the examiner, not observed by this tool'],
     status: 'complete',
   };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Acquisition, CommandRecord } from '../model.js';
 import { appendCustody } from '../evidence/custody.js';
-import { createEvidenceFolder, EvidenceError, PATHS, writeAcquisition } from '../evidence/folder.js';
+import { createEvidenceFolder, EvidenceError, newAcquisition, PATHS, writeAcquisition } from '../evidence/folder.js';
 import { sha256Hex } from '../evidence/files.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { clockInfo, hostInfo, privileges } from './host.js';
@@ -50,21 +50,10 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   const actor = options.examiner;
   const priv = privileges(profile.unprivilegedLimitations);
   const acquisition: Acquisition = {
-    tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    caseId: options.caseId,
-    evidenceId,
-    examiner: options.examiner,
-    organisation: options.organisation ?? null,
-    mode: 'collect',
-    profile: profile.name,
+    ...newAcquisition({ caseId: options.caseId, evidenceId, examiner: options.examiner, organisation: options.organisation ?? null, mode: 'collect', profile: profile.name, clock: clockInfo() }),
     host,
-    clock: clockInfo(),
     privileges: priv,
-    captureWindow: null,
-    commands: [],
-    imports: [],
     warnings: priv.privileged ? [] : [`collection is not privileged (user ${priv.user}): ${priv.limitations.join('; ')}`],
-    status: 'in-progress',
   };
   for (const w of acquisition.warnings) log(`warning: ${w}`);
   appendCustody(dir, {

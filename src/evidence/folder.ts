@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Acquisition } from '../model.js';
 import { DIR_MODE, mkdirPrivate, writeFileDurableSync } from './files.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 // Layout of one evidence folder (../shared/ARCHITECTURE.md). Every stage finds its files here.
 export const PATHS = {
@@ -73,6 +74,21 @@ export function createEvidenceFolder(outRoot: string, caseId: string, host: stri
     return { dir, evidenceId };
   }
   throw new Error(`cannot create a new evidence folder under ${caseDir}`);
+}
+
+/** A fresh acquisition record with the fields every mode shares; callers fill in what they observed. */
+export function newAcquisition(base: Pick<Acquisition, 'caseId' | 'evidenceId' | 'examiner' | 'organisation' | 'mode' | 'profile' | 'clock'>): Acquisition {
+  return {
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    ...base,
+    host: null,
+    privileges: null,
+    captureWindow: null,
+    commands: [],
+    imports: [],
+    warnings: [],
+    status: 'in-progress',
+  };
 }
 
 export function readAcquisition(dir: string): Acquisition {
