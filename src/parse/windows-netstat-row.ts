@@ -91,24 +91,28 @@ interface Endpoint {
   namedPort: boolean;
 }
 
-/** "0.0.0.0:135", "[::]:135", "[fe80::1%9]:1900", "*:*" in src[start, end); null if none. */
-function endpointAt(src: string, start: number, end: number): Endpoint | null {
+/** The two endpoints of the current row: written by endpointAt, read before the next row (no garbage per row). */
+const localEndpoint: Endpoint = { address: '', port: null, scope: null, bracketed: false, namedPort: false };
+const remoteEndpoint: Endpoint = { address: '', port: null, scope: null, bracketed: false, namedPort: false };
+
+/** "0.0.0.0:135", "[::]:135", "[fe80::1%9]:1900", "*:*" in src[start, end) into `out`; false if none. */
+function endpointAt(src: string, start: number, end: number, out: Endpoint): boolean {
   let addrStart = start;
   let addrEnd: number;
   let portStart: number;
   const bracketed = src.charCodeAt(start) === 91; // '['
   if (bracketed) {
     const close = indexIn(src, 93, start, end); // ']'
-    if (close < 0 || src.charCodeAt(close + 1) !== 58) return null;
+    if (close < 0 || src.charCodeAt(close + 1) !== 58) return false;
     addrStart = start + 1;
     addrEnd = close;
     portStart = close + 2;
   } else {
     addrEnd = lastIndexIn(src, 58, start, end); // ':'
-    if (addrEnd < 0) return null;
+    if (addrEnd < 0) return false;
     portStart = addrEnd + 1;
   }
-  if (addrEnd <= addrStart || portStart >= end) return null;
+  if (addrEnd <= addrStart || portStart >= end) return false;
   let scope: string | null = null;
   const percent = indexIn(src, 37, addrStart, addrEnd); // '%' before an IPv6 zone
   if (percent >= 0) {
@@ -117,14 +121,19 @@ function endpointAt(src: string, start: number, end: number): Endpoint | null {
   }
   let port: number | null = digitsValue(src, portStart, end);
   let namedPort = false;
-  if (port > 65535) return null;
+  if (port > 65535) return false;
   if (port < 0) {
     port = null;
     if (!(end - portStart === 1 && src.charCodeAt(portStart) === 42)) {
       namedPort = true; // "*" is no port; anything else is a service name
     }
   }
-  return { address: src.slice(addrStart, addrEnd), port, scope, bracketed, namedPort };
+  out.address = src.slice(addrStart, addrEnd);
+  out.port = port;
+  out.scope = scope;
+  out.bracketed = bracketed;
+  out.namedPort = namedPort;
+  return true;
 }
 
 function stateFor(printed: string, ctx: RowContext): { raw: string; state: string | null } {
@@ -145,10 +154,10 @@ function stateFor(printed: string, ctx: RowContext): { raw: string; state: strin
 export function parseSocketRow(src: string, from: number, to: number, lineNo: number, ctx: RowContext): Connection | string {
   const n = locateFields(src, from, to);
   if (n < 3) return 'socket row with fewer than three columns';
-  const local = endpointAt(src, fieldStart[1], fieldEnd[1]);
-  if (!local) return 'local address not understood';
-  const remote = endpointAt(src, fieldStart[2], fieldEnd[2]);
-  if (!remote) return 'foreign address not understood';
+  const local = localEndpoint;
+  if (!endpointAt(src, fieldStart[1], fieldEnd[1], local)) return 'local address not understood';
+  const remote = remoteEndpoint;
+  if (!endpointAt(src, fieldStart[2], fieldEnd[2], remote)) return 'foreign address not understood';
   let stateFields = n - 3;
   let pid: number | null = n > 3 ? digitsValue(src, fieldStart[n - 1], fieldEnd[n - 1]) : -1;
   if (pid >= 0) stateFields--;

@@ -23,32 +23,47 @@ function isColumnHeader(fields: string[]): boolean {
   return fields.length >= 3 && foldKeyword(fields[0]) === 'PROTO' && !fields.includes('Recv-Q');
 }
 
-/** The -b owner block being read under the last socket row (reused: one per parse, not per row). */
+/**
+ * The -b owner block being read under the last socket row (reused: one per parse, not per row; the
+ * arrays are overwritten by index and only their first `count` entries belong to the block).
+ */
 interface OwnerBlock {
   conn: Connection | null;
+  count: number;
   /** Lines after the row that are not the [image] line yet: component names or an owner note. */
   texts: string[];
   lineNos: number[];
-  raws: string[];
+  /** Where each of those lines is in the text (sliced only when one is reported as unparsed). */
+  froms: number[];
+  tos: number[];
 }
 
 function openBlock(block: OwnerBlock, conn: Connection): void {
   block.conn = conn;
-  block.texts.length = 0;
-  block.lineNos.length = 0;
-  block.raws.length = 0;
+  block.count = 0;
+}
+
+/** True when the string contains a space or tab (owner notes are sentences; component names are one word). */
+function hasBlankIn(text: string): boolean {
+  return hasBlank(text, 0, text.length);
 }
 
 /** "[image.exe]" closes the block: lines before it are component names (or an owner note). */
 function closeWithImage(block: OwnerBlock, conn: Connection, imageName: string, result: ParseResult, ctx: RowContext): void {
   conn.process = intern(ctx, imageName);
-  if (block.texts.length > 0) {
-    const notes = block.texts.filter(isKnownOwnerNote);
-    const components = block.texts.filter((t) => !isKnownOwnerNote(t));
+  const count = block.count;
+  if (count === 1 && !hasBlankIn(block.texts[0])) {
+    // The usual block: one service name (a single word is never one of the owner-note sentences).
+    conn.component = intern(ctx, block.texts[0]);
+    conn.ownerNote = null;
+  } else if (count > 0) {
+    const texts = block.texts.slice(0, count);
+    const notes = texts.filter(isKnownOwnerNote);
+    const components = texts.filter((t) => !isKnownOwnerNote(t));
     conn.component = components.length > 0 ? intern(ctx, components.join('; ')) : null;
     conn.ownerNote = notes.length > 0 ? intern(ctx, notes.join('; ')) : null;
   }
-  result.lines.records += 2 + block.texts.length;
+  result.lines.records += 2 + count;
   block.conn = null;
 }
 
@@ -56,17 +71,17 @@ function closeWithImage(block: OwnerBlock, conn: Connection, imageName: string, 
  * The block ended without an image line: only a known sentence ("Can not obtain ownership
  * information") belongs to the row; anything else is reported rather than attributed to it.
  */
-function closeWithoutImage(block: OwnerBlock, result: ParseResult, ctx: RowContext): void {
+function closeWithoutImage(block: OwnerBlock, result: ParseResult, ctx: RowContext, src: string): void {
   const conn = block.conn;
   if (!conn) return;
   block.conn = null;
   result.lines.records++;
-  for (let k = 0; k < block.texts.length; k++) {
+  for (let k = 0; k < block.count; k++) {
     if (k === 0 && isKnownOwnerNote(block.texts[0])) {
       conn.ownerNote = intern(ctx, block.texts[0]);
       result.lines.records++;
     } else {
-      addUnparsed(result, block.lineNos[k], block.raws[k], 'owner line not followed by an [image] line');
+      addUnparsed(result, block.lineNos[k], src.slice(block.froms[k], block.tos[k]), 'owner line not followed by an [image] line');
     }
   }
 }
@@ -87,16 +102,16 @@ function hasBlank(src: string, from: number, to: number): boolean {
 export function parseWindowsNetstat(input: ParserInput): ParseResult {
   const result = emptyResult(FORMAT, input.artifact, input.encoding);
   const ctx = newRowContext(input.artifact);
-  const block: OwnerBlock = { conn: null, texts: [], lineNos: [], raws: [] };
+  const block: OwnerBlock = { conn: null, count: 0, texts: [], lineNos: [], froms: [], tos: [] };
   result.lines.total = forEachLineRange(input.text, (src, from, to, lineNo) => {
     const start = firstNonBlank(src, from, to);
     if (start < 0) {
-      closeWithoutImage(block, result, ctx);
+      closeWithoutImage(block, result, ctx, src);
       result.lines.blank++;
       return;
     }
     if (isSocketRowAt(src, start)) {
-      closeWithoutImage(block, result, ctx);
+      closeWithoutImage(block, result, ctx, src);
       const row = parseSocketRow(src, start, to, lineNo, ctx);
       if (typeof row === 'string') {
         addUnparsed(result, lineNo, src.slice(from, to), row);
@@ -115,17 +130,19 @@ export function parseWindowsNetstat(input: ParserInput): ParseResult {
     const text = src.slice(start, end);
     // Component names have no blanks; only lines with blanks can be a title or a column header.
     const header = hasBlank(src, start, end) && isHeaderText(text);
-    if (block.conn && block.texts.length < MAX_OWNER_LINES && !header) {
-      block.texts.push(text);
-      block.lineNos.push(lineNo);
-      block.raws.push(src.slice(from, to));
+    if (block.conn && block.count < MAX_OWNER_LINES && !header) {
+      const k = block.count++;
+      block.texts[k] = text;
+      block.lineNos[k] = lineNo;
+      block.froms[k] = from;
+      block.tos[k] = to;
       return;
     }
-    closeWithoutImage(block, result, ctx);
+    closeWithoutImage(block, result, ctx, src);
     if (header) result.lines.headers++;
     else addUnparsed(result, lineNo, src.slice(from, to), image ? 'owner line without a socket row' : 'not a netstat line');
   });
-  closeWithoutImage(block, result, ctx);
+  closeWithoutImage(block, result, ctx, input.text);
   if (ctx.unknownStates.size > 0) {
     result.warnings.push(`${input.artifact}: state words not recognised (kept in stateRaw, state null): ${[...ctx.unknownStates].join(', ')}`);
   }
