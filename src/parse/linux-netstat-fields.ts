@@ -73,8 +73,16 @@ const LINUX_STATES: readonly string[] = ['ESTABLISHED', 'TIME_WAIT', 'LISTEN', '
 
 /** The cell is one of `words` exactly: that shared string, else null (no slice, no garbage). */
 export function cellIsOneOf(cur: Cursor, words: readonly string[]): string | null {
-  const len = cur.cellEnd - cur.cellStart;
-  for (const w of words) if (w.length === len && cur.text.startsWith(w, cur.cellStart)) return w;
+  const { text, cellStart } = cur;
+  const len = cur.cellEnd - cellStart;
+  // A character loop: these words are short, and most candidates differ in length or first letter.
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k];
+    if (w.length !== len) continue;
+    let i = 0;
+    while (i < len && w.charCodeAt(i) === text.charCodeAt(cellStart + i)) i++;
+    if (i === len) return w;
+  }
   return null;
 }
 
