@@ -1,12 +1,12 @@
 // Engine behaviour: allow-list, escalation, ordering, determinism, hostile input, rule catalogue.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EvidenceError } from '../../src/evidence/folder.js';
 import { analyze, listRules, loadAllowList, parseAllowList } from '../../src/analyze/index.js';
 import { SEVERITIES } from '../../src/model.js';
 import { established, input, listen, proc, route, run, type Host } from './helpers.js';
+import { tempDir } from '../helpers/cli.js';
 
 const seed: Host = {
   os: 'windows',
@@ -15,7 +15,7 @@ const seed: Host = {
 };
 
 function allowFile(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nc-allow-'));
+  const dir = tempDir('nc-allow-');
   const path = join(dir, 'allow.json');
   writeFileSync(path, text);
   return path;

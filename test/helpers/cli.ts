@@ -1,5 +1,6 @@
 import { execa, type Options } from 'execa';
-import { mkdtempSync } from 'node:fs';
+import { afterAll } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -21,6 +22,14 @@ export async function runCli(args: string[], options: Options & { netns?: string
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
+const created: string[] = [];
+// Evidence folders made by a test file are removed after it (each file imports this module afresh).
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'nc-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
