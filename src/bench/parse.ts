@@ -11,7 +11,10 @@ const SOCKETS = 100_000;
 const CHILD = fileURLToPath(new URL('./parse-child.js', import.meta.url));
 
 interface ChildFigures {
+  /** Median of 7 parses after the first. */
   parseMs: number;
+  /** The first parse in a fresh process (what one `analyze` run pays). */
+  coldMs: number;
   floorMs: number;
   records: number;
   unparsed: number;
@@ -25,12 +28,17 @@ function measure(file: string): ChildFigures {
   return JSON.parse(out) as ChildFigures;
 }
 
-function timeJc(file: string): number | null {
+/** Median wall time of 3 `jc --netstat` runs; null when jc is missing, an error text when it fails. */
+function timeJc(file: string): number | string | null {
   if (spawnSync('jc', ['--version'], { stdio: 'ignore' }).status !== 0) return null;
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync('sh', ['-c', `jc --netstat < "${file}" > /dev/null`], { stdio: 'ignore' });
-  if (r.status !== 0) return null;
-  return Number(process.hrtime.bigint() - t0) / 1e6;
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('sh', ['-c', `jc --netstat < "${file}" > /dev/null`], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) return `jc failed: ${String(r.stderr).trim().split('\n').pop()}`;
+    runs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return runs.sort((a, b) => a - b)[1];
 }
 
 export async function benchParse(): Promise<BenchRow[]> {
@@ -46,17 +54,20 @@ export async function benchParse(): Promise<BenchRow[]> {
       const f = measure(c.file);
       const mb = f.bytes / 1e6;
       const speed = mb / (f.parseMs / 1000);
-      rows.push({ area: 'parse', metric: `${c.label}: ${SOCKETS.toLocaleString('en')} sockets, ${mb.toFixed(1)} MB`, value: round(speed), unit: 'MB/s', target: '≥ 50 MB/s', ok: speed >= 50 });
+      rows.push({ area: 'parse', metric: `${c.label}: ${SOCKETS.toLocaleString('en')} sockets, ${mb.toFixed(1)} MB (median of 7 after the first)`, value: round(speed), unit: 'MB/s', target: '≥ 50 MB/s', ok: speed >= 50 });
+      rows.push({ area: 'parse', metric: `${c.label}: first parse in a fresh process (cold JIT)`, value: round(mb / (f.coldMs / 1000)), unit: `MB/s (${Math.round(f.coldMs)} ms)` });
       rows.push({ area: 'parse', metric: `${c.label}: floor (read + split lines only)`, value: round(mb / (f.floorMs / 1000)), unit: 'MB/s', target: `parse at ${round((f.floorMs / f.parseMs) * 100)} % of floor speed` });
       rows.push({ area: 'parse', metric: `${c.label}: peak memory over baseline / input size`, value: round(f.peakRssOverBaseline / f.bytes), unit: '× input', target: '< 5×', ok: f.peakRssOverBaseline / f.bytes < 5 });
       rows.push({ area: 'parse', metric: `${c.label}: records / unparsed lines`, value: f.records, unit: `records, ${f.unparsed} unparsed` });
       if (c.label.startsWith('Linux')) {
         const jcMs = timeJc(c.file);
         if (jcMs === null) rows.push({ area: 'parse', metric: 'jc --netstat on the same file', value: NaN, unit: 'not installed (apt-get install jc)' });
+        else if (typeof jcMs === 'string') rows.push({ area: 'parse', metric: 'jc --netstat on the same file', value: NaN, unit: jcMs, ok: false });
         else {
-          rows.push({ area: 'parse', metric: 'jc --netstat on the same file (wall time)', value: round(jcMs), unit: 'ms' });
+          rows.push({ area: 'parse', metric: 'jc --netstat on the same file (process wall time, median of 3)', value: round(jcMs), unit: 'ms' });
           const ratio = jcMs / f.parseMs;
-          rows.push({ area: 'parse', metric: 'speed-up over jc --netstat', value: round(ratio), unit: '×', target: '≥ 10×', ok: ratio >= 10 });
+          rows.push({ area: 'parse', metric: 'speed-up over jc --netstat (steady-state parse)', value: round(ratio), unit: '×', target: '≥ 10×', ok: ratio >= 10 });
+          rows.push({ area: 'parse', metric: 'speed-up over jc --netstat (cold first parse)', value: round(jcMs / f.coldMs), unit: '×' });
         }
       }
     }
