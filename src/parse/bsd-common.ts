@@ -1,6 +1,5 @@
 // Helpers shared by the macOS/FreeBSD parsers and lsof: whitespace tokens with their offsets (so a
 // column holding spaces can be cut from the line), TCP state names and well-known service ports.
-import type { ParseResult } from '../model.js';
 
 const BLANKS = /[ \t]+/;
 
@@ -167,11 +166,4 @@ export function zoneOf(address: string): string | null {
   return pct >= 0 && pct < address.length - 1 ? address.slice(pct + 1) : null;
 }
 
-/** One warning naming the file and the first unparsed line, so the examiner sees it without the list. */
-export function warnUnparsed(result: ParseResult): void {
-  if (result.unparsed.length === 0) return;
-  const first = result.unparsed[0];
-  result.warnings.push(
-    `${result.artifact}: ${result.unparsed.length} line(s) not understood, first at line ${first.line} (${first.reason})`,
-  );
-}
+export { warnUnparsed } from './result.js';

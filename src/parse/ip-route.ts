@@ -4,7 +4,7 @@
 // attributes of the head line), sourced at the nexthop line; the head line is counted as a record line.
 import type { ParseResult, Route, RouteType } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
-import { addUnparsed, emptyResult } from './result.js';
+import { addUnparsed, emptyResult, warnUnparsed } from './result.js';
 import { splitLines } from './text.js';
 
 export const IP_ROUTE_FORMAT = 'ip-route';
@@ -154,10 +154,7 @@ export function parseIpRoute(input: ParserInput): ParseResult {
   });
   closeHead();
   resolveDefaults(pending, result);
-  if (result.unparsed.length > 0) {
-    const first = result.unparsed[0];
-    result.warnings.push(`${input.artifact}: ${result.unparsed.length} line(s) not understood, first at line ${first.line} (${first.reason})`);
-  }
+  warnUnparsed(result);
   return result;
 }
 

@@ -4,7 +4,7 @@
 // Timer or Path column follows, by its fixed width of 20 characters).
 import type { Connection, ParseResult, UnixSocket } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
-import { addUnparsed, emptyResult } from './result.js';
+import { addUnparsed, emptyResult, warnUnparsed } from './result.js';
 import {
   cellDigits, cellIsOneOf, cellText, type Cursor, digitsAt, forEachLineRange, makeInterner, makeOwnerReader, stateWordAt,
   newHostPort, nextCell, type HostPort, type Owner, PROGRAM_CELL_WIDTH, skipBlanks, splitHostPort, stateFromNumber,
@@ -93,10 +93,7 @@ export function parseLinuxNetstat(input: ParserInput): ParseResult {
   // A 23-character address cell may have been cut (the original is unknowable); longer cells in the
   // same file mean -W, where nothing is cut.
   if (!st.wide) for (const conn of st.maybeCut) conn.addressTruncated = true;
-  if (result.unparsed.length > 0) {
-    const first = result.unparsed[0];
-    result.warnings.push(`${input.artifact}: ${result.unparsed.length} line(s) not understood, first at line ${first.line} (${first.reason})`);
-  }
+  warnUnparsed(result);
   return result;
 }
 

@@ -3,7 +3,7 @@
 // (MSS Window irtt / Metric Ref Use / both with -ee) is read by column name.
 import type { ParseResult, Route, RouteType } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
-import { addUnparsed, emptyResult } from './result.js';
+import { addUnparsed, emptyResult, warnUnparsed } from './result.js';
 import { splitLines } from './text.js';
 
 export const LINUX_ROUTE_FORMAT = 'linux-route';
@@ -166,10 +166,7 @@ export function parseLinuxRoute(input: ParserInput): ParseResult {
       result.lines.records++;
     }
   });
-  if (result.unparsed.length > 0) {
-    const first = result.unparsed[0];
-    result.warnings.push(`${input.artifact}: ${result.unparsed.length} line(s) not understood, first at line ${first.line} (${first.reason})`);
-  }
+  warnUnparsed(result);
   return result;
 }
 

@@ -33,3 +33,10 @@ export function accountedLines(result: ParseResult): number {
   const l = result.lines;
   return l.records + l.headers + l.blank + l.unparsed;
 }
+
+/** One warning naming the file and the first unparsed line, so the examiner sees it without the list. */
+export function warnUnparsed(result: ParseResult): void {
+  if (result.unparsed.length === 0) return;
+  const first = result.unparsed[0];
+  result.warnings.push(`${result.artifact}: ${result.unparsed.length} line(s) not understood, first at line ${first.line} (${first.reason})`);
+}
