@@ -66,15 +66,7 @@ export function isBlankLine(line: string): boolean {
   return true;
 }
 
-/** A non-empty run of ASCII digits (short enough to be a safe integer). */
-export function isDigits(s: string): boolean {
-  if (s.length === 0 || s.length > 15) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
+export { isDigits } from './text.js';
 
 export function isHex(s: string): boolean {
   if (s.length === 0) return false;

@@ -63,3 +63,13 @@ function nthLineEnd(text: string, n: number): number {
   }
   return pos;
 }
+
+/** A non-empty run of ASCII digits, short enough to be a safe integer. */
+export function isDigits(s: string): boolean {
+  if (s.length === 0 || s.length > 15) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}

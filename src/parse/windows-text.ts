@@ -34,15 +34,7 @@ export function endOfNonBlank(line: string, from: number, to: number): number {
   return i;
 }
 
-/** True when the string is a non-empty run of ASCII digits. */
-export function isDigits(s: string): boolean {
-  if (s.length === 0 || s.length > 15) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
+export { isDigits } from './text.js';
 
 // Windows consoles write the OEM code page (cp850/cp437). When such bytes are not valid UTF-8,
 // decodeBytes falls back to latin1, so "Ö" (cp850 0x99) arrives as U+0099. Some decoders map the
