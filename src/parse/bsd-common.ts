@@ -1,5 +1,6 @@
 // Helpers shared by the macOS/FreeBSD parsers and lsof: whitespace tokens with their offsets (so a
 // column holding spaces can be cut from the line), TCP state names and well-known service ports.
+import { isDigits } from './text.js';
 
 const BLANKS = /[ \t]+/;
 
@@ -66,7 +67,6 @@ export function isBlankLine(line: string): boolean {
   return true;
 }
 
-export { isDigits } from './text.js';
 
 export function isHex(s: string): boolean {
   if (s.length === 0) return false;
@@ -159,3 +159,5 @@ export function zoneOf(address: string): string | null {
 }
 
 export { warnUnparsed } from './result.js';
+
+export { isDigits };

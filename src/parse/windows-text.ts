@@ -1,5 +1,6 @@
 // Text helpers shared by the Windows parsers: whitespace field splitting without regexes (large
 // `netstat -anob` files must parse fast) and a keyword fold for localised, mis-decoded console output.
+import { isDigits } from './text.js';
 import { forEachLineSpan } from './line-spans.js';
 
 /** Split a line on runs of spaces/tabs; leading and trailing blanks produce no fields. */
@@ -34,7 +35,6 @@ export function endOfNonBlank(line: string, from: number, to: number): number {
   return i;
 }
 
-export { isDigits } from './text.js';
 
 // Windows consoles write the OEM code page (cp850/cp437). When such bytes are not valid UTF-8,
 // decodeBytes falls back to latin1, so "Ö" (cp850 0x99) arrives as U+0099. Some decoders map the
@@ -83,3 +83,5 @@ export function foldKeyword(text: string): string {
 export function forEachLineRange(text: string, fn: (src: string, start: number, end: number, lineNo: number) => void): number {
   return forEachLineSpan(text, (start, end, lineNo) => fn(text, start, end, lineNo));
 }
+
+export { isDigits };
