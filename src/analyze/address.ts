@@ -1,6 +1,7 @@
 // Address parsing and classification. Addresses come from many dialects (brackets, %zone, '*',
 // IPv4-mapped IPv6, uncompressed /proc hex output) and from a possibly hostile host: never throw.
 import { safeText } from './names.js';
+import { formatIpv6Groups } from '../parse/ip-text.js';
 
 export type AddressClass =
   | 'unspecified'
@@ -90,32 +91,8 @@ function groupsToBigint(groups: number[]): bigint {
   return v;
 }
 
-/** RFC 5952 text: lowercase, longest run (>= 2) of zero groups as '::', IPv4-mapped in dotted form. */
-export function formatIPv6(groups: number[]): string {
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    const a = groups[6] ?? 0;
-    const b = groups[7] ?? 0;
-    return `::ffff:${a >> 8}.${a & 255}.${b >> 8}.${b & 255}`;
-  }
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
-}
+/** RFC 5952 text (one formatter for parsers and analyzer). */
+export const formatIPv6 = formatIpv6Groups;
 
 /** Strip brackets, %zone and whitespace; '*' means "any" (unspecified). */
 export function cleanAddress(raw: string): string {

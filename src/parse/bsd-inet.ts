@@ -2,6 +2,7 @@
 // (the LAST dot separates the port), tcp4/tcp6/tcp46/udp46, and the -v columns, whose layout is read
 // from the header because it moved between macOS releases (newest: `process:pid`, names with spaces).
 import type { Connection, OtherSocket, SourceRef } from '../model.js';
+import { isDottedQuad } from './ip-text.js';
 import { digitsOrNull, intern, isDigits, isTcpStateName, normaliseTcpState, restOfLine, servicePort, tokenSpan, zoneOf } from './bsd-common.js';
 
 export interface InetLayout {
@@ -139,7 +140,7 @@ function parseDotEndpoint(text: string, protocol: string, layout: InetLayout): E
   // Without -W/-l, the host is cut to 16 (12) characters and the whole field to 22 (18): a field
   // that reaches the width may have lost the end of its port text.
   const fieldCut = layout.width !== null && text.length >= layout.width && (!numeric || layout.width < 22);
-  const hostCut = layout.width !== null && address.length >= layout.hostCut && !isFullIpv4(address);
+  const hostCut = layout.width !== null && address.length >= layout.hostCut && !isDottedQuad(address);
   let port: number | null = null;
   let portRaw: string | null = null;
   if (portText === '*') port = null;
@@ -152,16 +153,6 @@ function parseDotEndpoint(text: string, protocol: string, layout: InetLayout): E
     port = numeric ? null : servicePort(portText, protocol, fieldCut);
   }
   return { address, port, portRaw, truncated: fieldCut || hostCut };
-}
-
-function isFullIpv4(text: string): boolean {
-  let dots = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46) dots++;
-    else if (c < 48 || c > 57) return false;
-  }
-  return dots === 3;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Decoding the kernel's hex socket addresses in /proc/net/{tcp,udp,raw}[6]. The kernel prints the
 // raw 32-bit words of the address with %08X in host byte order, so on the little-endian machines
 // this tool meets (x86, arm64) each word's bytes appear reversed: 0100007F is 127.0.0.1.
+import { formatIpv6Groups } from './ip-text.js';
 
 /** Value of hex digits text[from, to) (at most 8, so it fits a uint32), or -1 if any is not hex. */
 export function hexValue(text: string, from: number, to: number): number {
@@ -47,34 +48,11 @@ export function hexIpv6(text: string, from: number): string | null {
   return formatIpv6(bytes);
 }
 
-/**
- * RFC 5952 text of 16 bytes: lower-case hex without leading zeros, the first longest run of two
- * or more zero groups as `::`, and IPv4-mapped addresses as ::ffff:a.b.c.d.
- */
+/** RFC 5952 text of 16 bytes (see formatIpv6Groups). */
 export function formatIpv6(bytes: number[]): string {
   const groups: number[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(bytes[i] * 256 + bytes[i + 1]);
-  if (groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0xffff) {
-    return `::ffff:${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
-  }
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (list: number[]) => list.map((g) => g.toString(16)).join(':');
-  if (bestStart < 0) return hex(groups);
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+  return formatIpv6Groups(groups);
 }
 
 /** include/net/tcp_states.h, as netstat names them. */

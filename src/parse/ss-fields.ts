@@ -2,6 +2,7 @@
 // the process/extended column (`users:((...))`, `uid:`, `ino:`, `sk:`, `cgroup:`, `<->`).
 // Everything here reads untrusted text: no regex over whole lines, nothing that can throw.
 import type { SocketOwner } from '../model.js';
+import { isDottedQuad } from './ip-text.js';
 import { intAt } from './line-spans.js';
 import { protocolNumber, servicePort } from './ss-services.js';
 
@@ -32,16 +33,6 @@ export function isDigits(text: string, from = 0, to = text.length): boolean {
 export function toInt(text: string): number | null {
   if (text.length === 0 || text.length > 15 || !isDigits(text)) return null;
   return parseInt(text, 10);
-}
-
-function isDottedQuad(text: string): boolean {
-  let dots = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46) dots++;
-    else if (c < 48 || c > 57) return false;
-  }
-  return dots === 3;
 }
 
 /**
