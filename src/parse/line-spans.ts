@@ -27,6 +27,35 @@ export function forEachLineSpan(text: string, fn: (start: number, end: number, l
   return lineNo;
 }
 
+/**
+ * The same lines as forEachLineSpan, for parsers that find a line's end themselves while reading it
+ * (one pass over the characters instead of two): fn(start, lineNo) returns the index where the line
+ * ends, i.e. of its terminator or text.length; lineEndAt() finds it for lines read no further.
+ */
+export function forEachLineStart(text: string, fn: (start: number, lineNo: number) => number): number {
+  const n = text.length;
+  let lineNo = 0;
+  let start = 0;
+  while (start < n) {
+    const end = fn(start, ++lineNo);
+    if (end >= n) break;
+    start = end + (text.charCodeAt(end) === 13 && end + 1 < n && text.charCodeAt(end + 1) === 10 ? 2 : 1);
+  }
+  return lineNo;
+}
+
+/** Index of the first \n or \r at or after from, or text.length. */
+export function lineEndAt(text: string, from: number): number {
+  const n = text.length;
+  let i = from;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c <= 13 && (c === 10 || c === 13)) break;
+    i++;
+  }
+  return i;
+}
+
 /** Index of the first non-blank (space/tab) character in [from, to), or -1 when the span is blank. */
 export function firstNonBlankAt(text: string, from: number, to: number): number {
   for (let i = from; i < to; i++) {

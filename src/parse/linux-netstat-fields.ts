@@ -21,6 +21,20 @@ export function skipBlanks(text: string, pos: number, end: number): number {
   return i;
 }
 
+/**
+ * End of the cell starting at pos: the first space, tab or line terminator at or after it (or end).
+ * Stopping at terminators lets a row be read before its line end is known.
+ */
+export function cellEndAt(text: string, pos: number, end: number): number {
+  let i = pos;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 && (c === 32 || c === 9 || c === 10 || c === 13)) break;
+    i++;
+  }
+  return i;
+}
+
 /** Find the next whitespace-separated cell at or after pos; false at the end of the line. */
 export function nextCell(cur: Cursor, pos: number): boolean {
   const { text, end } = cur;
@@ -68,7 +82,7 @@ export function makeInterner(limit = 4096): (s: string) => string {
 }
 
 /** State words net-tools prints for tcp (and ESTABLISHED/UNKNOWN for connected UDP), commonest first. */
-const LINUX_STATES: readonly string[] = ['ESTABLISHED', 'TIME_WAIT', 'LISTEN', 'CLOSE_WAIT', 'SYN_SENT', 'SYN_RECV',
+export const LINUX_STATES: readonly string[] = ['ESTABLISHED', 'TIME_WAIT', 'LISTEN', 'CLOSE_WAIT', 'SYN_SENT', 'SYN_RECV',
   'FIN_WAIT1', 'FIN_WAIT2', 'LAST_ACK', 'CLOSING', 'CLOSE', 'NEW_SYN_RECV', 'UNKNOWN'];
 
 /** The cell is one of `words` exactly: that shared string, else null (no slice, no garbage). */
@@ -84,6 +98,19 @@ export function cellIsOneOf(cur: Cursor, words: readonly string[]): string | nul
     if (i === len) return w;
   }
   return null;
+}
+
+/** Index in `words` of the word text[start, end) exactly, or -1 (no slice). */
+export function wordIndexAt(text: string, start: number, end: number, words: readonly string[]): number {
+  const len = end - start;
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k];
+    if (w.length !== len) continue;
+    let i = 0;
+    while (i < len && w.charCodeAt(i) === text.charCodeAt(start + i)) i++;
+    if (i === len) return k;
+  }
+  return -1;
 }
 
 export function stateWordAt(cur: Cursor): string | null {
@@ -124,14 +151,44 @@ export function newHostPort(): HostPort {
   return { address: '', port: null, portRaw: null, zone: null };
 }
 
+/** text[start, end) equals s (no slice). */
+export function spanEquals(text: string, start: number, end: number, s: string): boolean {
+  if (s.length !== end - start) return false;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
+}
+
+/**
+ * The string text[start, end), shared with the last rows that printed the same one: a busy server's
+ * local addresses are a handful repeated on every row. Comparing characters in place costs less than
+ * slicing and hashing a new string, and the rows share one copy.
+ */
+export function makeRecentSpans(size = 8): (text: string, start: number, end: number) => string {
+  const recent: string[] = [];
+  let next = 0;
+  return (text: string, start: number, end: number): string => {
+    for (let k = 0; k < recent.length; k++) if (spanEquals(text, start, end, recent[k])) return recent[k];
+    const s = text.slice(start, end);
+    if (recent.length < size) recent.push(s);
+    else recent[next] = s;
+    next = (next + 1) % size;
+    return s;
+  };
+}
+
 /**
  * "fe80::1%eth0:123", "[::]:ssh", ":::*" in text[start, end): split at the LAST colon into `out`
- * (reused between rows: no garbage per cell). False when there is no colon.
+ * (reused between rows: no garbage per cell). False when there is no colon. `shared` returns one copy
+ * of a repeated address; `shareAll` false leaves addresses with a numeric port (mostly unique peers)
+ * to a plain slice.
  */
 export function splitHostPort(
-  text: string, start: number, end: number, protocol: string, intern: (s: string) => string, out: HostPort, internAll: boolean,
+  text: string, start: number, end: number, protocol: string, shared: (text: string, start: number, end: number) => string,
+  out: HostPort, shareAll: boolean,
 ): boolean {
-  const colon = text.lastIndexOf(':', end - 1);
+  // A character loop: String.prototype.lastIndexOf with a position is a runtime call per cell.
+  let colon = end - 1;
+  while (colon >= start && text.charCodeAt(colon) !== 58) colon--;
   if (colon < start) return false;
   let a = start;
   let b = colon;
@@ -146,18 +203,21 @@ export function splitHostPort(
   let portRaw: string | null = null;
   if (digits >= 0 && digits <= 65535) port = digits;
   else if (!star) {
-    const printed = text.slice(colon + 1, end);
-    portRaw = intern(printed);
+    portRaw = shared(text, colon + 1, end);
     const table = protocol === 'raw' ? RAW_PROTOCOLS : SERVICES;
-    port = Object.prototype.hasOwnProperty.call(table, printed) ? table[printed] : null;
+    port = Object.prototype.hasOwnProperty.call(table, portRaw) ? table[portRaw] : null;
   }
-  // Local and wildcard addresses repeat on every row: shared. Peers are mostly unique: not looked up.
-  const address = internAll || star ? intern(text.slice(a, b)) : text.slice(a, b);
-  out.address = address;
+  let pct = -1;
+  for (let i = a; i < b; i++) {
+    if (text.charCodeAt(i) === 37) {
+      pct = i;
+      break;
+    }
+  }
+  out.address = shareAll || star ? shared(text, a, b) : text.slice(a, b);
   out.port = port;
   out.portRaw = portRaw;
-  const pct = address.indexOf('%');
-  out.zone = pct >= 0 && pct < address.length - 1 ? address.slice(pct + 1) : null;
+  out.zone = pct >= 0 && pct < b - 1 ? text.slice(pct + 1, b) : null;
   return true;
 }
 
@@ -184,27 +244,39 @@ export function parsePidProgram(cell: string): Owner | null {
   return { pid, process: name === '' ? null : name, truncated: text.length >= PROGRAM_CELL_MAX };
 }
 
+const OWNER_SLOTS = 512;
+
 /**
  * parsePidProgram over text[start, end) with a cache keyed by pid: a busy server has thousands of
- * rows per process, and a hit costs a comparison instead of a slice.
+ * rows per process, and a hit costs a comparison instead of a slice. Direct-mapped by the low bits
+ * of the pid (no hashing); a slot only answers when the whole cell is the same text.
  */
-export function makeOwnerReader(limit = 4096): (text: string, start: number, end: number) => Owner | null {
-  const seen = new Map<number, { cell: string; owner: Owner | null }>();
+export function makeOwnerReader(): (text: string, start: number, end: number) => Owner | null {
+  const pids = new Int32Array(OWNER_SLOTS).fill(-1);
+  const cells: string[] = new Array<string>(OWNER_SLOTS).fill('');
+  const owners: (Owner | null)[] = new Array<Owner | null>(OWNER_SLOTS).fill(null);
   return (text: string, start: number, end: number): Owner | null => {
     let e = end;
     while (e > start && (text.charCodeAt(e - 1) === 32 || text.charCodeAt(e - 1) === 9)) e--;
+    if (e - start === 1 && text.charCodeAt(start) === 45) return NO_OWNER;
+    let pid = 0;
     let slash = start;
-    while (slash < e && text.charCodeAt(slash) >= 48 && text.charCodeAt(slash) <= 57) slash++;
-    const pid = slash > start && slash < e && text.charCodeAt(slash) === 47 ? digitsAt(text, start, slash) : -1;
-    if (pid < 0) return parsePidProgram(text.slice(start, e));
-    const known = seen.get(pid);
-    if (known !== undefined && known.cell.length === e - start && text.startsWith(known.cell, start)) return known.owner;
+    for (; slash < e; slash++) {
+      const c = text.charCodeAt(slash) - 48;
+      if (c < 0 || c > 9) break;
+      pid = pid * 10 + c;
+    }
+    if (slash === start || slash === e || slash - start > 9 || text.charCodeAt(slash) !== 47) return parsePidProgram(text.slice(start, e));
+    const slot = pid & (OWNER_SLOTS - 1);
+    if (pids[slot] === pid && spanEquals(text, start, e, cells[slot])) return owners[slot];
     const cell = text.slice(start, e);
     const owner = parsePidProgram(cell);
-    if (seen.size < limit || known !== undefined) seen.set(pid, { cell, owner });
+    pids[slot] = pid;
+    cells[slot] = cell;
+    owners[slot] = owner;
     return owner;
   };
 }
 
-/** The shared line iterator (one implementation for every parser). */
-export { forEachLineSpan as forEachLineRange } from './line-spans.js';
+/** The shared line iterators (one implementation for every parser). */
+export { forEachLineSpan as forEachLineRange, forEachLineStart, lineEndAt } from './line-spans.js';

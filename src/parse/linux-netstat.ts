@@ -6,7 +6,7 @@ import type { Connection, ParseResult, UnixSocket } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
 import { addUnparsed, emptyResult, warnUnparsed } from './result.js';
 import {
-  cellDigits, cellIsOneOf, cellText, type Cursor, digitsAt, forEachLineRange, makeInterner, makeOwnerReader, stateWordAt,
+  cellDigits, cellEndAt, cellIsOneOf, cellText, type Cursor, digitsAt, LINUX_STATES, wordIndexAt, forEachLineStart, lineEndAt, makeInterner, makeOwnerReader, makeRecentSpans, stateWordAt,
   newHostPort, nextCell, type HostPort, type Owner, PROGRAM_CELL_WIDTH, skipBlanks, splitHostPort, stateFromNumber,
 } from './linux-netstat-fields.js';
 
@@ -29,6 +29,8 @@ interface State {
   inet: InetColumns | null;
   unix: UnixColumns | null;
   intern: (s: string) => string;
+  /** Addresses and port names repeated row after row (see makeRecentSpans). */
+  recent: (text: string, start: number, end: number) => string;
   owner: (text: string, start: number, end: number) => Owner | null;
   /** Rows with a 23-character address cell, and whether any cell was longer (-W). */
   maybeCut: Connection[];
@@ -36,7 +38,13 @@ interface State {
   /** Local and foreign host:port of the current row (reused). */
   l: HostPort;
   f: HostPort;
+  /** Owner columns of the current row (reused). */
+  o: OwnerColumns;
+  /** Where parseInetRow stopped reading: the line end after a record, an earlier offset after an error. */
+  lineEnd: number;
 }
+
+interface OwnerColumns { pid: number | null; process: string | null; truncated: boolean; user: string | null; uid: number; inode: number }
 
 // Printed by net-tools when not root; often captured with 2>&1.
 const NOTES = ['(Not all processes could be identified', ' will not be shown, you would have to be root', '(No info could be read for'];
@@ -46,28 +54,41 @@ export function parseLinuxNetstat(input: ParserInput): ParseResult {
   const result = emptyResult(FORMAT, input.artifact, input.encoding);
   const st: State = {
     cur: { text, end: 0, cellStart: 0, cellEnd: 0 }, artifact: input.artifact, inet: null, unix: null,
-    intern: makeInterner(), owner: makeOwnerReader(), maybeCut: [], wide: false, l: newHostPort(), f: newHostPort(),
+    intern: makeInterner(), recent: makeRecentSpans(), owner: makeOwnerReader(), maybeCut: [], wide: false, l: newHostPort(), f: newHostPort(),
+    o: { pid: null, process: null, truncated: false, user: null, uid: -1, inode: -1 }, lineEnd: 0,
   };
   let section: 'inet' | 'unix' | 'other' | null = null;
   const unparsed = (start: number, end: number, lineNo: number, reason: string): void =>
     addUnparsed(result, lineNo, text.slice(start, end), reason);
-  result.lines.total = forEachLineRange(text, (start, end, lineNo) => {
+  // Internet rows (nearly every line) are read from their start, and their end found on the way;
+  // other lines are measured first.
+  const n = text.length;
+  result.lines.total = forEachLineStart(text, (start, lineNo) => {
     const cur = st.cur;
-    cur.end = end;
-    if (!nextCell(cur, start)) {
+    const s0 = skipBlanks(text, start, n);
+    const e0 = cellEndAt(text, s0, n);
+    if (e0 === s0) {
       result.lines.blank++;
-      return;
+      return lineEndAt(text, s0);
     }
-    const proto = section === 'other' ? null : cellIsOneOf(cur, INET_PROTOS);
-    const first = proto ?? cellIsOneOf(cur, FIRST_WORDS);
-    if (proto !== null) {
-      const row = parseInetRow(st, proto, FAMILIES[INET_PROTOS.indexOf(proto)], lineNo);
+    const protoIndex = section === 'other' ? -1 : wordIndexAt(text, s0, e0, INET_PROTOS);
+    if (protoIndex >= 0) {
+      const row = parseInetRow(st, e0, INET_PROTOS[protoIndex], FAMILIES[protoIndex], lineNo);
+      // st.lineEnd is known when the row was read to its end; errors may stop earlier.
+      const end = typeof row === 'string' ? lineEndAt(text, st.lineEnd) : st.lineEnd;
       if (typeof row === 'string') unparsed(start, end, lineNo, row);
       else {
         result.connections.push(row);
         result.lines.records++;
       }
-    } else if (first === 'unix' && section !== 'other') {
+      return end;
+    }
+    const end = lineEndAt(text, e0);
+    cur.end = end;
+    cur.cellStart = s0;
+    cur.cellEnd = e0;
+    const first = cellIsOneOf(cur, FIRST_WORDS);
+    if (first === 'unix' && section !== 'other') {
       const row = parseUnixRow(st, lineNo);
       if (typeof row === 'string') unparsed(start, end, lineNo, row);
       else {
@@ -89,6 +110,7 @@ export function parseLinuxNetstat(input: ParserInput): ParseResult {
     } else {
       unparsed(start, end, lineNo, section === 'other' ? 'socket family not supported (section title at an earlier line)' : 'not a netstat socket row');
     }
+    return end;
   });
   // A 23-character address cell may have been cut (the original is unknowable); longer cells in the
   // same file mean -W, where nothing is cut.
@@ -107,57 +129,79 @@ function readHeader(st: State, header: string): void {
 /** net-tools without -W cuts `address:port` to 23 characters (the address part is cut). */
 const ADDRESS_CELL = 23;
 
-function parseInetRow(st: State, protoRaw: string, [protocol, ipVersion]: Family, lineNo: number): Connection | string {
+function parseInetRow(st: State, protoEnd: number, protoRaw: string, [protocol, ipVersion]: Family, lineNo: number): Connection | string {
+  // Cells are found with local offsets, up to a line terminator: this runs for every one of 100k
+  // rows, and the line end is only known once the owner columns are reached.
   const cur = st.cur;
   const text = cur.text;
-  nextCell(cur, cur.cellEnd);
-  const recvQ = cellDigits(cur);
-  nextCell(cur, cur.cellEnd);
-  const sendQ = cellDigits(cur);
+  const end = text.length;
+  st.lineEnd = protoEnd;
+  let s = skipBlanks(text, protoEnd, end);
+  let e = cellEndAt(text, s, end);
+  const recvQ = digitsAt(text, s, e);
+  s = skipBlanks(text, e, end);
+  e = cellEndAt(text, s, end);
+  const sendQ = digitsAt(text, s, e);
   if (recvQ < 0 || sendQ < 0) return 'Recv-Q/Send-Q not numeric';
-  nextCell(cur, cur.cellEnd);
-  const ls = cur.cellStart;
-  const le = cur.cellEnd;
-  if (!nextCell(cur, cur.cellEnd)) return 'missing address columns';
-  const fs = cur.cellStart;
-  const fe = cur.cellEnd;
+  const ls = skipBlanks(text, e, end);
+  const le = cellEndAt(text, ls, end);
+  const fs = skipBlanks(text, le, end);
+  const fe = cellEndAt(text, fs, end);
+  if (fe === fs) return 'missing address columns';
   const { l, f } = st;
-  if (!splitHostPort(text, ls, le, protocol, st.intern, l, true) || !splitHostPort(text, fs, fe, protocol, st.intern, f, false)) {
+  if (!splitHostPort(text, ls, le, protocol, st.recent, l, true) || !splitHostPort(text, fs, fe, protocol, st.recent, f, false)) {
     return 'address without :port';
   }
   let state: string | null = null;
   let stateRaw: string | null = null;
   let pos = fe;
-  if (nextCell(cur, pos)) {
+  s = skipBlanks(text, fe, end);
+  e = cellEndAt(text, s, end);
+  if (e > s) {
     if (protocol === 'raw') {
-      const n = cellDigits(cur);
+      const n = digitsAt(text, s, e);
       if (n >= 0) {
-        stateRaw = st.intern(cellText(cur));
+        stateRaw = st.intern(text.slice(s, e));
         state = stateFromNumber(n);
-        pos = cur.cellEnd;
+        pos = e;
       }
     } else {
-      const known = stateWordAt(cur);
-      if (known !== null) {
-        stateRaw = known;
-        state = known === 'UNKNOWN' ? null : known;
-        pos = cur.cellEnd;
+      const k = wordIndexAt(text, s, e, LINUX_STATES);
+      if (k >= 0) {
+        stateRaw = LINUX_STATES[k];
+        state = stateRaw === 'UNKNOWN' ? null : stateRaw;
+        pos = e;
       }
     }
   }
+  st.lineEnd = pos;
   if (protocol === 'tcp' && stateRaw === null) return 'TCP row without a state';
-  const conn: Connection = {
-    protocol, ipVersion,
-    localAddress: l.address, localPort: l.port, remoteAddress: f.address, remotePort: f.port,
-    state, stateRaw, pid: null, process: null,
-    source: { artifact: st.artifact, line: lineNo }, protoRaw, view: 'netstat', format: FORMAT,
-    recvQ, sendQ,
-  };
+  cur.end = lineEndAt(text, pos);
+  // The owner columns first, so that the record is built once with its final fields: adding
+  // fields afterwards costs a property store per row and a map transition.
+  const error = readOwnerColumns(st, pos);
+  st.lineEnd = cur.end;
+  if (error !== null) return error;
+  const o = st.o;
+  const source = { artifact: st.artifact, line: lineNo };
+  const conn: Connection = o.truncated
+    ? {
+      protocol, ipVersion, localAddress: l.address, localPort: l.port, remoteAddress: f.address, remotePort: f.port,
+      state, stateRaw, pid: o.pid, process: o.process, source, protoRaw, view: 'netstat', format: FORMAT, recvQ, sendQ,
+      processTruncated: true,
+    }
+    : {
+      protocol, ipVersion, localAddress: l.address, localPort: l.port, remoteAddress: f.address, remotePort: f.port,
+      state, stateRaw, pid: o.pid, process: o.process, source, protoRaw, view: 'netstat', format: FORMAT, recvQ, sendQ,
+    };
+  if (o.user !== null) {
+    conn.user = o.user;
+    if (o.uid >= 0) conn.uid = o.uid;
+    conn.inode = o.inode;
+  }
   if (l.portRaw !== null) conn.localPortRaw = l.portRaw;
   if (f.portRaw !== null) conn.remotePortRaw = f.portRaw;
   if (l.zone !== null || f.zone !== null) conn.interfaceScope = l.zone ?? f.zone;
-  const error = readOwnerColumns(st, pos, conn);
-  if (error !== null) return error;
   if (le - ls > ADDRESS_CELL || fe - fs > ADDRESS_CELL) st.wide = true;
   else if (le - ls === ADDRESS_CELL || fe - fs === ADDRESS_CELL) st.maybeCut.push(conn);
   return conn;
@@ -176,16 +220,22 @@ function looksLikePid(text: string, start: number, end: number): boolean {
   return false;
 }
 
-/** User/Inode (-e) then PID/Program (-p); without a header, guessed from the cells. Error text or null. */
-function readOwnerColumns(st: State, pos: number, conn: Connection): string | null {
-  const { cur, inet: cols } = st;
+/** User/Inode (-e) then PID/Program (-p) into st.o; without a header, guessed from the cells. Error text or null. */
+function readOwnerColumns(st: State, pos: number): string | null {
+  const { cur, inet: cols, o } = st;
   const text = cur.text;
+  o.pid = null;
+  o.process = null;
+  o.truncated = false;
+  o.user = null;
   let has = nextCell(cur, pos);
   let hasUser = cols?.user ?? false;
   if (cols === null && has && !looksLikePid(text, cur.cellStart, cur.end)) {
-    const save = [cur.cellStart, cur.cellEnd];
+    const saveStart = cur.cellStart;
+    const saveEnd = cur.cellEnd;
     hasUser = nextCell(cur, cur.cellEnd) && cellDigits(cur) >= 0;
-    [cur.cellStart, cur.cellEnd] = save;
+    cur.cellStart = saveStart;
+    cur.cellEnd = saveEnd;
   }
   if (hasUser) {
     if (!has) return 'User/Inode columns expected';
@@ -193,10 +243,9 @@ function readOwnerColumns(st: State, pos: number, conn: Connection): string | nu
     nextCell(cur, cur.cellEnd);
     const inode = cellDigits(cur);
     if (inode < 0) return 'User/Inode columns expected';
-    conn.user = user;
-    const uid = digitsAt(user, 0, user.length);
-    if (uid >= 0) conn.uid = uid;
-    conn.inode = inode;
+    o.user = user;
+    o.uid = digitsAt(user, 0, user.length);
+    o.inode = inode;
     has = nextCell(cur, cur.cellEnd);
   }
   const hasPid = cols ? cols.pid : has && looksLikePid(text, cur.cellStart, cur.end);
@@ -205,9 +254,9 @@ function readOwnerColumns(st: State, pos: number, conn: Connection): string | nu
   const cellEnd = cols?.timer ? Math.min(cur.end, cur.cellStart + PROGRAM_CELL_WIDTH) : cur.end;
   const owner = st.owner(text, cur.cellStart, cellEnd);
   if (owner === null) return 'PID/Program column not understood';
-  conn.pid = owner.pid;
-  conn.process = owner.process;
-  if (owner.truncated) conn.processTruncated = true;
+  o.pid = owner.pid;
+  o.process = owner.process;
+  o.truncated = owner.truncated;
   return null;
 }
 
