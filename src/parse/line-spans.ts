@@ -76,3 +76,28 @@ export function intAt(text: string, from: number, to: number): number | null {
   }
   return value;
 }
+
+/** text[start, end) equals s (no slice). */
+export function spanEquals(text: string, start: number, end: number, s: string): boolean {
+  if (s.length !== end - start) return false;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
+}
+
+/**
+ * The string text[start, end), shared with the last rows that printed the same one: a busy server's
+ * local addresses are a handful repeated on every row. Comparing characters in place costs less than
+ * slicing and hashing a new string, and the rows share one copy.
+ */
+export function makeRecentSpans(size = 8): (text: string, start: number, end: number) => string {
+  const recent: string[] = [];
+  let next = 0;
+  return (text: string, start: number, end: number): string => {
+    for (let k = 0; k < recent.length; k++) if (spanEquals(text, start, end, recent[k])) return recent[k];
+    const s = text.slice(start, end);
+    if (recent.length < size) recent.push(s);
+    else recent[next] = s;
+    next = (next + 1) % size;
+    return s;
+  };
+}

@@ -1,6 +1,7 @@
 // Cell-level helpers for the net-tools netstat parser. They work on offsets into the whole text so a
 // 10 MB listing is read without slicing every line and every cell (the benchmark's memory budget is
 // 5× the input); only the values kept in records are sliced, and repeated ones are shared.
+import { spanEquals } from './line-spans.js';
 
 /** One line of a larger text and the cell last found in it (one reusable object per parse). */
 export interface Cursor {
@@ -151,31 +152,6 @@ export function newHostPort(): HostPort {
   return { address: '', port: null, portRaw: null, zone: null };
 }
 
-/** text[start, end) equals s (no slice). */
-export function spanEquals(text: string, start: number, end: number, s: string): boolean {
-  if (s.length !== end - start) return false;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
-  return true;
-}
-
-/**
- * The string text[start, end), shared with the last rows that printed the same one: a busy server's
- * local addresses are a handful repeated on every row. Comparing characters in place costs less than
- * slicing and hashing a new string, and the rows share one copy.
- */
-export function makeRecentSpans(size = 8): (text: string, start: number, end: number) => string {
-  const recent: string[] = [];
-  let next = 0;
-  return (text: string, start: number, end: number): string => {
-    for (let k = 0; k < recent.length; k++) if (spanEquals(text, start, end, recent[k])) return recent[k];
-    const s = text.slice(start, end);
-    if (recent.length < size) recent.push(s);
-    else recent[next] = s;
-    next = (next + 1) % size;
-    return s;
-  };
-}
-
 /**
  * "fe80::1%eth0:123", "[::]:ssh", ":::*" in text[start, end): split at the LAST colon into `out`
  * (reused between rows: no garbage per cell). False when there is no colon. `shared` returns one copy
@@ -279,4 +255,4 @@ export function makeOwnerReader(): (text: string, start: number, end: number) =>
 }
 
 /** The shared line iterators (one implementation for every parser). */
-export { forEachLineSpan as forEachLineRange, forEachLineStart, lineEndAt } from './line-spans.js';
+export { forEachLineSpan as forEachLineRange, forEachLineStart, lineEndAt, makeRecentSpans, spanEquals } from './line-spans.js';
