@@ -24,7 +24,13 @@ function checkAccounting(r: ParseResult, text: string): void {
   expect(r.lines.total).toBe(splitLines(text).length);
   expect(accountedLines(r)).toBe(r.lines.total);
   expect(r.unparsed.length).toBe(r.lines.unparsed);
-  for (const u of r.unparsed) expect(u.line).toBeGreaterThanOrEqual(1);
+  const lines = splitLines(text);
+  for (const u of r.unparsed) {
+    expect(u.line).toBeGreaterThanOrEqual(1);
+    // The quoted text is that very line (parsers that find line ends themselves must agree).
+    const line = lines[u.line - 1];
+    expect(u.text.endsWith(' chars]') ? line.startsWith(u.text.slice(0, u.text.indexOf('…'))) : u.text === line).toBe(true);
+  }
 }
 
 for (const [id, parse, samples] of PARSERS) {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { accountedLines } from '../../src/parse/result.js';
 import { splitLines } from '../../src/parse/text.js';
 import { procNetParser } from '../../src/parse/proc-net.js';
-import { forEachLineSpan } from '../../src/parse/line-spans.js';
+import { forEachLineSpan, forEachLineStart, lineEndAt } from '../../src/parse/line-spans.js';
 
 function parse(text: string, artifact = 'raw/proc-net-tcp.stdout') {
   const r = procNetParser.parse({ text, artifact, encoding: 'utf-8' });
@@ -24,6 +24,23 @@ describe('proc-net parser under arbitrary input', () => {
     fc.assert(fc.property(text, (t) => {
       const spans: string[] = [];
       const count = forEachLineSpan(t, (start, end) => { spans.push(t.slice(start, end)); });
+      expect(spans).toEqual(splitLines(t));
+      expect(count).toBe(spans.length);
+    }), { numRuns: 500 });
+  });
+
+  it('forEachLineStart with line ends found by the caller gives the same lines', () => {
+    const text = fc.array(fc.oneof(fc.constantFrom('\n', '\r', '\r\n', '\n\r', ' ', 'a'), fc.string({ maxLength: 5 })), { maxLength: 30 }).map((p) => p.join(''));
+    fc.assert(fc.property(text, fc.nat(4), (t, skip) => {
+      const spans: string[] = [];
+      const count = forEachLineStart(t, (start) => {
+        // A caller reads some characters first, then asks for the end from where it stopped.
+        let i = start;
+        for (let k = 0; k < skip && i < t.length && t[i] !== '\n' && t[i] !== '\r'; k++) i++;
+        const end = lineEndAt(t, i);
+        spans.push(t.slice(start, end));
+        return end;
+      });
       expect(spans).toEqual(splitLines(t));
       expect(count).toBe(spans.length);
     }), { numRuns: 500 });
