@@ -114,9 +114,6 @@ export function wordIndexAt(text: string, start: number, end: number, words: rea
   return -1;
 }
 
-export function stateWordAt(cur: Cursor): string | null {
-  return cellIsOneOf(cur, LINUX_STATES);
-}
 
 // include/net/tcp_states.h: raw rows print the kernel's number (7 = TCP_CLOSE).
 const KERNEL_STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE',
@@ -255,4 +252,4 @@ export function makeOwnerReader(): (text: string, start: number, end: number) =>
 }
 
 /** The shared line iterators (one implementation for every parser). */
-export { forEachLineSpan as forEachLineRange, forEachLineStart, lineEndAt, makeRecentSpans, spanEquals } from './line-spans.js';
+export { forEachLineStart, lineEndAt, makeRecentSpans, spanEquals } from './line-spans.js';

@@ -6,7 +6,7 @@ import type { Connection, ParseResult, UnixSocket } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
 import { addUnparsed, emptyResult, warnUnparsed } from './result.js';
 import {
-  cellDigits, cellEndAt, cellIsOneOf, cellText, type Cursor, digitsAt, LINUX_STATES, wordIndexAt, forEachLineStart, lineEndAt, makeInterner, makeOwnerReader, makeRecentSpans, stateWordAt,
+  cellDigits, cellEndAt, cellIsOneOf, cellText, type Cursor, digitsAt, LINUX_STATES, wordIndexAt, forEachLineStart, lineEndAt, makeInterner, makeOwnerReader, makeRecentSpans,
   newHostPort, nextCell, type HostPort, type Owner, PROGRAM_CELL_WIDTH, skipBlanks, splitHostPort, stateFromNumber,
 } from './linux-netstat-fields.js';
 
