@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { analyzeStage } from '../pipeline/analyze.js';
 import { defaultExaminer, makeLog, printJson, runAction, withCommonOptions } from './common.js';
 import { findingsTable } from './findings-table.js';
 
@@ -22,6 +21,7 @@ Writes parsed/connections.json, parsed/routes.json (+ .csv), parsed/parse-report
   withCommonOptions(cmd);
   return cmd.action(async (dir: string, opts) => runAction(opts, async () => {
     const log = makeLog(opts);
+    const { analyzeStage } = await import('../pipeline/analyze.js');
     const r = await analyzeStage(dir, { actor: opts.examiner ?? defaultExaminer(), baseline: opts.baseline, allow: opts.allow, log });
     log(`${r.counts.connections} connections, ${r.counts.routes} routes, ${r.counts.unparsedLines} unparsed lines`);
     if (!opts.quiet && !opts.json) process.stderr.write(findingsTable(r.output.findings, { limit: opts.verbose ? 200 : 15, connections: r.parsed.connections, routes: r.parsed.routes }));

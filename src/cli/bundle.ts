@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { createBundle } from '../bundle/index.js';
 import { defaultExaminer, makeLog, printJson, runAction, withCommonOptions } from './common.js';
 import { signingOptions } from './report.js';
 
@@ -22,6 +21,7 @@ Writes <case>_<host>_<UTC>.zip and <zip>.sha256; never overwrites an existing bu
   withCommonOptions(cmd);
   return cmd.action(async (dir: string, opts) => runAction(opts, async () => {
     const log = makeLog(opts);
+    const { createBundle } = await import('../bundle/index.js');
     const r = await createBundle(dir, { outDir: opts.out, p12: opts.p12, passphraseEnv: opts.p12PassEnv, examiner: opts.examiner, actor: opts.examiner ?? defaultExaminer() });
     log(`bundle: ${r.zipPath}`);
     log(`sha256: ${r.sha256}  (${r.sha256Path})`);

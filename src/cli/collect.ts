@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import { collect } from '../collect/index.js';
 import { caseOptions, defaultCaseId, defaultExaminer, EXIT, intOption, makeLog, printJson, runAction, withCommonOptions } from './common.js';
 
 export function collectCommand(): Command {
@@ -21,6 +20,7 @@ The evidence folder is output/<case>/<host>_<UTC time>/ with raw/, acquisition.j
   withCommonOptions(cmd);
   return cmd.action(async (opts) => runAction(opts, async () => {
     const log = makeLog(opts);
+    const { collect } = await import('../collect/index.js');
     const result = await withInterrupts((signal) =>
       collect({
         out: opts.out,

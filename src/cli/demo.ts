@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { listScenarios, runDemo } from '../pipeline/demo.js';
 import { makeProgress } from '../pipeline/progress.js';
 import { EvidenceError } from '../evidence/folder.js';
 import { defaultExaminer, EXIT, printJson, runAction, terminalSafe, withCommonOptions } from './common.js';
@@ -26,6 +25,7 @@ Examples:
   signingOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (opts) => runAction(opts, async () => {
+    const { listScenarios, runDemo } = await import('../pipeline/demo.js');
     if (opts.list || !opts.scenario) {
       const all = listScenarios();
       if (opts.json) printJson({ scenarios: all.map((s) => ({ name: s.name, title: s.title, os: s.os, origin: s.origin })) });

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { importFiles } from '../collect/import.js';
 import { caseOptions, defaultCaseId, defaultExaminer, makeLog, printJson, runAction, withCommonOptions } from './common.js';
 
 export function importCommand(): Command {
@@ -24,6 +23,7 @@ The format of each file is recognised from its content; UTF-16 files saved by Po
   withCommonOptions(cmd);
   return cmd.action(async (files: string[], opts) => runAction(opts, async () => {
     const log = makeLog(opts);
+    const { importFiles } = await import('../collect/import.js');
     const result = await importFiles(files, {
       out: opts.out,
       caseId: opts.case ?? defaultCaseId(),

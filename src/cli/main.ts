@@ -11,6 +11,8 @@ import { verifyCommand } from './verify.js';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
 
+// Each command loads its pipeline stage only when it runs (dynamic import in its action): `collect`
+// does not wait for the PDF, signing and zip libraries before it starts capturing, and --help is quick.
 export function buildProgram(): Command {
   const program = new Command('netcustody')
     .description('Capture a host\'s network state as forensic evidence: hashed raw output, chain of custody, analysis, signed PDF report, verifiable bundle.')

@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import { buildReport } from '../report/index.js';
 import { defaultExaminer, makeLog, printJson, runAction, withCommonOptions } from './common.js';
 
 export function signingOptions(cmd: Command): Command {
@@ -36,6 +35,7 @@ Check the signature independently with: pdfsig report/report.pdf`,
   withCommonOptions(cmd);
   return cmd.action(async (dir: string, opts) => runAction(opts, async () => {
     const log = makeLog(opts);
+    const { buildReport } = await import('../report/index.js');
     const r = await buildReport(dir, {
       templateDir: opts.template,
       paper: opts.paper,

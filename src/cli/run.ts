@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import type { PipelineResult } from '../pipeline/run.js';
-import { runPipeline } from '../pipeline/run.js';
 import { makeProgress } from '../pipeline/progress.js';
 import { caseOptions, defaultCaseId, defaultExaminer, intOption, printJson, runAction, terminalSafe, withCommonOptions } from './common.js';
 import { withInterrupts } from './collect.js';
@@ -32,6 +31,7 @@ Prints where the bundle is, its SHA-256 and a findings summary. Check it later w
   return cmd.action(async (opts) => runAction(opts, async () => {
     const progress = makeProgress({ quiet: opts.quiet, verbose: opts.verbose, sanitize: terminalSafe });
     const examiner = opts.examiner ?? defaultExaminer();
+    const { runPipeline } = await import('../pipeline/run.js');
     const result = await withInterrupts((signal) =>
       runPipeline(
         { out: opts.out, caseId: opts.case ?? defaultCaseId(), examiner, organisation: opts.organisation, timeoutMs: opts.timeout * 1000, profile: opts.profile, signal },

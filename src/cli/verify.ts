@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { formatVerifyReport, verifyEvidence } from '../bundle/index.js';
 import { EvidenceError } from '../evidence/folder.js';
 import { EXIT, printJson, runAction, withCommonOptions } from './common.js';
 
@@ -29,6 +28,7 @@ The same checks with standard tools: unzip, sha256sum -c SHA256SUMS, openssl cms
         throw new EvidenceError(`--trust ${opts.trust}: ${(err as Error).message}`, undefined, EXIT.usage);
       }
     }
+    const { formatVerifyReport, verifyEvidence } = await import('../bundle/index.js');
     const report = await verifyEvidence(target, { trustCertPem });
     if (opts.json) printJson(report);
     else process.stdout.write(formatVerifyReport(report));
