@@ -40,6 +40,7 @@ function treeRss(root: number): number {
 export async function benchRun(): Promise<BenchRow[]> {
   const out = mkdtempSync(join(tmpdir(), 'nc-bench-run-'));
   try {
+    const launchedAt = Date.now();
     const t0 = performance.now();
     const child = spawn(process.execPath, [CLI, 'run', '--out', out, '--case', 'BENCH', '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -55,10 +56,12 @@ export async function benchRun(): Promise<BenchRow[]> {
     const wall = (performance.now() - t0) / 1000;
     if (code !== 0) throw new Error(`run exited ${code}: ${stderr.trim().split('\n').pop()}`);
     const result = JSON.parse(stdout) as { evidenceDir: string; counts: { connections: number } };
-    const acq = JSON.parse(readFileSync(join(result.evidenceDir, 'acquisition.json'), 'utf8')) as { captureWindow: { durationMs: number } };
+    const acq = JSON.parse(readFileSync(join(result.evidenceDir, 'acquisition.json'), 'utf8')) as { captureWindow: { start: string; durationMs: number } };
+    const launchToCapture = Date.parse(acq.captureWindow.start) - launchedAt;
     return [
       { area: 'run', metric: `netcustody run on this host (${result.counts.connections} connections)`, value: Math.round(wall * 100) / 100, unit: 's wall' },
       { area: 'run', metric: 'peak memory of the process tree (Node + Chromium)', value: Math.round(peak / 1e6), unit: 'MB' },
+      { area: 'run', metric: 'launch → first capture command started (process start-up included)', value: launchToCapture, unit: 'ms' },
       { area: 'run', metric: 'capture window (first command started → last finished)', value: Math.round(acq.captureWindow.durationMs * 10) / 10, unit: 'ms' },
     ];
   } finally {

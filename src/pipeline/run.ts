@@ -1,9 +1,9 @@
 import { collect, type CollectOptions } from '../collect/index.js';
-import { createBundle, type BundleResult } from '../bundle/index.js';
+import type { BundleResult } from '../bundle/index.js';
 import { EvidenceError } from '../evidence/folder.js';
 import type { Finding, Severity } from '../model.js';
-import { buildReport, type ReportResult } from '../report/index.js';
-import { analyzeStage, type AnalyzeStageResult } from './analyze.js';
+import type { ReportResult } from '../report/index.js';
+import type { AnalyzeStageResult } from './analyze.js';
 import type { Progress } from './progress.js';
 
 export interface PipelineOptions {
@@ -33,6 +33,10 @@ export interface PipelineResult {
 
 /** analyze → report → bundle on an evidence folder made by collect or import. */
 export async function processEvidence(dir: string, options: PipelineOptions, progress: Progress): Promise<PipelineResult> {
+  // Loaded here, not at start-up: `run` captures the host before it loads the report and zip libraries.
+  const [{ analyzeStage }, { buildReport }, { createBundle }] = await Promise.all([
+    import('./analyze.js'), import('../report/index.js'), import('../bundle/index.js'),
+  ]);
   const analysis = await progress.stage('analyze', () =>
     analyzeStage(dir, { actor: options.examiner, baseline: options.baseline, allow: options.allow, log: progress.info, withholdFindings: options.omitFindings }),
   );

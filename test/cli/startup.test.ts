@@ -1,6 +1,6 @@
 // Commands load only their own pipeline stage: `collect` must start capturing without first loading
 // the report, signing and zip libraries (the sooner the capture, the less the host has changed).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -8,13 +8,22 @@ import { CLI, REPO, tempDir } from '../helpers/cli.js';
 
 const HEAVY = ['puppeteer', 'handlebars', 'archiver', 'node-forge', 'yauzl'];
 
+interface Loaded { at: number; url: string }
+
 async function modulesLoadedBy(args: string[]): Promise<string[]> {
+  return (await modulesWithTimes(args)).map((m) => m.url);
+}
+
+async function modulesWithTimes(args: string[]): Promise<Loaded[]> {
   const log = join(tempDir('nc-modules-'), 'modules.txt');
   const r = await execa(process.execPath, ['--import', join(REPO, 'test/helpers/record-modules.mjs'), CLI, ...args], {
     reject: false, stdin: 'ignore', env: { NC_MODULE_LOG: log, NO_COLOR: '1' },
   });
   expect(r.exitCode, r.stderr).toBe(0);
-  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  return readFileSync(log, 'utf8').split('\n').filter(Boolean).map((line) => {
+    const space = line.indexOf(' ');
+    return { at: Number(line.slice(0, space)), url: line.slice(space + 1) };
+  });
 }
 
 const packagesIn = (urls: string[]) => HEAVY.filter((p) => urls.some((u) => u.includes(`/node_modules/${p}/`)));
@@ -28,6 +37,16 @@ describe('command start-up', () => {
       expect(packagesIn(urls)).toEqual([]);
     }
   });
+
+  it('run loads the report, signing and zip libraries only after the capture', async () => {
+    const out = tempDir('nc-startup-');
+    const loaded = await modulesWithTimes(['run', '--out', out, '--case', 'startup', '--examiner', 'Test', '--quiet']);
+    const caseDir = readdirSync(join(out, 'startup')).find((name) => !name.includes('.'))!;
+    const acq = JSON.parse(readFileSync(join(out, 'startup', caseDir, 'acquisition.json'), 'utf8')) as { captureWindow: { end: string } };
+    const heavy = loaded.filter((m) => HEAVY.some((p) => m.url.includes(`/node_modules/${p}/`)));
+    expect(heavy.length).toBeGreaterThan(0);
+    expect(Math.min(...heavy.map((m) => m.at))).toBeGreaterThanOrEqual(Date.parse(acq.captureWindow.end));
+  }, 120_000);
 
   it('collect loads the collector but none of the report, signing or zip libraries', async () => {
     const out = tempDir('nc-startup-');

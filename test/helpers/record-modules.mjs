@@ -1,5 +1,6 @@
 // `node --import ./record-modules.mjs …`: appends every module URL the process loads to the file
-// named by NC_MODULE_LOG (one per line), to check which libraries a command pulls in.
+// named by NC_MODULE_LOG ("<epoch ms> <url>" per line), to check which libraries a command pulls in
+// and when.
 import { register } from 'node:module';
 import { appendFileSync } from 'node:fs';
 
