@@ -1,5 +1,5 @@
-// Child process of the parse benchmark: reads one file, measures the line-split floor and the
-// parse (median of 5), and reports peak RSS over the baseline taken before the file was read.
+// Child process of the parse benchmark: reads one file, measures the first parse (cold JIT) with its
+// peak memory, then 7 more parses (steady state) and the line-split floor.
 import { readFileSync } from 'node:fs';
 import { parseText } from '../parse/registry.js';
 import { decodeBytes, splitLines } from '../parse/text.js';
@@ -9,46 +9,59 @@ function vm(field: 'VmHWM' | 'VmRSS'): number {
   return m ? Number(m[1]) * 1024 : process.memoryUsage().rss;
 }
 
+interface Timed {
+  ms: number;
+  records: number;
+  unparsed: number;
+}
+
+/**
+ * One read-decode-parse as the analyze stage does it; only figures leave the function. Each parse
+ * runs in its own call so that nothing of it (not even a stale stack slot of the caller) is alive
+ * when the next one starts: every parse starts from the same heap.
+ */
+function timedParse(input: () => Uint8Array): Timed {
+  const t0 = process.hrtime.bigint();
+  const { text, encoding } = decodeBytes(input());
+  const result = parseText(text, 'bench', encoding);
+  return {
+    ms: Number(process.hrtime.bigint() - t0) / 1e6,
+    records: result.connections.length + result.unixSockets.length,
+    unparsed: result.lines.unparsed,
+  };
+}
+
+function timedFloor(bytes: Uint8Array): number {
+  const t0 = process.hrtime.bigint();
+  splitLines(decodeBytes(bytes).text);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const file = process.argv[2];
 gc();
 const baseline = vm('VmRSS');
-// First parse alone, as the analyze stage does it (read, decode, let the bytes go, parse): its peak
-// is the memory figure (later runs overlap garbage).
-let t0 = process.hrtime.bigint();
-let { text, encoding } = decodeBytes(readFileSync(file));
-let result: ReturnType<typeof parseText> | null = parseText(text, 'bench', encoding);
-const firstMs = Number(process.hrtime.bigint() - t0) / 1e6;
+// First parse alone, reading the file as the analyze stage does (the bytes are let go after
+// decoding): its peak is the memory figure.
+const first = timedParse(() => readFileSync(file));
 const peak = vm('VmHWM') - baseline;
 const bytes = readFileSync(file);
-const records = result.connections.length + result.unixSockets.length;
-const unparsed = result.lines.unparsed;
 
-// Steady state: 7 more parses; the first (cold, JIT warming up) is reported on its own.
 const times: number[] = [];
 for (let i = 0; i < 7; i++) {
-  // Each parse starts from the same heap: the previous result is not kept alive during the next one.
-  result = null;
   gc();
-  t0 = process.hrtime.bigint();
-  const d = decodeBytes(bytes);
-  result = parseText(d.text, 'bench', d.encoding);
-  times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  times.push(timedParse(() => bytes).ms);
 }
 const floors: number[] = [];
-for (let i = 0; i < 5; i++) {
-  t0 = process.hrtime.bigint();
-  splitLines(decodeBytes(bytes).text);
-  floors.push(Number(process.hrtime.bigint() - t0) / 1e6);
-}
+for (let i = 0; i < 5; i++) floors.push(timedFloor(bytes));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 process.stdout.write(
   JSON.stringify({
     parseMs: median(times),
-    coldMs: firstMs,
+    coldMs: first.ms,
     floorMs: median(floors),
-    records,
-    unparsed,
+    records: first.records,
+    unparsed: first.unparsed,
     bytes: bytes.length,
     peakRssOverBaseline: peak,
   }),
