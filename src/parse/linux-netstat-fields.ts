@@ -86,22 +86,10 @@ export function makeInterner(limit = 4096): (s: string) => string {
 export const LINUX_STATES: readonly string[] = ['ESTABLISHED', 'TIME_WAIT', 'LISTEN', 'CLOSE_WAIT', 'SYN_SENT', 'SYN_RECV',
   'FIN_WAIT1', 'FIN_WAIT2', 'LAST_ACK', 'CLOSING', 'CLOSE', 'NEW_SYN_RECV', 'UNKNOWN'];
 
-/** The cell is one of `words` exactly: that shared string, else null (no slice, no garbage). */
-export function cellIsOneOf(cur: Cursor, words: readonly string[]): string | null {
-  const { text, cellStart } = cur;
-  const len = cur.cellEnd - cellStart;
-  // A character loop: these words are short, and most candidates differ in length or first letter.
-  for (let k = 0; k < words.length; k++) {
-    const w = words[k];
-    if (w.length !== len) continue;
-    let i = 0;
-    while (i < len && w.charCodeAt(i) === text.charCodeAt(cellStart + i)) i++;
-    if (i === len) return w;
-  }
-  return null;
-}
-
-/** Index in `words` of the word text[start, end) exactly, or -1 (no slice). */
+/**
+ * Index in `words` of the word text[start, end) exactly, or -1 (no slice). A character loop: these
+ * words are short, and most candidates differ in length or first letter.
+ */
 export function wordIndexAt(text: string, start: number, end: number, words: readonly string[]): number {
   const len = end - start;
   for (let k = 0; k < words.length; k++) {
@@ -112,6 +100,12 @@ export function wordIndexAt(text: string, start: number, end: number, words: rea
     if (i === len) return k;
   }
   return -1;
+}
+
+/** The cell is one of `words` exactly: that shared string, else null (no slice, no garbage). */
+export function cellIsOneOf(cur: Cursor, words: readonly string[]): string | null {
+  const k = wordIndexAt(cur.text, cur.cellStart, cur.cellEnd, words);
+  return k < 0 ? null : words[k];
 }
 
 
