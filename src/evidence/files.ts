@@ -35,12 +35,43 @@ export function writeNewFileSync(path: string, data: string | Uint8Array): void 
 
 /** Replace a derived file (acquisition.json, parsed/*): written to a temp name, flushed, renamed. */
 export function writeFileDurableSync(path: string, data: string | Uint8Array): void {
+  writeTextDurableSync(path, (write) => write(data));
+}
+
+/** Text pieces are encoded into a buffer of this size, written out whenever it is full. */
+const PIECES_BUFFER = 1 << 20;
+
+/**
+ * writeFileDurableSync for content produced in pieces (a 100k-row JSON or CSV): `produce` calls
+ * write() as often as it likes and at most one 1 MiB buffer is held before it goes to disk, instead
+ * of the whole text, its flattened copy and its UTF-8 bytes at once.
+ */
+export function writeTextDurableSync(path: string, produce: (write: (piece: string | Uint8Array) => void) => void): void {
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w', FILE_MODE);
   try {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    const buffer = Buffer.allocUnsafe(PIECES_BUFFER);
+    let used = 0;
+    const writeAll = (buf: Uint8Array, length = buf.length): void => {
+      let off = 0;
+      while (off < length) off += writeSync(fd, buf, off, length - off);
+    };
+    const flush = (): void => {
+      writeAll(buffer, used);
+      used = 0;
+    };
+    produce((piece) => {
+      // A UTF-8 character takes at most 3 bytes per UTF-16 unit: a piece that may not fit is flushed first.
+      const most = typeof piece === 'string' ? piece.length * 3 : piece.length;
+      if (used + most > PIECES_BUFFER) flush();
+      if (most > PIECES_BUFFER) writeAll(typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece);
+      else if (typeof piece === 'string') used += buffer.write(piece, used, 'utf8');
+      else {
+        buffer.set(piece, used);
+        used += piece.length;
+      }
+    });
+    flush();
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Acquisition } from '../model.js';
-import { DIR_MODE, mkdirPrivate, writeFileDurableSync } from './files.js';
+import { DIR_MODE, mkdirPrivate, writeFileDurableSync, writeTextDurableSync } from './files.js';
+import { writeJsonPieces } from './json-pieces.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 // Layout of one evidence folder (../shared/ARCHITECTURE.md). Every stage finds its files here.
@@ -105,10 +106,14 @@ export function writeAcquisition(dir: string, acquisition: Acquisition): void {
   writeFileDurableSync(join(dir, PATHS.acquisition), `${JSON.stringify(acquisition, null, 2)}\n`);
 }
 
+/** JSON.stringify(value, null, 2) and a newline, written in pieces (parsed/* can be tens of MB). */
 export function writeJson(dir: string, relPath: string, value: unknown): void {
   const full = join(dir, relPath);
   mkdirPrivate(join(full, '..'));
-  writeFileDurableSync(full, `${JSON.stringify(value, null, 2)}\n`);
+  writeTextDurableSync(full, (write) => {
+    writeJsonPieces(value, write);
+    write('\n');
+  });
 }
 
 export function readJson<T>(dir: string, relPath: string): T {

@@ -1,10 +1,15 @@
 // CSV for spreadsheets: RFC 4180 quoting, and formula-looking cells defused, because host strings
 // such as "=HYPERLINK(...)" must stay text when an examiner opens the file.
 
-export function toCsv<T>(rows: T[], columns: { header: string; value: (row: T) => unknown }[]): string {
-  const out: string[] = [columns.map((c) => cell(c.header)).join(',')];
-  for (const row of rows) out.push(columns.map((c) => cell(c.value(row))).join(','));
-  return `${out.join('\r\n')}\r\n`;
+export interface CsvColumn<T> {
+  header: string;
+  value: (row: T) => unknown;
+}
+
+/** The CSV text in pieces, one line each (CRLF ends every line, the last included). */
+export function writeCsvPieces<T>(rows: T[], columns: CsvColumn<T>[], write: (piece: string) => void): void {
+  write(`${columns.map((c) => cell(c.header)).join(',')}\r\n`);
+  for (const row of rows) write(`${columns.map((c) => cell(c.value(row))).join(',')}\r\n`);
 }
 
 function cell(value: unknown): string {

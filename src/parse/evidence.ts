@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Acquisition, Connection, NetInterface, OtherSocket, ParseResult, ProcessFacts, Route, UnixSocket } from '../model.js';
 import { PATHS, readAcquisition, writeJson } from '../evidence/folder.js';
-import { writeFileDurableSync } from '../evidence/files.js';
-import { toCsv } from './csv.js';
+import { writeTextDurableSync } from '../evidence/files.js';
+import { type CsvColumn, writeCsvPieces } from './csv.js';
 import { parseText } from './registry.js';
 import type { ParseReport } from './report-types.js';
 import { decodeBytes } from './text.js';
@@ -108,41 +108,37 @@ export function writeParsed(dir: string, parsed: ParsedEvidence): string[] {
   writeJson(dir, PATHS.otherSockets, parsed.otherSockets);
   writeJson(dir, PATHS.processes, parsed.processes);
   writeJson(dir, PATHS.parseReport, parsed.report);
-  writeFileDurableSync(join(dir, PATHS.connectionsCsv), connectionsCsv(parsed.connections));
-  writeFileDurableSync(join(dir, PATHS.routesCsv), routesCsv(parsed.routes));
+  writeTextDurableSync(join(dir, PATHS.connectionsCsv), (write) => writeCsvPieces(parsed.connections, CONNECTION_COLUMNS, write));
+  writeTextDurableSync(join(dir, PATHS.routesCsv), (write) => writeCsvPieces(parsed.routes, ROUTE_COLUMNS, write));
   return [PATHS.connections, PATHS.connectionsCsv, PATHS.routes, PATHS.routesCsv, PATHS.unixSockets, PATHS.otherSockets, PATHS.processes, PATHS.parseReport];
 }
 
-function connectionsCsv(rows: Connection[]): string {
-  return toCsv(rows, [
-    { header: 'protocol', value: (c) => c.protocol },
-    { header: 'ipVersion', value: (c) => c.ipVersion },
-    { header: 'localAddress', value: (c) => c.localAddress },
-    { header: 'localPort', value: (c) => c.localPort },
-    { header: 'remoteAddress', value: (c) => c.remoteAddress },
-    { header: 'remotePort', value: (c) => c.remotePort },
-    { header: 'state', value: (c) => c.state },
-    { header: 'stateRaw', value: (c) => c.stateRaw },
-    { header: 'pid', value: (c) => c.pid },
-    { header: 'process', value: (c) => c.process },
-    { header: 'view', value: (c) => c.view },
-    { header: 'primary', value: (c) => c.primary },
-    { header: 'artifact', value: (c) => c.source.artifact },
-    { header: 'line', value: (c) => c.source.line },
-  ]);
-}
+const CONNECTION_COLUMNS: CsvColumn<Connection>[] = [
+  { header: 'protocol', value: (c) => c.protocol },
+  { header: 'ipVersion', value: (c) => c.ipVersion },
+  { header: 'localAddress', value: (c) => c.localAddress },
+  { header: 'localPort', value: (c) => c.localPort },
+  { header: 'remoteAddress', value: (c) => c.remoteAddress },
+  { header: 'remotePort', value: (c) => c.remotePort },
+  { header: 'state', value: (c) => c.state },
+  { header: 'stateRaw', value: (c) => c.stateRaw },
+  { header: 'pid', value: (c) => c.pid },
+  { header: 'process', value: (c) => c.process },
+  { header: 'view', value: (c) => c.view },
+  { header: 'primary', value: (c) => c.primary },
+  { header: 'artifact', value: (c) => c.source.artifact },
+  { header: 'line', value: (c) => c.source.line },
+];
 
-function routesCsv(rows: Route[]): string {
-  return toCsv(rows, [
-    { header: 'destination', value: (r) => r.destination },
-    { header: 'gateway', value: (r) => r.gateway },
-    { header: 'interface', value: (r) => r.interface },
-    { header: 'metric', value: (r) => r.metric },
-    { header: 'flags', value: (r) => r.flags },
-    { header: 'type', value: (r) => r.type },
-    { header: 'table', value: (r) => r.table },
-    { header: 'ipVersion', value: (r) => r.ipVersion },
-    { header: 'artifact', value: (r) => r.source.artifact },
-    { header: 'line', value: (r) => r.source.line },
-  ]);
-}
+const ROUTE_COLUMNS: CsvColumn<Route>[] = [
+  { header: 'destination', value: (r) => r.destination },
+  { header: 'gateway', value: (r) => r.gateway },
+  { header: 'interface', value: (r) => r.interface },
+  { header: 'metric', value: (r) => r.metric },
+  { header: 'flags', value: (r) => r.flags },
+  { header: 'type', value: (r) => r.type },
+  { header: 'table', value: (r) => r.table },
+  { header: 'ipVersion', value: (r) => r.ipVersion },
+  { header: 'artifact', value: (r) => r.source.artifact },
+  { header: 'line', value: (r) => r.source.line },
+];
