@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { closeSync, fsyncSync, openSync, writeSync, mkdirSync, chmodSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, writeSync, mkdirSync, chmodSync } from 'node:fs';
 
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
@@ -14,6 +14,21 @@ export function sha256File(path: string): Promise<string> {
       .on('data', (chunk) => hash.update(chunk))
       .on('end', () => resolve(hash.digest('hex')));
   });
+}
+
+/** SHA-256 of a file read back through one reused 1 MiB buffer (parsed/*.json can be tens of MB). */
+export function sha256FileSync(path: string): string {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) {
+      hash.update(buffer.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 export function sha256Hex(data: string | Uint8Array): string {

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding, Severity } from '../model.js';
 import { SEVERITIES } from '../model.js';
 import { analyze, loadAllowList, type AnalysisInput, type AnalysisOutput } from '../analyze/index.js';
 import { appendCustody } from '../evidence/custody.js';
-import { sha256Hex } from '../evidence/files.js';
+import { sha256FileSync } from '../evidence/files.js';
 import { PATHS, writeJson } from '../evidence/folder.js';
 import { parseEvidence, writeParsed, type ParsedEvidence } from '../parse/evidence.js';
 import { openBaseline } from './baseline.js';
@@ -76,7 +75,7 @@ export async function analyzeStage(dir: string, options: AnalyzeStageOptions): P
 }
 
 function logWritten(dir: string, rel: string, actor: string, action: string, details?: Record<string, unknown>): void {
-  appendCustody(dir, { actor, action, object: rel, sha256: sha256Hex(readFileSync(join(dir, rel))), details });
+  appendCustody(dir, { actor, action, object: rel, sha256: sha256FileSync(join(dir, rel)), details });
 }
 
 export function countsOf(parsed: ParsedEvidence): AnalyzeStageResult['counts'] {
