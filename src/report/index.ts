@@ -40,6 +40,8 @@ export interface ReportOptions {
   tagged?: boolean;
   /** Classroom exercise: the findings section says the analysis is left to the students. */
   omitFindings?: boolean;
+  /** Most connection rows printed (default MAX_CONNECTION_ROWS); the rest stay in parsed/. */
+  maxConnectionRows?: number;
 }
 
 export interface ReportResult {
@@ -98,6 +100,7 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
     signer: { subject: identity.subject, selfSigned: identity.selfSigned, fingerprint, source: identity.source },
     appendixLimitBytes: options.rawAppendixLimitBytes ?? DEFAULT_APPENDIX_LIMIT,
     findingsWithheld: options.omitFindings === true,
+    maxConnectionRows: options.maxConnectionRows,
   });
   const html = templates.render(view);
   mkdirPrivate(join(dir, PATHS.report));

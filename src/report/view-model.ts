@@ -20,6 +20,8 @@ export interface ViewContext {
   appendixLimitBytes: number;
   /** Classroom exercise: findings are not shown (the instructor key has them). */
   findingsWithheld?: boolean;
+  /** Most connection rows the PDF lists (default MAX_CONNECTION_ROWS). */
+  maxConnectionRows?: number;
 }
 
 const MAX_UNPARSED_SHOWN = 200;
@@ -78,7 +80,7 @@ function windowText(input: ReportInput): string {
   return w ? `${w.start} – ${w.end} (${w.durationMs} ms)` : 'not recorded';
 }
 
-function limitations(input: ReportInput, primaryCount: number): string[] {
+function limitations(input: ReportInput, primaryCount: number, omittedRows: number): string[] {
   const a = input.acquisition;
   const out: string[] = [];
   if (a.status !== 'complete') out.push(`The acquisition is marked "${a.status}": some planned steps may not have run.`);
@@ -86,6 +88,9 @@ function limitations(input: ReportInput, primaryCount: number): string[] {
   if (a.privileges && !a.privileges.privileged) out.push('The collection ran without administrative privileges: sockets of other users may show no process, and process details may be missing.');
   for (const m of input.missing) out.push(`${m} is missing: the corresponding part of this report is empty.`);
   if (primaryCount < input.connections.length) out.push(`The connection tables show the primary listing (${primaryCount} records); ${input.connections.length - primaryCount} further records from other views are in ${PATHS.connections}.`);
+  if (omittedRows > 0) {
+    out.push(`${omittedRows} of ${primaryCount} connection rows are not printed in this report (every row a finding points at is); all of them are in ${PATHS.connectionsCsv} and ${PATHS.connections}, whose hashes are in the bundle.`);
+  }
   if (!input.chain.ok) out.push(`The custody log does not verify: ${input.chain.reason ?? 'unknown reason'}.`);
   out.push('Socket and route tables are a snapshot: connections opened and closed between the commands are not seen, and a compromised host can hide sockets from its own tools.');
   out.push('The results relate only to the items examined: the outputs listed in the evidence inventory, captured in the stated window.');
@@ -123,7 +128,8 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
   const findings = findingViews(input, cache);
   const active = findings.filter((f) => !f.suppressed);
   const primary = primaryConnections(input.connections);
-  const groups = connectionGroups(primary, marks);
+  const groups = connectionGroups(primary, marks, ctx.maxConnectionRows);
+  const omitted = groups.reduce((n, g) => n + g.omitted, 0);
   const routes = routeRows(input.routes, marks);
   const host = a.host;
   // Imports have no observed host: show the examiner's statement, marked as such.
@@ -195,11 +201,11 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       unparsed: unparsed.slice(0, MAX_UNPARSED_SHOWN),
       unparsedTotal: unparsed.length,
       unparsedShown: Math.min(unparsed.length, MAX_UNPARSED_SHOWN),
-      limitations: limitations(input, primary.length),
+      limitations: limitations(input, primary.length, omitted),
       warnings: a.warnings.map((w) => visibleHost(w)),
     },
     findings,
-    connections: { groups, total: primary.length, otherViews: input.connections.length - primary.length, markedCount: groups.reduce((n, g) => n + g.rows.filter((r) => r.marked).length, 0) },
+    connections: { groups, total: primary.length, otherViews: input.connections.length - primary.length, markedCount: groups.reduce((n, g) => n + g.rows.filter((r) => r.marked).length, 0), omitted, csvPath: PATHS.connectionsCsv, jsonPath: PATHS.connections },
     routes: { rows: routes, artifact: singleArtifact(input.routes.map((r) => r.source)), markedCount: routes.filter((r) => r.marked).length },
     processes: processRows(primary, input.processes, input.findings),
     custody: {

@@ -117,20 +117,50 @@ export function singleArtifact(sources: { artifact: string }[]): string | null {
   return first !== undefined && sources.every((s) => s.artifact === first) ? visibleHost(first) : null;
 }
 
-export function connectionGroups(connections: Connection[], marks: Marks): ConnectionGroup[] {
-  const groups: Record<'listening' | 'established' | 'other', Connection[]> = { listening: [], established: [], other: [] };
+/**
+ * The PDF lists at most this many connection rows (10,000 rows print in well under 10 s; a busy
+ * server's 100,000 make Chromium give up). Every record stays in parsed/connections.csv and .json.
+ */
+export const MAX_CONNECTION_ROWS = 10_000;
+
+type GroupKey = 'listening' | 'established' | 'other';
+const GROUP_ORDER: GroupKey[] = ['listening', 'established', 'other'];
+const GROUP_TITLES: Record<GroupKey, string> = {
+  listening: 'Listening (TCP LISTEN and bound UDP/raw sockets)',
+  established: 'Established',
+  other: 'Other states (TIME_WAIT, CLOSE_WAIT, SYN_SENT, …)',
+};
+
+/**
+ * Listening, established and other sockets. Beyond maxRows, the rows kept are every row a finding
+ * points at, then listening, established and other sockets in listing order; each group says how many
+ * it leaves out.
+ */
+export function connectionGroups(connections: Connection[], marks: Marks, maxRows = MAX_CONNECTION_ROWS): ConnectionGroup[] {
+  const groups: Record<GroupKey, Connection[]> = { listening: [], established: [], other: [] };
   for (const c of connections) groups[isListening(c) ? 'listening' : c.state === 'ESTABLISHED' ? 'established' : 'other'].push(c);
-  const group = (key: keyof typeof groups, title: string): ConnectionGroup => ({
-    key,
-    title,
-    artifact: singleArtifact(groups[key].map((c) => c.source)),
-    rows: groups[key].map((c) => connectionRow(c, marks)),
+  let shown: Set<Connection> | null = null;
+  if (connections.length > maxRows) {
+    const keep = new Set(connections.filter((c) => marks.get(c.source.artifact, c.source.line) !== undefined));
+    for (const key of GROUP_ORDER) {
+      for (const c of groups[key]) {
+        if (keep.size >= maxRows) break;
+        keep.add(c);
+      }
+    }
+    shown = keep;
+  }
+  return GROUP_ORDER.map((key) => {
+    const rows = shown === null ? groups[key] : groups[key].filter((c) => shown.has(c));
+    return {
+      key,
+      title: GROUP_TITLES[key],
+      artifact: singleArtifact(groups[key].map((c) => c.source)),
+      rows: rows.map((c) => connectionRow(c, marks)),
+      total: groups[key].length,
+      omitted: groups[key].length - rows.length,
+    };
   });
-  return [
-    group('listening', 'Listening (TCP LISTEN and bound UDP/raw sockets)'),
-    group('established', 'Established'),
-    group('other', 'Other states (TIME_WAIT, CLOSE_WAIT, SYN_SENT, …)'),
-  ];
 }
 
 export function routeRows(routes: Route[], marks: Marks): RouteRow[] {

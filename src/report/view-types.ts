@@ -142,7 +142,11 @@ export interface ConnectionGroup {
   title: string;
   /** The one artifact every row comes from (rows then show the line only), else null. */
   artifact: string | null;
+  /** The rows the PDF lists (all of them unless the host has more than the table limit). */
   rows: ConnectionRow[];
+  total: number;
+  /** Rows of this group left out of the PDF (they are in parsed/connections.csv and .json). */
+  omitted: number;
 }
 
 export interface ReportView {
@@ -189,7 +193,11 @@ export interface ReportView {
     warnings: string[];
   };
   findings: FindingView[];
-  connections: { groups: ConnectionGroup[]; total: number; otherViews: number; markedCount: number };
+  connections: {
+    groups: ConnectionGroup[]; total: number; otherViews: number; markedCount: number; omitted: number;
+    /** Where every record is, for rows the PDF leaves out. */
+    csvPath: string; jsonPath: string;
+  };
   routes: { rows: RouteRow[]; artifact: string | null; markedCount: number };
   processes: ProcessRow[];
   custody: { rows: CustodyRow[]; ok: boolean; events: number; statement: string };
