@@ -1,27 +1,27 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateLinuxNetstat } from '../parse/linux-netstat-gen.js';
 import type { BenchRow } from './types.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
-/** Sum of RSS of a process and all its descendants (Node + Chromium), from /proc. */
-function treeRss(root: number): number {
+/**
+ * Memory of a process and all its descendants (Node + Chromium's processes), from /proc: the sum of
+ * their PSS (shared pages split between the processes that share them; a plain RSS sum counts
+ * Chromium's shared libraries and memory once per process), RSS where PSS cannot be read.
+ */
+function treeMemory(root: number): number {
   const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ppid = Number(fields[1]);
-      const pages = Number(fields[21]);
-      const pid = Number(entry);
-      rss.set(pid, pages * 4096);
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid)!.push(pid);
+      children.get(ppid)!.push(Number(entry));
     } catch {
       // process ended while we looked
     }
@@ -30,10 +30,67 @@ function treeRss(root: number): number {
   const stack = [root];
   while (stack.length) {
     const pid = stack.pop()!;
-    total += rss.get(pid) ?? 0;
+    total += processMemory(pid);
     stack.push(...(children.get(pid) ?? []));
   }
   return total;
+}
+
+function processMemory(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // no smaps_rollup (old kernel) or the process ended
+  }
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface CliRun {
+  stdout: string;
+  wallS: number;
+  /** Peak memory (PSS) of the process tree (Node and any Chromium it starts), sampled every 25 ms. */
+  peakBytes: number;
+}
+
+/** One CLI command in a child process, watched for wall time and peak memory; throws when it fails. */
+async function cli(args: string[]): Promise<CliRun> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  let peak = 0;
+  const timer = setInterval(() => {
+    if (child.pid) peak = Math.max(peak, treeMemory(child.pid));
+  }, 25);
+  const code: number = await new Promise((res) => child.on('exit', (c) => res(c ?? -1)));
+  clearInterval(timer);
+  if (code !== 0) throw new Error(`${args[0]} exited ${code}: ${stderr.trim().split('\n').pop()}`);
+  return { stdout, wallS: (performance.now() - t0) / 1000, peakBytes: peak };
+}
+
+const SOCKETS = 100_000;
+
+/** import → analyze → report → bundle of a busy server's netstat -anp, stage by stage. */
+async function benchBusyServer(out: string): Promise<BenchRow[]> {
+  const capture = join(out, 'netstat-anp.txt');
+  writeFileSync(capture, generateLinuxNetstat(SOCKETS));
+  const mb = (b: number) => Math.round(b / 1e6);
+  const imported = await cli(['import', capture, '--command', 'netstat -anp', '--os', 'linux', '--out', out, '--case', 'BUSY', '--json', '--quiet']);
+  const dir = (JSON.parse(imported.stdout) as { evidenceDir: string }).evidenceDir;
+  const rows: BenchRow[] = [];
+  for (const stage of ['analyze', 'report', 'bundle'] as const) {
+    const r = await cli([stage, dir, '--quiet']);
+    rows.push({ area: 'run', metric: `${SOCKETS.toLocaleString('en')}-socket netstat -anp (${(statSync(capture).size / 1e6).toFixed(1)} MB): ${stage}, peak memory of the process tree (PSS)`, value: Math.round(r.wallS * 10) / 10, unit: `s, ${mb(r.peakBytes)} MB` });
+  }
+  return rows;
 }
 
 /** The whole `netcustody run` on this host: wall time, peak memory of the process tree, capture window. */
@@ -41,28 +98,18 @@ export async function benchRun(): Promise<BenchRow[]> {
   const out = mkdtempSync(join(tmpdir(), 'nc-bench-run-'));
   try {
     const launchedAt = Date.now();
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, 'run', '--out', out, '--case', 'BENCH', '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    let peak = 0;
-    const timer = setInterval(() => {
-      if (child.pid) peak = Math.max(peak, treeRss(child.pid));
-    }, 25);
-    const code: number = await new Promise((res) => child.on('exit', (c) => res(c ?? -1)));
-    clearInterval(timer);
-    const wall = (performance.now() - t0) / 1000;
-    if (code !== 0) throw new Error(`run exited ${code}: ${stderr.trim().split('\n').pop()}`);
-    const result = JSON.parse(stdout) as { evidenceDir: string; counts: { connections: number } };
+    const r = await cli(['run', '--out', out, '--case', 'BENCH', '--json', '--quiet']);
+    const wall = r.wallS;
+    const peak = r.peakBytes;
+    const result = JSON.parse(r.stdout) as { evidenceDir: string; counts: { connections: number } };
     const acq = JSON.parse(readFileSync(join(result.evidenceDir, 'acquisition.json'), 'utf8')) as { captureWindow: { start: string; durationMs: number } };
     const launchToCapture = Date.parse(acq.captureWindow.start) - launchedAt;
     return [
       { area: 'run', metric: `netcustody run on this host (${result.counts.connections} connections)`, value: Math.round(wall * 100) / 100, unit: 's wall' },
-      { area: 'run', metric: 'peak memory of the process tree (Node + Chromium)', value: Math.round(peak / 1e6), unit: 'MB' },
+      { area: 'run', metric: 'peak memory of the process tree (Node + Chromium, PSS)', value: Math.round(peak / 1e6), unit: 'MB' },
       { area: 'run', metric: 'launch → first capture command started (process start-up included)', value: launchToCapture, unit: 'ms' },
       { area: 'run', metric: 'capture window (first command started → last finished)', value: Math.round(acq.captureWindow.durationMs * 10) / 10, unit: 'ms' },
+      ...(await benchBusyServer(out)),
     ];
   } finally {
     rmSync(out, { recursive: true, force: true });
