@@ -42,6 +42,8 @@ export interface ReportOptions {
   omitFindings?: boolean;
   /** Most connection rows printed (default MAX_CONNECTION_ROWS); the rest stay in parsed/. */
   maxConnectionRows?: number;
+  /** Most findings printed in full beyond the critical and high ones (default MAX_FINDING_DETAILS). */
+  maxFindingDetails?: number;
 }
 
 export interface ReportResult {
@@ -101,6 +103,7 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
     appendixLimitBytes: options.rawAppendixLimitBytes ?? DEFAULT_APPENDIX_LIMIT,
     findingsWithheld: options.omitFindings === true,
     maxConnectionRows: options.maxConnectionRows,
+    maxFindingDetails: options.maxFindingDetails,
   });
   const html = templates.render(view);
   mkdirPrivate(join(dir, PATHS.report));

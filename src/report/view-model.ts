@@ -6,7 +6,7 @@ import { verificationCommands as bundleVerificationCommands } from '../bundle/co
 import { PATHS } from '../evidence/folder.js';
 import type { ReportInput } from './input.js';
 import { excerpt, type RawCache } from './raw-text.js';
-import { buildMarks, connectionGroups, findingViews, primaryConnections, processRows, routeRows, singleArtifact } from './view-tables.js';
+import { buildMarks, connectionGroups, findingGroups, findingViews, primaryConnections, processRows, routeRows, singleArtifact, splitFindings } from './view-tables.js';
 import type { AppendixItem, InventoryItem, ReportView } from './view-types.js';
 import { visible, visibleHost } from './visible.js';
 
@@ -22,6 +22,8 @@ export interface ViewContext {
   findingsWithheld?: boolean;
   /** Most connection rows the PDF lists (default MAX_CONNECTION_ROWS). */
   maxConnectionRows?: number;
+  /** Most findings printed in full beyond the critical and high ones (default MAX_FINDING_DETAILS). */
+  maxFindingDetails?: number;
 }
 
 const MAX_UNPARSED_SHOWN = 200;
@@ -89,7 +91,7 @@ function limitations(input: ReportInput, primaryCount: number, omittedRows: numb
   for (const m of input.missing) out.push(`${m} is missing: the corresponding part of this report is empty.`);
   if (primaryCount < input.connections.length) out.push(`The connection tables show the primary listing (${primaryCount} records); ${input.connections.length - primaryCount} further records from other views are in ${PATHS.connections}.`);
   if (omittedRows > 0) {
-    out.push(`${omittedRows} of ${primaryCount} connection rows are not printed in this report (every row a finding points at is); all of them are in ${PATHS.connectionsCsv} and ${PATHS.connections}, whose hashes are in the bundle.`);
+    out.push(`${omittedRows} of ${primaryCount} connection rows are not printed in this report (rows findings point at come first); all of them are in ${PATHS.connectionsCsv} and ${PATHS.connections}, whose hashes are in the bundle.`);
   }
   if (!input.chain.ok) out.push(`The custody log does not verify: ${input.chain.reason ?? 'unknown reason'}.`);
   out.push('Socket and route tables are a snapshot: connections opened and closed between the commands are not seen, and a compromised host can hide sockets from its own tools.');
@@ -125,11 +127,16 @@ function appendix(input: ReportInput, cache: RawCache, limit: number): AppendixI
 export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache = new Map()): ReportView {
   const a = input.acquisition;
   const marks = buildMarks(input);
-  const findings = findingViews(input, cache);
+  const split = splitFindings(input.findings, ctx.maxFindingDetails);
+  const findings = findingViews(split.detailed, input, cache);
+  // Counts cover every finding, also those only summarised.
+  const activeAll = input.findings.filter((f) => !f.suppressed);
   const active = findings.filter((f) => !f.suppressed);
   const primary = primaryConnections(input.connections);
   const groups = connectionGroups(primary, marks, ctx.maxConnectionRows);
   const omitted = groups.reduce((n, g) => n + g.omitted, 0);
+  const processCount = new Set(primary.map((c) => (c.pid === null ? `?${c.process ?? ''}` : String(c.pid)))).size;
+  const processRowsShown = processRows(primary, input.processes, input.findings);
   const routes = routeRows(input.routes, marks);
   const host = a.host;
   // Imports have no observed host: show the examiner's statement, marked as such.
@@ -162,18 +169,18 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
     summary: {
       collected: visibleHost(`${items.length + imports.length} artifact(s) from ${host?.hostname ?? a.statedHost ?? 'an unknown host'} by ${a.mode === 'import' ? 'import' : 'live collection'}${commandsRun ? `: ${commandsRun}` : ''}.`),
       window: visible(windowText(input)),
-      severityCounts: SEVERITIES.slice().reverse().map((s) => ({ severity: s, count: active.filter((f) => f.severity === s).length })),
+      severityCounts: SEVERITIES.slice().reverse().map((s) => ({ severity: s, count: activeAll.filter((f) => f.severity === s).length })),
       top: highest ? active.filter((f) => f.severity === highest || (SEVERITIES.indexOf(f.severity) >= 3)).slice(0, 8) : [],
-      totalFindings: active.length,
-      suppressedFindings: findings.length - active.length,
+      totalFindings: activeAll.length,
+      suppressedFindings: input.findings.length - activeAll.length,
       totals: {
         artifacts: items.length + imports.length,
         connections: primary.length,
-        listening: groups[0].rows.length,
-        established: groups[1].rows.length,
-        other: groups[2].rows.length,
+        listening: groups[0].total,
+        established: groups[1].total,
+        other: groups[2].total,
         routes: input.routes.length,
-        processes: new Set(primary.map((c) => c.pid ?? `?${c.process}`)).size,
+        processes: processCount,
         unparsed: input.parseReport?.totals.unparsedLines ?? unparsed.length,
       },
       chainOk: input.chain.ok,
@@ -205,9 +212,14 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       warnings: a.warnings.map((w) => visibleHost(w)),
     },
     findings,
+    findingGroups: findingGroups(split.rest),
+    findingsPath: PATHS.findings,
     connections: { groups, total: primary.length, otherViews: input.connections.length - primary.length, markedCount: groups.reduce((n, g) => n + g.rows.filter((r) => r.marked).length, 0), omitted, csvPath: PATHS.connectionsCsv, jsonPath: PATHS.connections },
     routes: { rows: routes, artifact: singleArtifact(input.routes.map((r) => r.source)), markedCount: routes.filter((r) => r.marked).length },
-    processes: processRows(primary, input.processes, input.findings),
+    processes: processRowsShown,
+    processesOmitted: processCount - processRowsShown.length,
+    processesTotal: processCount,
+    analysisPath: PATHS.analysis,
     custody: {
       rows: input.custody.map((e) => {
         const details = e.details ? JSON.stringify(e.details) : null;

@@ -4,7 +4,7 @@ import { SEVERITIES, type Connection, type Finding, type ProcessFacts, type Rout
 import type { ReportInput } from './input.js';
 import { quoteLine, type RawCache } from './raw-text.js';
 import { visible, visibleHost } from './visible.js';
-import type { ConnectionGroup, ConnectionRow, FindingView, ProcessRow, RouteRow } from './view-types.js';
+import type { ConnectionGroup, ConnectionRow, FindingGroupView, FindingView, ProcessRow, RouteRow } from './view-types.js';
 
 export const refKey = (artifact: string, line: number): string => `${artifact}:${line}`;
 
@@ -37,8 +37,47 @@ export function bySeverityThenId(a: Finding, b: Finding): number {
   return rank(b.severity) - rank(a.severity) || String(a.id).localeCompare(String(b.id));
 }
 
-export function findingViews(input: ReportInput, cache: RawCache): FindingView[] {
-  return [...input.findings].sort(bySeverityThenId).map((f) => {
+/**
+ * Findings printed in full. A busy host can raise thousands (one per unexpected listener): every
+ * critical and high finding is printed in full, then the most severe others up to this many.
+ */
+export const MAX_FINDING_DETAILS = 300;
+
+/** Findings in report order, split into those printed in full and the rest. */
+export function splitFindings(findings: Finding[], max = MAX_FINDING_DETAILS): { detailed: Finding[]; rest: Finding[] } {
+  const sorted = [...findings].sort(bySeverityThenId);
+  if (sorted.length <= max) return { detailed: sorted, rest: [] };
+  const always = sorted.filter((f) => !f.suppressed && rank(f.severity) >= SEVERITIES.indexOf('high')).length;
+  const cut = Math.max(max, always);
+  return { detailed: sorted.slice(0, cut), rest: sorted.slice(cut) };
+}
+
+/** One line per rule and severity for the findings not printed in full. */
+export function findingGroups(rest: Finding[]): FindingGroupView[] {
+  const groups = new Map<string, { severity: Severity; rule: string; count: number; first: string; last: string; example: string }>();
+  for (const f of rest) {
+    const severity = SEVERITIES.includes(f.severity) ? f.severity : 'info';
+    const rule = `${String(f.rule)}${f.suppressed ? ' (suppressed)' : ''}`;
+    const key = `${severity}\u0000${rule}`;
+    const g = groups.get(key);
+    if (g) {
+      g.count++;
+      g.last = String(f.id);
+    } else {
+      groups.set(key, { severity, rule, count: 1, first: String(f.id), last: String(f.id), example: String(f.title ?? '') });
+    }
+  }
+  return [...groups.values()].map((g) => ({
+    severity: g.severity,
+    rule: visible(g.rule),
+    count: g.count,
+    ids: visible(g.first === g.last ? g.first : `${g.first} … ${g.last}`),
+    example: visible(g.example),
+  }));
+}
+
+export function findingViews(findings: Finding[], input: ReportInput, cache: RawCache): FindingView[] {
+  return findings.map((f) => {
     const notes: string[] = [];
     if (f.suppressed) notes.push(`Suppressed by ${f.suppressed.by}: ${f.suppressed.reason}`);
     if (f.originalSeverity && f.originalSeverity !== f.severity) notes.push(`Severity changed from ${f.originalSeverity} to ${f.severity}${f.escalated ? `: ${f.escalated}` : ''}`);
@@ -132,16 +171,23 @@ const GROUP_TITLES: Record<GroupKey, string> = {
 };
 
 /**
- * Listening, established and other sockets. Beyond maxRows, the rows kept are every row a finding
- * points at, then listening, established and other sockets in listing order; each group says how many
- * it leaves out.
+ * Listening, established and other sockets. Beyond maxRows, the rows kept are those a finding points
+ * at (the most severe first, should they alone exceed the limit), then listening, established and
+ * other sockets in listing order; each group says how many it leaves out.
  */
 export function connectionGroups(connections: Connection[], marks: Marks, maxRows = MAX_CONNECTION_ROWS): ConnectionGroup[] {
   const groups: Record<GroupKey, Connection[]> = { listening: [], established: [], other: [] };
   for (const c of connections) groups[isListening(c) ? 'listening' : c.state === 'ESTABLISHED' ? 'established' : 'other'].push(c);
   let shown: Set<Connection> | null = null;
   if (connections.length > maxRows) {
-    const keep = new Set(connections.filter((c) => marks.get(c.source.artifact, c.source.line) !== undefined));
+    // Rows a finding points at first, the most severe first, then the rest in group order.
+    const marked = connections
+      .flatMap((c) => {
+        const mark = marks.get(c.source.artifact, c.source.line);
+        return mark ? [{ c, rank: rank(mark.severity) }] : [];
+      })
+      .sort((a, b) => b.rank - a.rank);
+    const keep = new Set(marked.slice(0, maxRows).map((m) => m.c));
     for (const key of GROUP_ORDER) {
       for (const c of groups[key]) {
         if (keep.size >= maxRows) break;
@@ -184,7 +230,10 @@ export function routeRows(routes: Route[], marks: Marks): RouteRow[] {
 
 const MAX_PEERS = 6;
 
-export function processRows(connections: Connection[], facts: ProcessFacts[], findings: Finding[]): ProcessRow[] {
+/** Most process rows printed (a synthetic or hostile capture can show tens of thousands of PIDs). */
+export const MAX_PROCESS_ROWS = 2_000;
+
+export function processRows(connections: Connection[], facts: ProcessFacts[], findings: Finding[], maxRows = MAX_PROCESS_ROWS): ProcessRow[] {
   const byPid = new Map<string, Connection[]>();
   for (const c of connections) {
     const key = c.pid === null ? `?${c.process ?? ''}` : String(c.pid);
@@ -193,13 +242,21 @@ export function processRows(connections: Connection[], facts: ProcessFacts[], fi
     byPid.set(key, list);
   }
   const factsByPid = new Map(facts.map((f) => [f.pid, f]));
+  // Indexed once: a host can have thousands of processes and thousands of findings.
+  const findingsByPid = new Map<number, Finding[]>();
+  for (const x of findings) {
+    if (!isActive(x) || typeof x.pid !== 'number') continue;
+    const list = findingsByPid.get(x.pid) ?? [];
+    list.push(x);
+    findingsByPid.set(x.pid, list);
+  }
   const rows = [...byPid.entries()].map(([key, conns]): ProcessRow => {
     const pid = conns[0].pid;
     const f = pid === null ? undefined : factsByPid.get(pid);
     const names = [...new Set(conns.map((c) => c.process).filter((n): n is string => n !== null))];
     const listening = [...new Set(conns.filter(isListening).map((c) => `${c.protocol}/${c.localPort ?? c.localPortRaw ?? '*'}`))];
     const peers = [...new Set(conns.filter((c) => !isListening(c) && c.remotePort !== null).map((c) => c.remoteAddress))];
-    const related = findings.filter((x) => isActive(x) && pid !== null && x.pid === pid);
+    const related = pid === null ? [] : findingsByPid.get(pid) ?? [];
     const severity = related.reduce<Severity | null>((s, x) => maxSev(s, x.severity), null);
     return {
       pid: pid === null ? '—' : String(pid),
@@ -214,7 +271,11 @@ export function processRows(connections: Connection[], facts: ProcessFacts[], fi
       findingIds: related.map((x) => x.id).join(', '),
       severity,
       marked: related.length > 0,
+      sockets: conns.length,
     };
   });
-  return rows.sort((a, b) => rank(b.severity) - rank(a.severity) || (Number(a.pid) || 0) - (Number(b.pid) || 0));
+  const shownOrder = (a: ProcessRow, b: ProcessRow): number => rank(b.severity) - rank(a.severity) || (Number(a.pid) || 0) - (Number(b.pid) || 0);
+  if (rows.length <= maxRows) return rows.sort(shownOrder);
+  // Too many to print: the most severe, then those with the most sockets; shown in the usual order.
+  return rows.sort((a, b) => rank(b.severity) - rank(a.severity) || b.sockets - a.sockets || shownOrder(a, b)).slice(0, maxRows).sort(shownOrder);
 }

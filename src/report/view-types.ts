@@ -52,6 +52,15 @@ export interface EvidenceQuote {
   problem: string | null;
 }
 
+export interface FindingGroupView {
+  severity: string;
+  rule: string;
+  count: number;
+  /** First and last id of the group in report order ("F-0012 … F-6283"). */
+  ids: string;
+  example: string;
+}
+
 export interface FindingView {
   id: string;
   anchor: string;
@@ -112,6 +121,8 @@ export interface ProcessRow {
   findingIds: string;
   severity: Severity | null;
   marked: boolean;
+  /** Sockets the process owns in the primary listing. */
+  sockets: number;
 }
 
 export interface CustodyRow {
@@ -192,7 +203,11 @@ export interface ReportView {
     limitations: string[];
     warnings: string[];
   };
+  /** Findings printed in full: every critical and high one, then the most severe up to the limit. */
   findings: FindingView[];
+  /** The other findings, one line per rule and severity (each is in findings.json). */
+  findingGroups: FindingGroupView[];
+  findingsPath: string;
   connections: {
     groups: ConnectionGroup[]; total: number; otherViews: number; markedCount: number; omitted: number;
     /** Where every record is, for rows the PDF leaves out. */
@@ -200,6 +215,10 @@ export interface ReportView {
   };
   routes: { rows: RouteRow[]; artifact: string | null; markedCount: number };
   processes: ProcessRow[];
+  /** Processes left out of the table (a host with more than MAX_PROCESS_ROWS), and where all are. */
+  processesOmitted: number;
+  processesTotal: number;
+  analysisPath: string;
   custody: { rows: CustodyRow[]; ok: boolean; events: number; statement: string };
   verification: { commands: { purpose: string; command: string; expect: string }[] };
   appendix: { items: AppendixItem[]; limitBytes: number };

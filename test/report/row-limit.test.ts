@@ -8,7 +8,8 @@ import type { Connection } from '../../src/model.js';
 import { buildReport, type ReportResult } from '../../src/report/index.js';
 import { writeEvidenceFolder } from '../../src/report/synthetic-evidence.js';
 import { largeHost } from '../../src/report/synthetic-hosts.js';
-import { connectionGroups, type Marks } from '../../src/report/view-tables.js';
+import { connectionGroups, findingGroups, processRows, splitFindings, type Marks } from '../../src/report/view-tables.js';
+import type { Finding } from '../../src/model.js';
 import { loadIdentity } from '../../src/signing/index.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -43,10 +44,55 @@ describe('connection rows beyond the limit', () => {
     expect([...lines].sort((a, b) => a - b)).toEqual(lines);
   });
 
+  it('keep the most severe marked rows when marked rows alone exceed the limit', () => {
+    const all = sockets(2_000);
+    const marks: Marks = { get: (_a, line) => (line % 2 === 0 ? { ids: [`F-${line}`], severity: line % 10 === 0 ? 'critical' : 'low' } : undefined) };
+    const rows = connectionGroups(all, marks, 150).flatMap((g) => g.rows);
+    expect(rows).toHaveLength(150);
+    // 200 critical rows exist (every 10th line): only critical rows fit.
+    expect(rows.every((r) => r.severity === 'critical')).toBe(true);
+  });
+
   it('leave small hosts untouched', () => {
     const groups = connectionGroups(sockets(500), marksOn([]), 3_000);
     expect(groups.flatMap((g) => g.rows)).toHaveLength(500);
     expect(groups.every((g) => g.omitted === 0)).toBe(true);
+  });
+});
+
+describe('processes beyond the table limit', () => {
+  it('keep the processes with findings, then those with the most sockets, in the usual order', () => {
+    // 3,000 processes; PID 7 owns 40 sockets, PID 2999 has a finding.
+    const conns = sockets(3_000).map((c, i) => ({ ...c, pid: i < 40 ? 7 : i }));
+    const finding: Finding = { id: 'F-1', rule: 'NET-BACKDOOR-PORT', severity: 'high', title: 't', detail: '', rationale: '', falsePositives: '', subject: 'connection', references: [], attack: [], pid: 2999 };
+    const rows = processRows(conns, [], [finding], 50);
+    expect(rows).toHaveLength(50);
+    expect(rows[0].pid).toBe('2999');
+    expect(rows.find((r) => r.pid === '7')?.sockets).toBe(40);
+    const rest = rows.slice(1).map((r) => Number(r.pid));
+    expect([...rest].sort((a, b) => a - b)).toEqual(rest);
+  });
+});
+
+describe('findings beyond the detail limit', () => {
+  const finding = (i: number, severity: Finding['severity'], rule: string): Finding => ({
+    id: `F-${String(i).padStart(4, '0')}`, rule, severity, title: `${rule} ${i}`, detail: '', rationale: '', falsePositives: '', subject: 'connection', references: [], attack: [],
+  });
+
+  it('prints every critical and high finding in full, then the most severe up to the limit, and counts the rest by rule', () => {
+    const all = [
+      ...Array.from({ length: 40 }, (_, i) => finding(i, 'high', 'NET-BACKDOOR-PORT')),
+      ...Array.from({ length: 5 }, (_, i) => finding(100 + i, 'medium', 'NET-TOR')),
+      ...Array.from({ length: 6000 }, (_, i) => finding(1000 + i, 'low', 'NET-LISTEN-ALL-UNEXPECTED')),
+    ];
+    const { detailed, rest } = splitFindings(all, 30);
+    expect(detailed).toHaveLength(40);
+    expect(detailed.every((f) => f.severity === 'high')).toBe(true);
+    const groups = findingGroups(rest);
+    expect(groups.map((g) => [g.severity, g.rule, g.count])).toEqual([['medium', 'NET-TOR', 5], ['low', 'NET-LISTEN-ALL-UNEXPECTED', 6000]]);
+    expect(groups[1].ids).toBe('F-1000 … F-6999');
+    const few = splitFindings(all.slice(0, 45), 300);
+    expect(few.rest).toEqual([]);
   });
 });
 
@@ -61,7 +107,7 @@ describe('a report over the row limit', () => {
     const configDir = join(work, 'cfg');
     await loadIdentity({ examiner: 'Dana Scully', configDir });
     const dir = writeEvidenceFolder(work, host);
-    result = await buildReport(dir, { configDir, maxConnectionRows: 100 });
+    result = await buildReport(dir, { configDir, maxConnectionRows: 100, maxFindingDetails: 1 });
     text = execFileSync('pdftotext', ['-layout', result.pdf, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   }, 120_000);
 
@@ -71,9 +117,19 @@ describe('a report over the row limit', () => {
     expect(new Set(printed).size).toBe(100);
     expect(markedLines.length).toBeGreaterThan(0);
     for (const line of markedLines) expect(printed).toContain(line);
-    expect(text).toMatch(/rows are printed: every row a finding points at, then the first in listing order\./);
+    expect(text).toMatch(/rows are printed: rows a finding points at first, then the first in listing order\./);
     expect(text).toMatch(/parsed\/connections\.csv and parsed\/connections\.json/);
     expect(text).toMatch(/2,900 of 3,000 connection rows are not printed|2900 of 3000 connection rows are not printed/);
     expect(execFileSync('pdfsig', [result.pdf], { encoding: 'utf8' })).toContain('Signature is Valid.');
+  });
+
+  it('prints the high finding in full and counts the others by rule, and the summary still counts all', () => {
+    const severities = host.findings.map((f) => f.severity);
+    expect(severities).toContain('high');
+    expect(text).toContain('Further findings, by rule');
+    // One card per printed finding: its Facts / Interpretation labels.
+    expect(text.match(/^\s*possible innocent explanations\s*$/gim)).toHaveLength(severities.filter((s) => s === 'high' || s === 'critical').length);
+    expect(text).toMatch(/each one, with its evidence lines, is in findings\.json/);
+    expect(text).toMatch(new RegExp(`${host.findings.length} findings`));
   });
 });
