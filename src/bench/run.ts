@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateLinuxNetstat } from '../parse/linux-netstat-gen.js';
+import { generateWindowsNetstat } from '../parse/windows-netstat-gen.js';
 import type { BenchRow } from './types.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
@@ -78,17 +79,22 @@ async function cli(args: string[]): Promise<CliRun> {
 
 const SOCKETS = 100_000;
 
-/** import → analyze → report → bundle of a busy server's netstat -anp, stage by stage. */
-async function benchBusyServer(out: string): Promise<BenchRow[]> {
-  const capture = join(out, 'netstat-anp.txt');
-  writeFileSync(capture, generateLinuxNetstat(SOCKETS));
+const BUSY_CAPTURES = [
+  { label: 'netstat -anp', os: 'linux', generate: generateLinuxNetstat },
+  { label: 'netstat -anob', os: 'windows', generate: generateWindowsNetstat },
+] as const;
+
+/** import → analyze → report → bundle of a busy server's socket listing, stage by stage. */
+async function benchBusyServer(out: string, capture: (typeof BUSY_CAPTURES)[number]): Promise<BenchRow[]> {
+  const file = join(out, `${capture.os}.txt`);
+  writeFileSync(file, capture.generate(SOCKETS));
   const mb = (b: number) => Math.round(b / 1e6);
-  const imported = await cli(['import', capture, '--command', 'netstat -anp', '--os', 'linux', '--out', out, '--case', 'BUSY', '--json', '--quiet']);
+  const imported = await cli(['import', file, '--command', capture.label, '--os', capture.os, '--out', out, '--case', `BUSY-${capture.os}`, '--json', '--quiet']);
   const dir = (JSON.parse(imported.stdout) as { evidenceDir: string }).evidenceDir;
   const rows: BenchRow[] = [];
   for (const stage of ['analyze', 'report', 'bundle'] as const) {
     const r = await cli([stage, dir, '--quiet']);
-    rows.push({ area: 'run', metric: `${SOCKETS.toLocaleString('en')}-socket netstat -anp (${(statSync(capture).size / 1e6).toFixed(1)} MB): ${stage}, peak memory of the process tree (PSS)`, value: Math.round(r.wallS * 10) / 10, unit: `s, ${mb(r.peakBytes)} MB` });
+    rows.push({ area: 'run', metric: `${SOCKETS.toLocaleString('en')}-socket ${capture.label} (${(statSync(file).size / 1e6).toFixed(1)} MB): ${stage}, peak memory of the process tree (PSS)`, value: Math.round(r.wallS * 10) / 10, unit: `s, ${mb(r.peakBytes)} MB` });
   }
   return rows;
 }
@@ -109,7 +115,8 @@ export async function benchRun(): Promise<BenchRow[]> {
       { area: 'run', metric: 'peak memory of the process tree (Node + Chromium, PSS)', value: Math.round(peak / 1e6), unit: 'MB' },
       { area: 'run', metric: 'launch → first capture command started (process start-up included)', value: launchToCapture, unit: 'ms' },
       { area: 'run', metric: 'capture window (first command started → last finished)', value: Math.round(acq.captureWindow.durationMs * 10) / 10, unit: 'ms' },
-      ...(await benchBusyServer(out)),
+      ...(await benchBusyServer(out, BUSY_CAPTURES[0])),
+      ...(await benchBusyServer(out, BUSY_CAPTURES[1])),
     ];
   } finally {
     rmSync(out, { recursive: true, force: true });
