@@ -21,6 +21,8 @@ export const PATHS = {
   parseReport: 'parsed/parse-report.json',
   findings: 'findings.json',
   analysis: 'parsed/analysis.json',
+  /** The rows findings point at (from the analysis), small enough for the report to read on any host. */
+  findingMarks: 'parsed/finding-marks.json',
   report: 'report',
   reportHtml: 'report/report.html',
   reportPdf: 'report/report.pdf',

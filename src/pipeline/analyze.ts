@@ -61,7 +61,15 @@ export async function analyzeStage(dir: string, options: AnalyzeStageOptions): P
       PATHS.analysis,
       withheld ? { withheld: 'classroom exercise: findings are in the instructor key' } : { processes: output.processes, connectionAnnotations: output.connectionAnnotations, routeAnnotations: output.routeAnnotations, summary: output.summary },
     );
+    // analysis.json annotates every socket (600 MB for a million); the report only needs the rows
+    // findings point at.
+    const marked = <T extends { findingIds: string[] }>(list: T[]) => (withheld ? [] : list.filter((a) => a.findingIds.length > 0));
+    writeJson(dir, PATHS.findingMarks, {
+      connections: marked(output.connectionAnnotations).map((a) => ({ source: a.source, findingIds: a.findingIds })),
+      routes: marked(output.routeAnnotations).map((a) => ({ source: a.source, findingIds: a.findingIds })),
+    });
     logWritten(dir, PATHS.analysis, options.actor, 'analysis written');
+    logWritten(dir, PATHS.findingMarks, options.actor, 'finding marks written');
     logWritten(dir, PATHS.findings, options.actor, 'findings written', {
       findings: output.findings.length,
       allowList: options.allow ?? null,

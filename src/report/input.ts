@@ -1,16 +1,38 @@
 // Everything the report reads from an evidence folder. Parsed files may be missing (a stage not run
 // yet); the report then says so instead of failing. The raw files are only read.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Acquisition, Connection, CustodyEvent, Finding, ProcessFacts, Route } from '../model.js';
 import { readCustody, verifyCustodyFile, type ChainCheck } from '../evidence/custody.js';
 import { PATHS, readAcquisition, readJson } from '../evidence/folder.js';
 import type { ParseReport } from '../parse/report-types.js';
 
-/** parsed/analysis.json as the analyzer writes it (only the parts the report uses). */
+interface Mark {
+  source: { artifact: string; line: number };
+  findingIds: string[];
+}
+
+/** The rows findings point at, from parsed/finding-marks.json (or an older folder's analysis.json). */
 export interface AnalysisFile {
-  connectionAnnotations?: { source: { artifact: string; line: number }; findingIds: string[]; direction?: string }[];
-  routeAnnotations?: { source: { artifact: string; line: number }; findingIds: string[] }[];
+  connectionAnnotations?: Mark[];
+  routeAnnotations?: Mark[];
+}
+
+/** Older folders have only analysis.json, which annotates every socket: read it while it is small. */
+const MAX_ANALYSIS_BYTES = 256 * 1024 * 1024;
+
+function readMarks(dir: string, notes: string[]): AnalysisFile | null {
+  if (existsSync(join(dir, PATHS.findingMarks))) {
+    const marks = readJson<{ connections?: Mark[]; routes?: Mark[] }>(dir, PATHS.findingMarks);
+    return { connectionAnnotations: marks.connections ?? [], routeAnnotations: marks.routes ?? [] };
+  }
+  const analysis = join(dir, PATHS.analysis);
+  if (!existsSync(analysis)) return null;
+  if (statSync(analysis).size > MAX_ANALYSIS_BYTES) {
+    notes.push(`${PATHS.analysis} is too large to read (${Math.round(statSync(analysis).size / 1e6)} MB) and ${PATHS.findingMarks} is missing: rows are marked from the findings' own references only (run analyze again to write it).`);
+    return null;
+  }
+  return readJson<AnalysisFile>(dir, PATHS.analysis);
 }
 
 export interface ReportInput {
@@ -26,6 +48,8 @@ export interface ReportInput {
   analysis: AnalysisFile | null;
   /** Parsed files that were not there (the report lists them as limitations). */
   missing: string[];
+  /** Other limits met while reading (listed with the limitations). */
+  notes: string[];
 }
 
 function optional<T>(dir: string, rel: string, missing: string[], fallback: T): T {
@@ -44,7 +68,8 @@ export function loadReportInput(dir: string): ReportInput {
   const processes = optional<ProcessFacts[]>(dir, PATHS.processes, missing, []);
   const parseReport = optional<ParseReport | null>(dir, PATHS.parseReport, missing, null);
   const findings = optional<Finding[]>(dir, PATHS.findings, missing, []);
-  const analysis = existsSync(join(dir, PATHS.analysis)) ? readJson<AnalysisFile>(dir, PATHS.analysis) : null;
+  const notes: string[] = [];
+  const analysis = readMarks(dir, notes);
   return {
     dir,
     acquisition,
@@ -57,5 +82,6 @@ export function loadReportInput(dir: string): ReportInput {
     findings: Array.isArray(findings) ? findings : [],
     analysis,
     missing,
+    notes,
   };
 }

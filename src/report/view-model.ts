@@ -89,6 +89,7 @@ function limitations(input: ReportInput, primaryCount: number, omittedRows: numb
   if (a.mode === 'import') out.push('The outputs were imported from files captured elsewhere: their capture time, command and completeness rest on the statement of whoever captured them.');
   if (a.privileges && !a.privileges.privileged) out.push('The collection ran without administrative privileges: sockets of other users may show no process, and process details may be missing.');
   for (const m of input.missing) out.push(`${m} is missing: the corresponding part of this report is empty.`);
+  out.push(...input.notes);
   if (primaryCount < input.connections.length) out.push(`The connection tables show the primary listing (${primaryCount} records); ${input.connections.length - primaryCount} further records from other views are in ${PATHS.connections}.`);
   if (omittedRows > 0) {
     out.push(`${omittedRows} of ${primaryCount} connection rows are not printed in this report (rows findings point at come first); all of them are in ${PATHS.connectionsCsv} and ${PATHS.connections}, whose hashes are in the bundle.`);

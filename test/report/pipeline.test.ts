@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,8 @@ import { importFiles } from '../../src/collect/import.js';
 import { verifyCustodyFile } from '../../src/evidence/custody.js';
 import { analyzeStage } from '../../src/pipeline/analyze.js';
 import { buildReport, type ReportResult } from '../../src/report/index.js';
+import { loadReportInput } from '../../src/report/input.js';
+import { buildMarks } from '../../src/report/view-tables.js';
 import type { Finding } from '../../src/model.js';
 
 // The real pipeline on real Windows 10 outputs (../shared/samples): import → parse/analyze → report.
@@ -41,5 +43,28 @@ describe('report of real imported Windows output', () => {
     expect(text).toContain('imported from files captured elsewhere');
     expect(text).toMatch(/Can not obtain ownership information/);
     expect(text).toMatch(/0\.0\.0\.0\/0/);
+  });
+});
+
+describe('finding marks', () => {
+  it('finding-marks.json holds the annotated rows of analysis.json and marks the same rows', () => {
+    type Annotated = { source: { artifact: string; line: number }; findingIds: string[] };
+    const analysis = JSON.parse(readFileSync(join(dir, 'parsed/analysis.json'), 'utf8')) as { connectionAnnotations: Annotated[]; routeAnnotations: Annotated[] };
+    const marks = JSON.parse(readFileSync(join(dir, 'parsed/finding-marks.json'), 'utf8')) as { connections: Annotated[]; routes: Annotated[] };
+    const withFindings = (list: Annotated[]) => list.filter((a) => a.findingIds.length > 0).map((a) => ({ source: a.source, findingIds: a.findingIds }));
+    expect(marks.connections).toEqual(withFindings(analysis.connectionAnnotations));
+    expect(marks.routes).toEqual(withFindings(analysis.routeAnnotations));
+    expect(marks.connections.length + marks.routes.length).toBeGreaterThan(0);
+
+    // A folder analysed before finding-marks.json existed: the report reads analysis.json instead.
+    const older = join(work, 'older');
+    cpSync(dir, older, { recursive: true });
+    rmSync(join(older, 'parsed/finding-marks.json'));
+    const fromMarks = buildMarks(loadReportInput(dir));
+    const fromAnalysis = buildMarks(loadReportInput(older));
+    for (const a of [...marks.connections, ...marks.routes]) {
+      expect(fromAnalysis.get(a.source.artifact, a.source.line)).toEqual(fromMarks.get(a.source.artifact, a.source.line));
+      expect(fromMarks.get(a.source.artifact, a.source.line)?.ids.length).toBeGreaterThan(0);
+    }
   });
 });
