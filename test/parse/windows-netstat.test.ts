@@ -69,6 +69,16 @@ describe('windows-netstat on the real Windows 10 `netstat -aonb` sample', () => 
     expect(r.connections.filter((c) => c.process === 'NVIDIA Web Helper.exe')).toHaveLength(2);
   });
 
+  it('reads the same sockets and owners when every line ends \\r\\r\\n (CRLF converted twice)', () => {
+    const doubled = Buffer.from(text.replace(/\r?\n/g, '\r\r\n'), 'utf8');
+    const d = parseBytes(windowsNetstatParser, doubled, 'raw/03-netstat-aonb.stdout');
+    // Every line gains a blank line after it; nothing else changes but the line numbers.
+    expect(d.lines).toEqual({ total: 1440, records: 716, headers: 2, blank: 722, unparsed: 0 });
+    const strip = (c: (typeof r.connections)[number]) => ({ ...c, source: { artifact: c.source.artifact, line: 0 } });
+    expect(d.connections.map(strip)).toEqual(r.connections.map(strip));
+    expect(d.connections.map((c) => c.source.line)).toEqual(r.connections.map((c) => c.source.line * 2 - 1));
+  });
+
   it('is the format the registry picks for this content', () => {
     expect(detectFormat(text)?.parser.info.id).toBe('windows-netstat');
     expect(windowsNetstatParser.detect(headLines(text))).toBeGreaterThanOrEqual(0.9);
