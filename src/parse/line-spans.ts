@@ -1,6 +1,6 @@
-// Line iteration by offsets into the whole decoded text (no array of line strings): the same
-// lines as splitLines() — \r\n, \n or a lone \r end a line, a final terminator adds no empty
-// line — but parsers scan the flat text with charCodeAt, which is about twice as fast as
+// Line iteration by offsets into the whole decoded text (no array of line strings): the same lines
+// as splitLines() (\n with any \r run before it, or a lone \r, ends a line; a final terminator adds
+// no empty line), but parsers scan the flat text with charCodeAt, which is about twice as fast as
 // scanning one sliced string per line, and only slice the few fields they keep.
 
 /**
@@ -19,12 +19,24 @@ export function forEachLineSpan(text: string, fn: (start: number, end: number, l
     if (c > 13) i++;
     else if (c === 10 || c === 13) {
       fn(start, i, ++lineNo);
-      i += c === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10 ? 2 : 1;
+      i = nextLineStart(text, i);
       start = i;
     } else i++;
   }
   if (start < n) fn(start, n, ++lineNo);
   return lineNo;
+}
+
+/**
+ * Where the line after the terminator at `end` starts. \n ends a line together with any \r run just
+ * before it (\r\n, and \r\r\n from CRLF converted twice: one line, as `grep -n` and `sed -n` count
+ * it); a \r not followed by that is a line end of its own (old Mac files).
+ */
+export function nextLineStart(text: string, end: number): number {
+  if (text.charCodeAt(end) === 10) return end + 1;
+  let j = end;
+  while (text.charCodeAt(j) === 13) j++;
+  return text.charCodeAt(j) === 10 ? j + 1 : end + 1;
 }
 
 /**
@@ -39,7 +51,7 @@ export function forEachLineStart(text: string, fn: (start: number, lineNo: numbe
   while (start < n) {
     const end = fn(start, ++lineNo);
     if (end >= n) break;
-    start = end + (text.charCodeAt(end) === 13 && end + 1 < n && text.charCodeAt(end + 1) === 10 ? 2 : 1);
+    start = nextLineStart(text, end);
   }
   return lineNo;
 }

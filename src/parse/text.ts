@@ -38,12 +38,13 @@ function looksLikeUtf16le(bytes: Uint8Array): boolean {
 }
 
 /**
- * Split into lines without their terminators (\r\n, \n or a lone \r). A final terminator does not
- * create an extra empty line; a truncated last line without one is kept.
+ * Split into lines without their terminators: \n with any \r run just before it (\r\n, and \r\r\n
+ * from CRLF converted twice: numbered as `grep -n` and `sed -n` number them), or a lone \r. A final
+ * terminator does not create an extra empty line; a truncated last line without one is kept.
  */
 export function splitLines(text: string): string[] {
   if (text.length === 0) return [];
-  const lines = text.split(/\r\n|\n|\r/);
+  const lines = text.split(/\r*\n|\r/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }

@@ -77,7 +77,7 @@ export function foldKeyword(text: string): string {
 
 /**
  * Call fn for every line as a range src[start, end) with its 1-based number, splitting exactly like
- * splitLines (\r\n, \n or a lone \r; no extra empty line after a final terminator) but without
+ * splitLines (\n with any \r run before it, or a lone \r; no extra empty line after a final terminator) but without
  * building a line array or line strings for a 10 MB capture. Returns the number of lines.
  */
 export function forEachLineRange(text: string, fn: (src: string, start: number, end: number, lineNo: number) => void): number {

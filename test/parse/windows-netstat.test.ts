@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/cli.js';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { windowsNetstatParser } from '../../src/parse/windows-netstat.js';
@@ -69,13 +73,26 @@ describe('windows-netstat on the real Windows 10 `netstat -aonb` sample', () => 
     expect(r.connections.filter((c) => c.process === 'NVIDIA Web Helper.exe')).toHaveLength(2);
   });
 
-  it('reads the same sockets and owners when every line ends \\r\\r\\n (CRLF converted twice)', () => {
+  it('reads the same lines, sockets and owners when every line ends \\r\\r\\n (CRLF converted twice)', () => {
     const doubled = Buffer.from(text.replace(/\r?\n/g, '\r\r\n'), 'utf8');
     const d = parseBytes(windowsNetstatParser, doubled, 'raw/03-netstat-aonb.stdout');
-    // Every line gains a blank line after it; nothing else changes but the line numbers.
+    // \r\r\n is one line end, as `grep -n` and `sed -n` count lines: same numbers, same records.
+    expect(d.lines).toEqual(r.lines);
+    expect(d.connections).toEqual(r.connections);
+    const file = join(tempDir('nc-crcrlf-'), 'netstat.txt');
+    writeFileSync(file, doubled);
+    const row = d.connections[d.connections.length - 1];
+    const printed = execFileSync('sed', ['-n', `${row.source.line}p`, file], { encoding: 'latin1' });
+    expect(printed).toContain(`:${row.localPort} `);
+    expect(printed.replace(/\r+\n$/, '')).toBe(splitLines(decodeBytes(doubled).text)[row.source.line - 1]);
+  });
+
+  it('keeps every owner when the output is double-spaced (a blank line after each line)', () => {
+    const spaced = Buffer.from(text.replace(/\r?\n/g, '\r\n\r\n'), 'utf8');
+    const d = parseBytes(windowsNetstatParser, spaced, 'raw/03-netstat-aonb.stdout');
     expect(d.lines).toEqual({ total: 1440, records: 716, headers: 2, blank: 722, unparsed: 0 });
-    const strip = (c: (typeof r.connections)[number]) => ({ ...c, source: { artifact: c.source.artifact, line: 0 } });
-    expect(d.connections.map(strip)).toEqual(r.connections.map(strip));
+    const owner = (c: (typeof r.connections)[number]) => [c.protocol, c.localAddress, c.localPort, c.pid, c.process, c.component, c.ownerNote];
+    expect(d.connections.map(owner)).toEqual(r.connections.map(owner));
     expect(d.connections.map((c) => c.source.line)).toEqual(r.connections.map((c) => c.source.line * 2 - 1));
   });
 
