@@ -19,7 +19,7 @@ export function forEachLineSpan(text: string, fn: (start: number, end: number, l
     if (c > 13) i++;
     else if (c === 10 || c === 13) {
       fn(start, i, ++lineNo);
-      i = nextLineStart(text, i);
+      i = c === 10 ? i + 1 : nextLineStart(text, i);
       start = i;
     } else i++;
   }
@@ -51,7 +51,7 @@ export function forEachLineStart(text: string, fn: (start: number, lineNo: numbe
   while (start < n) {
     const end = fn(start, ++lineNo);
     if (end >= n) break;
-    start = nextLineStart(text, end);
+    start = text.charCodeAt(end) === 10 ? end + 1 : nextLineStart(text, end);
   }
   return lineNo;
 }
