@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Acquisition } from '../model.js';
 import { DIR_MODE, mkdirPrivate, writeFileDurableSync, writeTextDurableSync } from './files.js';
+import { readJsonArrayFile } from './json-array.js';
 import { writeJsonPieces } from './json-pieces.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
@@ -122,6 +123,16 @@ export function readJson<T>(dir: string, relPath: string): T {
   const full = join(dir, relPath);
   try {
     return JSON.parse(readFileSync(full, 'utf8')) as T;
+  } catch (err) {
+    throw new EvidenceError(`${full}: cannot read: ${(err as Error).message}`);
+  }
+}
+
+/** A JSON array file of any size (parsed/connections.json of a busy host), element by element. */
+export function readJsonArray<T>(dir: string, relPath: string): T[] {
+  const full = join(dir, relPath);
+  try {
+    return readJsonArrayFile(full) as T[];
   } catch (err) {
     throw new EvidenceError(`${full}: cannot read: ${(err as Error).message}`);
   }

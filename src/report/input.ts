@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Acquisition, Connection, CustodyEvent, Finding, ProcessFacts, Route } from '../model.js';
 import { readCustody, verifyCustodyFile, type ChainCheck } from '../evidence/custody.js';
-import { PATHS, readAcquisition, readJson } from '../evidence/folder.js';
+import { PATHS, readAcquisition, readJson, readJsonArray } from '../evidence/folder.js';
 import type { ParseReport } from '../parse/report-types.js';
 
 interface Mark {
@@ -60,14 +60,23 @@ function optional<T>(dir: string, rel: string, missing: string[], fallback: T): 
   return readJson<T>(dir, rel);
 }
 
+/** The same for the arrays that grow with the host (a million sockets: ~450 MB of JSON). */
+function optionalArray<T>(dir: string, rel: string, missing: string[]): T[] {
+  if (!existsSync(join(dir, rel))) {
+    missing.push(rel);
+    return [];
+  }
+  return readJsonArray<T>(dir, rel);
+}
+
 export function loadReportInput(dir: string): ReportInput {
   const acquisition = readAcquisition(dir);
   const missing: string[] = [];
-  const connections = optional<Connection[]>(dir, PATHS.connections, missing, []);
+  const connections = optionalArray<Connection>(dir, PATHS.connections, missing);
   const routes = optional<Route[]>(dir, PATHS.routes, missing, []);
   const processes = optional<ProcessFacts[]>(dir, PATHS.processes, missing, []);
   const parseReport = optional<ParseReport | null>(dir, PATHS.parseReport, missing, null);
-  const findings = optional<Finding[]>(dir, PATHS.findings, missing, []);
+  const findings = optionalArray<Finding>(dir, PATHS.findings, missing);
   const notes: string[] = [];
   const analysis = readMarks(dir, notes);
   return {
