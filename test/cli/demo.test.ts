@@ -45,8 +45,11 @@ describe('demo', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(JSON.parse(readFileSync(`${out.evidenceDir}/findings.json`, 'utf8'))).toEqual([]);
+    // Marked rows would give the answer away too.
+    expect(JSON.parse(readFileSync(`${out.evidenceDir}/parsed/finding-marks.json`, 'utf8'))).toEqual({ connections: [], routes: [] });
     const text = execFileSync('pdftotext', [out.report, '-'], { encoding: 'utf8' });
     expect(text).not.toContain('NET-BACKDOOR-PORT');
+    expect(text).not.toMatch(/\bF-\d{4}\b/);
     expect(text).toContain('srss.exe'); // the evidence itself is all there
     const key = readFileSync(out.instructorKey, 'utf8');
     expect(key).toContain('NET-BACKDOOR-PORT');
