@@ -9,7 +9,7 @@
 // warning says so when it decided.
 import type { Connection, ParseResult } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
-import { addUnparsed, emptyResult } from './result.js';
+import { addUnparsed, emptyResult, warnUnparsed } from './result.js';
 import { firstNonBlankAt, forEachLineSpan, intAt } from './line-spans.js';
 import { hexIpv4, hexIpv6, hexValue, procState } from './proc-net-hex.js';
 
@@ -188,7 +188,7 @@ function parse(input: ParserInput): ParseResult {
       result.lines.records++;
     }
   });
-  if (result.unparsed.length > 0) result.warnings.push(`${input.artifact}: ${result.unparsed.length} lines not understood (first at line ${result.unparsed[0].line})`);
+  warnUnparsed(result);
   return result;
 }
 

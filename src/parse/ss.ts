@@ -3,7 +3,7 @@
 // connections (view 'ss'), UNIX sockets unixSockets, netlink/packet/vsock/MPTCP/SCTP otherSockets.
 import type { Connection, ParseResult } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
-import { addUnparsed, emptyResult } from './result.js';
+import { addUnparsed, emptyResult, warnUnparsed } from './result.js';
 import { splitLines } from './text.js';
 import { isDigits, type SsEndpoint } from './ss-fields.js';
 import { firstNonBlankAt, forEachLineSpan, intAt } from './line-spans.js';
@@ -197,7 +197,7 @@ function parse(input: ParserInput): ParseResult {
     }
   });
   finish(st);
-  if (result.unparsed.length > 0) result.warnings.push(`${input.artifact}: ${result.unparsed.length} lines not understood (first at line ${result.unparsed[0].line})`);
+  warnUnparsed(result);
   return result;
 }
 

@@ -215,7 +215,7 @@ describe('states, netids and layouts', () => {
       [4, 'missing address columns'],
       [5, 'peer address not understood: [::1'],
     ]);
-    expect(r.warnings.some((w) => w.includes('4 lines not understood'))).toBe(true);
+    expect(r.warnings.some((w) => w.includes('4 line(s) not understood'))).toBe(true);
   });
 
   it('detection: headers and bare rows score, netstat and random text do not', () => {
