@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { truth } from './linux-truth.js';
 import type { ParseResult } from '../../src/model.js';
 import { ipRouteParser, parseIpRoute } from '../../src/parse/ip-route.js';
 import { accountedLines } from '../../src/parse/result.js';
@@ -12,17 +13,6 @@ const FIXTURES = join(ROOT, 'fixtures/linux');
 const read = (name: string): string => readFileSync(join(FIXTURES, `${name}.txt`), 'utf8');
 const parse = (text: string): ParseResult => parseIpRoute({ text, artifact: 'raw/x', encoding: 'utf-8' });
 
-interface TruthRoute {
-  ipVersion: 4 | 6;
-  type: string;
-  destination: string;
-  gateways: string[];
-  dev: string | null;
-  metric: number | null;
-  table: string;
-  proto: string | null;
-}
-const truth = JSON.parse(readFileSync(join(FIXTURES, 'ground-truth.json'), 'utf8')) as { routes: TruthRoute[] };
 
 function expectClean(r: ParseResult): void {
   expect(r.unparsed).toEqual([]);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { truth, type TruthSocket } from './linux-truth.js';
 import type { Connection, ParseResult } from '../../src/model.js';
 import { linuxNetstatParser, parseLinuxNetstat } from '../../src/parse/linux-netstat.js';
 import { accountedLines } from '../../src/parse/result.js';
@@ -10,22 +11,6 @@ import { headLines } from '../../src/parse/text.js';
 const ROOT = resolve(__dirname, '../..');
 const FIXTURES = join(ROOT, 'fixtures/linux');
 const SAMPLES = resolve(ROOT, '../shared/samples');
-
-interface TruthSocket {
-  proto: 'tcp' | 'udp' | 'raw';
-  ipVersion: 4 | 6;
-  localAddress: string;
-  localPort: number;
-  remoteAddress: string;
-  remotePort: number | null;
-  state: string | null;
-  process: string | null;
-  pid: number | null;
-}
-const truth = JSON.parse(readFileSync(join(FIXTURES, 'ground-truth.json'), 'utf8')) as {
-  sockets: TruthSocket[];
-  unixSockets: Array<{ type: string; path: string | null; state: string | null; process: string; pid: number; count?: number }>;
-};
 
 function parseFile(path: string): ParseResult {
   return parseLinuxNetstat({ text: readFileSync(path, 'utf8'), artifact: `raw/${path.split('/').pop()}`, encoding: 'utf-8' });

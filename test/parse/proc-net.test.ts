@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { truth } from './linux-truth.js';
 import type { ParseResult } from '../../src/model.js';
 import { accountedLines } from '../../src/parse/result.js';
 import { detectFormat } from '../../src/parse/registry.js';
@@ -12,9 +13,6 @@ import { formatIpv6, hexIpv4, hexIpv6 } from '../../src/parse/proc-net-hex.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixtures = path.join(repoRoot, 'fixtures/linux');
-const truth = JSON.parse(readFileSync(path.join(fixtures, 'ground-truth.json'), 'utf8')) as {
-  sockets: { proto: string; ipVersion: number; localAddress: string; localPort: number; remoteAddress: string; remotePort: number | null; state: string | null }[];
-};
 
 const TCP_HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode';
 const UDP_HEADER = '   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops';

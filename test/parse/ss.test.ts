@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { truth, type TruthSocket } from './linux-truth.js';
 import type { Connection, ParseResult } from '../../src/model.js';
 import { accountedLines } from '../../src/parse/result.js';
 import { detectFormat, parseText } from '../../src/parse/registry.js';
@@ -13,18 +14,6 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const samples = path.resolve(repoRoot, '../shared/samples');
 const fixtures = path.join(repoRoot, 'fixtures/linux');
 
-interface TruthSocket {
-  proto: 'tcp' | 'udp' | 'raw';
-  ipVersion: 4 | 6;
-  localAddress: string;
-  localPort: number;
-  remoteAddress: string;
-  remotePort: number | null;
-  state: string | null;
-  process: string | null;
-  pid: number | null;
-}
-const truth = JSON.parse(readFileSync(path.join(fixtures, 'ground-truth.json'), 'utf8')) as { sockets: TruthSocket[] };
 
 function parseFile(file: string, artifact = `raw/${path.basename(file)}`): ParseResult {
   return ssParser.parse({ text: readFileSync(file, 'utf8'), artifact, encoding: 'utf-8' });
