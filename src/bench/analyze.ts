@@ -2,6 +2,7 @@
 // hundred programs, clients to public and private peers) plus 1,000 routes. Target: < 1 s.
 import type { Acquisition, Connection, ProcessFacts, Route } from '../model.js';
 import { analyze, type AnalysisInput } from '../analyze/index.js';
+import { seededRandom } from '../seeded-random.js';
 import type { BenchRow } from './types.js';
 
 const PROGRAMS = ['nginx', 'postgres', 'sshd', 'java', 'node', 'redis-server', 'chronyd', 'systemd-resolve', 'dockerd', 'python3', 'curl', 'haproxy'];
@@ -26,19 +27,9 @@ function acquisition(): Acquisition {
   };
 }
 
-/** Deterministic pseudo-random numbers (xorshift), so every run measures the same input. */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 export function syntheticInput(connections = 100_000, routes = 1_000): AnalysisInput {
-  const rand = rng(42);
+  const rand = seededRandom(42);
   const conns: Connection[] = [];
   const processes: ProcessFacts[] = [];
   const pids = 600;

@@ -1,6 +1,7 @@
 // A busy server's `netstat -anp` for the benchmark: the column layout of net-tools 2.10 as captured
 // in fixtures/linux (padding, the 19-character PID/Program cell, UDP rows without State, `-` owners
 // of TIME_WAIT sockets, a UNIX section). Deterministic: the same count always gives the same text.
+import { seededRandom } from '../seeded-random.js';
 
 const PROGRAMS: ReadonlyArray<[number, string]> = [
   [1043, 'nginx: worker process'], [1044, 'nginx: worker process'], [822, 'sshd: root@pts/0'],
@@ -13,17 +14,6 @@ const PROGRAMS: ReadonlyArray<[number, string]> = [
 const UDP_PROGRAMS = PROGRAMS.filter(([pid, name]) => !`${pid}/${name}`.slice(0, 19).includes(' '));
 const UNIX_PATHS = ['/run/systemd/journal/stdout', '/var/run/docker.sock', '@/tmp/.X11-unix/X0', '/run/dbus/system_bus_socket', ''];
 
-/** Small deterministic PRNG (mulberry32): no dependency on Math.random for reproducible benches. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const padLeft = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
@@ -47,7 +37,7 @@ function v6(r: () => number): string {
 
 /** `sockets` rows in all (about 100 bytes each): 90 % internet sockets, 10 % UNIX sockets. */
 export function generateLinuxNetstat(sockets: number): string {
-  const r = rng(0x5eed);
+  const r = seededRandom(0x5eed);
   const out: string[] = [
     'Active Internet connections (servers and established)',
     'Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name    ',

@@ -1,6 +1,7 @@
 // A large, realistic `netstat -anob` text for the parser benchmark: the line shapes of a real
 // Windows 10 capture (CRLF, padded columns, UDP rows without a state, IPv6 with zones, owner blocks
 // of one to three lines, TIME_WAIT rows without owner). Deterministic: same input, same text.
+import { seededRandom } from '../seeded-random.js';
 
 const SERVICES: Array<[component: string | null, image: string]> = [
   ['RpcSs', 'svchost.exe'],
@@ -16,14 +17,6 @@ const SERVICES: Array<[component: string | null, image: string]> = [
 const NO_OWNER = ' Can not obtain ownership information';
 const STATES = ['LISTENING', 'ESTABLISHED', 'ESTABLISHED', 'ESTABLISHED', 'TIME_WAIT', 'CLOSE_WAIT', 'SYN_SENT'];
 
-/** Small linear congruential generator: reproducible without Math.random. */
-function makeRandom(seed: number): (n: number) => number {
-  let state = seed >>> 0;
-  return (n: number) => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state % n;
-  };
-}
 
 function pad(text: string, width: number): string {
   return text.length >= width ? `${text}  ` : text + ' '.repeat(width - text.length);
@@ -62,7 +55,8 @@ function udpRow(rand: (n: number) => number, v6: boolean): string[] {
 
 /** `netstat -anob` output with the given number of socket rows (about 85 bytes per socket). */
 export function generateWindowsNetstat(sockets: number, seed = 1): string {
-  const rand = makeRandom(seed);
+  const next = seededRandom(seed);
+  const rand = (n: number): number => Math.floor(next() * n);
   const lines: string[] = ['', 'Active Connections', '', '  Proto  Local Address          Foreign Address        State           PID'];
   for (let i = 0; i < sockets; i++) {
     const kind = rand(10);
