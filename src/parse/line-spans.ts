@@ -9,22 +9,11 @@
  * pathologically slow (seconds to tens of seconds) once V8 optimised them.
  */
 export function forEachLineSpan(text: string, fn: (start: number, end: number, lineNo: number) => void): number {
-  const n = text.length;
-  let lineNo = 0;
-  let start = 0;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    // Nearly every character is above \r: one comparison for them.
-    if (c > 13) i++;
-    else if (c === 10 || c === 13) {
-      fn(start, i, ++lineNo);
-      i = c === 10 ? i + 1 : nextLineStart(text, i);
-      start = i;
-    } else i++;
-  }
-  if (start < n) fn(start, n, ++lineNo);
-  return lineNo;
+  return forEachLineStart(text, (start, lineNo) => {
+    const end = lineEndAt(text, start);
+    fn(start, end, lineNo);
+    return end;
+  });
 }
 
 /**
