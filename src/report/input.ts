@@ -52,31 +52,26 @@ export interface ReportInput {
   notes: string[];
 }
 
-function optional<T>(dir: string, rel: string, missing: string[], fallback: T): T {
+/**
+ * A parsed file, or `fallback` noted as missing. The arrays are read element by element
+ * (readJsonArray): a million sockets make ~450 MB of JSON.
+ */
+function optional<T>(dir: string, rel: string, missing: string[], fallback: T, read: (dir: string, rel: string) => T = readJson): T {
   if (!existsSync(join(dir, rel))) {
     missing.push(rel);
     return fallback;
   }
-  return readJson<T>(dir, rel);
-}
-
-/** The same for the arrays that grow with the host (a million sockets: ~450 MB of JSON). */
-function optionalArray<T>(dir: string, rel: string, missing: string[]): T[] {
-  if (!existsSync(join(dir, rel))) {
-    missing.push(rel);
-    return [];
-  }
-  return readJsonArray<T>(dir, rel);
+  return read(dir, rel);
 }
 
 export function loadReportInput(dir: string): ReportInput {
   const acquisition = readAcquisition(dir);
   const missing: string[] = [];
-  const connections = optionalArray<Connection>(dir, PATHS.connections, missing);
-  const routes = optional<Route[]>(dir, PATHS.routes, missing, []);
-  const processes = optional<ProcessFacts[]>(dir, PATHS.processes, missing, []);
+  const connections = optional<Connection[]>(dir, PATHS.connections, missing, [], readJsonArray);
+  const routes = optional<Route[]>(dir, PATHS.routes, missing, [], readJsonArray);
+  const processes = optional<ProcessFacts[]>(dir, PATHS.processes, missing, [], readJsonArray);
   const parseReport = optional<ParseReport | null>(dir, PATHS.parseReport, missing, null);
-  const findings = optionalArray<Finding>(dir, PATHS.findings, missing);
+  const findings = optional<Finding[]>(dir, PATHS.findings, missing, [], readJsonArray);
   const notes: string[] = [];
   const analysis = readMarks(dir, notes);
   return {
@@ -84,11 +79,11 @@ export function loadReportInput(dir: string): ReportInput {
     acquisition,
     custody: readCustody(dir),
     chain: verifyCustodyFile(dir),
-    connections: Array.isArray(connections) ? connections : [],
-    routes: Array.isArray(routes) ? routes : [],
-    processes: Array.isArray(processes) ? processes : [],
+    connections,
+    routes,
+    processes,
     parseReport,
-    findings: Array.isArray(findings) ? findings : [],
+    findings,
     analysis,
     missing,
     notes,
