@@ -35,13 +35,17 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** writeSync until the first `length` bytes are written (it may write fewer per call). */
+function writeAllSync(fd: number, buf: Uint8Array, length = buf.length): void {
+  let off = 0;
+  while (off < length) off += writeSync(fd, buf, off, length - off);
+}
+
 /** Write bytes to a new file (never overwriting), mode 0600, flushed to disk before returning. */
 export function writeNewFileSync(path: string, data: string | Uint8Array): void {
   const fd = openSync(path, 'wx', FILE_MODE);
   try {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    writeAllSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -67,19 +71,15 @@ export function writeTextDurableSync(path: string, produce: (write: (piece: stri
   try {
     const buffer = Buffer.allocUnsafe(PIECES_BUFFER);
     let used = 0;
-    const writeAll = (buf: Uint8Array, length = buf.length): void => {
-      let off = 0;
-      while (off < length) off += writeSync(fd, buf, off, length - off);
-    };
     const flush = (): void => {
-      writeAll(buffer, used);
+      writeAllSync(fd, buffer, used);
       used = 0;
     };
     produce((piece) => {
       // A UTF-8 character takes at most 3 bytes per UTF-16 unit: a piece that may not fit is flushed first.
       const most = typeof piece === 'string' ? piece.length * 3 : piece.length;
       if (used + most > PIECES_BUFFER) flush();
-      if (most > PIECES_BUFFER) writeAll(typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece);
+      if (most > PIECES_BUFFER) writeAllSync(fd, typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece);
       else if (typeof piece === 'string') used += buffer.write(piece, used, 'utf8');
       else {
         buffer.set(piece, used);
