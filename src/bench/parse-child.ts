@@ -1,13 +1,10 @@
 // Child process of the parse benchmark: reads one file, measures the first parse (cold JIT) with its
 // peak memory, then 7 more parses (steady state) and the line-split floor.
 import { readFileSync } from 'node:fs';
+import { statusBytes } from './proc-memory.js';
 import { parseText } from '../parse/registry.js';
 import { decodeBytes, splitLines } from '../parse/text.js';
 
-function vm(field: 'VmHWM' | 'VmRSS'): number {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
-  return m ? Number(m[1]) * 1024 : process.memoryUsage().rss;
-}
 
 interface Timed {
   ms: number;
@@ -40,11 +37,11 @@ function timedFloor(bytes: Uint8Array): number {
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const file = process.argv[2];
 gc();
-const baseline = vm('VmRSS');
+const baseline = statusBytes('VmRSS');
 // First parse alone, reading the file as the analyze stage does (the bytes are let go after
 // decoding): its peak is the memory figure.
 const first = timedParse(() => readFileSync(file));
-const peak = vm('VmHWM') - baseline;
+const peak = statusBytes('VmHWM') - baseline;
 const bytes = readFileSync(file);
 
 const times: number[] = [];

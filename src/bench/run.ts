@@ -1,56 +1,14 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateLinuxNetstat } from '../parse/linux-netstat-gen.js';
 import { generateWindowsNetstat } from '../parse/windows-netstat-gen.js';
+import { treeMemory } from './proc-memory.js';
 import type { BenchRow } from './types.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-
-/**
- * Memory of a process and all its descendants (Node + Chromium's processes), from /proc: the sum of
- * their PSS (shared pages split between the processes that share them; a plain RSS sum counts
- * Chromium's shared libraries and memory once per process), RSS where PSS cannot be read.
- */
-function treeMemory(root: number): number {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid)!.push(Number(entry));
-    } catch {
-      // process ended while we looked
-    }
-  }
-  let total = 0;
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    total += processMemory(pid);
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total;
-}
-
-function processMemory(pid: number): number {
-  try {
-    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    if (m) return Number(m[1]) * 1024;
-  } catch {
-    // no smaps_rollup (old kernel) or the process ended
-  }
-  try {
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 interface CliRun {
   stdout: string;
