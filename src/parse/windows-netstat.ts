@@ -105,8 +105,8 @@ export function parseWindowsNetstat(input: ParserInput): ParseResult {
   const block: OwnerBlock = { conn: null, count: 0, texts: [], lineNos: [], froms: [], tos: [] };
   result.lines.total = forEachLineRange(input.text, (src, from, to, lineNo) => {
     const start = firstNonBlank(src, from, to);
-    // A blank line does not end a -b block: text saved twice through CRLF conversion ends every line
-    // with \r\r\n, which reads as a blank line after each one. The next row or title still ends it.
+    // A blank line does not end a -b block: double-spaced copies of the output put one after every
+    // line. The next row or title still ends it.
     if (start < 0) {
       result.lines.blank++;
       return;
