@@ -1,12 +1,11 @@
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import sha256File from 'sha256-file';
+import { rmSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { Acquisition, ImportRecord } from '../model.js';
 import { appendCustody } from '../evidence/custody.js';
 import { createEvidenceFolder, EvidenceError, newAcquisition, readAcquisition, safeName, writeAcquisition } from '../evidence/folder.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { clockInfo } from './host.js';
-import { openArtifact } from './sink.js';
+import { copySource, ImportFailure, refuseNonRegular } from './import-source.js';
 
 export interface ImportOptions {
   out: string;
@@ -31,15 +30,13 @@ export interface ImportResult {
 /** Copy files captured elsewhere verbatim into raw/, hashed and logged; sources are only read. */
 export async function importFiles(files: string[], options: ImportOptions): Promise<ImportResult> {
   if (files.length === 0) throw new EvidenceError('no file to import', 'netcustody import FILE... --command "netstat -anob" --os windows', 2);
-  for (const f of files) {
-    if (!existsSync(f)) throw new EvidenceError(`${f}: no such file`, undefined, 1);
-  }
+  for (const f of files) refuseNonRegular(f);
   const { dir, acquisition } = options.into ? openExisting(options.into) : createNew(options);
   const actor = options.examiner;
   let order = acquisition.commands.length + acquisition.imports.length;
   const records: ImportRecord[] = [];
   for (const file of files) {
-    const record = await importOne(dir, resolve(file), ++order, options);
+    const record = await importOrLog(dir, resolve(file), ++order, options);
     acquisition.imports.push(record);
     records.push(record);
     appendCustody(dir, {
@@ -87,37 +84,33 @@ function openExisting(dir: string): { dir: string; acquisition: Acquisition } {
   return { dir, acquisition };
 }
 
+/** An import that failed after it started: the partial copy is removed and the attempt logged. */
+async function importOrLog(dir: string, path: string, order: number, options: ImportOptions): Promise<ImportRecord> {
+  try {
+    return await importOne(dir, path, order, options);
+  } catch (err) {
+    if (!(err instanceof ImportFailure)) throw err;
+    rmSync(join(dir, err.copy), { force: true });
+    appendCustody(dir, {
+      actor: options.examiner,
+      action: 'import failed',
+      object: path,
+      details: { reason: err.message, bytesCopied: err.bytesCopied, copyRemoved: err.copy },
+    });
+    throw new EvidenceError(`${path}: ${err.message}; the partial copy ${err.copy} was removed and the failed attempt logged in custody`, 'import the file again once it no longer changes (or copy it first)');
+  }
+}
+
 async function importOne(dir: string, path: string, order: number, options: ImportOptions): Promise<ImportRecord> {
   const intakeTime = new Date().toISOString();
   const rel = `raw/${String(order).padStart(2, '0')}-import-${safeName(basename(path), 'file')}`;
-  const fd = openSync(path, 'r'); // read-only: the source is never modified
-  let artifact;
-  let stat;
-  try {
-    stat = fstatSync(fd);
-    if (!stat.isFile()) throw new EvidenceError(`${path}: not a regular file`);
-    const sink = openArtifact(dir, rel);
-    const buf = Buffer.allocUnsafe(1 << 20);
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      sink.write(buf.subarray(0, n));
-    }
-    artifact = sink.close();
-  } finally {
-    closeSync(fd);
-  }
-  // Independent second read of the source: the copy must equal what is on the examiner's media.
-  const sourceHash = await new Promise<string>((res, rej) => sha256File(path, (err, sum) => (err ? rej(err) : res(sum as string))));
-  if (sourceHash !== artifact.sha256) {
-    throw new EvidenceError(`${path}: changed while it was being imported (hash ${sourceHash} ≠ copy ${artifact.sha256}); the copy is kept as ${rel}`);
-  }
+  const { artifact, size, mtime } = await copySource(dir, path, rel);
   return {
     id: `import-${order}`,
     order,
     originalPath: path,
-    originalSize: stat.size,
-    originalMtime: stat.mtime.toISOString(),
+    originalSize: size,
+    originalMtime: mtime.toISOString(),
     statedCommand: options.command ?? null,
     statedOs: options.os ?? null,
     intakeTime,
