@@ -180,6 +180,8 @@ export interface ArtifactFile {
   path: string;
   bytes: number;
   sha256: string;
+  /** Set when writing stopped early (a full disk): the file holds only `bytes`, the hash is theirs. */
+  writeError?: { error: string; bytesNotWritten: number };
 }
 
 export interface CommandRecord {
@@ -203,6 +205,10 @@ export interface CommandRecord {
   /** The command is not installed / file absent: recorded, alternatives still run. */
   unavailable: boolean;
   error: string | null;
+  /** Signals sent to the command's process group when it was stopped (timeout, Ctrl-C), in order. */
+  groupSignals?: string[];
+  /** An output file that could not even be created (full disk): why. */
+  outputNotCreated?: string;
   stdout: ArtifactFile | null;
   stderr: ArtifactFile | null;
 }
@@ -264,7 +270,7 @@ export interface Acquisition {
   commands: CommandRecord[];
   imports: ImportRecord[];
   warnings: string[];
-  status: 'complete' | 'interrupted' | 'in-progress';
+  status: 'complete' | 'interrupted' | 'failed' | 'in-progress';
 }
 
 export interface CustodyEvent {

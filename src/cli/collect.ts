@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { EvidenceError } from '../evidence/folder.js';
 import { caseOptions, defaultCaseId, defaultExaminer, EXIT, intOption, makeLog, printJson, runAction, withCommonOptions } from './common.js';
 
 export function collectCommand(): Command {
@@ -37,7 +38,8 @@ The evidence folder is output/<case>/<host>_<UTC time>/ with raw/, acquisition.j
     log(`evidence folder: ${result.dir}`);
     if (w) log(`capture window: ${w.start} → ${w.end} (${w.durationMs.toFixed(1)} ms)`);
     if (result.interrupted) log('collection INTERRUPTED: what was captured is kept and logged');
-    if (opts.json) printJson({ evidenceDir: result.dir, evidenceId: result.evidenceId, captureWindow: w, interrupted: result.interrupted, commands: result.acquisition.commands.length });
+    if (opts.json) printJson({ evidenceDir: result.dir, evidenceId: result.evidenceId, captureWindow: w, interrupted: result.interrupted, failure: result.failure, commands: result.acquisition.commands.length });
+    if (result.failure) throw new EvidenceError(`${result.failure}; what was written is kept and recorded in acquisition.json and custody.jsonl`, 'free some space and collect again into a new folder');
     return result.interrupted ? EXIT.interrupted : EXIT.ok;
   }));
 }

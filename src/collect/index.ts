@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Acquisition, CommandRecord } from '../model.js';
+import type { Acquisition, CommandRecord, HostInfo } from '../model.js';
 import { appendCustody } from '../evidence/custody.js';
 import { createEvidenceFolder, EvidenceError, newAcquisition, PATHS, writeAcquisition } from '../evidence/folder.js';
 import { sha256Hex } from '../evidence/files.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { clockInfo, hostInfo, privileges } from './host.js';
 import { PROFILES, profileForPlatform, type Profile } from './profiles.js';
+import { holdReserve, isNoSpace, RESERVE_BYTES, type Reserve } from './reserve.js';
 import { runStep } from './runner.js';
 
 export interface CollectOptions {
@@ -26,6 +27,8 @@ export interface CollectResult {
   evidenceId: string;
   acquisition: Acquisition;
   interrupted: boolean;
+  /** Why the collection failed (a full disk), recorded in acquisition.json and custody; null when it did not. */
+  failure: string | null;
 }
 
 export function resolveProfile(name: CollectOptions['profile']): Profile {
@@ -36,7 +39,6 @@ export function resolveProfile(name: CollectOptions['profile']): Profile {
 }
 
 export async function collect(options: CollectOptions): Promise<CollectResult> {
-  const log = options.log ?? (() => {});
   const profile = resolveProfile(options.profile);
   const host = hostInfo();
   const started = new Date();
@@ -46,8 +48,40 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   } catch (err) {
     throw new EvidenceError(`cannot create the evidence folder under ${options.out}: ${(err as Error).message}`, 'choose a writable folder with --out DIR');
   }
-  const { dir, evidenceId } = folder;
-  const actor = options.examiner;
+  const { dir } = folder;
+  let reserve: Reserve;
+  try {
+    reserve = holdReserve(dir);
+  } catch (err) {
+    if (!isNoSpace(err)) throw err;
+    removeEmptyFolder(dir);
+    throw new EvidenceError(`no space left under ${options.out} (${(err as NodeJS.ErrnoException).code}): not even ${RESERVE_BYTES / 1024} KiB free for a new evidence folder; nothing was collected`, 'free some space or choose another --out DIR');
+  }
+  const state: RunState = { dir, evidenceId: folder.evidenceId, actor: options.examiner, acquisition: null };
+  try {
+    return await collectInto(state, profile, host, options, reserve);
+  } catch (err) {
+    if (!isNoSpace(err)) throw err;
+    // The disk filled up outside a command's output (custody, acquisition.json): record it if possible.
+    reserve.release();
+    const reason = `the disk holding ${dir} is full (${(err as Error).message})`;
+    const unrecorded = state.acquisition ? finish(state, state.acquisition, 'collection failed', reason) : 'nothing was recorded';
+    throw new EvidenceError(unrecorded ? `${reason}; the failure could NOT be recorded in acquisition.json or custody.jsonl (${unrecorded})` : `${reason}; recorded in acquisition.json and custody.jsonl`, 'free some space and collect again into a new folder');
+  } finally {
+    reserve.release();
+  }
+}
+
+interface RunState {
+  dir: string;
+  evidenceId: string;
+  actor: string;
+  acquisition: Acquisition | null;
+}
+
+async function collectInto(state: RunState, profile: Profile, host: HostInfo, options: CollectOptions, reserve: Reserve): Promise<CollectResult> {
+  const log = options.log ?? (() => {});
+  const { dir, evidenceId, actor } = state;
   const priv = privileges(profile.unprivilegedLimitations);
   const acquisition: Acquisition = {
     ...newAcquisition({ caseId: options.caseId, evidenceId, examiner: options.examiner, organisation: options.organisation ?? null, mode: 'collect', profile: profile.name, clock: clockInfo() }),
@@ -63,10 +97,12 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     details: { caseId: options.caseId, host: host.hostname, tool: `${TOOL_NAME} ${TOOL_VERSION}`, profile: profile.name, privileged: priv.privileged },
   });
   writeAcquisition(dir, acquisition);
+  state.acquisition = acquisition;
 
   const signal = options.signal ?? new AbortController().signal;
   let order = 0;
-  for (const group of profile.groups) {
+  let failure: string | null = null;
+  for (const [g, group] of profile.groups.entries()) {
     if (signal.aborted) break;
     const records = await Promise.all(
       group.steps.map((step) =>
@@ -79,26 +115,80 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         }),
       ),
     );
+    const short = records.filter(writeFailed);
+    // The reserve is freed only once the whole group has stopped writing, so no output can eat it.
+    if (short.length) reserve.release();
     for (const r of records) {
       acquisition.commands.push(r);
       recordFinished(dir, actor, r);
       log(describe(r));
     }
+    if (short.length) {
+      // A full disk cannot take more output: the later, less volatile steps are not run.
+      const notRun = profile.groups.slice(g + 1).flatMap((later) => later.steps.map((s) => s.id));
+      failure = diskFullText(dir, short, notRun);
+      break;
+    }
   }
 
-  const interrupted = signal.aborted;
+  const interrupted = signal.aborted && !failure;
   acquisition.captureWindow = captureWindow(acquisition.commands);
-  acquisition.status = interrupted ? 'interrupted' : 'complete';
-  writeAcquisition(dir, acquisition);
-  const acqHash = sha256Hex(readFileSync(join(dir, PATHS.acquisition)));
-  appendCustody(dir, {
-    actor,
-    action: interrupted ? 'collection interrupted' : 'collection finished',
-    object: PATHS.acquisition,
-    sha256: acqHash,
-    details: { commands: acquisition.commands.length, captureWindowMs: acquisition.captureWindow?.durationMs ?? null },
-  });
-  return { dir, evidenceId, acquisition, interrupted };
+  reserve.release();
+  if (failure) {
+    const unrecorded = finish(state, acquisition, 'collection failed', failure);
+    if (unrecorded) throw new EvidenceError(`${failure}; the failure could NOT be recorded in acquisition.json or custody.jsonl (${unrecorded})`, 'free some space and collect again into a new folder');
+  } else {
+    finish(state, acquisition, interrupted ? 'collection interrupted' : 'collection finished', null, true);
+  }
+  return { dir, evidenceId, acquisition, interrupted, failure };
+}
+
+/**
+ * Final acquisition.json and the closing custody event. With `rethrow` unset, a write error is
+ * returned as text (the caller says on stderr that the record is missing) instead of thrown.
+ */
+function finish(state: RunState, acquisition: Acquisition, action: string, failure: string | null, rethrow = false): string | null {
+  const { dir, actor } = state;
+  acquisition.status = failure ? 'failed' : action === 'collection interrupted' ? 'interrupted' : 'complete';
+  if (failure) acquisition.warnings.push(failure);
+  try {
+    writeAcquisition(dir, acquisition);
+    const acqHash = sha256Hex(readFileSync(join(dir, PATHS.acquisition)));
+    appendCustody(dir, {
+      actor,
+      action,
+      object: PATHS.acquisition,
+      sha256: acqHash,
+      details: { commands: acquisition.commands.length, captureWindowMs: acquisition.captureWindow?.durationMs ?? null, ...(failure ? { reason: failure } : {}) },
+    });
+    return null;
+  } catch (err) {
+    if (rethrow) throw err;
+    return (err as Error).message;
+  }
+}
+
+function writeFailed(r: CommandRecord): boolean {
+  return Boolean(r.stdout?.writeError || r.stderr?.writeError || r.outputNotCreated);
+}
+
+function diskFullText(dir: string, short: CommandRecord[], notRun: string[]): string {
+  const files = short.flatMap((r) => [r.stdout, r.stderr]).filter((f) => f?.writeError);
+  const what = files.map((f) => `${f!.path} holds only its first ${f!.bytes} bytes (${f!.writeError!.bytesNotWritten} not written: ${f!.writeError!.error})`);
+  const uncreated = short.filter((r) => r.outputNotCreated).map((r) => `${commandText(r)}: output file could not be created`);
+  const skipped = notRun.length ? `; not run: ${notRun.join(', ')}` : '';
+  return `the disk holding ${dir} filled up during collection: ${[...what, ...uncreated].join('; ')}${skipped}`;
+}
+
+function removeEmptyFolder(dir: string): void {
+  // Only empty directories are removed (rmdir fails on anything else): nothing collected is lost.
+  for (const d of [join(dir, PATHS.raw), dir]) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+  }
 }
 
 function recordFinished(dir: string, actor: string, r: CommandRecord): void {
@@ -110,7 +200,9 @@ function recordFinished(dir: string, actor: string, r: CommandRecord): void {
     details: { exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, durationMs: round(r.durationMs), error: r.error },
   });
   for (const file of [r.stdout, r.stderr]) {
-    if (file) appendCustody(dir, { actor, action: 'artifact hashed', object: file.path, sha256: file.sha256, details: { bytes: file.bytes } });
+    if (!file) continue;
+    const incomplete = file.writeError ? { incomplete: true, bytesNotWritten: file.writeError.bytesNotWritten, writeError: file.writeError.error } : {};
+    appendCustody(dir, { actor, action: file.writeError ? 'artifact incomplete' : 'artifact hashed', object: file.path, sha256: file.sha256, details: { bytes: file.bytes, ...incomplete } });
   }
 }
 
@@ -134,7 +226,7 @@ function captureWindow(commands: CommandRecord[]): Acquisition['captureWindow'] 
 function describe(r: CommandRecord): string {
   const what = commandText(r);
   if (r.unavailable) return `  unavailable  ${what}`;
-  const status = r.timedOut ? 'timeout' : r.error ? 'error' : r.exitCode === 0 ? 'ok' : `exit ${r.exitCode ?? r.signal}`;
+  const status = writeFailed(r) ? 'incomplete' : r.timedOut ? 'timeout' : r.error ? 'error' : r.exitCode === 0 ? 'ok' : `exit ${r.exitCode ?? r.signal}`;
   return `  ${status.padEnd(11)}  ${what}  (${r.stdout?.bytes ?? 0} bytes, ${round(r.durationMs)} ms)`;
 }
 

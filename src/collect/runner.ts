@@ -69,36 +69,97 @@ async function runCommand(step: ProfileStep, ctx: StepContext, base: string, rec
   const out = openArtifact(ctx.dir, `${base}.stdout`);
   const err = openArtifact(ctx.dir, `${base}.stderr`);
   try {
+    // Its own process group: a child that forks (a shell, a pager) and leaves a grandchild holding
+    // the pipe is stopped as a whole at the timeout or on Ctrl-C, not just its first process.
     const sub = execa(step.argv[0], step.argv.slice(1), {
       stdin: 'ignore',
       buffer: false,
       reject: false,
       stripFinalNewline: false,
-      timeout: ctx.timeoutMs,
-      cancelSignal: ctx.signal,
-      forceKillAfterDelay: 2000,
+      detached: true,
       env: ENV,
     });
+    const stop = stopGroupOn(sub.pid, ctx);
     sub.stdout?.on('data', (chunk: Buffer) => out.write(chunk));
     sub.stderr?.on('data', (chunk: Buffer) => err.write(chunk));
-    const result = await sub;
+    let result;
+    try {
+      result = await sub;
+    } finally {
+      stop.done();
+    }
     record.exitCode = typeof result.exitCode === 'number' ? result.exitCode : null;
     record.signal = result.signal ?? null;
-    record.timedOut = Boolean(result.timedOut);
+    record.timedOut = stop.reason === 'timeout';
+    if (stop.signals.length) record.groupSignals = stop.signals;
+    const sent = `process group sent ${stop.signals.join(', then ')}`;
     if (result.failed && isNotFound(result)) {
       record.unavailable = true;
       record.error = `${step.argv[0]}: command not found`;
-    } else if (result.timedOut) {
-      record.error = `timed out after ${ctx.timeoutMs} ms; output captured until then is kept`;
-    } else if (result.isCanceled) {
-      record.error = 'interrupted; output captured until then is kept';
+    } else if (stop.reason === 'timeout') {
+      record.error = `timed out after ${ctx.timeoutMs} ms (${sent}); output captured until then is kept`;
+    } else if (stop.reason === 'interrupt') {
+      record.error = `interrupted (${sent}); output captured until then is kept`;
     } else if (result.failed && record.exitCode === null && !record.signal) {
       record.error = result.shortMessage ?? 'failed to start';
     }
   } finally {
     record.stdout = out.close();
     record.stderr = err.close();
+    noteWriteFailure(record, [out, err]);
   }
+}
+
+/** Grace between SIGTERM and SIGKILL for a process group that outlives its timeout. */
+const KILL_GRACE_MS = 2000;
+
+interface GroupStop {
+  reason: 'timeout' | 'interrupt' | null;
+  signals: string[];
+  done(): void;
+}
+
+/** At the timeout or on abort: SIGTERM to the whole group, SIGKILL after the grace if the pipes stay open. */
+function stopGroupOn(pid: number | undefined, ctx: StepContext): GroupStop {
+  const state: GroupStop = { reason: null, signals: [], done };
+  let killTimer: NodeJS.Timeout | undefined;
+  const send = (signal: NodeJS.Signals): void => {
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+      state.signals.push(signal);
+    } catch {
+      // ESRCH: the group is already gone.
+    }
+  };
+  const stop = (reason: 'timeout' | 'interrupt'): void => {
+    if (state.reason) return;
+    state.reason = reason;
+    send('SIGTERM');
+    killTimer = setTimeout(() => send('SIGKILL'), KILL_GRACE_MS);
+  };
+  const timer = setTimeout(() => stop('timeout'), ctx.timeoutMs);
+  const onAbort = (): void => stop('interrupt');
+  if (ctx.signal.aborted) onAbort();
+  else ctx.signal.addEventListener('abort', onAbort, { once: true });
+  function done(): void {
+    clearTimeout(timer);
+    clearTimeout(killTimer);
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+  return state;
+}
+
+/** A full disk is recorded on the step: which artifact is short, by how many bytes, and why. */
+function noteWriteFailure(record: CommandRecord, sinks: ArtifactSink[]): void {
+  const failed = sinks.map((s, i) => ({ s, file: i === 0 ? record.stdout : record.stderr })).filter(({ s }) => s.failure() !== null);
+  if (failed.length === 0) return;
+  const uncreated = failed.find(({ file }) => !file);
+  if (uncreated) record.outputNotCreated = uncreated.s.failure() ?? 'unknown error';
+  const text = failed
+    .map(({ s, file }) => (file ? `${file.path} incomplete: ${file.bytes} bytes written, ${file.writeError?.bytesNotWritten ?? 0} not (${s.failure()})` : `an artifact could not be created (${s.failure()})`))
+    .join('; ');
+  record.error = record.error ? `${record.error}; ${text}` : text;
 }
 
 function isNotFound(result: { code?: string; cause?: unknown }): boolean {
@@ -117,6 +178,7 @@ async function copyFile(path: string, ctx: StepContext, base: string, record: Co
     record.error = code === 'ENOENT' ? `${path}: not present on this host` : `${path}: ${(err as Error).message}`;
   } finally {
     record.stdout = sink.close();
+    noteWriteFailure(record, [sink]);
   }
 }
 
@@ -138,5 +200,6 @@ function writeProcessFacts(ctx: StepContext, base: string, record: CommandRecord
     record.exitCode = 0;
   } finally {
     record.stdout = sink.close();
+    noteWriteFailure(record, [sink]);
   }
 }

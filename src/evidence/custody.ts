@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CustodyEvent } from '../model.js';
 import { FILE_MODE, sha256Hex } from './files.js';
@@ -34,9 +34,15 @@ export function appendCustody(dir: string, input: CustodyInput): CustodyEvent {
     prev: lastLine === null ? GENESIS_PREV : sha256Hex(lastLine),
   };
   const fd = openSync(path, 'a', FILE_MODE);
+  const line = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8');
+  const size = fstatSync(fd).size;
   try {
-    writeSync(fd, `${JSON.stringify(event)}\n`);
+    for (let off = 0; off < line.length; ) off += writeSync(fd, line, off, line.length - off);
     fsyncSync(fd);
+  } catch (err) {
+    // A half-written line (full disk) would break the chain for every later event: take it back.
+    ftruncateSync(fd, size);
+    throw err;
   } finally {
     closeSync(fd);
   }

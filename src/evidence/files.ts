@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { closeSync, fsyncSync, openSync, readSync, writeSync, mkdirSync, chmodSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, rmSync, writeSync, mkdirSync, chmodSync } from 'node:fs';
 
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
@@ -88,9 +88,12 @@ export function writeTextDurableSync(path: string, produce: (write: (piece: stri
     });
     flush();
     fsyncSync(fd);
-  } finally {
+  } catch (err) {
     closeSync(fd);
+    rmSync(tmp, { force: true }); // a full disk must not leave a half-written temp file behind
+    throw err;
   }
+  closeSync(fd);
   renameSyncDurable(tmp, path);
 }
 

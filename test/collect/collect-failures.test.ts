@@ -29,6 +29,20 @@ function onlyDir(root: string): string {
   return join(caseDir, readdirSync(caseDir)[0]);
 }
 
+/** PIDs whose environment holds `entry` (root reads every /proc/PID/environ). */
+function processesWithEnv(entry: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/environ`, 'latin1').split('\0').includes(entry)) found.push(Number(name));
+    } catch {
+      // gone or unreadable
+    }
+  }
+  return found;
+}
+
 const acquisitionOf = (dir: string): Acquisition => JSON.parse(readFileSync(join(dir, 'acquisition.json'), 'utf8'));
 
 describe('collect failure handling', () => {
@@ -75,6 +89,29 @@ describe('collect failure handling', () => {
     expect(ss.timeoutMs).toBe(1000);
     expect(ss.stdout!.bytes).toBe('before the hang\n'.length);
     expect(acq.commands.find((c) => c.id === 'netstat-anp')!.exitCode).toBe(0);
+  });
+
+  it('at the timeout stops the whole process group, even a grandchild that holds the output pipe open', async () => {
+    const out = tempDir();
+    const mark = `nc-${process.pid}-${Date.now()}`;
+    // The shell forks a background sleep that inherits stdout, then waits on a second one: killing
+    // only the shell would leave the pipe open until the sleeps end (60 s). SIGTERM is ignored by
+    // all three (inherited), so only the SIGKILL after the grace ends them.
+    const bin = binDir({ ss: "trap '' TERM; echo \"before the hang\"; /bin/sleep 60 & /bin/sleep 60", netstat: null, ip: null });
+    const t0 = Date.now();
+    const r = await runCli(['collect', '--out', out, '--profile', 'linux', '--timeout', '3'], { env: { PATH: bin, NC_TEST_MARK: mark } });
+    const elapsed = Date.now() - t0;
+    expect(r.exitCode, r.stderr).toBe(0);
+    // timeout (3 s) + SIGKILL grace (2 s) + the rest of the run; generous for a loaded machine, far below 60 s.
+    expect(elapsed).toBeLessThan(40_000);
+    const acq = acquisitionOf(onlyDir(out));
+    const ss = acq.commands.find((c) => c.id === 'ss-tunap')!;
+    expect(ss).toMatchObject({ timedOut: true, timeoutMs: 3000, groupSignals: ['SIGTERM', 'SIGKILL'] });
+    expect(ss.error).toMatch(/timed out after 3000 ms \(process group sent SIGTERM/);
+    expect(ss.durationMs).toBeLessThan(30_000);
+    expect(readFileSync(join(onlyDir(out), ss.stdout!.path), 'utf8')).toBe('before the hang\n');
+    // No process that carries the mark survives the run.
+    expect(processesWithEnv(`NC_TEST_MARK=${mark}`)).toEqual([]);
   });
 
   it('fails with one clear line when the output folder cannot be written', async () => {
