@@ -154,7 +154,12 @@ export interface ParseResult {
   interfaces: NetInterface[];
   /** Process lists some formats carry (Windows tasklist /v /fo csv). */
   processes: ProcessFacts[];
+  /** The first unparsed lines (MAX_LISTED_UNPARSED per artifact), each with its line number and an excerpt. */
   unparsed: UnparsedLine[];
+  /** Unparsed lines counted but not listed (beyond the cap); lines.unparsed counts them all. */
+  unparsedNotListed: number;
+  /** Every unparsed line counted by reason, listed or not. */
+  unparsedReasons: Record<string, number>;
   lines: LineAccounting;
   warnings: string[];
 }

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ interface ChildFigures {
   floorMs: number;
   records: number;
   unparsed: number;
+  reportBytes: number;
   bytes: number;
   peakRssOverBaseline: number;
 }
@@ -30,8 +32,8 @@ interface ChildFigures {
 export const CAPPED_YOUNG_GENERATION = '--max-semi-space-size=2';
 
 /** Parse in a fresh process so that peak memory (VmHWM) belongs to this parse alone. */
-function measure(file: string, v8Flags: string[] = []): ChildFigures {
-  const out = execFileSync(process.execPath, ['--expose-gc', ...v8Flags, CHILD, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+function measure(file: string, v8Flags: string[] = [], childArgs: string[] = []): ChildFigures {
+  const out = execFileSync(process.execPath, ['--expose-gc', ...v8Flags, CHILD, file, ...childArgs], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(out) as ChildFigures;
 }
 
@@ -80,10 +82,23 @@ export async function benchParse(): Promise<BenchRow[]> {
         }
       }
     }
+    rows.push(...benchGarbage(dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   return rows;
+}
+
+/** Issue 11 item 15: 50 MB of random bytes once took 818 MB RSS and a 148 MB parse-report.json. */
+function benchGarbage(dir: string): BenchRow[] {
+  const file = join(dir, 'random.bin');
+  writeFileSync(file, randomBytes(50_000_000));
+  const f = measure(file, [], ['--once']);
+  const label = '50 MB of random bytes';
+  return [
+    { area: 'parse', metric: `${label}: peak memory over baseline / input size`, value: round(f.peakRssOverBaseline / f.bytes), unit: `× input (${Math.round(f.peakRssOverBaseline / 1e6)} MB)`, target: '< 5×', ok: f.peakRssOverBaseline / f.bytes < 5 },
+    { area: 'parse', metric: `${label}: its parse-report.json entry (${f.unparsed.toLocaleString('en')} unparsed lines, all counted)`, value: round(f.reportBytes / 1024), unit: 'KiB', target: '< 1 MiB', ok: f.reportBytes < 1 << 20 },
+  ];
 }
 
 function round(n: number): number {

@@ -44,6 +44,8 @@ export function parseEvidence(dir: string): ParsedEvidence {
       encoding: r.encoding,
       lines: r.lines,
       unparsed: r.unparsed,
+      unparsedNotListed: r.unparsedNotListed,
+      unparsedReasons: r.unparsedReasons,
       warnings: r.warnings,
       records: { connections: r.connections.length, routes: r.routes.length, unixSockets: r.unixSockets.length, otherSockets: r.otherSockets.length, processes: r.processes.length },
     })),

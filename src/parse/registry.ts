@@ -1,7 +1,8 @@
 import type { ParseResult } from '../model.js';
 import type { Parser } from './types.js';
-import { emptyResult, addUnparsed } from './result.js';
-import { headLines, splitLines } from './text.js';
+import { emptyResult, addUnparsed, notListedText } from './result.js';
+import { forEachLineSpan } from './line-spans.js';
+import { headLines } from './text.js';
 import { bsdNetstatParser } from './bsd-netstat.js';
 import { bsdRouteParser } from './bsd-route.js';
 import { lsofParser } from './lsof.js';
@@ -57,12 +58,12 @@ export function parseText(text: string, artifact: string, encoding: string): Par
   const detected = detectFormat(text);
   if (detected) return detected.parser.parse({ text, artifact, encoding });
   const result = emptyResult('unknown', artifact, encoding);
-  const lines = splitLines(text);
-  result.lines.total = lines.length;
-  lines.forEach((line, i) => {
-    if (line.trim() === '') result.lines.blank++;
-    else addUnparsed(result, i + 1, line, 'format not recognised');
+  // Line by line over the text (no array of every line: the content may be megabytes of garbage).
+  result.lines.total = forEachLineSpan(text, (start, end, lineNo) => {
+    const line = text.slice(start, end);
+    if (!/\S/.test(line)) result.lines.blank++;
+    else addUnparsed(result, lineNo, line, 'format not recognised');
   });
-  if (lines.length > 0) result.warnings.push(`${artifact}: format not recognised; ${result.lines.unparsed} lines kept unparsed`);
+  if (result.lines.total > 0) result.warnings.push(`${artifact}: format not recognised; ${result.lines.unparsed} lines kept unparsed${notListedText(result)}`);
   return result;
 }

@@ -6,7 +6,12 @@ export interface ArtifactParseSummary {
   format: string;
   encoding: string;
   lines: LineAccounting;
+  /** The first unparsed lines (line number, excerpt, reason); the rest are only counted. */
   unparsed: UnparsedLine[];
+  /** Unparsed lines beyond the listed ones (absent in reports written before the cap: 0). */
+  unparsedNotListed?: number;
+  /** Every unparsed line counted by reason. */
+  unparsedReasons?: Record<string, number>;
   warnings: string[];
   records: { connections: number; routes: number; unixSockets: number; otherSockets: number; processes: number };
 }

@@ -43,7 +43,7 @@ export async function analyzeStage(dir: string, options: AnalyzeStageOptions): P
   for (const a of parsed.report.artifacts) {
     log(`  parsed  ${a.artifact}  as ${a.format} (${a.encoding}): ${a.lines.records} records, ${a.lines.unparsed} unparsed`);
     for (const u of a.unparsed.slice(0, 5)) log(`    warning: ${a.artifact}:${u.line}: ${u.reason}`);
-    if (a.unparsed.length > 5) log(`    … ${a.unparsed.length - 5} more unparsed lines in ${a.artifact} (see ${PATHS.parseReport})`);
+    if (a.lines.unparsed > 5) log(`    … ${a.lines.unparsed - 5} more unparsed lines in ${a.artifact} (see ${PATHS.parseReport})`);
   }
 
   const allow = options.allow ? loadAllowList(options.allow) : null;

@@ -207,7 +207,8 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       },
       parse: (input.parseReport?.artifacts ?? []).map((p) => ({ artifact: visibleHost(p.artifact), format: visible(p.format), encoding: visible(p.encoding), total: p.lines.total, records: p.lines.records, headers: p.lines.headers, blank: p.lines.blank, unparsed: p.lines.unparsed })),
       unparsed: unparsed.slice(0, MAX_UNPARSED_SHOWN),
-      unparsedTotal: unparsed.length,
+      // Counted, not listed: beyond the listed lines of each artifact parse-report.json keeps only counts.
+      unparsedTotal: input.parseReport?.totals.unparsedLines ?? unparsed.length,
       unparsedShown: Math.min(unparsed.length, MAX_UNPARSED_SHOWN),
       limitations: limitations(input, primary.length, omitted),
       warnings: a.warnings.map((w) => visibleHost(w)),
