@@ -3,6 +3,7 @@ import { afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { makeReadableCopy } from './readable-copy.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const CLI = join(REPO, 'dist/cli/main.js');
@@ -14,10 +15,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the built CLI as a user would (the test command builds dist/ first). */
+/**
+ * Run the built CLI as a user would (the test command builds dist/ first). With another `uid`, it
+ * runs a copy that user can read: the checkout may sit in a folder only its owner can enter.
+ */
 export async function runCli(args: string[], options: Options & { netns?: string } = {}): Promise<CliResult> {
   const { netns, ...rest } = options;
-  const argv = netns ? ['ip', ['netns', 'exec', netns, process.execPath, CLI, ...args]] as const : [process.execPath, [CLI, ...args]] as const;
+  const cli = rest.uid !== undefined && rest.uid !== process.getuid?.() ? readableCli() : CLI;
+  const argv = netns ? ['ip', ['netns', 'exec', netns, process.execPath, cli, ...args]] as const : [process.execPath, [cli, ...args]] as const;
   const r = await execa(argv[0], [...argv[1]], { reject: false, stdin: 'ignore', ...rest, env: { NO_COLOR: '1', ...rest.env } });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
@@ -27,6 +32,18 @@ const created: string[] = [];
 afterAll(() => {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+let readable: string | null = null;
+
+/** dist/cli/main.js of a copy every user can read (made once per test file, removed after it). */
+export function readableCli(): string {
+  if (!readable) {
+    const copy = makeReadableCopy(REPO);
+    created.push(copy.dir);
+    readable = copy.cli;
+  }
+  return readable;
+}
 
 export function tempDir(prefix = 'nc-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
