@@ -12,6 +12,13 @@ as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo "$@"; else return 1; fi
 }
 
+# package.json `engines`: vite 8 needs ^20.19 || >=22.12, vitest 4 ^20 || ^22 || >=24, commander 14 >=20.
+node_ok=$(node -e 'const [a, b] = process.versions.node.split(".").map(Number); console.log((a === 20 && b >= 19) || (a === 22 && b >= 12) || a >= 24 ? 1 : 0)' 2>/dev/null || echo 0)
+if [ "$node_ok" != 1 ]; then
+  say "Node.js $(node --version 2>/dev/null || echo 'not found') is not supported: install Node 20.19+, 22.12+ or 24+ (package.json engines)"
+  exit 1
+fi
+
 apt_updated=0
 apt_install() {
   command -v apt-get >/dev/null 2>&1 || return 1
