@@ -17,6 +17,8 @@ export interface StepContext {
 // The locale is pinned so column titles and states are the ones the parsers know; numeric output
 // is requested by the argv of each profile step, never by resolving names afterwards.
 const ENV = { LC_ALL: 'C', LANG: 'C' };
+/** Each command leads its own process group (POSIX); Windows has none to signal. */
+const GROUPS = process.platform !== 'win32';
 
 export function artifactBase(order: number, id: string): string {
   return `raw/${String(order).padStart(2, '0')}-${id}`;
@@ -76,10 +78,12 @@ async function runCommand(step: ProfileStep, ctx: StepContext, base: string, rec
       buffer: false,
       reject: false,
       stripFinalNewline: false,
-      detached: true,
+      detached: GROUPS,
       env: ENV,
     });
-    const stop = stopGroupOn(sub.pid, ctx);
+    const pid = sub.pid;
+    // Windows has no process groups to signal: there the command itself is stopped.
+    const stop = stopGroupOn((signal) => (GROUPS && pid !== undefined ? process.kill(-pid, signal) : sub.kill(signal)), ctx);
     sub.stdout?.on('data', (chunk: Buffer) => out.write(chunk));
     sub.stderr?.on('data', (chunk: Buffer) => err.write(chunk));
     let result;
@@ -92,7 +96,7 @@ async function runCommand(step: ProfileStep, ctx: StepContext, base: string, rec
     record.signal = result.signal ?? null;
     record.timedOut = stop.reason === 'timeout';
     if (stop.signals.length) record.groupSignals = stop.signals;
-    const sent = `process group sent ${stop.signals.join(', then ')}`;
+    const sent = `${GROUPS ? 'process group' : 'command'} sent ${stop.signals.join(', then ')}`;
     if (result.failed && isNotFound(result)) {
       record.unavailable = true;
       record.error = `${step.argv[0]}: command not found`;
@@ -120,13 +124,12 @@ interface GroupStop {
 }
 
 /** At the timeout or on abort: SIGTERM to the whole group, SIGKILL after the grace if the pipes stay open. */
-function stopGroupOn(pid: number | undefined, ctx: StepContext): GroupStop {
+function stopGroupOn(kill: (signal: NodeJS.Signals) => void, ctx: StepContext): GroupStop {
   const state: GroupStop = { reason: null, signals: [], done };
   let killTimer: NodeJS.Timeout | undefined;
   const send = (signal: NodeJS.Signals): void => {
-    if (pid === undefined) return;
     try {
-      process.kill(-pid, signal);
+      kill(signal);
       state.signals.push(signal);
     } catch {
       // ESRCH: the group is already gone.

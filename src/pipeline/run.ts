@@ -71,6 +71,10 @@ export async function runPipeline(collectOptions: CollectOptions, options: Pipel
   const collected = await progress.stage('collect', () => collect({ ...collectOptions, log: progress.info }));
   const w = collected.acquisition.captureWindow;
   if (w) progress.info(`capture window ${w.durationMs.toFixed(1)} ms (${w.start} → ${w.end})`);
+  if (collected.failure) {
+    // A full disk: analysing and sealing an incomplete collection on the same disk would fail too.
+    throw new EvidenceError(`${collected.failure}; what was written is kept and recorded in ${collected.dir}`, 'free some space and run again (a new evidence folder is made)');
+  }
   if (collected.interrupted) {
     throw new EvidenceError(`collection interrupted; what was captured is kept in ${collected.dir}`, `finish later with: netcustody analyze ${collected.dir}`, 130);
   }

@@ -96,6 +96,17 @@ describe('collect on a full disk', () => {
     });
   });
 
+  it('run stops after a collection the full disk cut short: no analysis, no bundle, exit 1', async () => {
+    await withTmpfs(2048, async (mnt) => {
+      const out = join(mnt, 'out');
+      const r = await runCli(['run', '--out', out, '--profile', 'linux'], { env: { PATH: pathWithBig('ip'), NETCUSTODY_HOME: tempDir() } });
+      expectCleanFailure(r);
+      const dir = onlyDir(out);
+      expect(readdirSync(dir).sort()).toEqual(['acquisition.json', 'custody.jsonl', 'raw']);
+      expect(readdirSync(join(out, readdirSync(out)[0])).filter((f) => f.endsWith('.zip'))).toEqual([]);
+    });
+  });
+
   it('a disk with no room at all fails before running anything, with one line', async () => {
     await withTmpfs(2048, async (mnt) => {
       const out = join(mnt, 'out');
