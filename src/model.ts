@@ -212,7 +212,7 @@ export interface CommandRecord {
   error: string | null;
   /** Signals sent to the command's process group when it was stopped (timeout, Ctrl-C), in order. */
   groupSignals?: string[];
-  /** An output file that could not even be created (full disk): why. */
+  /** Output files that could not even be created (full disk, no free inode): "path (error)", comma-separated. */
   outputNotCreated?: string;
   stdout: ArtifactFile | null;
   stderr: ArtifactFile | null;

@@ -157,10 +157,10 @@ function stopGroupOn(kill: (signal: NodeJS.Signals) => void, ctx: StepContext): 
 function noteWriteFailure(record: CommandRecord, sinks: ArtifactSink[]): void {
   const failed = sinks.map((s, i) => ({ s, file: i === 0 ? record.stdout : record.stderr })).filter(({ s }) => s.failure() !== null);
   if (failed.length === 0) return;
-  const uncreated = failed.find(({ file }) => !file);
-  if (uncreated) record.outputNotCreated = uncreated.s.failure() ?? 'unknown error';
+  const uncreated = failed.filter(({ file }) => !file).map(({ s }) => `${s.path} (${s.failure()})`);
+  if (uncreated.length) record.outputNotCreated = uncreated.join(', ');
   const text = failed
-    .map(({ s, file }) => (file ? `${file.path} incomplete: ${file.bytes} bytes written, ${file.writeError?.bytesNotWritten ?? 0} not (${s.failure()})` : `an artifact could not be created (${s.failure()})`))
+    .map(({ s, file }) => (file ? `${file.path} incomplete: ${file.bytes} bytes written, ${file.writeError?.bytesNotWritten ?? 0} not (${s.failure()})` : `${s.path} could not be created (${s.failure()})`))
     .join('; ');
   record.error = record.error ? `${record.error}; ${text}` : text;
 }

@@ -10,6 +10,8 @@ import { FILE_MODE } from '../evidence/files.js';
  * hashed, the rest is counted as not written, and close() says so in `writeError`.
  */
 export interface ArtifactSink {
+  /** Path relative to the evidence folder. */
+  readonly path: string;
   write(chunk: Uint8Array): void;
   /** The file as written; null when it could not even be created. */
   close(): ArtifactFile | null;
@@ -31,6 +33,7 @@ export function openArtifact(dir: string, relPath: string): ArtifactSink {
   let closed = false;
   let file: ArtifactFile | null = null;
   return {
+    path: relPath,
     write(chunk) {
       let off = 0;
       if (fd !== null && error === null) {

@@ -96,6 +96,29 @@ describe('collect on a full disk', () => {
     });
   });
 
+  it('a filesystem out of inodes: the outputs that could not be created are named and recorded', async () => {
+    // 20 inodes: the folder, the space reserve, custody, acquisition.json and the first two groups'
+    // files fit; the route commands' files do not all.
+    await withTmpfs(2048, async (mnt) => {
+      const out = join(mnt, 'out');
+      const r = await runCli(['collect', '--out', out, '--profile', 'linux'], { env: { PATH: pathWithBig('none') } });
+      expect(r.exitCode, r.stderr).toBe(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stderr).toMatch(/^netcustody: error: the disk holding .* filled up during collection: .*: could not create raw\/1\d-\S+ \(ENOSPC/m);
+      const dir = onlyDir(out);
+      const acq: Acquisition = JSON.parse(readFileSync(join(dir, 'acquisition.json'), 'utf8'));
+      expect(acq.status).toBe('failed');
+      const missing = acq.commands.filter((c) => c.outputNotCreated);
+      expect(missing.length).toBeGreaterThan(0);
+      for (const c of missing) {
+        for (const path of c.outputNotCreated!.match(/raw\/\S+/g)!) expect(existsSync(join(dir, path)), path).toBe(false);
+      }
+      expectRecordsMatchDisk(dir, acq);
+      expect(verifyCustodyFile(dir)).toMatchObject({ ok: true });
+      expect(readCustody(dir).at(-1)!.action).toBe('collection failed');
+    }, 'nr_inodes=20');
+  });
+
   it('run stops after a collection the full disk cut short: no analysis, no bundle, exit 1', async () => {
     await withTmpfs(2048, async (mnt) => {
       const out = join(mnt, 'out');

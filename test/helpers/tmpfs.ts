@@ -6,10 +6,10 @@ import { join } from 'node:path';
 // A real small filesystem for full-disk faults: `mount -t tmpfs -o size=…`, unmounted afterwards.
 // Needs root (the suite runs as root; CI too).
 
-/** Mount a tmpfs of `kib` KiB, run `fn` with its path, always unmount and remove the mount point. */
-export async function withTmpfs<T>(kib: number, fn: (dir: string) => Promise<T>): Promise<T> {
+/** Mount a tmpfs of `kib` KiB (plus mount options such as nr_inodes=N), run `fn` with its path, always unmount. */
+export async function withTmpfs<T>(kib: number, fn: (dir: string) => Promise<T>, extraOptions = ''): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'nc-tmpfs-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k,mode=0755`, 'tmpfs', dir]);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k,mode=0755${extraOptions ? `,${extraOptions}` : ''}`, 'tmpfs', dir]);
   try {
     return await fn(dir);
   } finally {
