@@ -20,6 +20,19 @@ const ENV = { LC_ALL: 'C', LANG: 'C' };
 /** Each command leads its own process group (POSIX); Windows has none to signal. */
 const GROUPS = process.platform !== 'win32';
 
+// A detached group is not killed with netcustody (execa's cleanup skips detached children): if the
+// process exits while a command still runs (an unexpected error), its group goes with it.
+const liveGroups = new Set<number>();
+process.on('exit', () => {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 export function artifactBase(order: number, id: string): string {
   return `raw/${String(order).padStart(2, '0')}-${id}`;
 }
@@ -84,6 +97,7 @@ async function runCommand(step: ProfileStep, ctx: StepContext, base: string, rec
     const pid = sub.pid;
     // Windows has no process groups to signal: there the command itself is stopped.
     const stop = stopGroupOn((signal) => (GROUPS && pid !== undefined ? process.kill(-pid, signal) : sub.kill(signal)), ctx);
+    if (GROUPS && pid !== undefined) liveGroups.add(pid);
     sub.stdout?.on('data', (chunk: Buffer) => out.write(chunk));
     sub.stderr?.on('data', (chunk: Buffer) => err.write(chunk));
     let result;
@@ -91,6 +105,7 @@ async function runCommand(step: ProfileStep, ctx: StepContext, base: string, rec
       result = await sub;
     } finally {
       stop.done();
+      if (pid !== undefined) liveGroups.delete(pid);
     }
     record.exitCode = typeof result.exitCode === 'number' ? result.exitCode : null;
     record.signal = result.signal ?? null;
