@@ -309,8 +309,11 @@ export interface Finding {
   references: string[];
   pid?: number | null;
   process?: string | null;
-  /** When an allow-list entry or escalation changed the rule's severity. */
+  /** When an allow-list entry or the knowledge base changed the rule's severity. */
   originalSeverity?: Severity;
   suppressed?: { by: string; reason: string } | null;
+  /** Why the knowledge base lowered it to info (a listener a normal host of this OS opens). */
+  expected?: string | null;
+  /** Older folders only: the engine no longer raises findings of a PID hit by several rules. */
   escalated?: string | null;
 }

@@ -1,10 +1,13 @@
 // The rule engine: knows no rule by name. Runs every applicable rule over the context, turns hits
-// into findings, applies the allow-list, escalates PIDs hit by several rules, sorts and numbers.
+// into findings, lowers listeners the knowledge base expects, applies the allow-list, sorts and
+// numbers. A finding keeps its own rule's severity: several rules hitting one process make one lead
+// (leads.ts), not higher findings.
 import type { Finding, Severity, SourceRef } from '../model.js';
 import { findEntry } from './allow-list.js';
 import { safeText } from './names.js';
-import { raiseSeverity, severityRank } from './severity.js';
-import type { AllowList, AnalysisContext, Rule, RuleHit } from './types.js';
+import { expectedListener, osLabel } from './knowledge/index.js';
+import { severityRank } from './severity.js';
+import type { AllowList, AnalysisContext, Rule, RuleHit, SocketInfo } from './types.js';
 
 export interface EngineResult {
   findings: Finding[];
@@ -32,8 +35,9 @@ function sortedRefs(refs: SourceRef[]): SourceRef[] {
   return [...seen.values()].sort((a, b) => (a.artifact < b.artifact ? -1 : a.artifact > b.artifact ? 1 : a.line - b.line));
 }
 
-function toFinding(rule: Rule, hit: RuleHit): Finding {
+function toFinding(rule: Rule, hit: RuleHit, ctx: AnalysisContext): Finding {
   const m = rule.meta;
+  const osRefs = ctx.os === 'unknown' ? Object.values(m.referencesByOs ?? {}).flat() : m.referencesByOs?.[ctx.os] ?? [];
   return {
     id: '',
     rule: m.id,
@@ -44,13 +48,41 @@ function toFinding(rule: Rule, hit: RuleHit): Finding {
     falsePositives: m.falsePositives,
     subject: hit.subject ?? m.subject,
     refs: sortedRefs(hit.refs),
-    attack: [...m.attack],
-    references: [...m.references],
+    attack: [...new Set([...m.attack, ...(hit.attack ?? [])])],
+    references: [...new Set([...m.references, ...osRefs])],
     pid: hit.pid ?? null,
     process: hit.process === null || hit.process === undefined ? null : safeText(hit.process),
     suppressed: null,
-    escalated: null,
+    expected: null,
   };
+}
+
+/**
+ * Findings of listener rules about sockets the knowledge base expects on a normal host of this OS
+ * (CDPSvc on 5040, the RPC endpoints at 49664–49669 …) are lowered to info with the reason. Every
+ * socket of the finding must be expected; a program under the right name but from another
+ * executable path is not.
+ */
+function applyKnowledge(drafts: Draft[], ctx: AnalysisContext, rules: Map<string, Rule>): void {
+  let byId: Map<string, SocketInfo> | null = null;
+  for (const d of drafts) {
+    if (!rules.get(d.finding.rule)?.meta.expectedListeners || d.finding.severity === 'info') continue;
+    const ids = d.hit.socketIds ?? [];
+    if (ids.length === 0) continue;
+    byId ??= new Map(ctx.sockets.map((s) => [s.id, s]));
+    const entries = ids.map((id) => {
+      const s = byId!.get(id);
+      return s ? expectedListener(s, ctx.os) : null;
+    });
+    if (entries.some((e) => e === null)) continue;
+    const whats = [...new Set(entries.map((e) => e!.what))];
+    const reason = `Expected ${osLabel(ctx.os)} listener: ${whats.join('; ')} (built-in knowledge base, source ${entries[0]!.source}).`;
+    d.finding.originalSeverity = d.finding.severity;
+    d.finding.severity = 'info';
+    d.finding.expected = reason;
+    d.finding.rationale = `${d.finding.rationale} Lowered to info: ${reason}`;
+    d.lowered = true;
+  }
 }
 
 function applyAllowList(drafts: Draft[], allow: AllowList | null | undefined): void {
@@ -68,33 +100,6 @@ function applyAllowList(drafts: Draft[], allow: AllowList | null | undefined): v
       d.finding.rationale = `${d.finding.rationale} Severity lowered by ${by}: ${entry.reason}`;
       d.lowered = true;
     }
-  }
-}
-
-/**
- * Raise one level when two rules hit the same PID. Info findings are observations, not heuristic
- * hits: they neither count nor get raised; nor do findings the examiner suppressed or lowered.
- */
-function escalate(drafts: Draft[]): void {
-  const rulesByPid = new Map<number, Set<string>>();
-  const counts = (d: Draft): boolean => !d.finding.suppressed && !d.lowered && d.finding.severity !== 'info' && typeof d.finding.pid === 'number';
-  for (const d of drafts) {
-    if (!counts(d)) continue;
-    const pid = d.finding.pid as number;
-    const set = rulesByPid.get(pid) ?? new Set<string>();
-    set.add(d.finding.rule);
-    rulesByPid.set(pid, set);
-  }
-  for (const d of drafts) {
-    if (!counts(d)) continue;
-    const rules = rulesByPid.get(d.finding.pid as number);
-    if (!rules || rules.size < 2) continue;
-    const before: Severity = d.finding.severity;
-    const after = raiseSeverity(before);
-    if (after === before) continue; // already critical
-    d.finding.originalSeverity = before;
-    d.finding.severity = after;
-    d.finding.escalated = `raised one level: ${rules.size} rules hit pid ${d.finding.pid} (${[...rules].sort().join(', ')})`;
   }
 }
 
@@ -129,10 +134,10 @@ export function runRules(ctx: AnalysisContext, rules: Rule[], allow: AllowList |
       warnings.push(`rule ${rule.meta.id} failed: ${(err as Error).message}`);
       continue;
     }
-    for (const hit of hits) drafts.push({ finding: toFinding(rule, hit), hit, lowered: false });
+    for (const hit of hits) drafts.push({ finding: toFinding(rule, hit, ctx), hit, lowered: false });
   }
+  applyKnowledge(drafts, ctx, new Map(rules.map((r) => [r.meta.id, r])));
   applyAllowList(drafts, allow);
-  escalate(drafts);
   drafts.sort((a, b) => compareFindings(a.finding, b.finding));
   const hits = new Map<string, RuleHit>();
   drafts.forEach((d, i) => {

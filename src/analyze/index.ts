@@ -3,11 +3,13 @@ import type { Acquisition, Connection, Finding, NetInterface, OsName, ProcessFac
 import { loadAllowListFile, parseAllowList as parseAllowListText } from './allow-list.js';
 import { runRules } from './engine.js';
 import { buildContext } from './enrich.js';
+import { buildLeads, type Lead } from './leads.js';
 import { RULES } from './rules/index.js';
 import { emptySeverityCounts } from './severity.js';
 import type { AllowList, ConnectionAnnotation, OsFamily, ProcessView, RouteAnnotation, RuleMeta } from './types.js';
 import { buildConnectionAnnotations, buildProcessViews, buildRouteAnnotations, linkFindings } from './views.js';
 
+export type { Lead, LeadKind } from './leads.js';
 export type { AllowList, AllowEntry, ConnectionAnnotation, ProcessView, RouteAnnotation, RuleMeta, Rule, RuleHit } from './types.js';
 
 export interface AnalysisInput {
@@ -31,7 +33,10 @@ export interface AnalysisSummary {
   bySeverity: Record<Severity, number>;
   rulesRun: number;
   suppressed: number;
-  escalated: number;
+  /** Findings lowered to info because the knowledge base expects the listener on this OS. */
+  expected: number;
+  /** Active leads per severity (a lead whose findings were all suppressed is not counted). */
+  leadsBySeverity: Record<Severity, number>;
   /** OS family the rules assumed. */
   os: OsFamily;
   /** Sockets after merging the views; processes known by PID. */
@@ -41,6 +46,8 @@ export interface AnalysisSummary {
 
 export interface AnalysisOutput {
   findings: Finding[];
+  /** One per actor (process, route, peer): leads.json. */
+  leads: Lead[];
   processes: ProcessView[];
   connectionAnnotations: ConnectionAnnotation[];
   routeAnnotations: RouteAnnotation[];
@@ -58,19 +65,23 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
   const links = linkFindings(findings, hits);
   const bySeverity = emptySeverityCounts();
   let suppressed = 0;
-  let escalated = 0;
+  let expected = 0;
   for (const f of findings) {
     if (f.suppressed) suppressed++;
     else bySeverity[f.severity]++;
-    if (f.escalated && f.originalSeverity) escalated++;
+    if (f.expected) expected++;
   }
+  const leads = buildLeads(findings, hits, ctx, RULES);
+  const leadsBySeverity = emptySeverityCounts();
+  for (const l of leads) if (!l.suppressed) leadsBySeverity[l.severity]++;
   const connectionAnnotations = buildConnectionAnnotations(ctx, links);
   return {
     findings,
+    leads,
     processes: buildProcessViews(ctx, links, connectionAnnotations),
     connectionAnnotations,
     routeAnnotations: buildRouteAnnotations(ctx, links),
-    summary: { bySeverity, rulesRun, suppressed, escalated, os: ctx.os, sockets: ctx.sockets.length, processes: ctx.processList.length },
+    summary: { bySeverity, rulesRun, suppressed, expected, leadsBySeverity, os: ctx.os, sockets: ctx.sockets.length, processes: ctx.processList.length },
     warnings,
   };
 }
@@ -91,7 +102,7 @@ export function parseAllowList(text: string, source = 'allow-list'): AllowList {
 
 /** Every rule's documentation (id, title, severity, rationale, false positives, ATT&CK, references). */
 export function listRules(): RuleMeta[] {
-  return RULES.map((r) => ({ ...r.meta, attack: [...r.meta.attack], references: [...r.meta.references] }));
+  return RULES.map((r) => ({ ...r.meta, attack: [...r.meta.attack], references: [...r.meta.references], referencesByOs: r.meta.referencesByOs ? { ...r.meta.referencesByOs } : undefined }));
 }
 
 /** Map the model's OS names onto the families rules use (exported for the report). */

@@ -115,7 +115,14 @@ export interface RuleMeta {
   rationale: string;
   falsePositives: string;
   attack: string[];
+  /** Primary sources that hold whatever the host's OS. */
   references: string[];
+  /** Primary sources for findings on one OS family only (a Windows finding cites Windows sources). */
+  referencesByOs?: Partial<Record<Exclude<OsFamily, 'unknown'>, string[]>>;
+  /** What a hit means in words a non-specialist understands (the report's first page). */
+  plain?: string;
+  /** Hits about listeners the knowledge base expects on a normal host are lowered to info. */
+  expectedListeners?: boolean;
   subject: Finding['subject'];
   /** OS families the rule applies to; absent = all. 'unknown' hosts run every rule. */
   os?: OsFamily[];
@@ -145,6 +152,8 @@ export interface RuleHit {
   process?: string | null;
   /** Extra interpretation appended to the rule's rationale. */
   note?: string;
+  /** ATT&CK ids that only this hit shows (a right-to-left override in the name: T1036.002). */
+  attack?: string[];
   facts?: HitFacts;
   /** Sockets and routes the hit is about (annotations). */
   socketIds?: string[];

@@ -16,7 +16,7 @@ Examples:
   netcustody analyze output/2026-041/ws042_20261128T101500Z
   netcustody analyze DIR --baseline output/2026-041/ws042_20261101T090000Z --allow lab-allow.json --json
 
-Writes parsed/connections.json, parsed/routes.json (+ .csv), parsed/parse-report.json and findings.json.`,
+Writes parsed/connections.json, parsed/routes.json (+ .csv), parsed/parse-report.json findings.json and leads.json (one lead per process, route or remote peer).`,
     );
   withCommonOptions(cmd);
   return cmd.action(async (dir: string, opts) => runAction(opts, async () => {
@@ -25,6 +25,6 @@ Writes parsed/connections.json, parsed/routes.json (+ .csv), parsed/parse-report
     const r = await analyzeStage(dir, { actor: opts.examiner ?? defaultExaminer(), baseline: opts.baseline, allow: opts.allow, log });
     log(`${r.counts.connections} connections, ${r.counts.routes} routes, ${r.counts.unparsedLines} unparsed lines`);
     if (!opts.quiet && !opts.json) process.stderr.write(findingsTable(r.output.findings, { limit: opts.verbose ? 200 : 15, connections: r.parsed.connections, routes: r.parsed.routes }));
-    if (opts.json) printJson({ evidenceDir: dir, counts: r.counts, findings: r.findings });
+    if (opts.json) printJson({ evidenceDir: dir, counts: r.counts, findings: r.findings, leads: r.leads });
   }));
 }

@@ -52,6 +52,7 @@ export function jsonResult(r: PipelineResult): Record<string, unknown> {
     report: r.report.pdf,
     counts: r.counts,
     findings: r.severities,
+    leads: r.analysis.leads,
     signer: r.report.signer,
     durations: r.durations,
   };
@@ -59,6 +60,7 @@ export function jsonResult(r: PipelineResult): Record<string, unknown> {
 
 export function summary(r: PipelineResult, verbose = false): string {
   const sev = r.severities;
+  const leads = r.analysis.leads;
   const lines = [
     '',
     `Evidence folder: ${r.evidenceDir}`,
@@ -66,6 +68,7 @@ export function summary(r: PipelineResult, verbose = false): string {
     `Bundle:          ${r.bundle.zipPath}`,
     `SHA-256:         ${r.bundle.sha256}`,
     `Parsed:          ${r.counts.connections} connections, ${r.counts.routes} routes, ${r.counts.unparsedLines} unparsed lines`,
+    `Leads:           ${leads.critical} critical, ${leads.high} high, ${leads.medium} medium, ${leads.low} low, ${leads.info} info (one per process, route or peer)`,
     `Findings:        ${sev.critical} critical, ${sev.high} high, ${sev.medium} medium, ${sev.low} low, ${sev.info} info`,
   ];
   if (r.report.signer.selfSigned) lines.push(`Signature:       SELF-SIGNED examiner certificate (${terminalSafe(r.report.signer.subject)}) — use --p12 for an issued certificate`);

@@ -21,6 +21,8 @@ export const PATHS = {
   processes: 'parsed/processes.json',
   parseReport: 'parsed/parse-report.json',
   findings: 'findings.json',
+  /** One lead per actor (process, route, peer), beside findings.json. */
+  leads: 'leads.json',
   analysis: 'parsed/analysis.json',
   /** The rows findings point at (from the analysis), small enough for the report to read on any host. */
   findingMarks: 'parsed/finding-marks.json',

@@ -22,6 +22,8 @@ export interface AnalyzeStageResult {
   output: AnalysisOutput;
   counts: { connections: number; routes: number; unparsedLines: number };
   findings: Record<Severity, number>;
+  /** Active leads per severity (what the report's summary counts). */
+  leads: Record<Severity, number>;
 }
 
 export function inputOf(parsed: ParsedEvidence): AnalysisInput {
@@ -56,6 +58,7 @@ export async function analyzeStage(dir: string, options: AnalyzeStageOptions): P
     });
     const withheld = options.withholdFindings === true;
     writeJson(dir, PATHS.findings, withheld ? [] : output.findings);
+    writeJson(dir, PATHS.leads, withheld ? [] : output.leads);
     writeJson(
       dir,
       PATHS.analysis,
@@ -70,13 +73,14 @@ export async function analyzeStage(dir: string, options: AnalyzeStageOptions): P
     });
     logWritten(dir, PATHS.analysis, options.actor, 'analysis written');
     logWritten(dir, PATHS.findingMarks, options.actor, 'finding marks written');
+    logWritten(dir, PATHS.leads, options.actor, 'leads written', { leads: withheld ? 0 : output.leads.length });
     logWritten(dir, PATHS.findings, options.actor, 'findings written', {
       findings: output.findings.length,
       allowList: options.allow ?? null,
       baseline: baseline?.label ?? null,
       withheldForExercise: withheld,
     });
-    return { parsed, output, counts: countsOf(parsed), findings: severityCounts(output.findings) };
+    return { parsed, output, counts: countsOf(parsed), findings: severityCounts(output.findings), leads: withheld ? severityCounts([]) : output.summary.leadsBySeverity };
   } finally {
     baseline?.cleanup();
   }

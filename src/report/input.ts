@@ -6,6 +6,7 @@ import type { Acquisition, Connection, CustodyEvent, Finding, ProcessFacts, Rout
 import { readCustody, verifyCustodyFile, type ChainCheck } from '../evidence/custody.js';
 import { PATHS, readAcquisition, readJson, readJsonArray } from '../evidence/folder.js';
 import type { ParseReport } from '../parse/report-types.js';
+import { loadLeads, type LeadRecord } from './view-leads.js';
 
 interface Mark {
   source: { artifact: string; line: number };
@@ -45,6 +46,8 @@ export interface ReportInput {
   processes: ProcessFacts[];
   parseReport: ParseReport | null;
   findings: Finding[];
+  /** leads.json, or leads grouped from the findings for folders analysed before leads existed. */
+  leads: LeadRecord[];
   analysis: AnalysisFile | null;
   /** Parsed files that were not there (the report lists them as limitations). */
   missing: string[];
@@ -84,6 +87,7 @@ export function loadReportInput(dir: string): ReportInput {
     processes,
     parseReport,
     findings,
+    leads: loadLeads(dir, findings).leads,
     analysis,
     missing,
     notes,

@@ -6,9 +6,10 @@ import { verificationCommands as bundleVerificationCommands } from '../bundle/co
 import { PATHS } from '../evidence/folder.js';
 import type { ReportInput } from './input.js';
 import { excerpt, type RawCache } from './raw-text.js';
-import { buildMarks, connectionGroups, findingGroups, findingViews, primaryConnections, processRows, routeRows, singleArtifact, splitFindings } from './view-tables.js';
+import { buildMarks, connectionGroups, findingGroups, findingViews, isListening, primaryConnections, processRows, routeRows, singleArtifact, splitFindings } from './view-tables.js';
 import type { AppendixItem, InventoryItem, ReportView } from './view-types.js';
 import { visible, visibleHost } from './visible.js';
+import { leadCounts, leadViews, summaryLeads } from './view-leads.js';
 
 export interface ViewContext {
   reportId: string;
@@ -82,7 +83,16 @@ function windowText(input: ReportInput): string {
   return w ? `${w.start} – ${w.end} (${w.durationMs} ms)` : 'not recorded';
 }
 
-function limitations(input: ReportInput, primaryCount: number, omittedRows: number): string[] {
+/** Why a privileged capture can show listeners without an owner (Linux and BSD tools print "-"). */
+function ownerlessListeners(input: ReportInput, primary: ReturnType<typeof primaryConnections>): string | null {
+  if (input.acquisition.privileges?.privileged !== true) return null;
+  const ownerless = primary.filter((c) => isListening(c) && c.pid === null && !c.process && c.protocol !== 'raw' && !c.format.startsWith('windows'));
+  if (ownerless.length === 0) return null;
+  const n = ownerless.length;
+  return `${n} listening socket${n > 1 ? 's show' : ' shows'} no owning process although the collection ran with administrative privileges. This happens when a socket belongs to another network namespace or container (its processes are not visible from the namespace the tools ran in), or to the kernel itself (NFS server and lockd, in-kernel RPC, WireGuard, VXLAN/Geneve tunnels); a process hidden from the tools by a rootkit is a rarer cause (compare with /proc/net in the cross-source findings).`;
+}
+
+function limitations(input: ReportInput, primaryCount: number, omittedRows: number, ownerless: string | null = null): string[] {
   const a = input.acquisition;
   const out: string[] = [];
   if (a.status !== 'complete') out.push(`The acquisition is marked "${a.status}": some planned steps may not have run.`);
@@ -94,6 +104,7 @@ function limitations(input: ReportInput, primaryCount: number, omittedRows: numb
   if (omittedRows > 0) {
     out.push(`${omittedRows} of ${primaryCount} connection rows are not printed in this report (rows findings point at come first); all of them are in ${PATHS.connectionsCsv} and ${PATHS.connections}, whose hashes are in the bundle.`);
   }
+  if (ownerless) out.push(ownerless);
   if (!input.chain.ok) out.push(`The custody log does not verify: ${input.chain.reason ?? 'unknown reason'}.`);
   out.push('Socket and route tables are a snapshot: connections opened and closed between the commands are not seen, and a compromised host can hide sockets from its own tools.');
   out.push('The results relate only to the items examined: the outputs listed in the evidence inventory, captured in the stated window.');
@@ -133,6 +144,9 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
   // Counts cover every finding, also those only summarised.
   const activeAll = input.findings.filter((f) => !f.suppressed);
   const active = findings.filter((f) => !f.suppressed);
+  const leads = leadViews(input.leads, findings);
+  const told = summaryLeads(leads);
+  const activeLeads = leads.filter((l) => !l.suppressed);
   const primary = primaryConnections(input.connections);
   const groups = connectionGroups(primary, marks, ctx.maxConnectionRows);
   const omitted = groups.reduce((n, g) => n + g.omitted, 0);
@@ -171,6 +185,11 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       collected: visibleHost(`${items.length + imports.length} artifact(s) from ${host?.hostname ?? a.statedHost ?? 'an unknown host'} by ${a.mode === 'import' ? 'import' : 'live collection'}${commandsRun ? `: ${commandsRun}` : ''}.`),
       window: visible(windowText(input)),
       severityCounts: SEVERITIES.slice().reverse().map((s) => ({ severity: s, count: activeAll.filter((f) => f.severity === s).length })),
+      leadCounts: leadCounts(input.leads),
+      totalLeads: activeLeads.length,
+      leads: told,
+      otherLeads: activeLeads.length - told.length,
+      mainLead: told[0] ? { severity: told[0].severity, summary: told[0].summary } : null,
       top: highest ? active.filter((f) => f.severity === highest || (SEVERITIES.indexOf(f.severity) >= 3)).slice(0, 8) : [],
       totalFindings: activeAll.length,
       suppressedFindings: input.findings.length - activeAll.length,
@@ -210,10 +229,12 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       // Counted, not listed: beyond the listed lines of each artifact parse-report.json keeps only counts.
       unparsedTotal: input.parseReport?.totals.unparsedLines ?? unparsed.length,
       unparsedShown: Math.min(unparsed.length, MAX_UNPARSED_SHOWN),
-      limitations: limitations(input, primary.length, omitted),
+      limitations: limitations(input, primary.length, omitted, ownerlessListeners(input, primary)),
       warnings: a.warnings.map((w) => visibleHost(w)),
     },
     findings,
+    leads,
+    leadsPath: PATHS.leads,
     findingGroups: findingGroups(split.rest),
     findingsPath: PATHS.findings,
     connections: { groups, total: primary.length, otherViews: input.connections.length - primary.length, markedCount: groups.reduce((n, g) => n + g.rows.filter((r) => r.marked).length, 0), omitted, csvPath: PATHS.connectionsCsv, jsonPath: PATHS.connections },

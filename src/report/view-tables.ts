@@ -261,7 +261,7 @@ export function processRows(connections: Connection[], facts: ProcessFacts[], fi
     return {
       pid: pid === null ? '—' : String(pid),
       name: names.length ? visibleHost(names.join(' / ')) : key.startsWith('?') ? '(not shown by the tool)' : '',
-      exe: f?.exe ? visibleHost(f.exe) + (f.exeDeleted ? ' (deleted)' : '') : null,
+      exe: f?.exe ? visibleHost(f.exe) + (f.exeDeleted && !f.exe.endsWith(' (deleted)') ? ' (deleted)' : '') : null,
       cmdline: f?.cmdline ? visibleHost(f.cmdline.join(' ')) : null,
       user: f?.user ? visibleHost(f.user) : f?.uid !== undefined && f?.uid !== null ? `uid ${f.uid}` : null,
       listening: listening.join(', '),

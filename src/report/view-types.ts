@@ -80,6 +80,23 @@ export interface FindingView {
   suppressed: boolean;
 }
 
+/** One lead (one actor: a process, a route, a remote peer) with its findings printed in full. */
+export interface LeadView {
+  id: string;
+  anchor: string;
+  severity: Severity;
+  subject: string;
+  severityReason: string;
+  summary: string;
+  /** Plain sentences for the executive summary (who, what, where, since when, how sure). */
+  statements: string[];
+  findings: FindingView[];
+  findingCount: number;
+  /** Findings of this lead not printed in full (counted by rule below the leads). */
+  notShown: number;
+  suppressed: boolean;
+}
+
 export interface ConnectionRow {
   ref: string;
   line: number;
@@ -182,6 +199,15 @@ export interface ReportView {
     collected: string;
     window: string;
     severityCounts: SeverityCount[];
+    /** Leads per severity (the summary counts leads, not findings). */
+    leadCounts: SeverityCount[];
+    totalLeads: number;
+    /** Leads told in plain sentences on the first page. */
+    leads: LeadView[];
+    /** Active leads not told there (rated info, or beyond the first ones). */
+    otherLeads: number;
+    /** The most severe lead's one-sentence summary, for the cover. */
+    mainLead: { severity: Severity; summary: string } | null;
     top: FindingView[];
     totalFindings: number;
     suppressedFindings: number;
@@ -205,6 +231,9 @@ export interface ReportView {
   };
   /** Findings printed in full: every critical and high one, then the most severe up to the limit. */
   findings: FindingView[];
+  /** The findings section, organised by lead. */
+  leads: LeadView[];
+  leadsPath: string;
   /** The other findings, one line per rule and severity (each is in findings.json). */
   findingGroups: FindingGroupView[];
   findingsPath: string;

@@ -1,17 +1,19 @@
 import type { Rule, RuleHit } from '../types.js';
 import { describeProcess, describeSocket, processHit } from '../rule-helpers.js';
-import { REF } from './refs.js';
+import { attackUrl, REF } from './refs.js';
 
 export const baseNewProcess: Rule = {
   meta: {
     id: 'BASE-NEW-PROCESS',
     title: 'Program with sockets not seen in the baseline',
+    plain: 'a program uses the network that did not in the earlier capture of this computer',
     severity: 'low',
     description: 'A program (by name) that owns sockets now and owned none in the baseline capture.',
     rationale: 'New network-active programs are the first place to look for implants that arrived after the baseline.',
     falsePositives: 'Short-lived clients (browsers, updaters) and software installed since the baseline.',
-    attack: ['T1543', 'T1071'],
-    references: [REF.sansLinux, REF.sansWindows],
+    attack: ['T1543'],
+    references: [attackUrl('T1543')],
+    referencesByOs: { linux: [REF.netstat8, REF.proc5], windows: [REF.netstatWin], bsd: [REF.netstatBsd] },
     subject: 'process',
     needsBaseline: true,
   },

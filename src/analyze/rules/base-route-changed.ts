@@ -1,7 +1,7 @@
 import type { Severity } from '../../model.js';
 import type { RouteInfo, Rule, RuleHit } from '../types.js';
 import { nextHops, routeGroups } from './baseline-common.js';
-import { attackUrl } from './refs.js';
+import { attackUrl, REF } from './refs.js';
 import { describeRoute, routeHit } from './route-hit.js';
 
 function severityFor(routes: RouteInfo[]): Severity {
@@ -13,12 +13,14 @@ export const baseRouteChanged: Rule = {
   meta: {
     id: 'BASE-ROUTE-CHANGED',
     title: 'Route added, removed or changed since the baseline',
+    plain: 'the list of where the computer sends network traffic changed since the earlier capture',
     severity: 'medium',
     description: 'Routes compared by destination with the baseline capture: added, removed, or with other next hops. High for default routes, medium for routes through a gateway or reject routes, low for on-link routes.',
     rationale: 'Route manipulation diverts or blocks traffic; comparing with a known-good table separates it from the normal configuration.',
     falsePositives: 'DHCP address changes, VPN connections, docker/virtualisation networks created since the baseline.',
-    attack: ['T1599', 'T1557', 'T1562'],
-    references: [attackUrl('T1599'), attackUrl('T1557')],
+    attack: ['T1557', 'T1562'],
+    references: [attackUrl('T1557'), attackUrl('T1562')],
+    referencesByOs: { linux: [REF.ipRoute8], windows: [REF.routeWin], bsd: [REF.netstatBsd] },
     subject: 'route',
     needsBaseline: true,
   },

@@ -27,6 +27,7 @@ import { netTor } from './net-tor.js';
 import { netTunnelTool } from './net-tunnel-tool.js';
 import { procCoreNetworks } from './proc-core-networks.js';
 import { procKthreadFake } from './proc-kthread-fake.js';
+import { procNameExeMismatch } from './proc-name-exe-mismatch.js';
 import { procNameMasq } from './proc-name-masq.js';
 import { procPathMasq } from './proc-path-masq.js';
 import { routeBlackhole } from './route-blackhole.js';
@@ -60,6 +61,7 @@ export const RULES: Rule[] = [
   netOrphanListener,
   // Process identity
   procNameMasq,
+  procNameExeMismatch,
   procKthreadFake,
   procCoreNetworks,
   procPathMasq,

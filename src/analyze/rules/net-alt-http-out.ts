@@ -8,12 +8,14 @@ export const netAltHttpOut: Rule = {
   meta: {
     id: 'NET-ALT-HTTP-OUT',
     title: 'Outbound connection to an alternative HTTP port on the internet',
+    plain: 'it talks to an internet computer on a port web proxies and test servers use',
     severity: 'low',
     description: 'An outbound connection to a public address on port 8080 or 8888 from a program not installed under Program Files.',
     rationale: 'C2 frameworks and ad-hoc web servers favour alternative HTTP ports; ordinary browsing uses 80/443.',
     falsePositives: 'Developer tools, HTTP proxies, IoT and media services.',
     attack: ['T1571'],
-    references: [attackUrl('T1571'), REF.sigmaNet],
+    references: [attackUrl('T1571')],
+    referencesByOs: { windows: [REF.sigmaNet] },
     subject: 'connection',
   },
   check(ctx) {

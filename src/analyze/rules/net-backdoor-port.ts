@@ -26,6 +26,7 @@ export const netBackdoorPort: Rule = {
   meta: {
     id: 'NET-BACKDOOR-PORT',
     title: 'Socket on a classic backdoor or C2 default port',
+    plain: 'the port number is one that hacking tools and known backdoors use by default',
     severity: 'high',
     description:
       'A listener on, or an outbound connection to, a port that trojans and attack frameworks use by default (1337, 4444, 12345, 27374, 31337, 50050, 54320, 11601). Listeners bound to loopback only are medium.',

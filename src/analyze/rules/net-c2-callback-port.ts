@@ -14,13 +14,15 @@ export const netC2CallbackPort: Rule = {
   meta: {
     id: 'NET-C2-CALLBACK-PORT',
     title: 'Outbound connection to a port typical of malware callbacks',
+    plain: 'it talks to an internet computer on a port that malware often uses to report home',
     severity: 'medium',
     description:
       'An outbound connection to a public address on a port that Sigma associates with malware back-connects (per-OS lists), from a program not installed under Program Files.',
     rationale: 'Port-only evidence, but these ports are rare for legitimate client traffic and common for RAT/C2 callbacks.',
     falsePositives: 'Port-only heuristic: WireGuard uses 51820, some games and updaters use odd ports. Check the process and peer reputation.',
     attack: ['T1571'],
-    references: [attackUrl('T1571'), REF.sigmaNet, REF.sigmaLinuxNet],
+    references: [attackUrl('T1571')],
+    referencesByOs: { windows: [REF.sigmaNet], linux: [REF.sigmaLinuxNet], bsd: [REF.sigmaLinuxNet] },
     subject: 'connection',
   },
   check(ctx) {

@@ -17,13 +17,15 @@ export const netInterpSocket: Rule = {
   meta: {
     id: 'NET-INTERP-SOCKET',
     title: 'Netcat or script interpreter exposed to the network',
+    plain: 'a tool that can give a remote person control of the computer (netcat or a script interpreter) uses the network',
     severity: 'high',
     description:
       'netcat/socat, or an interpreter (python, perl, php, ruby, lua, awk, openssl, telnet), listens beyond loopback or talks to a public address. Critical when its command line is a known reverse/bind-shell one-liner.',
     rationale: 'Interpreters and netcat are the usual carriers of reverse shells and ad-hoc listeners after initial access.',
     falsePositives: 'Development servers (python -m http.server, flask), package managers, admin scripts calling APIs.',
     attack: ['T1059', 'T1059.006', 'T1095'],
-    references: [attackUrl('T1059'), REF.sigmaLinuxNet, REF.elastic],
+    references: [attackUrl('T1059')],
+    referencesByOs: { linux: [REF.sigmaLinuxNet, REF.elastic], bsd: [REF.elastic], windows: [REF.elastic] },
     subject: 'process',
   },
   check(ctx) {

@@ -10,6 +10,7 @@ export const netIrc: Rule = {
   meta: {
     id: 'NET-IRC',
     title: 'IRC traffic or IRC server port',
+    plain: 'it uses the chat protocol IRC, which remote-controlled malware has long used',
     severity: 'medium',
     description: 'A TCP listener on, or an outbound TCP connection to, the IRC ports 6665-6669 or 6697.',
     rationale: 'IRC is a long-standing botnet command channel; servers and workstations rarely need it.',

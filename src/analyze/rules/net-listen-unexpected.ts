@@ -23,13 +23,16 @@ export const netListenUnexpected: Rule = {
   meta: {
     id: 'NET-LISTEN-ALL-UNEXPECTED',
     title: 'Listening on all interfaces on an unregistered port',
+    plain: 'it accepts connections from the whole network on a port no known service uses',
+    expectedListeners: true,
     severity: 'low',
     description:
       'A TCP listener bound to every address (0.0.0.0 / ::) on a port with no well-known service, excluding Windows RPC dynamic ports of system services. One finding per process.',
     rationale: 'Backdoors and implants open listeners on arbitrary ports; every network-reachable listener should be explained by an installed service.',
     falsePositives: 'Many desktop applications (media sharing, sync, virtualisation, containers publishing ports) listen on unregistered ports.',
-    attack: ['T1571', 'T1205'],
-    references: [attackUrl('T1571'), REF.iana, REF.sansLinux],
+    attack: ['T1571'],
+    references: [attackUrl('T1571'), REF.iana],
+    referencesByOs: { linux: [REF.netstat8, REF.ss8], windows: [REF.winPorts], bsd: [REF.applePorts] },
     subject: 'process',
   },
   check(ctx) {

@@ -14,6 +14,7 @@ export const netLolbinOutbound: Rule = {
   meta: {
     id: 'NET-LOLBIN-OUTBOUND',
     title: 'Windows system binary talks to the internet',
+    plain: 'a built-in Windows tool that attackers misuse talks to the internet',
     severity: 'medium',
     description:
       'A living-off-the-land binary (rundll32, regsvr32, mshta, wscript, msbuild, certutil ...) has a connection to a public address (medium); a program that never uses the network (notepad except to printers on 9100, calc, wordpad) or rundll32/regsvr32/dllhost without arguments does (high).',

@@ -2,7 +2,7 @@ import type { Rule, RuleHit, SocketInfo } from '../types.js';
 import type { SocketView } from '../../model.js';
 import { describeSocket, socketHit } from '../rule-helpers.js';
 import { serviceName } from '../services.js';
-import { REF } from './refs.js';
+import { attackUrl, REF } from './refs.js';
 
 // Sockets the kernel itself opens (no process): NFS, VXLAN/Geneve/flannel, WireGuard.
 const KERNEL_PORTS = new Set([2049, 4789, 8472, 6081, 51820]);
@@ -20,13 +20,16 @@ export const netOrphanListener: Rule = {
   meta: {
     id: 'NET-ORPHAN-LISTENER',
     title: 'Listener without an owning process in a privileged capture',
+    plain: 'a port is open but no program is shown as its owner',
+    expectedListeners: true,
     severity: 'low',
     description:
       'A listening socket for which netstat/ss printed no process although collection ran with privileges (medium for TCP reachable from the network), or on Windows a System (pid 4) listener on a port other than HTTP.sys/SMB/NetBIOS/WinRM/SSDP.',
     rationale: 'A root capture sees every process: a listener without owner is a kernel socket, or a process hidden from the tools (rootkit). Compare with /proc (XSRC rules).',
     falsePositives: 'Kernel services (nfsd, lockd, rpc, WireGuard, VXLAN); on Windows, kernel drivers own sockets under System.',
-    attack: ['T1014', 'T1205'],
-    references: [REF.forensicsProcess, REF.sansLinux],
+    attack: ['T1014'],
+    references: [attackUrl('T1014')],
+    referencesByOs: { linux: [REF.netstat8, REF.ss8, REF.proc5], windows: [REF.netstatWin, REF.winPorts] },
     subject: 'connection',
   },
   check(ctx) {

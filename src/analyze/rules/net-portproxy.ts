@@ -6,6 +6,7 @@ export const netPortProxy: Rule = {
   meta: {
     id: 'NET-PORTPROXY-LISTENER',
     title: 'Windows IP Helper (port proxy) listening on a TCP port',
+    plain: 'Windows forwards connections arriving on this port to another computer',
     severity: 'medium',
     description: 'netstat -b attributes a TCP listener to the iphlpsvc service, which is how `netsh interface portproxy` relays appear.',
     rationale: 'Port proxies relay connections to other hosts: a classic pivot that needs no attacker binary (HKLM\\SYSTEM\\CurrentControlSet\\Services\\PortProxy).',

@@ -14,6 +14,7 @@ export const netProxyListener: Rule = {
   meta: {
     id: 'NET-PROXY-LISTENER',
     title: 'Proxy port open to the network by an unexpected program',
+    plain: "an unexpected program offers to relay other computers' traffic",
     severity: 'medium',
     description: 'A TCP listener not bound to loopback on a proxy port (1080, 3128, 3129, 8080, 8118) owned by a program that is not a known proxy or web server.',
     rationale: 'An attacker-run SOCKS/HTTP proxy turns the host into a pivot into the internal network.',

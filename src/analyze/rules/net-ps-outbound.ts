@@ -8,6 +8,7 @@ export const netPsOutbound: Rule = {
   meta: {
     id: 'NET-PS-OUTBOUND',
     title: 'PowerShell connects to the internet',
+    plain: 'PowerShell, a scripting tool, talks to the internet',
     severity: 'low',
     description: 'powershell.exe/pwsh has a connection to a public address: low on 80/443, medium on other ports.',
     rationale: 'Download cradles (IEX (New-Object Net.WebClient)...) and PowerShell C2 agents connect out directly from the interpreter.',

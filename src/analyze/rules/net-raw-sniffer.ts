@@ -14,13 +14,14 @@ export const netRawSniffer: Rule = {
   meta: {
     id: 'NET-RAW-SNIFFER',
     title: 'Raw socket held by an unexpected program',
+    plain: 'an unexpected program reads raw network traffic, as hidden backdoors that wait for a secret signal do',
     severity: 'high',
     description:
       'A raw socket owned by a program that is not a DHCP/router-discovery/routing/capture tool (high); port-knocking daemons (knockd, fwknopd) are info; raw sockets without a shown owner in a privileged capture are medium.',
     rationale: 'Port-knocking and magic-packet backdoors (cd00r, BPFDoor-like implants) read raw traffic and never show a LISTEN line.',
     falsePositives: 'Monitoring agents, VPN daemons and network tools not in the known list.',
     attack: ['T1205.001', 'T1040'],
-    references: [attackUrl('T1205.001'), REF.sansLinux],
+    references: [attackUrl('T1205.001'), attackUrl('T1040'), REF.packet7, REF.raw7],
     subject: 'process',
   },
   check(ctx) {

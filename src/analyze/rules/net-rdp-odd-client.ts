@@ -11,6 +11,7 @@ export const netRdpOddClient: Rule = {
   meta: {
     id: 'NET-RDP-ODD-CLIENT',
     title: 'Outbound RDP from a program that is not an RDP client',
+    plain: "a program that is not a remote-desktop client connects to another computer's remote desktop",
     severity: 'high',
     description: 'An outbound connection to port 3389 owned by a process that is not a known RDP client (mstsc, RDCMan, mRemoteNG, Remote Desktop Manager, FreeRDP, Remmina ...).',
     rationale: 'Attack tools (SharpRDP, tunnels, scanners) open RDP sessions from unusual processes during lateral movement.',

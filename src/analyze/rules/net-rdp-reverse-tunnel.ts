@@ -6,6 +6,7 @@ export const netRdpReverseTunnel: Rule = {
   meta: {
     id: 'NET-RDP-REVERSE-TUNNEL',
     title: 'RDP session arriving from loopback (tunnelled RDP)',
+    plain: 'a remote-desktop session arrives through a tunnel from the computer itself',
     severity: 'high',
     description: 'An established connection to the local RDP port 3389 whose peer is a loopback address.',
     rationale: 'RDP sessions that come from 127.0.0.1 were carried in by a local tunnel (plink/ssh/chisel reverse forward) that bypasses network controls.',

@@ -29,6 +29,8 @@ export const netRemoteAdmin: Rule = {
   meta: {
     id: 'NET-REMOTE-ADMIN-EXPOSED',
     title: 'Remote-administration service reachable from the network',
+    plain: 'a remote-control service (such as remote desktop or SSH) can be reached from the network',
+    expectedListeners: true,
     severity: 'medium',
     description:
       'A listener not bound to loopback on a remote-administration port: SSH (info), RDP, VNC, Radmin, TeamViewer, AnyDesk, WinRM (medium; WinRM via System info), telnet and r-services (high).',

@@ -8,13 +8,15 @@ export const netShellSocket: Rule = {
   meta: {
     id: 'NET-SHELL-SOCKET',
     title: 'Command shell owns a network socket',
+    plain: 'a command shell, which runs typed commands, is wired directly to a network connection',
     severity: 'critical',
     description:
       'A shell (bash, sh, dash, zsh, ksh, csh, fish, cmd.exe ...) owns a socket that talks to another host or listens beyond loopback. Loopback-only peers are medium.',
     rationale: 'Shells do not speak network protocols: a shell holding a socket is the signature of a reverse or bind shell (`bash -i >& /dev/tcp/host/port`, `nc -e /bin/sh`).',
     falsePositives: 'Almost none; health-check scripts using /dev/tcp to localhost (reported as medium).',
-    attack: ['T1059.004', 'T1059.003', 'T1571'],
-    references: [attackUrl('T1059.004'), REF.sigmaLinuxNet, REF.elastic],
+    attack: ['T1059.004', 'T1059.003'],
+    references: [attackUrl('T1059.004'), attackUrl('T1059.003')],
+    referencesByOs: { linux: [REF.sigmaLinuxNet, REF.elastic], bsd: [REF.elastic], windows: [REF.elastic] },
     subject: 'connection',
   },
   check(ctx) {

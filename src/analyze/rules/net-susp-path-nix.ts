@@ -8,12 +8,13 @@ export const netSuspPathNix: Rule = {
   meta: {
     id: 'NET-SUSP-PATH-NIX',
     title: 'Network process runs from a temporary or hidden location',
+    plain: 'the program runs from a temporary or hidden folder, where installed software does not live',
     severity: 'high',
     description:
       'A socket-owning process whose executable lives in /tmp, /var/tmp, /dev/shm, /run/shm, /var/run, /var/lock, /private/tmp, /Users/Shared, or in a hidden directory / hidden file (developer tool folders such as ~/.vscode-server, ~/.cargo excepted).',
     rationale: 'Dropped implants run from writable scratch locations and dot-directories; installed software does not.',
     falsePositives: 'CI runners and build jobs, portable tools unpacked in /tmp.',
-    attack: ['T1036.005', 'T1564.001'],
+    attack: ['T1564.001'],
     references: [REF.elastic, 'https://github.com/Velocidex/velociraptor/blob/master/artifacts/definitions/Linux/Detection/AnomalousFiles.yaml', attackUrl('T1564.001')],
     subject: 'process',
     os: ['linux', 'bsd'],

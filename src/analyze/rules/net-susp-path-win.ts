@@ -8,6 +8,7 @@ export const netSuspPathWin: Rule = {
   meta: {
     id: 'NET-SUSP-PATH-WIN',
     title: 'Network process runs from a suspicious Windows folder',
+    plain: 'the program runs from a Windows folder where installed software does not live',
     severity: 'high',
     description:
       'A socket-owning process whose image path contains \\Temp\\, \\AppData\\Local\\Temp\\, \\Users\\Public\\, \\Users\\Default\\, \\$Recycle.Bin\\, \\PerfLogs\\, \\Windows\\Fonts\\, \\Windows\\IME\\, \\Windows\\Tasks\\, \\System32\\Tasks\\, \\config\\systemprofile\\, \\Windows\\addins\\ or \\Windows\\debug\\.',

@@ -9,6 +9,7 @@ export const netTor: Rule = {
   meta: {
     id: 'NET-TOR',
     title: 'Tor relay, client or SOCKS port',
+    plain: 'it uses Tor, a network that hides who is talking to whom',
     severity: 'medium',
     description: 'A Tor process owns sockets, or a TCP socket listens on / connects to the Tor default ports (9001, 9030, 9050, 9051, 9150, 9151).',
     rationale: 'Tor hides the far end of C2 and exfiltration channels; on servers it is rarely sanctioned.',

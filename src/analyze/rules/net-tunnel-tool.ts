@@ -14,6 +14,7 @@ export const netTunnelTool: Rule = {
   meta: {
     id: 'NET-TUNNEL-TOOL',
     title: 'Tunnelling tool or SSH port forwarding',
+    plain: 'a tool that hides traffic inside another connection (a tunnel) uses the network',
     severity: 'high',
     description:
       'A known tunnelling/reverse-proxy tool (plink, chisel, ligolo, ngrok, cloudflared, frp, iodine, dnscat2, gost ...) owns sockets (high), or an ssh client forwards ports (-R/-L/-D in its command line, or an ssh client holding a listener: medium).',

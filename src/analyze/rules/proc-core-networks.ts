@@ -24,6 +24,7 @@ export const procCoreNetworks: Rule = {
   meta: {
     id: 'PROC-CORE-NETWORKS',
     title: 'Windows core process with unexpected network activity',
+    plain: 'a core Windows program that normally does not use the network does',
     severity: 'high',
     description:
       'csrss.exe or smss.exe owning any socket; lsass/services/wininit listening outside the dynamic RPC range 49152-65535 (lsass on DC ports excepted); lsass/services/wininit/winlogon/csrss/smss connected to a public address.',

@@ -20,6 +20,7 @@ export const procKthreadFake: Rule = {
   meta: {
     id: 'PROC-KTHREAD-FAKE',
     title: 'Userland process disguised as a kernel thread',
+    plain: 'an ordinary program disguises itself as a part of the operating system kernel',
     severity: 'critical',
     description:
       'A process named like a kernel thread ([kworker/0:1], kthreadd, ksoftirqd ...) that owns a socket, has a parent other than kthreadd (PID 2), or has a readable executable.',

@@ -8,12 +8,13 @@ export const procNameMasq: Rule = {
   meta: {
     id: 'PROC-NAME-MASQ',
     title: 'Process name imitates a core system process',
+    plain: 'its name imitates the name of a core part of the operating system',
     severity: 'high',
     description:
       "A process name is a look-alike of a core process of the host's OS (srss.exe/csrss.exe, svch0st.exe, sshdd, Cyrillic letters, RTLO, doubled extensions): confusable skeleton then optimal-string-alignment distance, after an exact allow-list of real names. Critical when the process owns sockets.",
-    rationale: 'Malware takes names that an examiner glances over in a process list; the seed case was netcat renamed srss.exe listening on 1337.',
+    rationale: 'Malware takes names that an examiner glances over in a process list, such as netcat renamed srss.exe next to the real csrss.exe. A name with a right-to-left override character (T1036.002) shows its letters in another order than they are stored.',
     falsePositives: 'Rare after the exact allow-list; third-party tools with names close to system ones.',
-    attack: ['T1036.005', 'T1036.002'],
+    attack: ['T1036.005'],
     references: [attackUrl('T1036.005'), REF.uts39, REF.damerau, 'https://github.com/ThreatHuntingProject/ThreatHunting/blob/master/hunts/critical_process_impersonation.md'],
     subject: 'process',
   },
@@ -38,9 +39,10 @@ export const procNameMasq: Rule = {
       if (!found) continue;
       const owns = p.sockets.length > 0;
       const sockets = owns ? `; owns ${p.sockets.slice(0, 5).map(describeSocket).join('; ')}${p.sockets.length > 5 ? ` (+${p.sockets.length - 5} more)` : ''}` : '';
-      hits.push(
-        processHit(p, p.sockets, `${describeProcess(p)}: name "${safeText(found.raw)}" ${found.match.core ? `imitates "${found.match.core}"` : 'is disguised'} (${found.match.reason})${sockets}.`, owns ? 'critical' : 'high'),
-      );
+      const hit = processHit(p, p.sockets, `${describeProcess(p)}: name "${safeText(found.raw)}" ${found.match.core ? `imitates "${found.match.core}"` : 'is disguised'} (${found.match.reason})${sockets}.`, owns ? 'critical' : 'high');
+      // A right-to-left override or other bidi control in the name: ATT&CK's T1036.002.
+      if (/[\u202A-\u202E\u2066-\u2069]/u.test(found.raw)) hit.attack = ['T1036.002'];
+      hits.push(hit);
     }
     return hits;
   },

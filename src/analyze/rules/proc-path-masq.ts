@@ -30,6 +30,7 @@ export const procPathMasq: Rule = {
   meta: {
     id: 'PROC-PATH-MASQ',
     title: 'Core process name running from the wrong directory',
+    plain: 'it carries the name of a core operating-system program but runs from the wrong folder',
     severity: 'critical',
     description:
       'A process with the exact name of a core system process runs from an unexpected path: Windows images outside %SystemRoot%\\System32 (SysWOW64 allowed for svchost/dllhost/rundll32/conhost; explorer in %SystemRoot%) are critical; Linux core daemons outside /usr, /bin, /sbin, /lib are high.',

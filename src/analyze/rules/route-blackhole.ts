@@ -9,13 +9,15 @@ export const routeBlackhole: Rule = {
   meta: {
     id: 'ROUTE-BLACKHOLE',
     title: 'Traffic to a destination is dropped (blackhole / reject route)',
+    plain: 'traffic to these addresses is silently thrown away',
     severity: 'medium',
     description:
       'A blackhole, unreachable, prohibit or reject route (Linux type, net-tools "!" flag, BSD B/R flags), or a non-loopback destination sent to the loopback interface or a loopback gateway (Windows has no blackhole keyword). The reject routes every Linux kernel installs for IPv6 are ignored.',
     rationale: 'Null routes silently cut a host off from security telemetry, updates or EDR cloud services (impair defenses).',
     falsePositives: 'Anti-DDoS null routes, Calico/BGP blackholes on Kubernetes nodes, deliberate blocking of advertising or telemetry hosts.',
     attack: ['T1562', 'T1562.001'],
-    references: [attackUrl('T1562'), REF.nullRoute],
+    references: [attackUrl('T1562')],
+    referencesByOs: { linux: [REF.ipRoute8], windows: [REF.routeWin], bsd: [REF.netstatBsd] },
     subject: 'route',
   },
   check(ctx) {

@@ -1,19 +1,21 @@
 import type { Rule, RuleHit } from '../types.js';
 import { insideAny, isForwardingRoute, onLinkNetworks } from '../route-info.js';
-import { attackUrl } from './refs.js';
+import { attackUrl, REF } from './refs.js';
 import { describeRoute, routeHit } from './route-hit.js';
 
 export const routeGwOfflink: Rule = {
   meta: {
     id: 'ROUTE-GW-OFFLINK',
     title: "Gateway outside the interface's networks",
+    plain: 'traffic is sent to a gateway that is not on any network the computer is connected to',
     severity: 'medium',
     description:
       "A route's gateway lies in none of the networks its interface reaches on-link (taken from the on-link routes of the same interface). Skipped for point-to-point/tunnel and loopback interfaces, link-local gateways, and interfaces with no on-link route to compare with. Linux only accepts such a gateway with the 'onlink' flag, so that flag does not excuse it.",
     rationale: 'A next hop that cannot be reached directly is either a misconfiguration or a manipulated table (traffic steered to a host reachable only through another path).',
     falsePositives: 'Cloud VMs with /32 addressing and explicit onlink gateways; proxy-ARP setups.',
-    attack: ['T1599', 'T1565.002'],
-    references: [attackUrl('T1599'), 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-2000-server/bb726981(v=technet.10)'],
+    attack: ['T1557'],
+    references: [attackUrl('T1557')],
+    referencesByOs: { linux: [REF.ipRoute8], windows: [REF.routeWin], bsd: [REF.netstatBsd] },
     subject: 'route',
   },
   check(ctx) {

@@ -1,6 +1,6 @@
 import type { Rule, RuleHit } from '../types.js';
 import { activeDefaults, isForwardingRoute, vpnEndpointRoutes } from '../route-info.js';
-import { attackUrl } from './refs.js';
+import { attackUrl, REF } from './refs.js';
 import { describeRoute, routeHit } from './route-hit.js';
 
 const IGNORED_DEST = new Set(['loopback', 'link-local', 'multicast', 'broadcast', 'unspecified']);
@@ -9,13 +9,15 @@ export const routeHostOddGw: Rule = {
   meta: {
     id: 'ROUTE-HOST-ODD-GW',
     title: 'Host route through a gateway other than the default',
+    plain: 'traffic to one particular computer is sent through a different gateway than everything else',
     severity: 'medium',
     description:
       'A /32 or /128 route sends one destination through a gateway that is not the default gateway, or pins it to one of several competing default gateways (the route to a VPN server is recognised and skipped).',
     rationale: 'A single host diverted through another next hop is how traffic to one server (a bank, a mail relay, an EDR/SIEM collector) is intercepted or cut off.',
     falsePositives: 'SD-WAN and split-tunnel exceptions, routes to a monitoring or backup link.',
-    attack: ['T1557', 'T1599', 'T1565.002'],
-    references: [attackUrl('T1557'), attackUrl('T1599')],
+    attack: ['T1557'],
+    references: [attackUrl('T1557')],
+    referencesByOs: { linux: [REF.ipRoute8], windows: [REF.routeWin], bsd: [REF.netstatBsd] },
     subject: 'route',
   },
   check(ctx) {

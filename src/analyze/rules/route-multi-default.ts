@@ -1,19 +1,21 @@
 import type { Rule, RuleHit } from '../types.js';
 import { activeDefaults } from '../route-info.js';
-import { attackUrl } from './refs.js';
+import { attackUrl, REF } from './refs.js';
 import { describeRoute, routeHit } from './route-hit.js';
 
 export const routeMultiDefault: Rule = {
   meta: {
     id: 'ROUTE-MULTI-DEFAULT',
     title: 'More than one default route',
+    plain: 'the computer has more than one way out to other networks, so traffic may go through an unexpected gateway',
     severity: 'medium',
     description:
       'Several active default routes (0.0.0.0/0 or ::/0) in the main table with different gateways or interfaces for the same IP version. Reject routes and policy-routing tables are ignored.',
     rationale: 'An added default route can divert traffic through an attacker-controlled gateway for interception (adversary-in-the-middle).',
     falsePositives: 'Multihomed hosts, Wi-Fi plus Ethernet laptops, metric-based failover; OpenVPN def1 uses 0/1 + 128/1 instead.',
-    attack: ['T1557', 'T1599'],
-    references: [attackUrl('T1557'), attackUrl('T1599')],
+    attack: ['T1557'],
+    references: [attackUrl('T1557')],
+    referencesByOs: { linux: [REF.ipRoute8], windows: [REF.routeWin], bsd: [REF.netstatBsd] },
     subject: 'route',
   },
   check(ctx) {

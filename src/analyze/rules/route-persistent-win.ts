@@ -1,5 +1,5 @@
 import type { Rule, RuleHit } from '../types.js';
-import { REF } from './refs.js';
+import { attackUrl, REF } from './refs.js';
 import { describeRoute, routeHit } from './route-hit.js';
 
 function routeKey(dest: string | undefined, gw: string | null): string {
@@ -10,13 +10,14 @@ export const routePersistentWin: Rule = {
   meta: {
     id: 'ROUTE-PERSISTENT-WIN',
     title: 'Windows persistent route',
+    plain: 'a route was stored so that Windows restores it at every start',
     severity: 'low',
     description:
       '`route print` lists a persistent route (stored under HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters\\PersistentRoutes, survives reboots): low; medium for a default or host route, or one absent from the baseline.',
     rationale: 'Persistent routes are a reboot-proof way to divert or block traffic; they are rare on workstations.',
     falsePositives: 'Static routes set by administrators or VPN/virtualisation software.',
-    attack: ['T1599', 'T1562'],
-    references: [REF.persistentRoutes, 'https://attack.mitre.org/techniques/T1599/'],
+    attack: ['T1557', 'T1562'],
+    references: [REF.persistentRoutes, REF.routeWin, attackUrl('T1557')],
     subject: 'route',
     os: ['windows'],
   },

@@ -8,13 +8,15 @@ export const routeVpnBypass: Rule = {
   meta: {
     id: 'ROUTE-VPN-BYPASS',
     title: 'Traffic to public networks bypasses the VPN',
+    plain: 'traffic that should go through the VPN goes around it',
     severity: 'high',
     description:
       'A tunnel interface (tun, wg, utun, ppp, tap ...) holds the default route, yet a more specific route sends a public destination through another interface (the VPN server\'s own host route excepted).',
     rationale: 'More specific routes win over the VPN default: TunnelVision (CVE-2024-3661, DHCP option 121) and manual routes leak traffic around the tunnel in clear.',
     falsePositives: 'A deliberate split-tunnel policy (local breakout for SaaS or video conferencing).',
     attack: ['T1557', 'T1599'],
-    references: [REF.tunnelVision, attackUrl('T1557'), 'https://docs.redhat.com/en/documentation/red_hat_enterprise_linux/8/html/configuring_and_managing_networking/'],
+    references: [REF.tunnelVision, attackUrl('T1557')],
+    referencesByOs: { linux: ['https://docs.redhat.com/en/documentation/red_hat_enterprise_linux/8/html/configuring_and_managing_networking/'] },
     subject: 'route',
   },
   check(ctx) {

@@ -8,13 +8,14 @@ export const xsrcHiddenFromTools: Rule = {
   meta: {
     id: 'XSRC-HIDDEN-FROM-TOOLS',
     title: 'Socket in /proc/net but missing from netstat and ss',
+    plain: "the kernel lists a connection that the computer's own tools did not show, as hidden malware (a rootkit) causes",
     severity: 'high',
     description:
       'A listening (or bound UDP) socket read from /proc/net/{tcp,udp}[6] that neither netstat nor ss printed in the same capture (high); an established connection in the same situation is medium. Only views that printed numeric addresses for that protocol are compared.',
     rationale: 'Userland rootkits (LD_PRELOAD, trojaned netstat/ss) hide their ports from the tools but not from the kernel files read directly.',
     falsePositives: 'Sockets opened or closed between the reads of one capture (short-lived connections); compare the command times in acquisition.json.',
     attack: ['T1014', 'T1564', 'T1574.006'],
-    references: [attackUrl('T1014'), REF.velociraptorNetstat, REF.forensicsProcess],
+    references: [attackUrl('T1014'), attackUrl('T1574.006'), REF.velociraptorNetstat, REF.proc5],
     subject: 'connection',
     os: ['linux'],
   },

@@ -7,13 +7,14 @@ export const xsrcMissingFromProc: Rule = {
   meta: {
     id: 'XSRC-MISSING-FROM-PROC',
     title: 'Socket shown by netstat/ss but missing from /proc/net',
+    plain: "the computer's tools showed a connection that the kernel's own list lacks",
     severity: 'high',
     description:
       'A listening (or bound UDP) socket printed by netstat or ss that /proc/net/{tcp,udp}[6] of the same capture does not list (high; established connections medium). Compared only for protocol/IP-version files that were read.',
     rationale: 'Kernel rootkits that filter /proc/net/* still leak the socket through ss (netlink sock_diag); the disagreement itself is evidence of tampering.',
     falsePositives: 'Sockets opened or closed between the reads of one capture; check the command times in acquisition.json.',
     attack: ['T1014', 'T1564'],
-    references: [attackUrl('T1014'), REF.velociraptorNetstat],
+    references: [attackUrl('T1014'), REF.velociraptorNetstat, REF.proc5],
     subject: 'connection',
     os: ['linux'],
   },
