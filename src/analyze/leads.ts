@@ -86,13 +86,14 @@ function severityOf(findings: Finding[]): { severity: Severity; reason: string; 
   const pool = active.length ? active : findings;
   const top = pool.reduce((a, f) => (severityRank(f.severity) > severityRank(a.severity) ? f : a));
   const rules = [...new Set(pool.filter((f) => f.severity === top.severity).map((f) => f.rule))].sort();
-  const base = pool.length === 1 ? `from its one finding: ${top.severity} (${rules.join(', ')})` : `highest of its findings: ${top.severity} (${rules.join(', ')})`;
+  const base = pool.length === 1 ? `from its one ${active.length && active.length < findings.length ? 'active ' : ''}finding: ${top.severity} (${rules.join(', ')})` : `highest of its findings: ${top.severity} (${rules.join(', ')})`;
   const notes: string[] = [];
   const expected = pool.filter((f) => f.expected).length;
   if (expected) notes.push(`${expected} finding${expected > 1 ? 's' : ''} lowered to info as an expected listener of this OS (knowledge base)`);
   const lowered = pool.filter((f) => !f.expected && f.originalSeverity && f.originalSeverity !== f.severity).length;
   if (lowered) notes.push(`${lowered} finding${lowered > 1 ? 's' : ''} lowered by the examiner's allow-list`);
   if (!active.length) notes.push('every finding suppressed by the allow-list');
+  else if (active.length < findings.length) notes.push(`${findings.length - active.length} finding${findings.length - active.length > 1 ? 's' : ''} suppressed by the allow-list`);
   return { severity: top.severity, reason: [base, ...notes].join('; '), suppressed: active.length === 0 };
 }
 

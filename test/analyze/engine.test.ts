@@ -21,14 +21,14 @@ function allowFile(text: string): string {
   return path;
 }
 
-describe('escalation and ordering', () => {
-  it('raises findings of a PID hit by two rules one level and records why', () => {
+describe('severity and ordering', () => {
+  it('keeps each finding at its own rule severity when two rules hit one PID (the lead groups them)', () => {
     const out = run(seed);
     const backdoor = out.findings.find((f) => f.rule === 'NET-BACKDOOR-PORT')!;
-    expect(backdoor.severity).toBe('critical');
-    expect(backdoor.originalSeverity).toBe('high');
-    expect(backdoor.escalated).toMatch(/2 rules hit pid 1256/);
-    expect(out.summary.escalated).toBeGreaterThan(0);
+    expect(backdoor.severity).toBe('high');
+    expect(backdoor.originalSeverity).toBeUndefined();
+    expect(backdoor).not.toHaveProperty('escalated');
+    expect(JSON.stringify(out.findings)).not.toMatch(/raised one level/);
   });
   it('sorts most severe first and numbers F-0001...', () => {
     const out = run(seed);
@@ -68,11 +68,12 @@ describe('allow-list', () => {
     expect(out.summary.suppressed).toBe(1);
     expect(out.summary.bySeverity.info).toBe(1);
   });
-  it('a suppressed finding does not escalate others', () => {
+  it('a suppressed finding leaves its lead rated by the other findings', () => {
     const allow = parseAllowList('rule=PROC-NAME-MASQ process=srss.exe reason="lab test binary"');
-    const backdoor = run(seed, { allow }).findings.find((f) => f.rule === 'NET-BACKDOOR-PORT')!;
-    expect(backdoor.severity).toBe('high');
-    expect(backdoor.escalated).toBeNull();
+    const out = run(seed, { allow });
+    const lead = out.leads.find((l) => l.pid === 1256)!;
+    expect(lead.severity).toBe('high');
+    expect(lead.severityReason).toBe('from its one active finding: high (NET-BACKDOOR-PORT); 1 finding suppressed by the allow-list');
   });
   it('loads from a file; errors name the file, the line and the field', () => {
     const good = allowFile('{\n  "entries": [\n    { "rule": "NET-IRC", "port": 6667, "reason": "irc dev" }\n  ]\n}\n');
