@@ -127,6 +127,7 @@ export function buildContext(input: AnalysisInput, baseline: AnalysisContext | n
     processes: procMap,
     processList: [...procMap.values()].sort((a, b) => a.pid - b.pid),
     routes: enrichRoutes(routes),
+    routeRecords: routes,
     interfaces,
     views: new Set(connections.map((c) => c.view)),
     remoteAddresses,

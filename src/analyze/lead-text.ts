@@ -2,7 +2,7 @@
 // process number, program file, user), what and where (listening on / connected to, addresses and
 // ports), since when (start time), and how sure (which of the host's own outputs show it). Built
 // only from the parsed records' fields; a value the evidence does not hold is "not shown".
-import type { Acquisition, Finding, SourceRef } from '../model.js';
+import type { Acquisition, Finding, Route, SourceRef } from '../model.js';
 import { endpoint } from './address.js';
 import type { LeadActors } from './leads.js';
 import { safeText } from './names.js';
@@ -129,10 +129,17 @@ function whoSentences(p: ProcessInfo | undefined, pid: number, name: string | nu
   return [`${who} was running on ${host}.`, ...said, ...gap];
 }
 
-function routeSentence(r: RouteInfo): string {
+/** The metric as the tools printed it: from every record of this route that has one. */
+function metricText(r: RouteInfo, records: Route[]): string {
+  const lines = new Set(r.refs.map((x) => `${x.artifact}:${x.line}`));
+  const shown = [...new Set(records.filter((x) => lines.has(`${x.source.artifact}:${x.source.line}`) && x.metric !== null).map((x) => x.metric))];
+  return shown.length ? `priority (metric) ${shown.join(' or ')}` : 'priority (metric) not shown';
+}
+
+function routeSentence(r: RouteInfo, records: Route[]): string {
   const route = r.route;
   const dest = safeText(route.destination);
-  const metric = route.metric === null ? 'priority (metric) not shown' : `priority (metric) ${route.metric}`;
+  const metric = metricText(r, records);
   const iface = route.interface ? `network interface ${safeText(route.interface)}` : 'a network interface not shown';
   if (r.isReject) return `The routing table (the computer's list of where to send network traffic) discards all traffic for ${dest} (a "${safeText(route.type ?? route.flags ?? 'reject')}" route).`;
   const via = route.gateway && !r.onLink ? `through the gateway ${safeText(route.gateway)}` : 'directly (no gateway)';
@@ -194,7 +201,7 @@ export function leadStatements(actors: LeadActors, findings: Finding[], ctx: Ana
   } else if (actors.kind === 'route') {
     const routes = actors.routeIndexes.map((i) => ctx.routes[i]).filter((r): r is RouteInfo => r !== undefined);
     subject = `route${routes.length > 1 ? 's' : ''} ${routes.map((r) => safeText(r.route.destination)).filter((d, i, all) => all.indexOf(d) === i).join(', ')} on ${host}`;
-    statements.push(...routes.slice(0, MAX_SOCKET_SENTENCES).map(routeSentence));
+    statements.push(...routes.slice(0, MAX_SOCKET_SENTENCES).map((r) => routeSentence(r, ctx.routeRecords)));
     if (routes.length > MAX_SOCKET_SENTENCES) statements.push(`${routes.length - MAX_SOCKET_SENTENCES} further routes are listed with the findings.`);
     summary = `${statements[0] ?? `A route on ${host}.`} ${whyText(findings, metas)}`;
   } else if (actors.kind === 'peer' || actors.kind === 'listener') {

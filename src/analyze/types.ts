@@ -97,6 +97,8 @@ export interface AnalysisContext {
   /** Sorted by PID. */
   processList: ProcessInfo[];
   routes: RouteInfo[];
+  /** Every route record as parsed, each with its own source line (one route can be printed by several tools). */
+  routeRecords: Route[];
   interfaces: NetInterface[];
   /** Views present in the capture. */
   views: Set<SocketView>;
