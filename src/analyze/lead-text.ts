@@ -174,8 +174,8 @@ function whyText(findings: Finding[], metas: Map<string, RuleMeta>): string {
   const pool = active.length ? active : findings;
   const plains = [...new Set(pool.map((f) => metas.get(f.rule)?.plain ?? metas.get(f.rule)?.title ?? f.title))];
   const expected = pool.filter((f) => f.expected).length === pool.length;
-  const why = `Why it stands out: ${plains.join('; ')}.`;
-  return expected ? `${why} The built-in list of what a normal computer runs expects it, so it is noted only for completeness.` : why;
+  if (expected) return `Why it is listed: ${plains.join('; ')}; but the built-in list of what a normal computer of this kind runs expects it, so it is noted only for completeness.`;
+  return `Why it stands out: ${plains.join('; ')}.`;
 }
 
 export function leadStatements(actors: LeadActors, findings: Finding[], ctx: AnalysisContext, metas: Map<string, RuleMeta>): LeadText {
@@ -197,7 +197,7 @@ export function leadStatements(actors: LeadActors, findings: Finding[], ctx: Ana
     else statements.push(`A program named ${name ? q(name) : '(name not shown)'} was running on ${full}; its process number is not shown.`);
     const socks = socketSentences(sockets, 'It');
     statements.push(...socks);
-    summary = `${name ? q(name) : 'A program'} (process number ${actors.pid ?? 'not shown'}) on ${host}${processClause(sockets)}: ${whyText(findings, metas).replace(/^Why it stands out: /, '')}`;
+    summary = `${name ? q(name) : 'A program'} (process number ${actors.pid ?? 'not shown'}) on ${host}${processClause(sockets)}: ${whyText(findings, metas).replace(/^Why it (stands out|is listed): /, '')}`;
   } else if (actors.kind === 'route') {
     const routes = actors.routeIndexes.map((i) => ctx.routes[i]).filter((r): r is RouteInfo => r !== undefined);
     subject = `route${routes.length > 1 ? 's' : ''} ${routes.map((r) => safeText(r.route.destination)).filter((d, i, all) => all.indexOf(d) === i).join(', ')} on ${host}`;

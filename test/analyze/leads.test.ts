@@ -143,6 +143,9 @@ describe('PROC-NAME-EXE-MISMATCH', () => {
       ['web content', 'firefox', null],
     ];
     for (const [name, exe, cmd] of ok) expect(nameFitsExe(name, exe, cmd), `${name} / ${exe}`).toBe(true);
+    // netstat -p cuts "PID/name" to 19 characters: "31207/systemd-resol" is systemd-resolved.
+    expect(nameFitsExe('systemd-resol', 'systemd-resolved', null, 31207)).toBe(true);
+    expect(nameFitsExe('systemd-resol', 'systemd-resolved', null, 312)).toBe(false);
     const bad: [string, string, string[] | null][] = [
       ['sshd', 'node', ['sshd']],
       ['nginx', 'python3.11', ['/usr/bin/python3', '/tmp/x.py']],

@@ -67,17 +67,27 @@ export function createLab(opts = {}) {
   /**
    * Start a socket holder named `name` (as netstat and ss will show it).
    * spec: { listen: [{proto, host, port}], connect: [{host, port}], title }
-   * how: 'symlink' (default), 'copy' (own binary in dir), 'deleted' (copy, then unlink the file)
+   * how: 'symlink' (default), 'copy' (own binary in dir), 'deleted' (copy, then unlink the file),
+   * 'mounted' (the holder runs from the real path `dir`/`name`, e.g. /usr/sbin/sshd, in a private
+   * mount namespace: a tmpfs over `over` holds an empty file with the node binary bind-mounted on it,
+   * so /proc/PID/exe reads /usr/sbin/sshd as on a real host; nothing on the host's disk changes).
    */
-  async function startHolder(ns, name, spec = {}, how = 'symlink', dir = join(workDir, 'bin')) {
-    mkdirSync(dir, { recursive: true });
+  async function startHolder(ns, name, spec = {}, how = 'symlink', dir = join(workDir, 'bin'), over = dir) {
     const bin = join(dir, name);
-    if (how === 'symlink') symlinkSync(process.execPath, bin);
-    else {
-      copyFileSync(process.execPath, bin);
-      chmodSync(bin, 0o755);
+    let argv;
+    if (how === 'mounted') {
+      const script = 'mount -t tmpfs -o size=1m,mode=0755 tmpfs "$1" && mkdir -p "$2" && : > "$3" && mount --bind "$4" "$3" && exec "$3" "$5" "$6"';
+      argv = ['netns', 'exec', ns, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', over, dir, bin, process.execPath, HOLDER, JSON.stringify(spec)];
+    } else {
+      mkdirSync(dir, { recursive: true });
+      if (how === 'symlink') symlinkSync(process.execPath, bin);
+      else {
+        copyFileSync(process.execPath, bin);
+        chmodSync(bin, 0o755);
+      }
+      argv = ['netns', 'exec', ns, bin, HOLDER, JSON.stringify(spec)];
     }
-    const child = spawn('ip', ['netns', 'exec', ns, bin, HOLDER, JSON.stringify(spec)], {
+    const child = spawn('ip', argv, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     holders.push(child);

@@ -109,7 +109,48 @@ export async function routeManipulationScenario() {
   }
 }
 
+/**
+ * A benign busy Linux server: sshd, nginx, PostgreSQL, systemd-resolved and chronyd run from their
+ * real paths (mounted holders), a Node application uses the database, an administrator is logged in
+ * over SSH and a client fetches a page. No lead may be rated above low.
+ */
+export async function benignBusyScenario() {
+  const lab = createLab();
+  try {
+    const { victim, attacker, addr } = lab;
+    lab.exec(victim, ['ip', 'route', 'add', 'default', 'via', addr.attacker4]);
+    const pids = {};
+    const at = (path, over) => ['mounted', path, over];
+    const start = (name, spec, [how, dir, over]) => lab.startHolder(victim, name, spec, how, dir, over).then((h) => h.pid);
+    pids.sshd = await start('sshd', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 22 }, { proto: 'tcp', host: '::', port: 22, ipv6Only: true }] }, at('/usr/sbin', '/usr/sbin'));
+    pids.nginx = await start('nginx', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 80 }, { proto: 'tcp', host: '0.0.0.0', port: 443 }, { proto: 'tcp', host: '::', port: 80, ipv6Only: true }, { proto: 'tcp', host: '::', port: 443, ipv6Only: true }] }, at('/usr/sbin', '/usr/sbin'));
+    pids.postgres = await start('postgres', { listen: [{ proto: 'tcp', host: '127.0.0.1', port: 5432 }, { proto: 'tcp', host: '::1', port: 5432, ipv6Only: true }] }, at('/usr/lib/postgresql/16/bin', '/usr/lib/postgresql'));
+    pids.resolver = await start('systemd-resolved', {
+      listen: [
+        { proto: 'udp', host: '127.0.0.53', port: 53 },
+        { proto: 'tcp', host: '127.0.0.53', port: 53 },
+        { proto: 'udp', host: '127.0.0.54', port: 53 },
+        { proto: 'tcp', host: '127.0.0.54', port: 53 },
+        { proto: 'udp', host: '0.0.0.0', port: 5355 },
+        { proto: 'tcp', host: '0.0.0.0', port: 5355 },
+      ],
+    }, at('/usr/lib/systemd', '/usr/lib/systemd'));
+    pids.chronyd = await start('chronyd', { listen: [{ proto: 'udp', host: '127.0.0.1', port: 323 }, { proto: 'udp', host: '::1', port: 323, ipv6Only: true }] }, at('/usr/sbin', '/usr/sbin'));
+    // The application: node itself (exe /usr/bin/node, name "node"), with a pool of database connections.
+    const clients = Array.from({ length: 8 }, () => ({ host: '127.0.0.1', port: 5432 }));
+    pids.app = (await lab.startHolder(victim, 'node', { listen: [{ proto: 'tcp', host: '127.0.0.1', port: 3000 }], connect: clients })).pid;
+    // An administrator over SSH and a browser on HTTPS, both from the management network.
+    await lab.startHolder(attacker, 'ssh', { connect: [{ host: addr.victim4, port: 22 }] });
+    await lab.startHolder(attacker, 'curl', { connect: [{ host: addr.victim4, port: 443 }] });
+    return { lab, pids, expect: [] };
+  } catch (err) {
+    lab.cleanup();
+    throw err;
+  }
+}
+
 export const SCENARIOS = {
+  'linux-benign-busy': benignBusyScenario,
   'linux-bind-shell': bindShellScenario,
   'linux-reverse-shell': reverseShellScenario,
   'linux-route-manipulation': routeManipulationScenario,

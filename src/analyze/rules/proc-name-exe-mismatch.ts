@@ -6,14 +6,17 @@ import { attackUrl, REF } from './refs.js';
 
 // The kernel keeps 15 bytes of a process name (TASK_COMM_LEN 16 with the NUL, proc(5)).
 const COMM_LEN = 15;
+// net-tools netstat -p prints "PID/name" cut to 19 characters ("31207/systemd-resol").
+const NETSTAT_PROG_WIDTH = 19;
 
 function family(key: string): number {
   return INTERPRETER_FAMILIES.findIndex((re) => re.test(key));
 }
 
 /** Whether a process shown as `name` may legitimately run the executable `exe` (both procKey form). */
-export function nameFitsExe(name: string, exe: string, cmdline: string[] | null): boolean {
+export function nameFitsExe(name: string, exe: string, cmdline: string[] | null, pid?: number): boolean {
   if (name === exe || MULTI_CALL.has(exe)) return true;
+  if (pid !== undefined && `${pid}/${name}`.length >= NETSTAT_PROG_WIDTH && exe.startsWith(name)) return true;
   // python3 → python3.11, perl → perl5.36.0; nc → nc.openbsd (Debian alternatives).
   if (exe.startsWith(name) && /^[\d._-]*$/.test(exe.slice(name.length))) return true;
   if (exe.startsWith(`${name}.`)) return true;
@@ -42,7 +45,7 @@ function mismatches(p: ProcessInfo): { exe: string; names: string[] } | null {
     // "[kworker/0:2]" is a kernel-thread title: PROC-KTHREAD-FAKE judges those; "-bash" is a login shell.
     if (!n || n.startsWith('[')) continue;
     const key = procKey(n.replace(/^-/, ''));
-    if (key && !nameFitsExe(key, exe, p.facts?.cmdline ?? null)) names.add(n);
+    if (key && !nameFitsExe(key, exe, p.facts?.cmdline ?? null, p.pid)) names.add(n);
   }
   return names.size ? { exe: raw, names: [...names] } : null;
 }
