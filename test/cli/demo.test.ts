@@ -1,5 +1,5 @@
 // Class scenarios end to end without root or network: every scenario yields a bundle that verify
-// accepts and a report that shows the expected findings.
+// accepts and a report that shows the expected leads; the benign busy hosts raise no lead above low.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -13,10 +13,15 @@ const scenarios = listScenarios();
 const home = tempDir('nc-home-');
 
 describe('demo', () => {
-  it('lists at least the Windows backdoor, a Linux reverse shell and a route manipulation', async () => {
+  it('lists the Windows backdoor, a Linux reverse shell, a route manipulation and two benign busy hosts', async () => {
     const r = await runCli(['demo', '--list']);
     expect(r.exitCode).toBe(0);
-    for (const name of ['windows-srss-backdoor', 'linux-reverse-shell', 'linux-route-manipulation']) expect(r.stdout).toContain(name);
+    for (const name of ['windows-srss-backdoor', 'linux-reverse-shell', 'linux-route-manipulation', 'windows-benign-busy', 'linux-benign-busy']) expect(r.stdout).toContain(name);
+    // A benign host: no lead may be rated above low.
+    for (const name of ['windows-benign-busy', 'linux-benign-busy']) {
+      const s = scenarios.find((x) => x.name === name)!;
+      expect([s.expectedLeads, s.otherLeadsAtMost]).toEqual([[], 'low']);
+    }
   });
 
   it.each(scenarios.map((s) => s.name))('%s: signed bundle, verified, expected leads in leads.json and the report', async (name) => {
@@ -28,6 +33,9 @@ describe('demo', () => {
     const findings: Finding[] = JSON.parse(readFileSync(`${out.evidenceDir}/findings.json`, 'utf8'));
     const leads: Lead[] = JSON.parse(readFileSync(`${out.evidenceDir}/leads.json`, 'utf8'));
     const text = execFileSync('pdftotext', ['-layout', out.report, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    // A deleted executable is marked once ("/dev/shm/.x/kw (deleted)"), not twice.
+    expect(text.replace(/\s+/g, ' ')).not.toContain('(deleted) (deleted)');
+    if (name === 'linux-reverse-shell') expect(text).toContain('/dev/shm/.x/kw (deleted)');
     // Every finding is in exactly one lead.
     expect(leads.flatMap((l) => l.findings).sort()).toEqual(findings.map((f) => f.id).sort());
     for (const e of scenario.expectedLeads) {
