@@ -12,7 +12,7 @@ export const procNameMasq: Rule = {
     severity: 'high',
     description:
       "A process name is a look-alike of a core process of the host's OS (srss.exe/csrss.exe, svch0st.exe, sshdd, Cyrillic letters, RTLO, doubled extensions): confusable skeleton then optimal-string-alignment distance, after an exact allow-list of real names. Critical when the process owns sockets.",
-    rationale: 'Malware takes names that an examiner glances over in a process list, such as netcat renamed srss.exe next to the real csrss.exe. A name with a right-to-left override character (T1036.002) shows its letters in another order than they are stored.',
+    rationale: 'Malware takes names that an examiner glances over in a process list, such as netcat renamed srss.exe next to the real csrss.exe. A name with a right-to-left override character shows its letters in another order than they are stored.',
     falsePositives: 'Rare after the exact allow-list; third-party tools with names close to system ones.',
     attack: ['T1036.005'],
     references: [attackUrl('T1036.005'), REF.uts39, REF.damerau, 'https://github.com/ThreatHuntingProject/ThreatHunting/blob/master/hunts/critical_process_impersonation.md'],
