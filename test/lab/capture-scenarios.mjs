@@ -17,7 +17,7 @@ const STORIES = {
   },
   'linux-bind-shell': {
     title: 'Linux web server: a bind shell named srss.exe on TCP 1337 with the attacker connected',
-    story: 'A Linux web server (sshd, nginx, a local PostgreSQL with its application, a local DNS resolver) shows a listener on TCP 1337 owned by a program called srss.exe, started from a temporary folder, with a remote host connected to it — the Linux twin of the classic Windows netcat case.',
+    story: 'A Linux web server (sshd, nginx, a local PostgreSQL with its Node application, a local DNS resolver) shows a listener on TCP 1337 owned by a program called srss.exe, started from a temporary folder, with a remote host connected to it — the Linux twin of the classic Windows netcat case.',
   },
   'linux-reverse-shell': {
     title: 'Linux server: a reverse shell, a fake kernel thread from a deleted binary, and an sshd look-alike',
@@ -58,12 +58,9 @@ for (const [name, build] of Object.entries(SCENARIOS)) {
           os: `Linux ${acq.host.release}`,
           host: name === 'linux-benign-busy' ? 'web-prod-05' : 'web-prod-03',
           origin: `captured on ${acq.captureWindow.start.slice(0, 10)} by \`netcustody collect\` (profile linux, as root) inside a network-namespace lab built by test/lab/scenarios.mjs: real kernel sockets and routes, real netstat/ss/ip output. ${
-            name === 'linux-benign-busy'
-              ? "The services are socket holders run from each service's real path (the node binary bind-mounted there in a private mount namespace), so /proc/PID/exe names that path as on a real host"
-              : "The services are socket holders (the node binary started under each service's name), which is why their exe is /usr/bin/node"
+            "The services are socket holders run from each service's real path (the node binary bind-mounted there in a private mount namespace), so /proc/PID/exe names that path as on a real host; the Node application is node itself"
           }`,
           files,
-          // The expected leads of the attack scenarios are kept by hand in their scenario.json.
           expectedLeads: scenario.expectLeads ?? [],
           otherLeadsAtMost: scenario.otherLeadsAtMost ?? 'low',
         },

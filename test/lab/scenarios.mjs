@@ -6,20 +6,29 @@ import { createLab } from './netns.mjs';
 
 export const C2 = '203.0.113.66';
 
-/** Ordinary services every scenario has around the malicious sockets: none may raise high findings. */
+/**
+ * Ordinary services every scenario has around the malicious sockets, each run from its real path
+ * (a mounted holder: /proc/PID/exe reads /usr/sbin/sshd as on a real host): none may raise a lead
+ * above low.
+ */
 async function benignServices(lab) {
   const { victim, addr } = lab;
   const pids = {};
-  pids.sshd = (await lab.startHolder(victim, 'sshd', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 22 }, { proto: 'tcp', host: '::', port: 22, ipv6Only: true }] })).pid;
-  pids.nginx = (await lab.startHolder(victim, 'nginx', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 80 }, { proto: 'tcp', host: '0.0.0.0', port: 443 }] })).pid;
-  pids.postgres = (await lab.startHolder(victim, 'postgres', { listen: [{ proto: 'tcp', host: '127.0.0.1', port: 5432 }] })).pid;
+  const mounted = (name, spec, dir, over = dir) => lab.startHolder(victim, name, spec, 'mounted', dir, over).then((h) => h.pid);
+  pids.sshd = await mounted('sshd', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 22 }, { proto: 'tcp', host: '::', port: 22, ipv6Only: true }] }, '/usr/sbin');
+  pids.nginx = await mounted('nginx', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 80 }, { proto: 'tcp', host: '0.0.0.0', port: 443 }] }, '/usr/sbin');
+  pids.postgres = await mounted('postgres', { listen: [{ proto: 'tcp', host: '127.0.0.1', port: 5432 }] }, '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql');
   const clients = Array.from({ length: 12 }, () => ({ host: '127.0.0.1', port: 5432 }));
-  pids.app = (await lab.startHolder(victim, 'gunicorn', { listen: [{ proto: 'tcp', host: '127.0.0.1', port: 8000 }], connect: clients })).pid;
-  pids.resolver = (await lab.startHolder(victim, 'systemd-resolve', { listen: [{ proto: 'udp', host: '127.0.0.53', port: 53 }, { proto: 'tcp', host: '127.0.0.53', port: 53 }] })).pid;
+  // The application is a Node program: node itself, under its own name.
+  pids.app = (await lab.startHolder(victim, 'node', { listen: [{ proto: 'tcp', host: '127.0.0.1', port: 8000 }], connect: clients })).pid;
+  pids.resolver = await mounted('systemd-resolved', { listen: [{ proto: 'udp', host: '127.0.0.53', port: 53 }, { proto: 'tcp', host: '127.0.0.53', port: 53 }] }, '/usr/lib/systemd');
   // An admin logged in over SSH from the management network.
   await lab.startHolder(lab.attacker, 'ssh', { connect: [{ host: addr.victim4, port: 22 }] });
   return pids;
 }
+
+/** The services above raise at most an info lead (SSH reachable from the network). */
+const BENIGN = { otherLeadsAtMost: 'info' };
 
 function internet(lab) {
   const { victim, attacker, vethA, addr } = lab;
@@ -40,6 +49,10 @@ export async function bindShellScenario() {
     return {
       lab,
       pids,
+      ...BENIGN,
+      expectLeads: [
+        { pid: shell.pid, process: 'srss.exe', severity: 'critical', rules: ['NET-BACKDOOR-PORT', 'PROC-NAME-MASQ', 'NET-SUSP-PATH-NIX'], why: 'A listener on TCP 1337 owned by a program named like csrss.exe, started from a temporary folder, with 203.0.113.66 connected to it.' },
+      ],
       expect: [
         { rule: 'NET-BACKDOOR-PORT', pid: shell.pid, minSeverity: 'high' },
         { rule: 'PROC-NAME-MASQ', pid: shell.pid, minSeverity: 'high' },
@@ -64,6 +77,12 @@ export async function reverseShellScenario() {
     return {
       lab,
       pids,
+      ...BENIGN,
+      expectLeads: [
+        { pid: pids.bash, process: 'bash', severity: 'critical', rules: ['NET-SHELL-SOCKET', 'NET-BACKDOOR-PORT'], why: 'A shell whose input and output is a connection to 203.0.113.66:4444 (the Metasploit default port). The lab runs it as node under the name bash, so its name does not match its executable either.' },
+        { pid: pids.kworker, process: '[kworker/0:2]', severity: 'critical', rules: ['PROC-KTHREAD-FAKE', 'NET-DELETED-EXE', 'NET-SUSP-PATH-NIX'], why: 'A program posing as a kernel thread, started from /dev/shm/.x and deleted since, connected to 203.0.113.66:443.' },
+        { pid: pids.sshdd, process: 'sshdd', severity: 'critical', rules: ['PROC-NAME-MASQ', 'NET-SUSP-PATH-NIX'], why: 'An sshd look-alike listening on TCP 2222, run from a temporary folder.' },
+      ],
       expect: [
         { rule: 'NET-SHELL-SOCKET', pid: pids.bash, minSeverity: 'critical' },
         { rule: 'PROC-KTHREAD-FAKE', pid: pids.kworker, minSeverity: 'critical' },
@@ -96,6 +115,13 @@ export async function routeManipulationScenario() {
       lab,
       pids,
       rogue,
+      ...BENIGN,
+      expectLeads: [
+        { kind: 'route', severity: 'medium', rules: ['ROUTE-MULTI-DEFAULT'], why: `A second default route through the rogue gateway ${rogue} with a better metric (10 against 100).` },
+        { kind: 'route', severity: 'medium', rules: ['ROUTE-HOST-ODD-GW'], why: '198.51.100.7 is routed through the rogue gateway.' },
+        { kind: 'route', severity: 'medium', rules: ['ROUTE-BLACKHOLE'], why: 'All traffic to 192.0.2.0/24 is discarded.' },
+        { kind: 'route', severity: 'medium', rules: ['ROUTE-GW-OFFLINK'], why: '172.16.50.0/24 goes through 192.168.99.1, which is on none of the host\'s networks.' },
+      ],
       expect: [
         { rule: 'ROUTE-MULTI-DEFAULT', minSeverity: 'medium' },
         { rule: 'ROUTE-HOST-ODD-GW', minSeverity: 'medium' },
