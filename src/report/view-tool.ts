@@ -36,7 +36,10 @@ export interface ToolView {
     about: string;
     summary: string;
     cases: { kind: string; name: string; title: string; files: number; expected: string; result: string; failed: boolean }[];
+    /** Rules with a result on the corpus (an expected case, or findings raised). */
     rules: { rule: string; title: string; expected: string; raised: number; status: string; failed: boolean }[];
+    /** Rules that raised nothing and had no expected case: listed by id. */
+    notExercised: string[];
     limitations: string[];
   } | null;
 }
@@ -73,7 +76,8 @@ export function toolView(facts: ToolFacts, tool: string, profile: string, collec
           about: visible(v.about),
           summary: visible(`${v.cases.filter((c) => c.result === 'pass').length} of ${v.cases.length} cases met their expectation; ${v.rules.filter((r) => r.status === 'validated').length} of ${v.rules.length} rules were validated on an expected case (${v.tool}).`),
           cases: v.cases.map((c) => ({ kind: c.kind, name: visible(c.name), title: visible(c.title), files: c.files.length, expected: visible(caseExpectation(c)), result: c.result, failed: c.result !== 'pass' })),
-          rules: v.rules.map((r) => ({ rule: r.rule, title: visible(r.title), expected: r.expectedCases ? `${r.detected}/${r.expectedCases}` : '—', raised: r.raised, status: r.status, failed: r.status === 'failed' })),
+          rules: v.rules.filter((r) => r.status !== 'not exercised').map((r) => ({ rule: r.rule, title: visible(r.title), expected: r.expectedCases ? `${r.detected}/${r.expectedCases}` : '—', raised: r.raised, status: r.status, failed: r.status === 'failed' })),
+          notExercised: v.rules.filter((r) => r.status === 'not exercised').map((r) => r.rule),
           limitations: v.limitations.map((l) => visible(l)),
         }
       : null,
