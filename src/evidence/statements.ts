@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Acquisition } from '../model.js';
-import { appendCustody } from './custody.js';
+import { appendCustody, readCustody } from './custody.js';
 import { mkdirPrivate, sha256Hex, writeNewFileSync } from './files.js';
 import { EvidenceError, PATHS } from './folder.js';
 
@@ -35,6 +35,8 @@ export interface RecordedStatement {
   path: string;
   sha256: string;
   number: number;
+  /** Who recorded it (custody details): a text is printed only in its author's reports. */
+  examiner: string | null;
 }
 
 export interface FolderStatements {
@@ -80,21 +82,31 @@ export function statementFromTextOrFile(value: string, option: string): Statemen
   return { bytes, source: `${option} option` };
 }
 
+/**
+ * The statement files of the folder. Each must be logged in custody with its current hash: a file
+ * placed or edited by hand is refused, never printed as the examiner's words.
+ */
 export function listStatements(dir: string): RecordedStatement[] {
   const folder = join(dir, PATHS.statements);
   if (!existsSync(folder)) return [];
+  const logged = new Map(readCustody(dir).filter((e) => e.action === 'statement recorded' && e.object).map((e) => [e.object!, e]));
   const out: RecordedStatement[] = [];
   for (const name of readdirSync(folder)) {
-    const m = NAME.exec(name);
-    if (!m) continue;
     const path = `${PATHS.statements}/${name}`;
-    out.push({ kind: m[2] as StatementKind, path, number: Number(m[1]), sha256: sha256Hex(readFileSync(join(dir, path))) });
+    const m = NAME.exec(name);
+    if (!m) throw new EvidenceError(`${join(dir, path)}: not a statement file netcustody writes`, 'statements/ holds only NN-<kind>.txt|json files recorded by report or run');
+    const sha256 = sha256Hex(readFileSync(join(dir, path)));
+    if (!logged.has(path)) throw new EvidenceError(`${join(dir, path)}: not recorded in the custody log; refusing to print it as the examiner's statement`);
+    const event = logged.get(path)!;
+    if (event.sha256 !== sha256) throw new EvidenceError(`${join(dir, path)}: changed since it was recorded (SHA-256 ${sha256}, logged ${event.sha256})`);
+    const author = event.details?.examiner;
+    out.push({ kind: m[2] as StatementKind, path, number: Number(m[1]), sha256, examiner: typeof author === 'string' ? author : null });
   }
   return out.sort((a, b) => a.number - b.number);
 }
 
-function latest(list: RecordedStatement[], kind: StatementKind): RecordedStatement | null {
-  return list.filter((s) => s.kind === kind).pop() ?? null;
+function latest(list: RecordedStatement[], kind: StatementKind, examiner?: string): RecordedStatement | null {
+  return list.filter((s) => s.kind === kind && (examiner === undefined || s.examiner === examiner)).pop() ?? null;
 }
 
 export function identityOfAcquisition(a: Acquisition): ExaminerIdentity {
@@ -142,31 +154,35 @@ export function recordStatements(dir: string, acquisition: Acquisition, identity
     const path = `${PATHS.statements}/${String(number).padStart(2, '0')}-${kind}.${ext}`;
     mkdirPrivate(join(dir, PATHS.statements));
     writeNewFileSync(join(dir, path), bytes);
-    const rec: RecordedStatement = { kind, path, number, sha256: sha256Hex(bytes) };
-    appendCustody(dir, { actor, action: 'statement recorded', object: path, sha256: rec.sha256, details: { kind, bytes: bytes.length, ...details } });
+    const rec: RecordedStatement = { kind, path, number, sha256: sha256Hex(bytes), examiner: identity.name };
+    appendCustody(dir, { actor, action: 'statement recorded', object: path, sha256: rec.sha256, details: { kind, bytes: bytes.length, examiner: identity.name, ...details } });
     list = [...list, rec];
     written.push(rec);
   };
   if (!sameIdentity(identity, recordedExaminer(dir, acquisition, list))) {
-    write('examiner', 'json', Buffer.from(`${JSON.stringify(identity, null, 2)}\n`, 'utf8'), { examiner: identity.name, organisation: identity.organisation, role: identity.role });
+    write('examiner', 'json', Buffer.from(`${JSON.stringify(identity, null, 2)}\n`, 'utf8'), { organisation: identity.organisation, role: identity.role });
   }
   for (const kind of TEXT_KINDS) {
     const t = texts[kind];
     if (!t) continue;
     decodeStatement(t.bytes, t.source);
-    if (latest(list, kind)?.sha256 === sha256Hex(t.bytes)) continue;
+    if (latest(list, kind, identity.name)?.sha256 === sha256Hex(t.bytes)) continue;
     write(kind, 'txt', t.bytes, { source: t.source });
   }
   return written;
 }
 
-/** Everything the report shows of the examiner's statements. */
+/**
+ * Everything the report shows of the examiner's statements: the latest text of each kind that the
+ * reporting examiner recorded (another examiner's conclusions are never printed under their name).
+ */
 export function readStatements(dir: string, acquisition: Acquisition): FolderStatements {
   const history = listStatements(dir);
+  const examiner = recordedExaminer(dir, acquisition, history);
   const texts: FolderStatements['texts'] = {};
   for (const kind of TEXT_KINDS) {
-    const s = latest(history, kind);
+    const s = latest(history, kind, examiner.name);
     if (s) texts[kind] = { ...s, text: decodeStatement(readFileSync(join(dir, s.path)), join(dir, s.path)) };
   }
-  return { examiner: recordedExaminer(dir, acquisition, history), texts, history };
+  return { examiner, texts, history };
 }

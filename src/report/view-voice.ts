@@ -20,7 +20,7 @@ export interface ExaminerView {
   notes: TextBlock | null;
   conclusions: TextBlock | null;
   /** Every statement file in the folder; earlier versions are marked as superseded. */
-  statements: { kind: string; path: string; sha256: string; current: boolean }[];
+  statements: { kind: string; path: string; sha256: string; examiner: string; status: string }[];
 }
 
 export interface DeclarationView {
@@ -63,7 +63,13 @@ export function examinerView(st: FolderStatements): ExaminerView {
     scope: block(st.texts.scope),
     notes: block(st.texts.notes),
     conclusions: block(st.texts.conclusions),
-    statements: st.history.map((h) => ({ kind: h.kind, path: h.path, sha256: h.sha256, current: current.has(h.path) || h.path === lastExaminer })),
+    statements: st.history.map((h) => ({
+      kind: h.kind,
+      path: h.path,
+      sha256: h.sha256,
+      examiner: visible(h.examiner ?? 'unknown'),
+      status: current.has(h.path) || h.path === lastExaminer ? 'yes' : h.examiner === st.examiner.name ? 'superseded' : 'another examiner\'s',
+    })),
   };
 }
 
@@ -79,10 +85,11 @@ export interface DeclarationFacts {
 export function declarationView(st: FolderStatements, f: DeclarationFacts): DeclarationView {
   const a = f.acquisition;
   const who = [st.examiner.name, st.examiner.role, st.examiner.organisation].filter(Boolean).join(', ');
+  const collector = a.examiner === st.examiner.name ? 'I' : `${a.examiner} (as recorded in acquisition.json and the custody log)`;
   const did =
     a.mode === 'import'
-      ? [`I imported the files listed in the evidence inventory, which were captured elsewhere. Their capture time, the command that produced them and the host they come from are stated, not observed by me or by the tool, and are marked "(as stated)".`]
-      : [`I ran ${f.tool} on the host ${a.host?.hostname ?? 'named on the cover'} as the account ${a.privileges?.user ?? 'shown in section 3'}; it ran the commands listed in the evidence inventory, in the order shown, and stored their output unchanged with its SHA-256.`];
+      ? [`${collector} imported the files listed in the evidence inventory, which were captured elsewhere. Their capture time, the command that produced them and the host they come from are stated, not observed by the tool, and are marked "(as stated)".`]
+      : [`${collector} ran ${f.tool} on the host ${a.host?.hostname ?? 'named on the cover'} as the account ${a.privileges?.user ?? 'shown in section 3'}; it ran the commands listed in the evidence inventory, in the order shown, and stored their output unchanged with its SHA-256.`];
   did.push(`The outputs were parsed and analysed by ${f.tool}; the findings in section 4 are leads produced by its rules, each citing the lines of evidence it rests on.`);
   did.push(f.hasConclusions ? 'My own conclusions are in section 10 and are mine alone.' : 'I have recorded no conclusions of my own in this report.');
   return {

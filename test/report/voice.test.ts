@@ -143,6 +143,23 @@ describe('report with the examiner\'s statements on imported evidence', () => {
     expect(flat(decl)).toContain(flat(`SHA-256 fingerprint ${out.signer.fingerprint}`));
   });
 
+  it('records another examiner as a statement and does not let them declare the intake as theirs', async () => {
+    const r = await runCli(['report', dir, '--examiner', 'Fox Mulder', '--json'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const file = readdirSync(join(dir, 'statements')).find((f) => f.endsWith('-examiner.json'))!;
+    expect(JSON.parse(readFileSync(join(dir, 'statements', file), 'utf8'))).toEqual({ name: 'Fox Mulder', organisation: null, role: null });
+    const decl = flat(pageWith(pages(JSON.parse(r.stdout).report), '11 Declaration'));
+    expect(decl).toContain(flat('I, Fox Mulder, declare that:'));
+    expect(decl).toContain(flat('Dana Scully (as recorded in acquisition.json and the custody log) imported the files'));
+    // Dana's declaration and conclusions are hers: never printed under Fox Mulder's name.
+    expect(decl).toContain(flat('my duty is to the court'));
+    const all = pages(JSON.parse(r.stdout).report).join('\n');
+    const s10 = flat(all.slice(all.indexOf("10 Examiner's instructions"), all.indexOf('11 Declaration')));
+    expect(s10).toContain(flat('The examiner recorded no conclusions.'));
+    expect(s10).not.toContain(flat('Revised: srss.exe'));
+    expect(s10).toContain(flat("another examiner's"));
+  });
+
   it('refuses unreadable statements with one line and exit 2, before anything is written', async () => {
     const before = readCustody(dir).length;
     const missing = await runCli(['report', dir, '--notes', join(work, 'nope.txt')], { env });
@@ -162,5 +179,19 @@ describe('report with the examiner\'s statements on imported evidence', () => {
     expect(missing.stderr + latin1.stderr + typo.stderr + badCase.stderr).not.toMatch(/\n\s+at /);
     expect(readCustody(dir).length).toBe(before);
     expect(existsSync(join(dir, 'statements/05-conclusions.txt'))).toBe(false);
+  });
+
+  it('refuses a statement file that is not in the custody log or was changed after it was recorded', async () => {
+    const planted = join(dir, 'statements', '99-conclusions.txt');
+    writeFileSync(planted, 'Planted conclusion.');
+    const r = await runCli(['report', dir], { env });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(`netcustody: error: ${planted}: not recorded in the custody log; refusing to print it as the examiner's statement`);
+    execFileSync('rm', [planted]);
+    const notes = join(dir, 'statements', '02-notes.txt');
+    writeFileSync(notes, 'Edited afterwards.');
+    const edited = await runCli(['report', dir], { env });
+    expect(edited.exitCode).toBe(1);
+    expect(edited.stderr).toContain(`${notes}: changed since it was recorded`);
   });
 });
