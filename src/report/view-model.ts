@@ -265,7 +265,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
     cover: coverView(a),
     examiner: examinerView(ctx.statements),
     declaration: declarationView(ctx.statements, { acquisition: a, tool: `${a.tool.name} ${a.tool.version}`, generated: ctx.generated, signer: ctx.signer, hasConclusions: ctx.statements.texts.conclusions !== undefined }),
-    tool: toolView(ctx.tool, `${TOOL_NAME} ${TOOL_VERSION}`, a.profile, `${a.tool.name} ${a.tool.version}`),
+    tool: toolView(ctx.tool, `${TOOL_NAME} ${TOOL_VERSION}`, a.profile, `${a.tool.name} ${a.tool.version}`, ctx.findingsWithheld === true),
     appendix: { items: appendix(input, cache, ctx.appendixLimitBytes), limitBytes: ctx.appendixLimitBytes },
   };
 }

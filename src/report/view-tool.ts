@@ -31,6 +31,8 @@ export interface ToolView {
   /** The version that collected or imported the evidence, when it is not this one. */
   collectedWith: string | null;
   template: string;
+  /** Classroom exercise: the case table would give the scenarios' answers away. */
+  validationWithheld: { sha256: string } | null;
   validation: {
     sha256: string;
     about: string;
@@ -57,8 +59,8 @@ function caseExpectation(c: ValidationData['cases'][number]): string {
   return parts.join('; ') || 'no expectation';
 }
 
-export function toolView(facts: ToolFacts, tool: string, profile: string, collectedWith: string, validation = readValidation()): ToolView {
-  const v = validation?.data;
+export function toolView(facts: ToolFacts, tool: string, profile: string, collectedWith: string, withheld: boolean, validation = readValidation()): ToolView {
+  const v = withheld ? undefined : validation?.data;
   return {
     name: visible(tool),
     packageSha256: facts.package.sha256,
@@ -69,6 +71,7 @@ export function toolView(facts: ToolFacts, tool: string, profile: string, collec
     chromium: visible(facts.chromium),
     profile: visible(profile),
     collectedWith: collectedWith === tool ? null : visible(collectedWith),
+    validationWithheld: withheld && validation ? { sha256: validation.sha256 } : null,
     template: visible(facts.defaultTemplate ? 'the default templates of this package (covered by the package hash)' : `a lab template folder: ${facts.template}`),
     validation: v
       ? {
