@@ -226,6 +226,12 @@ export interface ImportRecord {
   originalMtime: string;
   statedCommand: string | null;
   statedOs: string | null;
+  /** When, by whom and on which host the file was captured, as the examiner states (not observed). */
+  statedCapturedAt?: string | null;
+  statedCapturedBy?: string | null;
+  statedHost?: string | null;
+  /** SHA-256 taken at the scene, as stated: the import is refused unless the file matches it. */
+  statedSourceSha256?: string | null;
   intakeTime: string;
   artifact: ArtifactFile;
 }
@@ -246,6 +252,9 @@ export interface ClockInfo {
   systemUtc: string;
   ntpSynchronized: boolean | null;
   source: string;
+  /** Offset of the system clock from its time source, as the host's tool printed it, where it tells. */
+  offset?: string | null;
+  offsetSource?: string | null;
 }
 
 export interface Privileges {
@@ -262,6 +271,8 @@ export interface Acquisition {
   evidenceId: string;
   examiner: string;
   organisation: string | null;
+  /** The examiner's role or qualification, as they stated it (absent in older folders). */
+  examinerRole?: string | null;
   /** 'collect' on this host, or 'import' of files captured elsewhere. */
   mode: 'collect' | 'import';
   profile: string;

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { EvidenceError } from '../evidence/folder.js';
 import { caseOptions, defaultCaseId, defaultExaminer, EXIT, intOption, makeLog, printJson, runAction, withCommonOptions } from './common.js';
+import { examinerOptions, resolveExaminer } from './examiner.js';
 
 export function collectCommand(): Command {
   const cmd = new Command('collect')
@@ -18,16 +19,19 @@ Run as root (Administrator on Windows): without it, the owners of other users' s
 The evidence folder is output/<case>/<host>_<UTC time>/ with raw/, acquisition.json and custody.jsonl.`,
     );
   caseOptions(cmd);
+  examinerOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (opts) => runAction(opts, async () => {
     const log = makeLog(opts);
+    const who = resolveExaminer(opts);
     const { collect } = await import('../collect/index.js');
     const result = await withInterrupts((signal) =>
       collect({
         out: opts.out,
-        caseId: opts.case ?? defaultCaseId(),
-        examiner: opts.examiner ?? defaultExaminer(),
-        organisation: opts.organisation ?? null,
+        caseId: who.caseId ?? defaultCaseId(),
+        examiner: who.name ?? defaultExaminer(),
+        organisation: who.organisation,
+        role: who.role,
         timeoutMs: opts.timeout * 1000,
         profile: opts.profile,
         signal,

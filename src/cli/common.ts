@@ -54,9 +54,7 @@ export function withCommonOptions(cmd: Command): Command {
 
 export function caseOptions(cmd: Command): Command {
   return cmd
-    .option('--case <id>', 'case identifier (default: $NETCUSTODY_CASE or CASE-<date>)')
-    .option('--examiner <name>', 'examiner name recorded in the custody log (default: $NETCUSTODY_EXAMINER or the user name)')
-    .option('--organisation <name>', 'examiner organisation shown on the report', process.env.NETCUSTODY_ORGANISATION)
+    .option('--case <id>', 'case identifier (default: the case file\'s "case", $NETCUSTODY_CASE or CASE-<date>)')
     .option('--out <dir>', 'output root for evidence folders and bundles', 'output');
 }
 

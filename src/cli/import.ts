@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { caseOptions, defaultCaseId, defaultExaminer, makeLog, printJson, runAction, withCommonOptions } from './common.js';
+import { examinerOptions, resolveExaminer } from './examiner.js';
 
 export function importCommand(): Command {
   const cmd = new Command('import')
@@ -8,27 +9,39 @@ export function importCommand(): Command {
     .option('--command <text>', 'the command that produced the files, as stated by the examiner (e.g. "netstat -anob")')
     .option('--os <name>', 'the OS the files come from, as stated (e.g. "Windows 10 22H2")')
     .option('--host <name>', 'the host the files were captured on, as stated')
+    .option('--captured-at <utc>', 'when the files were captured, as stated (e.g. 2026-11-28T10:15:00Z)')
+    .option('--captured-by <name>', 'who captured the files, as stated')
+    .option('--source-hash <sha256>', 'SHA-256 taken at the scene, one per file in file order; a file that does not match is refused', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--into <dir>', 'add the files to an evidence folder made by an earlier import')
     .addHelpText(
       'after',
       `
 Examples:
-  netcustody import n.txt --command "netstat -anob" --os "Windows 10" --host WS-042 --case 2026-041
+  netcustody import n.txt --command "netstat -anob" --os "Windows 10" --host WS-042 --case 2026-041 \
+      --captured-at 2026-11-28T10:15:00Z --captured-by "P. Officer" --source-hash 9f86d0…
   netcustody import route.txt --command "route print" --into output/2026-041/WS-042_20261128T101500Z
   netcustody analyze output/2026-041/WS-042_20261128T101500Z
 
-The format of each file is recognised from its content; UTF-16 files saved by PowerShell are read as such.`,
+The format of each file is recognised from its content; UTF-16 files saved by PowerShell are read as such.
+What you state (--command, --os, --host, --captured-at, --captured-by) is logged and shown as "(as stated)".`,
     );
   caseOptions(cmd);
+  examinerOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (files: string[], opts) => runAction(opts, async () => {
     const log = makeLog(opts);
+    const who = resolveExaminer(opts);
     const { importFiles } = await import('../collect/import.js');
+    const { pairSourceHashes, parseCapturedAt } = await import('../collect/import-provenance.js');
     const result = await importFiles(files, {
       out: opts.out,
-      caseId: opts.case ?? defaultCaseId(),
-      examiner: opts.examiner ?? defaultExaminer(),
-      organisation: opts.organisation ?? null,
+      caseId: who.caseId ?? defaultCaseId(),
+      examiner: who.name ?? defaultExaminer(),
+      organisation: who.organisation,
+      role: who.role,
+      capturedAt: opts.capturedAt === undefined ? null : parseCapturedAt(opts.capturedAt),
+      capturedBy: opts.capturedBy ?? null,
+      sourceHashes: pairSourceHashes(files, opts.sourceHash),
       command: opts.command ?? null,
       os: opts.os ?? null,
       host: opts.host ?? null,

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { defaultExaminer, makeLog, printJson, runAction, withCommonOptions } from './common.js';
+import { makeLog, printJson, runAction, withCommonOptions } from './common.js';
+import { examinerOptions, resolveExaminer, statementOptions, statementTexts } from './examiner.js';
 
 export function signingOptions(cmd: Command): Command {
   return cmd
@@ -17,8 +18,6 @@ export function reportCommand(): Command {
   const cmd = new Command('report')
     .description('render report/report.html and the signed report/report.pdf of an analysed evidence folder')
     .argument('<dir>', 'evidence folder (after analyze)')
-    .option('--examiner <name>', 'examiner named on the report and in the custody log')
-    .option('--organisation <name>', 'organisation shown on the cover', process.env.NETCUSTODY_ORGANISATION)
     .addHelpText(
       'after',
       `
@@ -26,23 +25,34 @@ Examples:
   netcustody report output/2026-041/ws042_20261128T101500Z
   NETCUSTODY_P12_PASSPHRASE=… netcustody report DIR --p12 examiner.p12 --paper letter
   netcustody report DIR --template ./lab-template
+  netcustody report DIR --scope instructions.txt --notes notes.txt --conclusions conclusions.txt
 
+The examiner, organisation and role recorded in the folder are used unless --examiner, --organisation,
+--role or --case-file say otherwise. Statements are kept in the folder (statements/), hashed and logged;
+a later report without them reuses the latest ones.
 Needs Chrome or Chromium (Debian: apt-get install chromium; or set PUPPETEER_EXECUTABLE_PATH).
 Check the signature independently with: pdfsig report/report.pdf`,
     );
+  examinerOptions(cmd);
+  statementOptions(cmd);
   reportOptions(cmd);
   signingOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (dir: string, opts) => runAction(opts, async () => {
     const log = makeLog(opts);
+    // The folder's examiner beats the environment: a report on a colleague's folder stays in their name.
+    const who = resolveExaminer(opts, {});
+    const statements = statementTexts(opts, who);
     const { buildReport } = await import('../report/index.js');
     const r = await buildReport(dir, {
       templateDir: opts.template,
       paper: opts.paper,
       p12: opts.p12,
       passphraseEnv: opts.p12PassEnv,
-      examiner: opts.examiner ?? defaultExaminer(),
-      organisation: opts.organisation,
+      examiner: who.name ?? undefined,
+      organisation: who.organisation ?? undefined,
+      role: who.role ?? undefined,
+      statements,
     });
     log(`report: ${r.pdf} (${r.pages} pages, sha256 ${r.pdfSha256})`);
     if (r.signer.selfSigned) log(`warning: signed with a SELF-SIGNED examiner certificate (${r.signer.subject}); use --p12 for an issued one`);

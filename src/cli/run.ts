@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import type { PipelineResult } from '../pipeline/run.js';
 import { makeProgress } from '../pipeline/progress.js';
-import { caseOptions, defaultCaseId, defaultExaminer, intOption, printJson, runAction, terminalSafe, withCommonOptions } from './common.js';
+import { caseOptions, defaultCaseId, intOption, printJson, runAction, terminalSafe, withCommonOptions } from './common.js';
+import { examinerOptions, requireExaminerName, resolveExaminer, statementOptions, statementTexts } from './examiner.js';
 import { withInterrupts } from './collect.js';
 import { findingsTable } from './findings-table.js';
 import { reportOptions, signingOptions } from './report.js';
@@ -17,25 +18,34 @@ export function runCommand(): Command {
       'after',
       `
 Examples:
-  sudo netcustody run --case 2026-041 --examiner "J. Doe" --organisation "Lab 3"
+  sudo netcustody run --case 2026-041 --examiner "J. Doe" --organisation "Lab 3" --role "Forensic examiner"
+  sudo netcustody run --case-file case.json --scope "Is WS-042 talking to 203.0.113.66?" --conclusions concl.txt
   sudo netcustody run --p12 examiner.p12 --baseline output/2026-041/host_20261101T090000Z.zip
   sudo netcustody run --json > result.json
+
+Without --examiner (or $NETCUSTODY_EXAMINER, or a case file) run asks for the examiner's name on a
+terminal and refuses to start without one.
 
 Prints where the bundle is, its SHA-256 and a findings summary. Check it later with:
   netcustody verify <bundle.zip>`,
     );
   caseOptions(cmd);
+  examinerOptions(cmd);
+  statementOptions(cmd);
   reportOptions(cmd);
   signingOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (opts) => runAction(opts, async () => {
     const progress = makeProgress({ quiet: opts.quiet, verbose: opts.verbose, sanitize: terminalSafe });
-    const examiner = opts.examiner ?? defaultExaminer();
+    const who = resolveExaminer(opts);
+    // Files named by the statement options are read before the host is touched: a typo stops here.
+    const statements = statementTexts(opts, who);
+    const examiner = await requireExaminerName(who);
     const { runPipeline } = await import('../pipeline/run.js');
     const result = await withInterrupts((signal) =>
       runPipeline(
-        { out: opts.out, caseId: opts.case ?? defaultCaseId(), examiner, organisation: opts.organisation, timeoutMs: opts.timeout * 1000, profile: opts.profile, signal },
-        { examiner, organisation: opts.organisation, baseline: opts.baseline, allow: opts.allow, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv },
+        { out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner, organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile, signal },
+        { examiner, organisation: who.organisation, role: who.role, statements, baseline: opts.baseline, allow: opts.allow, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv },
         progress,
       ),
     );

@@ -26,20 +26,33 @@ export function hostInfo(): HostInfo {
   };
 }
 
-/** System UTC time and, where the host can tell, whether the clock is NTP-synchronised. */
+/** The clock offset as chrony prints it: "System time : 0.000012 seconds fast of NTP time". */
+export function chronyOffset(tracking: string): string | null {
+  return /^System time\s*:\s*(\d+(?:\.\d+)?\s+seconds\s+(?:fast|slow)\s+of\s+NTP\s+time)\s*$/m.exec(tracking)?.[1].replace(/\s+/g, ' ') ?? null;
+}
+
+/** systemd-timesyncd's last measured offset: "Offset: -1.234ms" (kept as printed). */
+export function timesyncOffset(status: string): string | null {
+  return /^\s*Offset:\s*([+-]?\d+(?:\.\d+)?\s*(?:ns|us|µs|ms|s|min))\s*$/m.exec(status)?.[1] ?? null;
+}
+
+/** System UTC time and, where the host can tell, whether the clock is NTP-synchronised and its offset. */
 export function clockInfo(): ClockInfo {
   const systemUtc = new Date().toISOString();
   if (process.platform === 'linux') {
     const value = safe(() => run('timedatectl', ['show', '-p', 'NTPSynchronized', '--value']).trim(), '');
     if (value === 'yes' || value === 'no') {
-      return { systemUtc, ntpSynchronized: value === 'yes', source: 'timedatectl NTPSynchronized' };
+      const offset = timesyncOffset(safe(() => run('timedatectl', ['timesync-status']), ''));
+      return { systemUtc, ntpSynchronized: value === 'yes', source: 'timedatectl NTPSynchronized', offset, offsetSource: offset ? 'timedatectl timesync-status' : null };
     }
     if (existsSync('/run/systemd/timesync/synchronized')) {
       return { systemUtc, ntpSynchronized: true, source: '/run/systemd/timesync/synchronized' };
     }
     const chrony = safe(() => run('chronyc', ['-n', 'tracking']), '');
-    if (/Leap status\s*:\s*Normal/.test(chrony)) return { systemUtc, ntpSynchronized: true, source: 'chronyc tracking' };
-    if (chrony) return { systemUtc, ntpSynchronized: false, source: 'chronyc tracking' };
+    const offset = chronyOffset(chrony);
+    const measured = { offset, offsetSource: offset ? 'chronyc tracking' : null };
+    if (/Leap status\s*:\s*Normal/.test(chrony)) return { systemUtc, ntpSynchronized: true, source: 'chronyc tracking', ...measured };
+    if (chrony) return { systemUtc, ntpSynchronized: false, source: 'chronyc tracking', ...measured };
   }
   return { systemUtc, ntpSynchronized: null, source: 'system clock; synchronisation state not available on this host' };
 }

@@ -15,6 +15,8 @@ export interface CollectOptions {
   caseId: string;
   examiner: string;
   organisation?: string | null;
+  /** The examiner's role or qualification, as stated. */
+  role?: string | null;
   timeoutMs: number;
   profile: 'auto' | Profile['name'];
   /** Aborted on Ctrl-C / SIGTERM: running commands are stopped, what was captured stays. */
@@ -85,6 +87,7 @@ async function collectInto(state: RunState, profile: Profile, host: HostInfo, op
   const priv = privileges(profile.unprivilegedLimitations);
   const acquisition: Acquisition = {
     ...newAcquisition({ caseId: options.caseId, evidenceId, examiner: options.examiner, organisation: options.organisation ?? null, mode: 'collect', profile: profile.name, clock: clockInfo() }),
+    examinerRole: options.role ?? null,
     host,
     privileges: priv,
     warnings: priv.privileged ? [] : [`collection is not privileged (user ${priv.user}): ${priv.limitations.join('; ')}`],
@@ -94,7 +97,7 @@ async function collectInto(state: RunState, profile: Profile, host: HostInfo, op
     actor,
     action: 'case opened',
     object: evidenceId,
-    details: { caseId: options.caseId, host: host.hostname, tool: `${TOOL_NAME} ${TOOL_VERSION}`, profile: profile.name, privileged: priv.privileged },
+    details: { caseId: options.caseId, examiner: options.examiner, organisation: options.organisation ?? null, role: options.role ?? null, host: host.hostname, tool: `${TOOL_NAME} ${TOOL_VERSION}`, profile: profile.name, privileged: priv.privileged },
   });
   writeAcquisition(dir, acquisition);
   state.acquisition = acquisition;

@@ -33,6 +33,8 @@ export const PATHS = {
   manifest: 'manifest.json',
   manifestSig: 'manifest.sig',
   certificate: 'examiner-cert.pem',
+  /** The examiner's statements: identity, scope, notes, conclusions, declaration (statements.ts). */
+  statements: 'statements',
 } as const;
 
 /** File-name-safe form of host-supplied or examiner-supplied text (never trust it in a path). */

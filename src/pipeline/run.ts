@@ -1,6 +1,7 @@
 import { collect, type CollectOptions } from '../collect/index.js';
 import type { BundleResult } from '../bundle/index.js';
 import { EvidenceError } from '../evidence/folder.js';
+import type { StatementsInput } from '../evidence/statements.js';
 import type { Finding, Severity } from '../model.js';
 import type { ReportResult } from '../report/index.js';
 import type { AnalyzeStageResult } from './analyze.js';
@@ -9,6 +10,9 @@ import type { Progress } from './progress.js';
 export interface PipelineOptions {
   examiner: string;
   organisation?: string | null;
+  role?: string | null;
+  /** The examiner's scope, notes, conclusions and declaration (recorded in the folder by the report stage). */
+  statements?: StatementsInput;
   baseline?: string | null;
   allow?: string | null;
   template?: string | null;
@@ -48,6 +52,8 @@ export async function processEvidence(dir: string, options: PipelineOptions, pro
       passphraseEnv: options.passphraseEnv,
       examiner: options.examiner,
       organisation: options.organisation ?? undefined,
+      role: options.role ?? undefined,
+      statements: options.statements,
       omitFindings: options.omitFindings,
     }),
   );

@@ -4,7 +4,8 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { appendCustody } from '../evidence/custody.js';
 import { mkdirPrivate, sha256Hex, writeFileDurableSync } from '../evidence/files.js';
-import { PATHS, compactUtc } from '../evidence/folder.js';
+import { PATHS, compactUtc, readAcquisition } from '../evidence/folder.js';
+import { mergeIdentity, readStatements, recordedExaminer, recordStatements, type StatementsInput } from '../evidence/statements.js';
 import { loadIdentity, type SigningIdentity } from '../signing/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { launchPrintBrowser, type PrintBrowser } from './browser.js';
@@ -14,6 +15,7 @@ import { signPdf } from './pdf-sign.js';
 import { countPages } from './pdf-pages.js';
 import { DEFAULT_TEMPLATE_DIR, loadTemplates } from './templates.js';
 import { buildView } from './view-model.js';
+import { cachedPackageIdentity } from './tool-identity.js';
 
 export { verifyPdfSignature, type PdfSignatureCheck } from './pdf-verify.js';
 export { visible } from './visible.js';
@@ -24,8 +26,12 @@ export interface ReportOptions {
   paper?: Paper;
   p12?: string;
   passphraseEnv?: string;
+  /** Override the examiner recorded in the folder (a different name does not inherit its organisation or role). */
   examiner?: string;
   organisation?: string;
+  role?: string;
+  /** The examiner's scope, notes, conclusions, declaration: recorded in statements/ before rendering. */
+  statements?: StatementsInput;
   reportId?: string;
   /** Raw outputs larger than this are shown in part in the appendix (default 64 KiB per file). */
   rawAppendixLimitBytes?: number;
@@ -82,9 +88,15 @@ function tableRows(input: ReportInput, appendixLines: number): number {
 export async function buildReport(dir: string, options: ReportOptions = {}): Promise<ReportResult> {
   const t0 = performance.now();
   const now = options.now ?? new Date();
+  // The examiner's statements go into the folder (and custody) first, so the report shows them logged.
+  const acquisition = readAcquisition(dir);
+  const who = mergeIdentity(recordedExaminer(dir, acquisition), { name: options.examiner, organisation: options.organisation, role: options.role });
+  const examiner = who.name;
+  const organisation = who.organisation;
+  const actor = options.actor ?? `${examiner} (${TOOL_NAME} ${TOOL_VERSION})`;
+  recordStatements(dir, acquisition, who, options.statements ?? {}, actor);
   const input = loadReportInput(dir);
-  const examiner = options.examiner ?? input.acquisition.examiner;
-  const organisation = options.organisation ?? input.acquisition.organisation;
+  const statements = readStatements(dir, input.acquisition);
   const identity: SigningIdentity = await loadIdentity({ p12: options.p12, passphraseEnv: options.passphraseEnv, examiner, organisation, configDir: options.configDir });
   const cert = new X509Certificate(identity.certPem);
   const fingerprint = cert.fingerprint256.replace(/:/g, '').toLowerCase();
@@ -93,29 +105,38 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
   const t1 = performance.now();
 
   const templates = loadTemplates(options.templateDir ?? DEFAULT_TEMPLATE_DIR);
-  const view = buildView(input, {
-    reportId,
-    generated: now,
-    paper,
-    examiner,
-    organisation,
-    signer: { subject: identity.subject, selfSigned: identity.selfSigned, fingerprint, source: identity.source },
-    appendixLimitBytes: options.rawAppendixLimitBytes ?? DEFAULT_APPENDIX_LIMIT,
-    findingsWithheld: options.omitFindings === true,
-    maxConnectionRows: options.maxConnectionRows,
-    maxFindingDetails: options.maxFindingDetails,
-  });
-  const html = templates.render(view);
+  // Started before rendering: the tool validation section names the Chromium version that prints it.
+  const printer = options.browser ?? (await launchPrintBrowser());
+  let page: { view: ReturnType<typeof buildView>; html: string };
+  try {
+    const view = buildView(input, {
+      reportId,
+      generated: now,
+      paper,
+      examiner,
+      organisation,
+      signer: { subject: identity.subject, selfSigned: identity.selfSigned, fingerprint, source: identity.source },
+      appendixLimitBytes: options.rawAppendixLimitBytes ?? DEFAULT_APPENDIX_LIMIT,
+      findingsWithheld: options.omitFindings === true,
+      maxConnectionRows: options.maxConnectionRows,
+      maxFindingDetails: options.maxFindingDetails,
+      statements,
+      tool: { package: cachedPackageIdentity(), node: process.version, chromium: printer.version, template: templates.dir, defaultTemplate: options.templateDir === undefined || options.templateDir === DEFAULT_TEMPLATE_DIR },
+    });
+    page = { view, html: templates.render(view) };
+  } catch (err) {
+    if (!options.browser) await printer.close();
+    throw err;
+  }
+  const { view, html } = page;
   mkdirPrivate(join(dir, PATHS.report));
   const htmlPath = join(dir, PATHS.reportHtml);
   writeFileDurableSync(htmlPath, html);
   const htmlSha256 = sha256Hex(html);
-  const actor = options.actor ?? `${examiner} (${TOOL_NAME} ${TOOL_VERSION})`;
   const appendixLines = view.appendix.items.reduce((n, i) => n + i.lines.length, 0);
   const tagged = options.tagged ?? tableRows(input, appendixLines) <= TAGGED_MAX_ROWS;
   const t2 = performance.now();
 
-  const printer = options.browser ?? (await launchPrintBrowser());
   let rendered;
   try {
     rendered = await htmlToPdf(printer, html, { paper, tagged });

@@ -10,6 +10,11 @@ import { buildMarks, connectionGroups, findingGroups, findingViews, isListening,
 import type { AppendixItem, InventoryItem, ReportView } from './view-types.js';
 import { visible, visibleHost } from './visible.js';
 import { leadCounts, leadViews, summaryLeads } from './view-leads.js';
+import type { FolderStatements } from '../evidence/statements.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { coverView, statedCaptureTime } from './view-cover.js';
+import { toolView, type ToolFacts } from './view-tool.js';
+import { declarationView, examinerView } from './view-voice.js';
 
 export interface ViewContext {
   reportId: string;
@@ -25,6 +30,10 @@ export interface ViewContext {
   maxConnectionRows?: number;
   /** Most findings printed in full beyond the critical and high ones (default MAX_FINDING_DETAILS). */
   maxFindingDetails?: number;
+  /** The examiner's statements recorded in the folder (identity, scope, notes, conclusions, declaration). */
+  statements: FolderStatements;
+  /** What produced the report: package hash, Node, Chromium, template. */
+  tool: ToolFacts;
 }
 
 const MAX_UNPARSED_SHOWN = 200;
@@ -62,11 +71,17 @@ function inventoryItem(c: CommandRecord): InventoryItem {
 }
 
 function importItem(i: ImportRecord): InventoryItem {
+  const stated = [
+    i.statedCapturedAt ? `captured ${i.statedCapturedAt}` : '',
+    i.statedCapturedBy ? `by ${i.statedCapturedBy}` : '',
+    i.statedHost ? `on ${i.statedHost}` : '',
+    i.statedOs ? `OS ${i.statedOs}` : '',
+  ].filter(Boolean).join(' ');
   return {
     order: i.order,
     id: visible(i.id),
     kind: 'import',
-    description: visibleHost(`imported from ${i.originalPath} (${i.originalSize} bytes, modified ${i.originalMtime})${i.statedOs ? `, stated OS ${i.statedOs}` : ''}`),
+    description: visibleHost(`imported from ${i.originalPath} (${i.originalSize} bytes, modified ${i.originalMtime})${stated ? `; ${stated} (as stated)` : ''}${i.statedSourceSha256 ? '; matches the SHA-256 taken at the scene' : ''}`),
     command: i.statedCommand ? visibleHost(i.statedCommand) : '(command not stated)',
     start: i.intakeTime,
     end: i.intakeTime,
@@ -80,7 +95,9 @@ function importItem(i: ImportRecord): InventoryItem {
 
 function windowText(input: ReportInput): string {
   const w = input.acquisition.captureWindow;
-  return w ? `${w.start} – ${w.end} (${w.durationMs} ms)` : 'not recorded';
+  if (w) return `${w.start} – ${w.end} (${w.durationMs} ms)`;
+  // Imports: the tool did not see the capture; the examiner may state when it happened.
+  return statedCaptureTime(input.acquisition) ?? 'not recorded';
 }
 
 /** Why a privileged capture can show listeners without an owner (Linux and BSD tools print "-"). */
@@ -162,7 +179,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
   const unparsed = (input.parseReport?.artifacts ?? []).flatMap((p) => p.unparsed.map((u) => ({ artifact: visibleHost(p.artifact), line: u.line, text: visibleHost(u.text, { keepTabs: true }), reason: visible(u.reason) })));
   const commandsRun = [...new Set(a.commands.map((c) => commandLine(c.argv)))].join('; ');
   const signerStatement = ctx.signer.selfSigned
-    ? `Signed with a SELF-SIGNED certificate that netcustody created for ${ctx.signer.subject}. The signature shows that the file has not changed since it was signed; no certification authority vouches for the signer's identity. Compare the certificate fingerprint below with the one the examiner declares.`
+    ? `Signed with a SELF-SIGNED certificate that netcustody created for ${ctx.signer.subject}. The signature shows that the file has not changed since it was signed; no certification authority vouches for the signer's identity. Compare the certificate fingerprint below with the one the examiner declares in section 11.`
     : `Signed with the examiner's certificate ${ctx.signer.subject}, issued by a certification authority.`;
   return {
     meta: {
@@ -173,7 +190,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       examiner: visible(ctx.examiner),
       organisation: ctx.organisation === null ? null : visible(ctx.organisation),
       host: hostName,
-      os: visibleHost(host ? `${host.kernel || host.platform} (${host.os}, ${host.arch})` : a.statedOs ? `${a.statedOs} (as stated)` : 'unknown'),
+      os: visibleHost(host ? `${host.os}, ${host.arch}` : a.statedOs ? `${a.statedOs} (as stated)` : 'unknown'),
       generated: ctx.generated.toISOString(),
       tool: visible(`${a.tool.name} ${a.tool.version}`),
       paper: ctx.paper === 'letter' ? 'US Letter' : 'A4',
@@ -212,7 +229,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       mode: a.mode,
       volatility: [...a.commands].sort((x, y) => x.order - y.order).map((c) => ({ order: c.order, command: visible(commandLine(c.argv)), description: visible(c.description) })),
       privileges: {
-        user: visibleHost(a.privileges?.user ?? 'unknown'),
+        user: visibleHost(a.privileges?.user ?? (a.mode === 'import' ? `not observed (imported files)${[...new Set(a.imports.map((i) => i.statedCapturedBy).filter(Boolean))].map((b) => `; captured by ${b} (as stated)`).join('')}` : 'unknown')),
         uid: a.privileges?.uid === null || a.privileges?.uid === undefined ? '—' : String(a.privileges.uid),
         privileged: a.privileges?.privileged ?? null,
         limitations: (a.privileges?.limitations ?? []).map((l) => visibleHost(l)),
@@ -266,6 +283,10 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
     },
     findingsWithheld: ctx.findingsWithheld === true,
     verification: { commands: verificationCommandRows(expectedBundleName(a, input.custody)) },
+    cover: coverView(a),
+    examiner: examinerView(ctx.statements),
+    declaration: declarationView(ctx.statements, { acquisition: a, tool: `${a.tool.name} ${a.tool.version}`, generated: ctx.generated, signer: ctx.signer, hasConclusions: ctx.statements.texts.conclusions !== undefined }),
+    tool: toolView(ctx.tool, `${TOOL_NAME} ${TOOL_VERSION}`, a.profile, `${a.tool.name} ${a.tool.version}`, ctx.findingsWithheld === true),
     appendix: { items: appendix(input, cache, ctx.appendixLimitBytes), limitBytes: ctx.appendixLimitBytes },
   };
 }

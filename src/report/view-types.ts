@@ -1,6 +1,9 @@
 // The data the templates see. Every field is present (null when unknown): Handlebars runs in strict
 // mode. Host strings are already passed through visible(); Handlebars escapes them on output.
 import type { Severity } from '../model.js';
+import type { CoverView } from './view-cover.js';
+import type { ToolView } from './view-tool.js';
+import type { DeclarationView, ExaminerView } from './view-voice.js';
 
 export interface FileRef {
   path: string;
@@ -250,5 +253,12 @@ export interface ReportView {
   analysisPath: string;
   custody: { rows: CustodyRow[]; ok: boolean; events: number; statement: string };
   verification: { commands: { purpose: string; command: string; expect: string }[] };
+  /** Kernel, uptime, clock and stated provenance on the cover. */
+  cover: CoverView;
+  /** The examiner's identity, instructions, observations and conclusions (their words, not the tool's). */
+  examiner: ExaminerView;
+  declaration: DeclarationView;
+  /** Tool identity and validation statement. */
+  tool: ToolView;
   appendix: { items: AppendixItem[]; limitBytes: number };
 }

@@ -19,13 +19,8 @@ interface Sample {
   maxHigh: number;
 }
 
-const samples: Sample[] = [
-  { name: 'windows-10', files: ['windows/windows-10/netstat-aonb.out', 'windows/windows-10/route.out'], expectRules: ['ROUTE-PERSISTENT-WIN', 'NET-PORTPROXY-LISTENER'], maxHigh: 0 },
-  { name: 'centos-7.7', files: ['centos-7.7/netstat-sudo-aeep.out', 'centos-7.7/route-6.out', 'centos-7.7/ss-sudo-a.out'], maxHigh: 0 },
-  { name: 'ubuntu-18.04', files: ['ubuntu-18.04/ss-sudo-tulpen.out'], maxHigh: 0 },
-  { name: 'osx-10.14.6', files: ['osx-10.14.6/netstat.out', 'osx-10.14.6/netstat-rnl.out'], maxHigh: 0 },
-  { name: 'freebsd12', files: ['freebsd12/netstat-an.out'], maxHigh: 0 },
-];
+// The expectations are data shared with the validation statement (fixtures/validation/samples.json).
+const samples: Sample[] = (JSON.parse(readFileSync(resolve(__dirname, '../../fixtures/validation/samples.json'), 'utf8')) as { samples: (Omit<Sample, 'maxHigh'> & { maxHighOrCritical: number })[] }).samples.map((s) => ({ ...s, maxHigh: s.maxHighOrCritical }));
 
 function load(files: string[]) {
   const connections: Connection[] = [];
