@@ -114,7 +114,7 @@ describe('report with the examiner\'s statements on imported evidence', () => {
     const data = JSON.parse(readFileSync(join(REPO, 'fixtures/validation/validation.json'), 'utf8')) as ValidationData;
     for (const c of data.cases) expect(s9).toContain(c.name);
     for (const r of data.rules) expect(s9).toContain(r.rule);
-    expect(flat(s9)).toContain(flat('NET-BACKDOOR-PORT (PID 1256): expected ≥ high, got critical'));
+    expect(flat(s9)).toContain(flat('NET-BACKDOOR-PORT (PID 1256): lead expected ≥ critical, got critical'));
     expect(s9).toContain('Known limitations of the validation');
   });
 
