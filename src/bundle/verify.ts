@@ -29,7 +29,10 @@ export async function verifyEvidence(target: string, options: VerifyOptions = {}
       return report(path, 'zip', [structure, ...skipped]);
     }
     const hashes = new Map([...read.members].map(([name, m]) => [name, m.sha256]));
-    const checks = await runChecks(viewOfFolder(extracted.dir, 'zip', hashes), options);
+    const view = viewOfFolder(extracted.dir, 'zip', hashes);
+    // Members SHA256SUMS does not list were never extracted: the members check names them.
+    for (const path of read.unlisted) view.problems.push({ path, reason: 'extra member: not listed in SHA256SUMS (not extracted)' });
+    const checks = await runChecks(view, options);
     return report(path, 'zip', [structure, ...checks]);
   } finally {
     extracted.cleanup();
