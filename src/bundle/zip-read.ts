@@ -19,6 +19,7 @@ const GiB = 1024 ** 3;
 export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 10_000, maxMemberBytes: 64 * GiB, maxTotalBytes: 128 * GiB, maxRatio: DEFLATE_MAX_RATIO };
 /** SHA256SUMS, manifest.json, manifest.sig and the certificate are small: 10,000 members fit. */
 export const SEAL_FILE_CAP = 16 * 1024 * 1024;
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export interface ExtractedMember {
   name: string;
@@ -49,17 +50,20 @@ export async function extractZipSafely(zipPath: string, destDir: string, limits:
   if (!planned || result.failures.length > 0) return result;
   // SHA256SUMS first: what it lists decides what is extracted.
   const sums = planned.find((p) => p.vetted.name === PATHS.sums);
-  let listed = new Set<string>();
+  let listed = new Map<string, string>();
   if (sums) {
     if (sums.span.entry.uncompressedSize > SEAL_FILE_CAP) return failWith(result, PATHS.sums, `${sums.span.entry.uncompressedSize} bytes: more than ${SEAL_FILE_CAP} for a hash list`);
     if (!(await extractOne(zipPath, sums, destDir, result))) return result;
-    listed = new Set(parseSums(readFileSync(join(destDir, PATHS.sums), 'utf8')).entries.map((e) => e.path));
+    listed = new Map(parseSums(readFileSync(join(destDir, PATHS.sums), 'utf8')).entries.map((e) => [e.path, e.sha256]));
   }
   const rest: Planned[] = [];
   for (const p of planned) {
     if (p === sums) continue;
     const { name } = p.vetted;
     if (SEAL_FILES.includes(name) && p.span.entry.uncompressedSize > SEAL_FILE_CAP) return failWith(result, name, `${p.span.entry.uncompressedSize} bytes: more than ${SEAL_FILE_CAP} for a seal file`);
+    // The one size a hash pins down: the empty file's. Either side claiming it alone is a lie.
+    const size = p.span.entry.uncompressedSize;
+    if (listed.has(name) && (size === 0) !== (listed.get(name) === EMPTY_SHA256)) return failWith(result, name, `SHA256SUMS and the central directory disagree on whether it is empty (${size} bytes declared)`);
     if (SEAL_FILES.includes(name) || listed.has(name)) rest.push(p);
     else result.unlisted.push(name);
   }

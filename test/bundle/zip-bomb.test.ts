@@ -66,7 +66,7 @@ describe('zip bombs', () => {
   it('a 3.3 MB member declared as 1000 bytes that inflates to 3.4 GB stops after 1000 bytes', async () => {
     const z = zeros(3300, false); // the CRC and hash of 3.4 GB are never reached
     expect(z.compressed.length).toBeLessThan(3.5 * MiB);
-    const sumsEntry = sums({ 'raw/bomb.bin': z.sha256 });
+    const sumsEntry = sums({ 'raw/bomb.bin': 'ab'.repeat(32) }); // any hash but the empty file's
     const zip = save(buildZip([sumsEntry, bombEntry(z, 1000)]));
     const m = await measure(zip);
     console.log(`declared-small bomb: zip ${statSync(zip).size} bytes, ${m.written} bytes written, ${Math.round(m.ms)} ms`);
@@ -88,6 +88,15 @@ describe('zip bombs', () => {
     const r = await verifyEvidence(zip);
     expect(r.ok).toBe(false);
     expect(r.checks.find((c) => c.id === 'members')!.failures).toContainEqual({ member: 'raw/bomb.bin', reason: 'extra member: not listed in SHA256SUMS (not extracted)' });
+  });
+
+  it('a member SHA256SUMS lists as the empty file but declared as 200 MiB is refused before extraction', async () => {
+    const z = zeros(200, false);
+    const empty = createHash('sha256').digest('hex');
+    const zip = save(buildZip([sums({ 'raw/bomb.bin': empty }), bombEntry(z, z.bytes)]));
+    const m = await measure(zip);
+    expect(m.failures).toMatch(/raw\/bomb\.bin: SHA256SUMS and the central directory disagree on whether it is empty \(209715200 bytes declared\)/);
+    expect(m.written).toBeLessThan(100);
   });
 
   it('a listed member larger than the free space is refused before anything but SHA256SUMS is written (2 MB tmpfs)', async () => {
