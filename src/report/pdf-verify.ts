@@ -43,8 +43,15 @@ const NOT_SIGNED: PdfSignatureCheck = { ok: false, signed: false, coversWholeFil
 export function verifyPdfSignature(pdf: Buffer, trustCertPem?: string): PdfSignatureCheck {
   const found = findSignatures(pdf);
   if (found.signatures.length === 0) return found.malformed.length > 0 ? { ...NOT_SIGNED, signed: true, reason: 'malformed /ByteRange' } : { ...NOT_SIGNED };
-  const all = found.signatures.map((s) => checkOne(pdf, s.byteRange, trustCertPem));
-  const [first, ...others] = all;
+  const checked = found.signatures.map((s) => ({ at: s.at, ...checkOne(pdf, s.byteRange, trustCertPem) }));
+  // netcustody's signature is the first whose ranges describe this file. "/ByteRange" text that is
+  // not one and lies inside the bytes it signs was there when it signed (say, in a string): ignored.
+  const first = checked.find((c) => c.describesFile) ?? checked[0];
+  const signedEnd = first.describesFile ? first.sig.byteRange[2] + first.sig.byteRange[3] : 0;
+  const later = (at: number | null): boolean => at === null || at >= signedEnd;
+  const others = checked.filter((c) => c !== first && (c.describesFile || later(c.at)));
+  const malformed = found.malformed.filter(later);
+  const all = [first, ...others].map((c) => c.sig);
   const br = first.sig.byteRange;
   const result: PdfSignatureCheck = {
     ok: false,
@@ -56,14 +63,14 @@ export function verifyPdfSignature(pdf: Buffer, trustCertPem?: string): PdfSigna
     reason: first.sig.problem,
     signingTime: first.signingTime,
     byteRange: br,
-    signatures: all.map((a) => a.sig),
+    signatures: all,
     ...(trustCertPem ? { trusted: first.trusted } : {}),
   };
   if (result.reason === null && !result.coversWholeFile) {
     result.appended = describeAppended(pdf, br[2] + br[3]);
-    result.reason = appendedReason(result.appended, others.map((o) => o.sig), found.malformed.filter((at) => at >= br[2] + br[3]).length);
-  } else if (result.reason === null && (others.length > 0 || found.malformed.length > 0)) {
-    result.reason = `the PDF holds ${others.length + found.malformed.length} signature entries besides netcustody's (it signs once)`;
+    result.reason = appendedReason(result.appended, others.map((o) => o.sig), malformed.length);
+  } else if (result.reason === null && (others.length > 0 || malformed.length > 0)) {
+    result.reason = `the PDF holds ${others.length + malformed.length} signature entries besides netcustody's (it signs once)`;
   } else if (result.reason === null && trustCertPem && !first.trusted) result.reason = 'the signer is not the trusted certificate';
   result.ok = result.reason === null;
   return result;
@@ -81,14 +88,23 @@ function appendedReason(a: AppendedUpdate, extra: OneSignature[], malformed: num
   return parts.join('; ');
 }
 
-function checkOne(pdf: Buffer, br: number[], trustCertPem?: string): { sig: OneSignature; signingTime: string | null; trusted: boolean } {
+interface Checked {
+  sig: OneSignature;
+  /** The ranges start at 0 and leave out exactly a hex string: a signature of this file's bytes. */
+  describesFile: boolean;
+  signingTime: string | null;
+  trusted: boolean;
+}
+
+function checkOne(pdf: Buffer, br: number[], trustCertPem?: string): Checked {
   const sig: OneSignature = { byteRange: br, uncoveredBytes: 0, digestMatches: false, signatureValid: false, signer: null, problem: null };
   const [start, len1, start2, len2] = br;
-  if (start !== 0 || start2 <= len1 || start2 + len2 > pdf.length) return { sig: { ...sig, problem: '/ByteRange does not describe this file' }, signingTime: null, trusted: false };
+  const bad = (problem: string): Checked => ({ sig: { ...sig, problem }, describesFile: false, signingTime: null, trusted: false });
+  if (start !== 0 || start2 <= len1 || start2 + len2 > pdf.length) return bad('/ByteRange does not describe this file');
   sig.uncoveredBytes = pdf.length - start2 - len2;
   // The gap must be exactly the hex string of /Contents, nothing else left unsigned.
   const gap = pdf.toString('latin1', len1, start2);
-  if (!/^<[0-9A-Fa-f]*>$/.test(gap)) return { sig: { ...sig, problem: 'the unsigned gap is not the /Contents hex string' }, signingTime: null, trusted: false };
+  if (!/^<[0-9A-Fa-f]*>$/.test(gap)) return bad('the unsigned gap is not the /Contents hex string');
   const digest = createHash('sha256').update(pdf.subarray(0, len1)).update(pdf.subarray(start2, start2 + len2)).digest();
   const cms = verifyDetachedCms(Buffer.from(gap.slice(1, -1), 'hex'), { sha256: digest }, trustCertPem);
   sig.signer = cms.signer;
@@ -97,5 +113,5 @@ function checkOne(pdf: Buffer, br: number[], trustCertPem?: string): { sig: OneS
   if (cms.error) sig.problem = `signature unreadable: ${cms.error}`;
   else if (!cms.digestMatches) sig.problem = 'the signed bytes were changed (digest mismatch)';
   else if (!cms.signatureValid) sig.problem = 'the signature does not verify with the signer certificate';
-  return { sig, signingTime: cms.signingTime, trusted: cms.trusted === true };
+  return { sig, describesFile: true, signingTime: cms.signingTime, trusted: cms.trusted === true };
 }

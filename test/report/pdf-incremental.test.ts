@@ -17,6 +17,7 @@ let work: string;
 let examiner: SigningIdentity;
 let mallory: SigningIdentity;
 let signed: Buffer;
+let unsigned: Buffer;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'nc-pdfupdate-'));
@@ -25,7 +26,8 @@ beforeAll(async () => {
   const printer = await launchPrintBrowser();
   try {
     const html = '<!doctype html><title>t</title><h1>Finding: 203.0.113.66 connected to port 1337</h1>';
-    signed = signPdf((await htmlToPdf(printer, html, { paper: 'a4', tagged: true })).pdf, examiner).pdf;
+    unsigned = (await htmlToPdf(printer, html, { paper: 'a4', tagged: true })).pdf;
+    signed = signPdf(unsigned, examiner).pdf;
   } finally {
     await printer.close();
   }
@@ -38,6 +40,15 @@ function tools(pdf: Buffer, name: string): { sig: string; text: string } {
   const r = spawnSync('pdfsig', [path], { encoding: 'utf8' });
   return { sig: r.stdout + r.stderr, text: execFileSync('pdftotext', [path, '-'], { encoding: 'utf8' }) };
 }
+
+describe('signature entries that were there when netcustody signed', () => {
+  it('"/ByteRange" text inside the signed bytes (a host name in a string, say) is signed content, not a signature', () => {
+    const withText = Buffer.concat([unsigned, Buffer.from('% host: /ByteRange [0 1 2 3] /ByteRange [x]\n')]);
+    const r = verifyPdfSignature(signPdf(withText, examiner).pdf, examiner.certPem);
+    expect(r).toMatchObject({ ok: true, coversWholeFile: true });
+    expect(r.signatures).toHaveLength(1);
+  });
+});
 
 describe('updates appended after the signature', () => {
   it('the signed report alone passes, with one signature', () => {
