@@ -1,5 +1,6 @@
 // A bundle extracted safely into a fresh private temporary folder, for stages that read an earlier
-// capture (baseline comparison) and for verification. The caller must call cleanup().
+// capture (baseline comparison) and for verification. The caller must call cleanup(). Ctrl-C or
+// SIGTERM while the folder exists removes it and exits 130: no half-extracted copy stays behind.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +14,23 @@ export interface ExtractedBundle {
   cleanup(): void;
 }
 
+const EXIT_INTERRUPTED = 130;
+
 /** Extract without judging: the result lists every structural failure (nothing extracted then). */
 export async function extractToTemp(zipPath: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ExtractedBundle> {
   const dir = mkdtempSync(join(tmpdir(), 'netcustody-zip-'));
-  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    rmSync(dir, { recursive: true, force: true });
+    process.stderr.write(`netcustody: interrupted by ${signal}; removed the temporary copy ${dir}\n`);
+    process.exit(EXIT_INTERRUPTED);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const cleanup = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     return { dir, read: await extractZipSafely(zipPath, dir, limits), cleanup };
   } catch (err) {
@@ -28,7 +42,8 @@ export async function extractToTemp(zipPath: string, limits: ZipLimits = DEFAULT
 /** Extract a bundle zip or throw an EvidenceError naming the first unsafe or damaged member. */
 export async function extractBundle(zipPath: string): Promise<{ dir: string; cleanup(): void }> {
   const extracted = await extractToTemp(zipPath);
-  const first = extracted.read.failures[0];
+  const { failures, unlisted } = extracted.read;
+  const first = failures[0] ?? (unlisted.length > 0 ? { member: unlisted[0], reason: 'not listed in SHA256SUMS' } : undefined);
   if (first) {
     extracted.cleanup();
     const where = first.member ? `${JSON.stringify(first.member)}: ` : '';

@@ -67,7 +67,7 @@ export interface ZipLimits {
 }
 
 export const CHECK_NAMES: Record<CheckId, string> = {
-  'zip-structure': 'zip structure (safe names, sizes, no links, no duplicates)',
+  'zip-structure': 'zip structure (one central directory, every byte accounted for, plain files only, safe names, sizes)',
   members: 'members against SHA256SUMS (none missing, none extra)',
   'manifest-signature': 'manifest.sig over SHA256SUMS, certificate, manifest.json',
   'pdf-signature': 'PDF signature of report/report.pdf',

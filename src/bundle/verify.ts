@@ -22,14 +22,18 @@ export async function verifyEvidence(target: string, options: VerifyOptions = {}
   const extracted = await extractToTemp(path, { ...DEFAULT_ZIP_LIMITS, ...options.limits });
   try {
     const { read } = extracted;
-    const structure = check('zip-structure', read.failures, `${read.entries} entries, ${read.zipBytes} bytes, ${read.totalUncompressed} bytes uncompressed`);
+    const unlisted = read.unlisted.length > 0 ? `, ${read.unlisted.length} not listed in SHA256SUMS (not extracted)` : '';
+    const structure = check('zip-structure', read.failures, `${read.entries} entries, ${read.zipBytes} bytes, ${read.totalUncompressed} bytes extracted as declared${unlisted}`);
     if (!structure.ok) {
       // Nothing is trusted from a zip that fails the structure check: the other checks do not run.
       const skipped = FOLDER_CHECKS.map((id): VerifyCheck => ({ id, name: CHECK_NAMES[id], ok: false, detail: 'not checked: the zip was rejected', failures: [] }));
       return report(path, 'zip', [structure, ...skipped]);
     }
     const hashes = new Map([...read.members].map(([name, m]) => [name, m.sha256]));
-    const checks = await runChecks(viewOfFolder(extracted.dir, 'zip', hashes), options);
+    const view = viewOfFolder(extracted.dir, 'zip', hashes);
+    // Members SHA256SUMS does not list were never extracted: the members check names them.
+    for (const path of read.unlisted) view.problems.push({ path, reason: 'extra member: not listed in SHA256SUMS (not extracted)' });
+    const checks = await runChecks(view, options);
     return report(path, 'zip', [structure, ...checks]);
   } finally {
     extracted.cleanup();

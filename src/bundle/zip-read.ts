@@ -1,19 +1,25 @@
-// Reading an untrusted zip safely: every central-directory entry is vetted (names, links, duplicates,
-// encryption, sizes) before a single byte is extracted, member data ranges must not overlap (the
-// classic non-recursive zip bomb), and members are written only below a fresh folder with 'wx'.
-// Sizes and CRC-32 are checked while streaming, so memory stays flat for any member size.
-import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, statSync, statfsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { crc32 } from 'node:zlib';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+// Reading an untrusted zip safely. Two independent readers (the strict scan in zip-scan.ts and
+// yauzl) must see the same central directory; every entry is vetted (names, types whatever the host
+// byte, duplicates, encryption, sizes), every local header must agree with it and every byte of the
+// file must belong to a member or to the directory, all before a single byte is extracted.
+// SHA256SUMS is read first (small cap): only the members it lists and the seal files are extracted,
+// the declared total is checked up front, and no member may inflate past its declared size.
+import { closeSync, openSync, readFileSync, statSync, statfsSync } from 'node:fs';
+import { join } from 'node:path';
+import yauzl from 'yauzl';
+import { PATHS } from '../evidence/folder.js';
+import { SEAL_FILES, parseSums } from './members.js';
 import type { CheckFailure, ZipLimits } from './types.js';
-import { unsafeNameReason } from './members.js';
+import { extractSpan } from './zip-extract.js';
+import { checkLocalHeaders, type MemberSpan } from './zip-local.js';
+import { scanCentralDirectory, type CentralDirectory } from './zip-scan.js';
+import { DEFLATE_MAX_RATIO, shownName, vetEntry, type VettedEntry } from './zip-vet.js';
 
 const GiB = 1024 ** 3;
-export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 10_000, maxMemberBytes: 64 * GiB, maxTotalBytes: 128 * GiB, maxRatio: 1100 };
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 10_000, maxMemberBytes: 64 * GiB, maxTotalBytes: 128 * GiB, maxRatio: DEFLATE_MAX_RATIO };
+/** SHA256SUMS, manifest.json, manifest.sig and the certificate are small: 10,000 members fit. */
+export const SEAL_FILE_CAP = 16 * 1024 * 1024;
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export interface ExtractedMember {
   name: string;
@@ -25,134 +31,118 @@ export interface ZipReadResult {
   failures: CheckFailure[];
   /** Extracted regular files by name (empty when the zip was rejected before extraction). */
   members: Map<string, ExtractedMember>;
+  /** Members not extracted because SHA256SUMS does not list them (extra members). */
+  unlisted: string[];
   entries: number;
   zipBytes: number;
+  /** Declared uncompressed bytes of the members extracted: nothing beyond this reaches the disk. */
   totalUncompressed: number;
 }
 
-interface Vetted {
-  entry: Entry;
-  name: string;
-  directory: boolean;
+interface Planned {
+  vetted: VettedEntry;
+  span: MemberSpan;
 }
 
 export async function extractZipSafely(zipPath: string, destDir: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipReadResult> {
-  const result: ZipReadResult = { failures: [], members: new Map(), entries: 0, zipBytes: statSync(zipPath).size, totalUncompressed: 0 };
-  let zip: ZipFile;
-  try {
-    zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
-  } catch (err) {
-    result.failures.push({ reason: `not a readable zip (truncated or damaged): ${(err as Error).message}` });
-    return result;
+  const result: ZipReadResult = { failures: [], members: new Map(), unlisted: [], entries: 0, zipBytes: statSync(zipPath).size, totalUncompressed: 0 };
+  const planned = await readStructure(zipPath, limits, result);
+  if (!planned || result.failures.length > 0) return result;
+  // SHA256SUMS first: what it lists decides what is extracted.
+  const sums = planned.find((p) => p.vetted.name === PATHS.sums);
+  let listed = new Map<string, string>();
+  if (sums) {
+    if (sums.span.entry.uncompressedSize > SEAL_FILE_CAP) return failWith(result, PATHS.sums, `${sums.span.entry.uncompressedSize} bytes: more than ${SEAL_FILE_CAP} for a hash list`);
+    if (!(await extractOne(zipPath, sums, destDir, result))) return result;
+    listed = new Map(parseSums(readFileSync(join(destDir, PATHS.sums), 'utf8')).entries.map((e) => [e.path, e.sha256]));
   }
-  try {
-    const vetted = await readCentralDirectory(zip, limits, result);
-    if (result.failures.length > 0) return result;
-    await checkLocalHeaders(zip, vetted, result);
-    if (result.failures.length > 0) return result;
-    checkFreeSpace(destDir, result);
-    if (result.failures.length > 0) return result;
-    for (const v of vetted) if (!v.directory) await extractMember(zip, v, destDir, result);
-    return result;
-  } finally {
-    zip.close();
+  const rest: Planned[] = [];
+  for (const p of planned) {
+    if (p === sums) continue;
+    const { name } = p.vetted;
+    if (SEAL_FILES.includes(name) && p.span.entry.uncompressedSize > SEAL_FILE_CAP) return failWith(result, name, `${p.span.entry.uncompressedSize} bytes: more than ${SEAL_FILE_CAP} for a seal file`);
+    // The one size a hash pins down: the empty file's. Either side claiming it alone is a lie.
+    const size = p.span.entry.uncompressedSize;
+    if (listed.has(name) && (size === 0) !== (listed.get(name) === EMPTY_SHA256)) return failWith(result, name, `SHA256SUMS and the central directory disagree on whether it is empty (${size} bytes declared)`);
+    if (SEAL_FILES.includes(name) || listed.has(name)) rest.push(p);
+    else result.unlisted.push(name);
   }
+  result.totalUncompressed = [sums, ...rest].reduce((n, p) => n + (p?.span.entry.uncompressedSize ?? 0), 0);
+  if (result.totalUncompressed > limits.maxTotalBytes) {
+    return failWith(result, undefined, `members total ${result.totalUncompressed} bytes uncompressed: more than the limit of ${limits.maxTotalBytes}`);
+  }
+  checkFreeSpace(destDir, result);
+  for (const p of rest) if (result.failures.length === 0) await extractOne(zipPath, p, destDir, result);
+  return result;
 }
 
-async function readCentralDirectory(zip: ZipFile, limits: ZipLimits, result: ZipReadResult): Promise<Vetted[]> {
-  const vetted: Vetted[] = [];
-  const seen = new Map<string, string>();
-  if (zip.entryCount > limits.maxEntries) {
-    result.failures.push({ reason: `${zip.entryCount} entries: more than the limit of ${limits.maxEntries}` });
-    return vetted;
-  }
+/** The vetted, non-directory members with their data ranges, or null (failures say why). */
+async function readStructure(zipPath: string, limits: ZipLimits, result: ZipReadResult): Promise<Planned[] | null> {
+  const fd = openSync(zipPath, 'r');
+  let cd: CentralDirectory | null;
+  let spans: MemberSpan[] = [];
   try {
-    for await (const entry of zip.eachEntry()) {
-      result.entries++;
-      const v = vetEntry(entry, limits, result);
-      if (!v) continue;
-      // Case- and Unicode-folded names would collide on other file systems: ambiguous evidence.
-      const folded = v.name.normalize('NFC').toLowerCase();
-      const previous = seen.get(folded);
-      if (previous !== undefined) result.failures.push({ member: v.name, reason: previous === v.name ? 'duplicate name' : `name collides with ${previous}` });
-      seen.set(folded, v.name);
-      result.totalUncompressed += entry.uncompressedSize;
-      vetted.push(v);
+    cd = scanCentralDirectory(fd, result.zipBytes, result.failures);
+    if (!cd) return null;
+    result.entries = cd.entries.length;
+    if (cd.entries.length > limits.maxEntries) {
+      failWith(result, undefined, `${cd.entries.length} entries: more than the limit of ${limits.maxEntries}`);
+      return null;
     }
-  } catch (err) {
-    result.failures.push({ reason: `central directory rejected: ${(err as Error).message}` });
+    spans = checkLocalHeaders(fd, cd, shownName, result.failures);
+  } finally {
+    closeSync(fd);
   }
-  if (result.totalUncompressed > limits.maxTotalBytes) {
-    result.failures.push({ reason: `members total ${result.totalUncompressed} bytes uncompressed: more than the limit of ${limits.maxTotalBytes}` });
+  const vetted = vetAll(cd, limits, result.failures);
+  await crossCheckWithYauzl(zipPath, cd, result.failures);
+  if (result.failures.length > 0) return null;
+  const spanOf = new Map(spans.map((s) => [s.entry, s]));
+  return vetted.filter((v) => !v.directory).map((v) => ({ vetted: v, span: spanOf.get(v.entry)! }));
+}
+
+function vetAll(cd: CentralDirectory, limits: ZipLimits, failures: CheckFailure[]): VettedEntry[] {
+  const vetted: VettedEntry[] = [];
+  const seen = new Map<string, string>();
+  for (const entry of cd.entries) {
+    const v = vetEntry(entry, limits, failures);
+    if (!v) continue;
+    // Case- and Unicode-folded names would collide on other file systems: ambiguous evidence.
+    const folded = v.name.normalize('NFC').toLowerCase();
+    const previous = seen.get(folded);
+    if (previous !== undefined) failures.push({ member: v.name, reason: previous === v.name ? 'duplicate name' : `name collides with ${previous}` });
+    seen.set(folded, v.name);
+    vetted.push(v);
   }
   return vetted;
 }
 
-function vetEntry(entry: Entry, limits: ZipLimits, result: ZipReadResult): Vetted | null {
-  const raw = entry.fileNameRaw;
-  const utf8 = (entry.generalPurposeBitFlag & 0x800) !== 0;
-  const name = utf8 || raw.every((b) => b < 0x80) ? decodeUtf8(raw) : null;
-  const shown = name ?? raw.toString('latin1');
-  const fail = (reason: string): null => {
-    result.failures.push({ member: shown, reason });
-    return null;
-  };
-  if (name === null) return fail(utf8 ? 'name is not valid UTF-8' : 'non-ASCII name without the UTF-8 flag (ambiguous encoding)');
-  const directory = name.endsWith('/');
-  const unsafe = unsafeNameReason(directory ? name.slice(0, -1) : name);
-  if (unsafe) return fail(unsafe);
-  if (entry.extraFields.some((f) => f.id === 0x7075)) return fail('Info-ZIP Unicode path field: tools may show another name');
-  if ((entry.generalPurposeBitFlag & 0x41) !== 0) return fail('encrypted entry');
-  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) return fail(`unsupported compression method ${entry.compressionMethod}`);
-  const type = fileType(entry);
-  if (type === 'symlink') return fail('symbolic link');
-  if (type === 'special') return fail('device, FIFO or socket entry');
-  if ((type === 'directory') !== directory && type !== 'unknown') return fail('file type and name disagree (directory)');
-  if (directory && entry.uncompressedSize > 0) return fail('directory entry with content');
-  if (entry.uncompressedSize > limits.maxMemberBytes) return fail(`${entry.uncompressedSize} bytes uncompressed: more than the limit of ${limits.maxMemberBytes}`);
-  if (entry.uncompressedSize > entry.compressedSize * limits.maxRatio + 4096) {
-    return fail(`compression ratio above ${limits.maxRatio}:1 (zip bomb?)`);
-  }
-  return { entry, name: directory ? name.slice(0, -1) : name, directory };
-}
-
-function decodeUtf8(bytes: Buffer): string | null {
+/** A second reader must list the same entries at the same offsets with the same sizes. */
+async function crossCheckWithYauzl(zipPath: string, cd: CentralDirectory, failures: CheckFailure[]): Promise<void> {
+  let zip: yauzl.ZipFile | undefined;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return null;
+    zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
+    let i = 0;
+    for await (const e of zip.eachEntry()) {
+      const mine = cd.entries[i++];
+      const same = mine && e.fileNameRaw.equals(mine.nameRaw) && e.relativeOffsetOfLocalHeader === mine.localHeaderOffset && e.compressedSize === mine.compressedSize && e.uncompressedSize === mine.uncompressedSize;
+      if (!same) failures.push({ member: e.fileNameRaw.toString('latin1'), reason: `another zip reader sees a different central directory (entry ${i})` });
+    }
+    if (i !== cd.entries.length) failures.push({ reason: `another zip reader sees ${i} entries, the strict reading ${cd.entries.length}` });
+  } catch (err) {
+    failures.push({ reason: `not a readable zip (truncated or damaged): ${(err as Error).message}` });
+  } finally {
+    zip?.close();
   }
 }
 
-/** Type bits of the Unix mode when the entry was made on Unix; DOS entries are plain files or dirs. */
-function fileType(entry: Entry): 'file' | 'directory' | 'symlink' | 'special' | 'unknown' {
-  if (entry.versionMadeBy >> 8 !== 3) return (entry.externalFileAttributes & 0x10) !== 0 ? 'directory' : 'unknown';
-  const kind = (entry.externalFileAttributes >>> 16) & 0o170000;
-  if (kind === 0o120000) return 'symlink';
-  if (kind === 0o040000) return 'directory';
-  if (kind === 0o100000) return 'file';
-  if (kind === 0) return 'unknown';
-  return 'special';
-}
-
-/** Local headers must repeat the central names, and no two members' data may overlap. */
-async function checkLocalHeaders(zip: ZipFile, vetted: Vetted[], result: ZipReadResult): Promise<void> {
-  const ranges: { name: string; start: number; end: number }[] = [];
-  for (const v of vetted) {
-    try {
-      const local = await zip.readLocalFileHeaderPromise(v.entry, {});
-      if (!local.fileName.equals(v.entry.fileNameRaw)) result.failures.push({ member: v.name, reason: 'local header names another file than the central directory' });
-      if ((local.generalPurposeBitFlag & 0x41) !== 0) result.failures.push({ member: v.name, reason: 'encrypted entry (local header)' });
-      ranges.push({ name: v.name, start: v.entry.relativeOffsetOfLocalHeader, end: local.fileDataStart + v.entry.compressedSize });
-    } catch (err) {
-      result.failures.push({ member: v.name, reason: `bad local header: ${(err as Error).message}` });
-    }
-  }
-  ranges.sort((a, b) => a.start - b.start);
-  for (let i = 1; i < ranges.length; i++) {
-    if (ranges[i].start < ranges[i - 1].end) {
-      result.failures.push({ member: ranges[i].name, reason: `data overlaps ${ranges[i - 1].name} (zip bomb?)` });
-    }
+async function extractOne(zipPath: string, p: Planned, destDir: string, result: ZipReadResult): Promise<boolean> {
+  try {
+    const written = await extractSpan(zipPath, p.span, p.vetted.name, destDir);
+    result.members.set(p.vetted.name, { name: p.vetted.name, ...written });
+    return true;
+  } catch (err) {
+    result.failures.push({ member: p.vetted.name, reason: (err as Error).message });
+    return false;
   }
 }
 
@@ -164,28 +154,7 @@ function checkFreeSpace(destDir: string, result: ZipReadResult): void {
   }
 }
 
-async function extractMember(zip: ZipFile, v: Vetted, destDir: string, result: ZipReadResult): Promise<void> {
-  const target = join(destDir, ...v.name.split('/'));
-  const hash = createHash('sha256');
-  let crc = 0;
-  let bytes = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      crc = crc32(chunk, crc);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  try {
-    mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-    const stream = await zip.openReadStreamPromise(v.entry);
-    await pipeline(stream, meter, createWriteStream(target, { flags: 'wx', mode: 0o600 }));
-  } catch (err) {
-    result.failures.push({ member: v.name, reason: `cannot extract: ${(err as Error).message}` });
-    return;
-  }
-  if (bytes !== v.entry.uncompressedSize) result.failures.push({ member: v.name, reason: `${bytes} bytes, the directory says ${v.entry.uncompressedSize}` });
-  else if (crc >>> 0 !== v.entry.crc32 >>> 0) result.failures.push({ member: v.name, reason: 'CRC-32 does not match (damaged data)' });
-  else result.members.set(v.name, { name: v.name, sha256: hash.digest('hex'), bytes });
+function failWith(result: ZipReadResult, member: string | undefined, reason: string): ZipReadResult {
+  result.failures.push(member ? { member, reason } : { reason });
+  return result;
 }

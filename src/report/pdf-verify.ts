@@ -1,7 +1,21 @@
-// Independent check of the PDF signature (used by `netcustody verify`): byte ranges hashed with
-// node:crypto, CMS messageDigest and signature checked, whole-file coverage and optional trust anchor.
+// Independent check of the PDF signatures (used by `netcustody verify`): every signature is found
+// (pdf-signatures.ts) and checked (byte ranges hashed with node:crypto, CMS messageDigest and
+// signature). netcustody signs once: its signature is the first, and it must cover the whole file.
+// An update appended after it (an overlay, a second signature) is described and fails.
 import { createHash } from 'node:crypto';
 import { verifyDetachedCms } from '../signing/index.js';
+import { describeAppended, findSignatures, type AppendedUpdate } from './pdf-signatures.js';
+
+export interface OneSignature {
+  byteRange: number[];
+  /** Bytes of the file after the end of the signed ranges. */
+  uncoveredBytes: number;
+  digestMatches: boolean;
+  signatureValid: boolean;
+  signer: string | null;
+  /** Why this signature does not verify, or null. */
+  problem: string | null;
+}
 
 export interface PdfSignatureCheck {
   ok: boolean;
@@ -15,45 +29,89 @@ export interface PdfSignatureCheck {
   /** When trustCertPem was given: the signer is that certificate or issued by it. */
   trusted?: boolean;
   signingTime?: string | null;
+  /** netcustody's (the first) signature. */
   byteRange?: number[];
+  /** Every signature in file order; the first is netcustody's. */
+  signatures?: OneSignature[];
+  /** What follows netcustody's signed ranges, when anything does. */
+  appended?: AppendedUpdate;
 }
 
 const NOT_SIGNED: PdfSignatureCheck = { ok: false, signed: false, coversWholeFile: false, digestMatches: false, signatureValid: false, signer: null, reason: 'no signature found' };
 
-/** Never throws: malformed or hostile input gives ok=false with a reason. Checks the last signature. */
+/** Never throws: malformed or hostile input gives ok=false with a reason. */
 export function verifyPdfSignature(pdf: Buffer, trustCertPem?: string): PdfSignatureCheck {
-  const at = pdf.lastIndexOf('/ByteRange');
-  if (at < 0) return { ...NOT_SIGNED };
-  const m = /^\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(pdf.toString('latin1', at, at + 80));
-  if (!m) return { ...NOT_SIGNED, signed: true, reason: 'malformed /ByteRange' };
-  const br = m.slice(1).map(Number);
-  const [start, len1, start2, len2] = br;
-  const fail = (reason: string, extra: Partial<PdfSignatureCheck> = {}): PdfSignatureCheck => ({ ...NOT_SIGNED, signed: true, byteRange: br, reason, ...extra });
-  if (start !== 0 || start2 <= len1 || start2 + len2 > pdf.length) return fail('/ByteRange does not describe this file');
-  // The gap must be exactly the hex string of /Contents, nothing else left unsigned.
-  const gap = pdf.toString('latin1', len1, start2);
-  if (!/^<[0-9A-Fa-f]*>$/.test(gap)) return fail('the unsigned gap is not the /Contents hex string');
-  const coversWholeFile = start2 + len2 === pdf.length;
-  const digest = createHash('sha256').update(pdf.subarray(0, len1)).update(pdf.subarray(start2, start2 + len2)).digest();
-  const cms = verifyDetachedCms(Buffer.from(gap.slice(1, -1), 'hex'), { sha256: digest }, trustCertPem);
-  const signer = cms.signer;
+  const found = findSignatures(pdf);
+  if (found.signatures.length === 0) return found.malformed.length > 0 ? { ...NOT_SIGNED, signed: true, reason: 'malformed /ByteRange' } : { ...NOT_SIGNED };
+  const checked = found.signatures.map((s) => ({ at: s.at, ...checkOne(pdf, s.byteRange, trustCertPem) }));
+  // netcustody's signature is the first whose ranges describe this file. "/ByteRange" text that is
+  // not one and lies inside the bytes it signs was there when it signed (say, in a string): ignored.
+  const first = checked.find((c) => c.describesFile) ?? checked[0];
+  const signedEnd = first.describesFile ? first.sig.byteRange[2] + first.sig.byteRange[3] : 0;
+  const later = (at: number | null): boolean => at === null || at >= signedEnd;
+  const others = checked.filter((c) => c !== first && (c.describesFile || later(c.at)));
+  const malformed = found.malformed.filter(later);
+  const all = [first, ...others].map((c) => c.sig);
+  const br = first.sig.byteRange;
   const result: PdfSignatureCheck = {
     ok: false,
     signed: true,
-    coversWholeFile,
-    digestMatches: cms.digestMatches,
-    signatureValid: cms.signatureValid,
-    signer,
-    reason: null,
-    signingTime: cms.signingTime,
+    coversWholeFile: first.sig.uncoveredBytes === 0,
+    digestMatches: first.sig.digestMatches,
+    signatureValid: first.sig.signatureValid,
+    signer: first.sig.signer,
+    reason: first.sig.problem,
+    signingTime: first.signingTime,
     byteRange: br,
-    ...(trustCertPem ? { trusted: cms.trusted === true } : {}),
+    signatures: all,
+    ...(trustCertPem ? { trusted: first.trusted } : {}),
   };
-  if (cms.error) result.reason = `signature unreadable: ${cms.error}`;
-  else if (!cms.digestMatches) result.reason = 'the signed bytes were changed (digest mismatch)';
-  else if (!cms.signatureValid) result.reason = 'the signature does not verify with the signer certificate';
-  else if (!coversWholeFile) result.reason = `${pdf.length - start2 - len2} bytes were appended after the signature`;
-  else if (trustCertPem && !cms.trusted) result.reason = 'the signer is not the trusted certificate';
+  if (result.reason === null && !result.coversWholeFile) {
+    result.appended = describeAppended(pdf, br[2] + br[3]);
+    result.reason = appendedReason(result.appended, others.map((o) => o.sig), malformed.length);
+  } else if (result.reason === null && (others.length > 0 || malformed.length > 0)) {
+    result.reason = `the PDF holds ${others.length + malformed.length} signature entries besides netcustody's (it signs once)`;
+  } else if (result.reason === null && trustCertPem && !first.trusted) result.reason = 'the signer is not the trusted certificate';
   result.ok = result.reason === null;
   return result;
+}
+
+function appendedReason(a: AppendedUpdate, extra: OneSignature[], malformed: number): string {
+  const parts = [`${a.bytes} bytes were appended after the signature`];
+  if (a.objects.length > 0) parts.push(`objects ${a.objects.join(', ')}`);
+  if (a.pages.length > 0) parts.push(`touching page${a.pages.length > 1 ? 's' : ''} ${a.pages.join(', ')}`);
+  for (const s of extra) {
+    const state = s.problem ? `does not verify: ${s.problem}` : s.uncoveredBytes === 0 ? 'valid, covers the whole file' : `valid over its ranges, ${s.uncoveredBytes} bytes after them`;
+    parts.push(`another signature by ${s.signer ?? 'an unknown signer'} (${state})`);
+  }
+  if (malformed > 0) parts.push(`${malformed} malformed /ByteRange entr${malformed > 1 ? 'ies' : 'y'}`);
+  return parts.join('; ');
+}
+
+interface Checked {
+  sig: OneSignature;
+  /** The ranges start at 0 and leave out exactly a hex string: a signature of this file's bytes. */
+  describesFile: boolean;
+  signingTime: string | null;
+  trusted: boolean;
+}
+
+function checkOne(pdf: Buffer, br: number[], trustCertPem?: string): Checked {
+  const sig: OneSignature = { byteRange: br, uncoveredBytes: 0, digestMatches: false, signatureValid: false, signer: null, problem: null };
+  const [start, len1, start2, len2] = br;
+  const bad = (problem: string): Checked => ({ sig: { ...sig, problem }, describesFile: false, signingTime: null, trusted: false });
+  if (start !== 0 || start2 <= len1 || start2 + len2 > pdf.length) return bad('/ByteRange does not describe this file');
+  sig.uncoveredBytes = pdf.length - start2 - len2;
+  // The gap must be exactly the hex string of /Contents, nothing else left unsigned.
+  const gap = pdf.toString('latin1', len1, start2);
+  if (!/^<[0-9A-Fa-f]*>$/.test(gap)) return bad('the unsigned gap is not the /Contents hex string');
+  const digest = createHash('sha256').update(pdf.subarray(0, len1)).update(pdf.subarray(start2, start2 + len2)).digest();
+  const cms = verifyDetachedCms(Buffer.from(gap.slice(1, -1), 'hex'), { sha256: digest }, trustCertPem);
+  sig.signer = cms.signer;
+  sig.digestMatches = cms.digestMatches;
+  sig.signatureValid = cms.signatureValid;
+  if (cms.error) sig.problem = `signature unreadable: ${cms.error}`;
+  else if (!cms.digestMatches) sig.problem = 'the signed bytes were changed (digest mismatch)';
+  else if (!cms.signatureValid) sig.problem = 'the signature does not verify with the signer certificate';
+  return { sig, describesFile: true, signingTime: cms.signingTime, trusted: cms.trusted === true };
 }

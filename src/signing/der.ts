@@ -119,8 +119,11 @@ export function readNode(buf: Buffer, offset = 0, limit = buf.length): Node {
     const count = length & 0x7f;
     if (count === 0 || count > 4) throw new Error('DER: unsupported length');
     if (pos + count > limit) throw new Error('DER: truncated length');
+    // X.690 §10.1: the shortest form only (BER's padded lengths would let two encodings sign alike).
+    if (buf[pos] === 0) throw new Error('DER: non-minimal length (leading zero byte)');
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + buf[pos + i];
+    if (length < 0x80) throw new Error('DER: non-minimal length (long form for a short length)');
     pos += count;
   }
   if (pos + length > limit) throw new Error('DER: content runs past its container');
@@ -145,10 +148,15 @@ export function whole(buf: Buffer, node: Node): Buffer {
   return buf.subarray(node.start, node.end);
 }
 
+/** Throws on an empty OID, a dangling continuation byte or a padded (0x80-led) sub-identifier. */
 export function decodeOid(bytes: Buffer): string {
+  if (bytes.length === 0) throw new Error('DER: empty OID');
+  if (bytes[bytes.length - 1] & 0x80) throw new Error('DER: OID ends inside a sub-identifier (dangling continuation byte)');
   const parts: number[] = [];
   let value = 0;
   for (let i = 0; i < bytes.length; i++) {
+    if (value === 0 && bytes[i] === 0x80) throw new Error('DER: OID sub-identifier with a leading 0x80 (non-minimal)');
+    if (value > Number.MAX_SAFE_INTEGER / 128) throw new Error('DER: OID sub-identifier too large');
     value = value * 128 + (bytes[i] & 0x7f);
     if (!(bytes[i] & 0x80)) {
       if (parts.length === 0) parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);

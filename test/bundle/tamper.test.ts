@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATHS } from '../../src/evidence/folder.js';
 import { sha256Hex } from '../../src/evidence/files.js';
+import { signPdf } from '../../src/report/pdf-sign.js';
 import { verifyPdfSignature } from '../../src/report/pdf-verify.js';
+import { appendOverlay } from '../report/hostile-update.js';
 import { loadIdentity, signDetachedCms } from '../../src/signing/index.js';
 import { createBundle, formatVerifyReport, verifyEvidence, type BundleResult, type CheckId, type VerifyReport } from '../../src/bundle/index.js';
 import { makeEvidence, openLab, type Lab } from './fixture.js';
@@ -94,6 +96,14 @@ describe('tamper matrix (zip)', () => {
     const pdf = Buffer.concat([member(PATHS.reportPdf), Buffer.from('\n% appended\n')]);
     const r = await expectCaught(tampered({ replace: { [PATHS.reportPdf]: pdf } }), ['members', 'pdf-signature'], PATHS.reportPdf);
     expect(r.checks.find((c) => c.id === 'pdf-signature')!.failures[0].reason).toMatch(/appended/);
+  });
+
+  it('an incremental update after signing (red "FORGED" overlay on page 1 + a second signature) → members, pdf-signature', async () => {
+    const mallory = await loadIdentity({ examiner: 'Mallory', configDir: join(lab.root, 'mallory') });
+    const pdf = signPdf(appendOverlay(member(PATHS.reportPdf)), mallory).pdf;
+    const r = await expectCaught(tampered({ replace: { [PATHS.reportPdf]: pdf } }), ['members', 'pdf-signature'], PATHS.reportPdf);
+    const reason = r.checks.find((c) => c.id === 'pdf-signature')!.failures[0].reason;
+    expect(reason).toMatch(/bytes were appended after the signature; objects .*\(Page 1\).*touching page 1; another signature by .*CN=Mallory.*\(valid, covers the whole file\)/);
   });
 
   it('one byte changed in custody.jsonl → members, custody-chain (the next line named)', async () => {

@@ -1,6 +1,7 @@
 // Hostile zips, written with Python's zipfile and patched byte by byte: verification must reject each
 // one under zip-structure, name the member, and never write outside its temporary folder.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,12 @@ function makeZip(entries: Spec[], patch?: (bytes: Buffer) => void): string {
     writeFileSync(path, bytes);
   }
   return path;
+}
+
+/** A SHA256SUMS member listing these contents. */
+function sumsOf(files: Record<string, string>): Spec {
+  const lines = Object.entries(files).map(([name, data]) => `${createHash('sha256').update(data).digest('hex')}  ${name}\n`);
+  return { name: 'SHA256SUMS', data: lines.join('') };
 }
 
 /** Offset of the i-th central directory header. */
@@ -98,7 +105,7 @@ describe('zip-structure rejects', () => {
 
   it('a declared size that does not match the data', async () => {
     const zip = makeZip([{ name: 'a.txt', data: 'y'.repeat(5000) }], (b) => b.writeUInt32LE(5001, centralHeader(b) + 24));
-    await expectRejected(zip, 'a.txt', /cannot extract|bytes, the directory says/);
+    await expectRejected(zip, 'a.txt', /local header says 5000 bytes, the central directory 5001/);
   });
 
   it('a stored entry whose sizes disagree', async () => {
@@ -107,7 +114,8 @@ describe('zip-structure rejects', () => {
   });
 
   it('damaged data (CRC-32 mismatch)', async () => {
-    const zip = makeZip([{ name: 'a.txt', store: true, data: 'hello world' }], (b) => {
+    // Only members SHA256SUMS lists are extracted (and so CRC-checked): list it.
+    const zip = makeZip([sumsOf({ 'a.txt': 'hello world' }), { name: 'a.txt', store: true, data: 'hello world' }], (b) => {
       const at = b.indexOf('hello world');
       b[at] = 'j'.charCodeAt(0);
     });
@@ -124,11 +132,13 @@ describe('zip-structure rejects', () => {
   });
 
   it('more entries, or more bytes, than the limits', async () => {
-    const zip = makeZip([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
-    const many = await verifyEvidence(zip, { limits: { maxEntries: 2 } });
-    expect(many.checks[0].failures[0].reason).toMatch(/3 entries: more than the limit of 2/);
-    const large = await verifyEvidence(zip, { limits: { maxTotalBytes: 250 } });
-    expect(large.checks[0].failures[0].reason).toMatch(/300 bytes uncompressed: more than the limit of 250/);
+    const x = 'x'.repeat(100);
+    const zip = makeZip([sumsOf({ a: x, b: x, c: x }), { name: 'a' }, { name: 'b' }, { name: 'c' }]);
+    const many = await verifyEvidence(zip, { limits: { maxEntries: 3 } });
+    expect(many.checks[0].failures[0].reason).toMatch(/4 entries: more than the limit of 3/);
+    // The declared total counts SHA256SUMS (3 lines of 68 bytes) and the members it lists.
+    const large = await verifyEvidence(zip, { limits: { maxTotalBytes: 500 } });
+    expect(large.checks[0].failures[0].reason).toMatch(/504 bytes uncompressed: more than the limit of 500/);
   });
 
   it('garbage that is not a zip', async () => {
