@@ -1,10 +1,15 @@
 import { Command, Option } from 'commander';
-import { defaultExaminer, makeLog, printJson, runAction, withCommonOptions } from './common.js';
+import { makeLog, printJson, runAction, withCommonOptions } from './common.js';
 
 export function signingOptions(cmd: Command): Command {
   return cmd
     .option('--p12 <file>', "examiner's PKCS#12 (key + certificate) to sign with; default: a per-user self-signed certificate")
     .option('--p12-pass-env <var>', 'environment variable holding the PKCS#12 passphrase (else a hidden prompt)', 'NETCUSTODY_P12_PASSPHRASE');
+}
+
+/** Only for the stages that re-sign an existing folder (report, bundle), not for a new capture. */
+export function resignOptions(cmd: Command): Command {
+  return cmd.option('--allow-expired-cert', 'sign with an expired certificate, to re-sign old evidence only (recorded in custody; verify reports the expiry)');
 }
 
 export function reportOptions(cmd: Command): Command {
@@ -17,7 +22,7 @@ export function reportCommand(): Command {
   const cmd = new Command('report')
     .description('render report/report.html and the signed report/report.pdf of an analysed evidence folder')
     .argument('<dir>', 'evidence folder (after analyze)')
-    .option('--examiner <name>', 'examiner named on the report and in the custody log')
+    .option('--examiner <name>', 'examiner named on the report and signing it (default: the examiner recorded in the folder)')
     .option('--organisation <name>', 'organisation shown on the cover', process.env.NETCUSTODY_ORGANISATION)
     .addHelpText(
       'after',
@@ -32,6 +37,7 @@ Check the signature independently with: pdfsig report/report.pdf`,
     );
   reportOptions(cmd);
   signingOptions(cmd);
+  resignOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (dir: string, opts) => runAction(opts, async () => {
     const log = makeLog(opts);
@@ -41,11 +47,14 @@ Check the signature independently with: pdfsig report/report.pdf`,
       paper: opts.paper,
       p12: opts.p12,
       passphraseEnv: opts.p12PassEnv,
-      examiner: opts.examiner ?? defaultExaminer(),
+      allowExpiredCert: opts.allowExpiredCert === true,
+      // Unless told otherwise, the examiner recorded in the folder signs: one folder, one identity.
+      examiner: opts.examiner,
       organisation: opts.organisation,
     });
     log(`report: ${r.pdf} (${r.pages} pages, sha256 ${r.pdfSha256})`);
-    if (r.signer.selfSigned) log(`warning: signed with a SELF-SIGNED examiner certificate (${r.signer.subject}); use --p12 for an issued one`);
+    log(`signer: ${r.signer.subject}, SHA-256 ${r.signer.fingerprint}`);
+    for (const w of r.warnings) log(`warning: ${w}`);
     if (opts.json) printJson({ evidenceDir: dir, report: r.pdf, html: r.html, pdfSha256: r.pdfSha256, pages: r.pages, signer: r.signer });
   }));
 }
