@@ -112,11 +112,22 @@ async function readValidSeal(dir: string, memberPaths: string[]): Promise<Seal |
       files.push({ ...entry, bytes: statSync(full).size });
     }
   }
-  const check = verifyDetachedCms({ signature, content: sums, extraCertsPem: certificatePem.toString('utf8') });
+  const check = verifyDetachedCms({ signature, content: sums, extraCertsPem: certificatePem.toString('utf8'), timeIfUnsigned: lastEventTime(custody) });
   // A seal that carries a signingTime was made by an older version with a made-up time: sign afresh.
   if (!check.ok || check.signingTime !== null || custody === null || !manifestAgrees(manifest, files)) return null;
   const signer = certificateSummary(certificatePem.toString('utf8'));
   return { files, sums, manifest, signature, certificatePem, custody, signer, reused: true };
+}
+
+/** The seal was made after its last custody event: the certificate is checked at that time, as verify does. */
+function lastEventTime(custody: Buffer | null): { time: Date; source: string } | undefined {
+  const lines = custody?.toString('utf8').trimEnd().split('\n') ?? [];
+  try {
+    const time = new Date((JSON.parse(lines[lines.length - 1]) as { time?: string }).time ?? '');
+    return Number.isNaN(time.getTime()) ? undefined : { time, source: 'the last sealed custody event' };
+  } catch {
+    return undefined;
+  }
 }
 
 function manifestAgrees(bytes: Buffer, files: ManifestFile[]): boolean {
