@@ -32,6 +32,7 @@ The same checks with standard tools: unzip, sha256sum -c SHA256SUMS, openssl cms
       } catch (err) {
         throw new EvidenceError(`--trust ${opts.trust}: ${(err as Error).message}`, undefined, EXIT.usage);
       }
+      if (!/-----BEGIN CERTIFICATE-----/.test(trustCertPem)) throw new EvidenceError(`--trust ${opts.trust}: no PEM certificate in it (-----BEGIN CERTIFICATE-----)`, undefined, EXIT.usage);
     }
     const { formatVerifyReport, verifyEvidence } = await import('../bundle/index.js');
     const { listTrusted } = await import('../signing/trust-store.js');

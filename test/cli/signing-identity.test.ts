@@ -114,6 +114,9 @@ describe('trust store and --require-trust', () => {
     expect(r2.exitCode).toBe(2);
     expect(r2.stderr).toMatch(/is not a SHA-256 fingerprint/);
     expect((await runCli(['trust', 'add'], { env })).exitCode).toBe(2);
+    const r3 = await runCli(['verify', zip, '--trust', notCert], { env });
+    expect(r3.exitCode).toBe(2);
+    expect(r3.stderr).toBe(`netcustody: error: --trust ${notCert}: no PEM certificate in it (-----BEGIN CERTIFICATE-----)`);
   });
 });
 
