@@ -39,8 +39,10 @@ export function checkSigner(view: EvidenceView, input: SignerInputs): { check: V
     return { check: check('signer', [{ reason: 'no verifiable signer in manifest.sig or report/report.pdf' }], 'no signer to compare'), signer: null };
   }
   const failures: CheckFailure[] = [];
-  const first = named[0];
-  for (const other of named.slice(1)) {
+  // The odd one out is named: the certificate most of them name (the PDF's on a tie) is the reference.
+  const count = (fp: string): number => named.filter((n) => n.fingerprint === fp).length;
+  const first = [...named].sort((a, b) => count(b.fingerprint) - count(a.fingerprint) || Number(b.where === PATHS.reportPdf) - Number(a.where === PATHS.reportPdf))[0];
+  for (const other of named) {
     if (other.fingerprint === first.fingerprint) continue;
     const sameName = other.subject === first.subject ? ' (same name, another certificate and key)' : '';
     failures.push({

@@ -1,6 +1,10 @@
 import { Command } from 'commander';
-import { colonFingerprint } from '../signing/cert-check.js';
 import { EXIT, printJson, runAction, terminalSafe, withCommonOptions } from './common.js';
+
+/** "AB:CD:…" as `openssl x509 -fingerprint` prints it (no import: --help loads no signing module). */
+function colonFingerprint(hex: string): string {
+  return hex.toUpperCase().replace(/(..)(?!$)/g, '$1:');
+}
 
 export function trustCommand(): Command {
   const cmd = new Command('trust')

@@ -154,8 +154,10 @@ describe('tamper matrix (zip)', () => {
   it('manifest.sig replaced by a signature from another key → signer (the PDF and examiner-cert.pem name the examiner)', async () => {
     const mallory = await loadIdentity({ examiner: 'Mallory', configDir: join(lab.root, 'mallory') });
     const forged = signDetachedCms(member(PATHS.sums), mallory, { signingTime: null });
-    const r = await expectCaught(tampered({ replace: { [PATHS.manifestSig]: forged } }), ['signer'], PATHS.reportPdf);
-    expect(r.checks.find((c) => c.id === 'signer')!.failures[0].reason).toMatch(/names CN=Jane Doe.* but manifest.sig names CN=Mallory/);
+    const r = await expectCaught(tampered({ replace: { [PATHS.manifestSig]: forged } }), ['signer'], PATHS.manifestSig);
+    const failures = r.checks.find((c) => c.id === 'signer')!.failures;
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ member: PATHS.manifestSig, reason: expect.stringMatching(/^names CN=Mallory.* but report\/report.pdf names CN=Jane Doe/) });
   });
 
   it('re-sign attack: SHA256SUMS edited and manifest.sig re-signed with another key (+ its examiner-cert.pem) → signer, without --trust', async () => {
