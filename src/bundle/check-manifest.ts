@@ -1,5 +1,5 @@
-// Check 2: manifest.sig over SHA256SUMS with the included certificate (and the verifier's --trust
-// certificate), and manifest.json agreeing with SHA256SUMS.
+// Check 2: manifest.sig over SHA256SUMS with the included certificate chain, and manifest.json
+// agreeing with SHA256SUMS. Who signed, and whether that is trusted, is the signer check.
 import { PATHS } from '../evidence/folder.js';
 import { sha256Hex } from '../evidence/files.js';
 import { verifyDetachedCms, type CmsVerification } from './cms-verify.js';
@@ -8,33 +8,52 @@ import { parseSums, type SumEntry } from './members.js';
 import type { CheckFailure, VerifyCheck } from './types.js';
 import { check, type EvidenceView } from './view.js';
 
-export function checkManifestSignature(view: EvidenceView, trustCertPem?: string): VerifyCheck {
+export interface ManifestSignatureResult {
+  check: VerifyCheck;
+  /** null when a seal file is missing (nothing to verify). */
+  cms: CmsVerification | null;
+}
+
+export function checkManifestSignature(view: EvidenceView): ManifestSignatureResult {
   const missing = [PATHS.sums, PATHS.manifestSig, PATHS.certificate, PATHS.manifest].filter((f) => !view.has(f));
   if (missing.length > 0) {
-    return check('manifest-signature', missing.map((member) => ({ member, reason: 'missing' })), `missing: ${missing.join(', ')}`);
+    return { check: check('manifest-signature', missing.map((member) => ({ member, reason: 'missing' })), `missing: ${missing.join(', ')}`), cms: null };
   }
   const sums = view.read(PATHS.sums);
+  const manifestBytes = view.read(PATHS.manifest);
   const cms = verifyDetachedCms({
     signature: view.read(PATHS.manifestSig),
     content: sums,
-    bundleCertPem: view.read(PATHS.certificate).toString('utf8'),
-    trustCertPem,
+    extraCertsPem: view.read(PATHS.certificate).toString('utf8'),
+    timeIfUnsigned: sealingTime(view, manifestBytes) ?? undefined,
+    label: 'manifest.sig',
   });
   const failures: CheckFailure[] = cms.problems.map((reason) => ({ member: PATHS.manifestSig, reason }));
-  failures.push(...manifestDisagreements(view.read(PATHS.manifest), sums));
-  return check('manifest-signature', failures, describe(cms, trustCertPem !== undefined));
+  failures.push(...manifestDisagreements(manifestBytes, sums));
+  return { check: check('manifest-signature', failures, describe(cms)), cms };
 }
 
-function describe(cms: CmsVerification, trustGiven: boolean): string {
-  if (!cms.signerSubject) return 'no verifiable signer';
-  const who = `signed by ${cms.signerSubject}`;
-  const when = cms.signingTime ? `, signingTime ${cms.signingTime} (the acquisition time)` : '';
-  let trust: string;
-  if (cms.trusted) trust = '; the signer chains to the --trust certificate';
-  else if (trustGiven) trust = '; the signer does NOT chain to the --trust certificate';
-  else if (cms.signerSelfSigned) trust = '; self-signed: proves the bundle is unchanged since sealing, not who sealed it (use --trust CERT)';
-  else trust = '; no --trust certificate given: the signer\'s identity was not checked';
-  return who + when + trust;
+function describe(cms: CmsVerification): string {
+  if (!cms.signer) return 'no verifiable signer';
+  const when = cms.signingTime ? `signingTime ${cms.signingTime}` : 'no signingTime attribute (deterministic seal)';
+  const valid = cms.validAt ? `; certificate checked at ${cms.validAt.time} (${cms.validAt.source})` : '';
+  return `signed by ${cms.signer.subject}, ${when}${valid}`;
+}
+
+/**
+ * manifest.sig carries no signing time; the seal was made after the last custody event it seals, a
+ * time inside the signed content. The certificate must have been valid then.
+ */
+function sealingTime(view: EvidenceView, manifestBytes: Buffer): { time: Date; source: string } | null {
+  try {
+    const events = (JSON.parse(manifestBytes.toString('utf8')) as Partial<Manifest>).custody?.events;
+    if (typeof events !== 'number' || events < 1 || !view.has(PATHS.custody)) return null;
+    const line = view.read(PATHS.custody).toString('utf8').split('\n')[events - 1];
+    const time = new Date((JSON.parse(line) as { time?: string }).time ?? '');
+    return Number.isNaN(time.getTime()) ? null : { time, source: `the last sealed custody event, #${events}` };
+  } catch {
+    return null;
+  }
 }
 
 /** manifest.json must list exactly the files and hashes of SHA256SUMS, and name its hash. */

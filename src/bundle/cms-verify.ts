@@ -1,6 +1,8 @@
-// Independent check of the detached CMS signature (manifest.sig) over SHA256SUMS: parsed here with a
-// strict DER reader, hashed and verified with node:crypto, never with the code that signed it.
-import { X509Certificate, constants, createHash, verify } from 'node:crypto';
+// The one check of a detached CMS signature, for manifest.sig over SHA256SUMS and for the PDF's
+// signatures over their byte ranges: parsed here with a strict DER reader, hashed and verified with
+// node:crypto (never with the code that signed), certificates checked as `openssl cms -verify` does.
+import { X509Certificate, constants, createHash, createVerify } from 'node:crypto';
+import { buildChain, chainProblems, readableName, signingUseProblems, type CertFacts } from '../signing/cert-check.js';
 import { bytesOf, childrenOf, contentOf, expect, oidOf, readTlv, timeOf, type Tlv } from './der-read.js';
 
 const OIDS = {
@@ -18,15 +20,33 @@ const DIGESTS: Record<string, string> = {
 const RSA = new Set(['1.2.840.113549.1.1.1', '1.2.840.113549.1.1.11', '1.2.840.113549.1.1.12', '1.2.840.113549.1.1.13']);
 const ECDSA = new Set(['1.2.840.10045.4.3.2', '1.2.840.10045.4.3.3', '1.2.840.10045.4.3.4']);
 
+/** A certificate as verify reports it. */
+export interface CertSummary {
+  subject: string;
+  /** SHA-256 of the certificate DER, lower-case hex. */
+  fingerprint: string;
+  selfSigned: boolean;
+  notBefore: string;
+  notAfter: string;
+  pem: string;
+}
+
 export interface CmsVerification {
   ok: boolean;
   /** Every reason the signature is not accepted (empty when ok). */
   problems: string[];
-  signerSubject: string | null;
-  signerSelfSigned: boolean | null;
+  /** The certificate whose key made the signature. */
+  signer: CertSummary | null;
+  /** The signer, then each issuer found in the signature and the extra certificates. */
+  chain: CertSummary[];
+  /** The chain ends in a self-signed certificate (the signer itself, or a root). */
+  chainComplete: boolean;
+  /** The signingTime attribute (ISO-8601), null when the signature has none. */
   signingTime: string | null;
-  /** Whether the signer chains to the --trust certificate (null when none was given). */
-  trusted: boolean | null;
+  /** When the certificates were checked for validity, and where that time comes from. */
+  validAt: { time: string; source: string } | null;
+  digestMatches: boolean;
+  signatureValid: boolean;
 }
 
 interface SignerInfo {
@@ -39,75 +59,92 @@ interface SignerInfo {
 }
 
 export interface CmsInputs {
+  /** DER CMS SignedData (detached). */
   signature: Buffer;
-  content: Buffer;
-  /** examiner-cert.pem of the bundle: the signer's certificate first, then its chain. */
-  bundleCertPem: string;
-  trustCertPem?: string;
+  /** The signed bytes, whole or in pieces (the two byte ranges of a PDF). */
+  content: Buffer | Buffer[];
+  /** Certificates besides those inside the signature (examiner-cert.pem): the signer and its chain. */
+  extraCertsPem?: string;
+  /** The time to check validity at when the signature has no signingTime attribute (default: now). */
+  timeIfUnsigned?: { time: Date; source: string };
+  /** How messages name the signature, e.g. "manifest.sig". */
+  label?: string;
 }
 
-/** Never throws: a malformed signature or certificate is one more problem in the result. */
+/**
+ * The one CMS verifier of netcustody (manifest.sig and PDF signatures). Never throws: a malformed
+ * signature or certificate is one more problem in the result. Trust is not decided here: the caller
+ * compares the chain with its anchors (see trust-store.ts).
+ */
 export function verifyDetachedCms(input: CmsInputs): CmsVerification {
-  const result: CmsVerification = { ok: false, problems: [], signerSubject: null, signerSelfSigned: null, signingTime: null, trusted: null };
+  const result: CmsVerification = { ok: false, problems: [], signer: null, chain: [], chainComplete: false, signingTime: null, validAt: null, digestMatches: false, signatureValid: false };
+  const label = input.label ?? 'the signature';
   try {
-    checkSignature(input, result);
+    checkSignature(input, label, result);
   } catch (err) {
-    result.problems.push(`cannot check manifest.sig: ${(err as Error).message}`);
+    result.problems.push(`cannot check ${label}: ${(err as Error).message}`);
   }
   result.ok = result.problems.length === 0;
   return result;
 }
 
-function checkSignature(input: CmsInputs, result: CmsVerification): void {
+function checkSignature(input: CmsInputs, label: string, result: CmsVerification): void {
   let parsed: { signer: SignerInfo; certs: Buffer[]; eContentType: string; detached: boolean };
   try {
     parsed = parseSignedData(input.signature);
   } catch (err) {
-    result.problems.push(`manifest.sig is not a DER CMS SignedData: ${(err as Error).message}`);
+    result.problems.push(`${label} is not a DER CMS SignedData: ${(err as Error).message}`);
     return;
   }
   const { signer } = parsed;
-  if (!parsed.detached) result.problems.push('manifest.sig embeds its content (a detached signature is expected)');
+  if (!parsed.detached) result.problems.push(`${label} embeds its content (a detached signature is expected)`);
   if (parsed.eContentType !== OIDS.data) result.problems.push(`content type is ${parsed.eContentType}, expected id-data`);
 
-  const bundleCerts = pemCertificates(input.bundleCertPem);
-  if (bundleCerts.length === 0) result.problems.push('examiner-cert.pem holds no certificate');
-  const candidates = [...parsed.certs, ...bundleCerts];
-  const signedBytes = signedBytesOf(signer, input.content);
+  const pieces = Array.isArray(input.content) ? input.content : [input.content];
+  const candidates = [...parsed.certs, ...pemCertificates(input.extraCertsPem ?? '')];
+  const signedPieces = signer.signedAttrs ? [Buffer.concat([Buffer.from([0x31]), signer.signedAttrs.subarray(1)])] : pieces;
   const matching = candidates.filter((der) => !signer.sidIsIssuerSerial || issuerAndSerial(der).equals(signer.sid));
   // A subjectKeyIdentifier sid is resolved by the key that verifies; issuer+serial names one certificate.
-  const signerDer = matching.find((der) => signatureMatches(signer, signedBytes, new X509Certificate(der))) ?? matching[0];
+  const signerDer = matching.find((der) => signatureMatches(signer, signedPieces, new X509Certificate(der))) ?? matching[0];
   if (!signerDer) {
-    result.problems.push('no certificate in manifest.sig or examiner-cert.pem matches the signer');
+    result.problems.push(`no certificate in ${label}${input.extraCertsPem !== undefined ? ' or examiner-cert.pem' : ''} matches the signer`);
     return;
   }
   const cert = new X509Certificate(signerDer);
-  result.signerSubject = cert.subject.split('\n').filter(Boolean).join(', ');
-  result.signerSelfSigned = cert.issuer === cert.subject && safeVerifyCert(cert, cert);
-  if (bundleCerts.length > 0 && !bundleCerts[0].equals(signerDer)) {
-    result.problems.push('the signer is not the certificate in examiner-cert.pem');
-  }
+  const subject = readableName(cert.subject);
 
-  const digestOfContent = createHash(signer.digest).update(input.content).digest();
+  const hash = createHash(signer.digest);
+  for (const p of pieces) hash.update(p);
+  const digestOfContent = hash.digest();
   if (signer.signedAttrs) {
     try {
       const attrs = readAttributes(signer.signedAttrs);
       result.signingTime = attrs.signingTime;
       if (!attrs.messageDigest) result.problems.push('signed attributes lack messageDigest');
-      else if (!attrs.messageDigest.equals(digestOfContent)) result.problems.push('messageDigest does not match SHA256SUMS (the list was changed after signing)');
+      else if (!attrs.messageDigest.equals(digestOfContent)) result.problems.push(`messageDigest does not match the signed content (it was changed after signing)`);
+      else result.digestMatches = true;
       if (attrs.contentType !== parsed.eContentType) result.problems.push('contentType attribute does not match the content type');
     } catch (err) {
       result.problems.push(`bad signed attributes: ${(err as Error).message}`);
     }
   }
-  if (!signatureMatches(signer, signedBytes, cert)) result.problems.push(`the signature does not verify with the key of ${result.signerSubject}`);
+  result.signatureValid = signatureMatches(signer, signedPieces, cert);
+  if (!signer.signedAttrs) result.digestMatches = result.signatureValid;
+  if (!result.signatureValid) result.problems.push(`the signature does not verify with the key of ${subject}`);
 
-  if (input.trustCertPem !== undefined) {
-    const anchors = pemCertificates(input.trustCertPem);
-    if (anchors.length === 0) result.problems.push('the --trust file holds no certificate');
-    result.trusted = chainsToAnchor(signerDer, candidates, anchors);
-    if (!result.trusted) result.problems.push(`the signer (${result.signerSubject}) is not the trusted certificate nor issued by it`);
-  }
+  const { chain, complete } = buildChain(cert, candidates.map((d) => new X509Certificate(d)));
+  result.chain = chain.map(summary);
+  result.signer = result.chain[0];
+  result.chainComplete = complete;
+  const at = result.signingTime
+    ? { time: new Date(result.signingTime), source: 'the signing time' }
+    : (input.timeIfUnsigned ?? { time: new Date(), source: 'the time of checking (no signing time)' });
+  result.validAt = { time: at.time.toISOString(), source: at.source };
+  result.problems.push(...chainProblems(chain, at.time, at.source), ...signingUseProblems(chain[0]));
+}
+
+function summary(f: CertFacts): CertSummary {
+  return { subject: f.subject, fingerprint: f.fingerprint, selfSigned: f.selfSigned, notBefore: f.notBefore.toISOString(), notAfter: f.notAfter.toISOString(), pem: f.cert.toString() };
 }
 
 function parseSignedData(der: Buffer): { signer: SignerInfo; certs: Buffer[]; eContentType: string; detached: boolean } {
@@ -177,35 +214,15 @@ function derLength(n: number): Buffer {
   return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
 
-function signatureMatches(signer: SignerInfo, data: Buffer, cert: X509Certificate): boolean {
+function signatureMatches(signer: SignerInfo, pieces: Buffer[], cert: X509Certificate): boolean {
+  const isRsa = RSA.has(signer.signatureAlg);
+  if (!isRsa && !ECDSA.has(signer.signatureAlg)) return false;
   try {
-    if (RSA.has(signer.signatureAlg)) {
-      return verify(signer.digest, data, { key: cert.publicKey, padding: constants.RSA_PKCS1_PADDING }, signer.signature);
-    }
-    if (ECDSA.has(signer.signatureAlg)) return verify(signer.digest, data, { key: cert.publicKey, dsaEncoding: 'der' }, signer.signature);
-  } catch {
-    return false;
-  }
-  return false;
-}
-
-/** The signer is an anchor, or a chain of available certificates leads to one (at most 5 links). */
-function chainsToAnchor(signerDer: Buffer, pool: Buffer[], anchors: Buffer[]): boolean {
-  const anchorCerts = anchors.map((a) => new X509Certificate(a));
-  let current = new X509Certificate(signerDer);
-  for (let depth = 0; depth < 5; depth++) {
-    if (anchors.some((a) => a.equals(current.raw))) return true;
-    if (anchorCerts.some((a) => current.checkIssued(a) && safeVerifyCert(current, a))) return true;
-    const next = pool.map((d) => new X509Certificate(d)).find((c) => !c.raw.equals(current.raw) && current.checkIssued(c) && safeVerifyCert(current, c));
-    if (!next) return false;
-    current = next;
-  }
-  return false;
-}
-
-function safeVerifyCert(cert: X509Certificate, issuer: X509Certificate): boolean {
-  try {
-    return cert.verify(issuer.publicKey);
+    const v = createVerify(signer.digest);
+    for (const p of pieces) v.update(p);
+    return isRsa
+      ? v.verify({ key: cert.publicKey, padding: constants.RSA_PKCS1_PADDING }, signer.signature)
+      : v.verify({ key: cert.publicKey, dsaEncoding: 'der' }, signer.signature);
   } catch {
     return false;
   }

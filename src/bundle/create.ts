@@ -1,6 +1,6 @@
 // `netcustody bundle DIR`: seal the evidence folder, write one deterministic zip beside it, its
 // `<zip>.sha256`, and record the bundling (who, when, the zip's SHA-256) in the folder's custody log.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { EvidenceError, PATHS, readAcquisition } from '../evidence/folder.js';
 import { appendCustody, readCustody, verifyCustodyFile } from '../evidence/custody.js';
@@ -9,7 +9,9 @@ import { loadIdentity } from '../signing/index.js';
 import { SEAL_FILES, compareNames } from './members.js';
 import { countLines } from './custody-prefix.js';
 import { acquisitionTime, freeBundlePath } from './naming.js';
-import { sealFolder, type Seal } from './seal.js';
+import { certificateSummary, sealFolder, type Seal, type SealSigner } from './seal.js';
+import { colonFingerprint } from '../signing/cert-check.js';
+import { verifyPdfSignature } from '../report/pdf-verify.js';
 import type { BundleOptions, BundleResult } from './types.js';
 import { writeDeterministicZip, type ZipMember } from './zip-write.js';
 
@@ -31,9 +33,14 @@ export async function createBundle(dir: string, options: BundleOptions = {}): Pr
   mkdirSync(outDir, { recursive: true, mode: 0o700 });
   const fixedTime = acquisitionTime(acquisition, readCustody(folder));
   const examiner = options.examiner ?? acquisition.examiner;
-  const seal = await sealFolder(folder, acquisition, fixedTime, () =>
-    loadIdentity({ p12: options.p12, passphraseEnv: options.passphraseEnv, examiner, organisation: acquisition.organisation }),
-  );
+  const pdfSigner = reportSigner(folder);
+  const seal = await sealFolder(folder, acquisition, fixedTime, async () => {
+    const id = await loadIdentity({ p12: options.p12, passphraseEnv: options.passphraseEnv, examiner, organisation: acquisition.organisation, allowExpiredCert: options.allowExpiredCert });
+    assertOneSigner(folder, pdfSigner, certificateSummary(id.certPem));
+    return id;
+  });
+  // A seal kept from an earlier bundle must have been made by the PDF's signer too.
+  if (seal.reused) assertOneSigner(folder, pdfSigner, seal.signer);
 
   const zipPath = freeBundlePath(outDir, acquisition, fixedTime);
   const members = zipMembers(folder, seal);
@@ -56,9 +63,31 @@ export async function createBundle(dir: string, options: BundleOptions = {}): Pr
       sealReused: seal.reused,
       signer: seal.signer.subject,
       selfSigned: seal.signer.selfSigned,
+      certificateSha256: seal.signer.fingerprint,
+      ...(seal.signer.expiredAllowed ? { allowExpiredCert: seal.signer.expiredAllowed } : {}),
     },
   });
   return { zipPath, sha256: zip.sha256, sha256Path, members: members.length, bytes: zip.bytes, signer: seal.signer, sealReused: seal.reused };
+}
+
+/** Who signed report/report.pdf (null when the folder has no signed report yet). */
+function reportSigner(folder: string): SealSigner | null {
+  const path = join(folder, PATHS.reportPdf);
+  if (!existsSync(path)) return null;
+  const pdf = verifyPdfSignature(readFileSync(path));
+  if (!pdf.signerCert) return null;
+  return { subject: pdf.signerCert.subject, selfSigned: pdf.signerCert.selfSigned, fingerprint: pdf.signerCert.fingerprint };
+}
+
+/** One folder, one signer: the manifest is signed by the certificate that signed the report. */
+function assertOneSigner(folder: string, pdf: SealSigner | null, manifest: SealSigner): void {
+  if (!pdf || pdf.fingerprint === manifest.fingerprint) return;
+  const sameName = pdf.subject === manifest.subject ? ' (same name, another certificate)' : '';
+  throw new EvidenceError(
+    `${folder}: refusing to seal: report/report.pdf is signed by ${pdf.subject} (SHA-256 ${colonFingerprint(pdf.fingerprint)}) ` +
+      `but the bundle would be signed by ${manifest.subject} (SHA-256 ${colonFingerprint(manifest.fingerprint)})${sameName}; one folder is signed by one identity`,
+    'bundle with the identity that signed the report (the same --examiner or --p12), or run `netcustody report` again with the identity that will seal',
+  );
 }
 
 /** Every sealed file streamed from the folder (the custody log as sealed), then the seal files. */

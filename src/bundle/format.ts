@@ -1,5 +1,6 @@
 // Human-readable verification report: one PASS/FAIL line per check, the failing members under it.
 // Member names come from an untrusted zip: control and bidi characters are shown as \u{..}.
+import { colonFingerprint } from '../signing/cert-check.js';
 import type { CheckFailure, VerifyReport } from './types.js';
 
 const MAX_FAILURES_SHOWN = 20;
@@ -12,6 +13,11 @@ export function formatVerifyReport(r: VerifyReport): string {
     for (const f of c.failures.slice(0, MAX_FAILURES_SHOWN)) lines.push(`        ${describeFailure(f)}`);
     if (c.failures.length > MAX_FAILURES_SHOWN) lines.push(`        ... and ${c.failures.length - MAX_FAILURES_SHOWN} more`);
   }
+  if (r.signer) {
+    lines.push(`SIGNER  ${printable(r.signer.subject)}`);
+    lines.push(`        SHA-256 ${colonFingerprint(r.signer.fingerprint)}`);
+    lines.push(`        ${printable(r.signer.how)}`);
+  } else lines.push('SIGNER  none could be verified');
   const failed = r.checks.filter((c) => !c.ok);
   lines.push(failed.length === 0 ? 'RESULT: PASS (all checks passed)' : `RESULT: FAIL (${failed.map((c) => c.id).join(', ')})`);
   return `${lines.join('\n')}\n`;

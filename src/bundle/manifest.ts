@@ -39,7 +39,7 @@ export interface Manifest {
     certificate: string;
     signer: string;
     selfSigned: boolean;
-    signingTime: string;
+    signingTime: null;
     signingTimeNote: string;
   };
   zip: { timestamp: string; fileMode: string; note: string };
@@ -91,10 +91,11 @@ export function buildManifest(input: ManifestInput): Manifest {
       certificate: PATHS.certificate,
       signer: input.signer.subject,
       selfSigned: input.signer.selfSigned,
-      signingTime: when,
+      signingTime: null,
       signingTimeNote:
-        'signingTime is fixed to the acquisition time, not the time of sealing, so that sealing the same ' +
-        'evidence twice gives identical bytes; the time of sealing is in the custody log.',
+        'manifest.sig has no signingTime attribute: sealing the same evidence twice gives identical bytes, ' +
+        'and a fixed time would be false. The sealing time is in the custody log ("bundle created"); ' +
+        'verify checks the certificate at the last sealed custody event.',
     },
     zip: {
       timestamp: when,

@@ -8,6 +8,7 @@ import type { Acquisition } from '../model.js';
 import { EvidenceError, PATHS } from '../evidence/folder.js';
 import { sha256File, sha256Hex, writeFileDurableSync } from '../evidence/files.js';
 import { signDetachedCms, type SigningIdentity } from '../signing/index.js';
+import { certFacts } from '../signing/cert-check.js';
 import { verifyDetachedCms } from './cms-verify.js';
 import { countLines, sealedPrefixLength } from './custody-prefix.js';
 import { buildManifest, type Manifest, type ManifestFile } from './manifest.js';
@@ -22,8 +23,17 @@ export interface Seal {
   certificatePem: Buffer;
   /** custody.jsonl as sealed (a folder's log may have grown since). */
   custody: Buffer;
-  signer: { subject: string; selfSigned: boolean };
+  signer: SealSigner;
   reused: boolean;
+}
+
+export interface SealSigner {
+  subject: string;
+  selfSigned: boolean;
+  /** SHA-256 of the signer certificate, lower-case hex. */
+  fingerprint: string;
+  /** Set when an expired certificate signed (--allow-expired-cert). */
+  expiredAllowed?: string;
 }
 
 export async function sealFolder(
@@ -53,18 +63,19 @@ async function writeNewSeal(dir: string, memberPaths: string[], acquisition: Acq
     else files.push({ path, sha256: await sha256File(join(dir, path)), bytes: statSync(join(dir, path)).size });
   }
   const sums = Buffer.from(formatSums(files), 'utf8');
-  const signature = signDetachedCms(sums, id, { signingTime: fixedTime });
+  // No signingTime attribute: a deterministic seal must not claim a time it was not made at.
+  const signature = signDetachedCms(sums, id, { signingTime: null });
   const certificatePem = Buffer.from([id.certPem, ...id.chainPem].map((p) => (p.endsWith('\n') ? p : `${p}\n`)).join(''), 'utf8');
-  const selfCheck = verifyDetachedCms({ signature, content: sums, bundleCertPem: certificatePem.toString('utf8') });
+  const selfCheck = verifyDetachedCms({ signature, content: sums, extraCertsPem: certificatePem.toString('utf8'), label: 'the new manifest.sig' });
   if (!selfCheck.ok) throw new EvidenceError(`the new manifest signature does not verify: ${selfCheck.problems.join('; ')}`);
-  const signer = { subject: id.subject, selfSigned: id.selfSigned };
+  const signer: SealSigner = { ...certificateSummary(id.certPem), ...(id.expiredAllowed ? { expiredAllowed: id.expiredAllowed } : {}) };
   const manifestValue = buildManifest({
     acquisition,
     files,
     sumsSha256: sha256Hex(sums),
     custodyEvents: countLines(custody),
     custodyBytes: custody.length,
-    signer,
+    signer: { subject: signer.subject, selfSigned: signer.selfSigned },
     fixedTime,
   });
   const manifest = Buffer.from(`${JSON.stringify(manifestValue, null, 2)}\n`, 'utf8');
@@ -101,10 +112,22 @@ async function readValidSeal(dir: string, memberPaths: string[]): Promise<Seal |
       files.push({ ...entry, bytes: statSync(full).size });
     }
   }
-  const check = verifyDetachedCms({ signature, content: sums, bundleCertPem: certificatePem.toString('utf8') });
-  if (!check.ok || custody === null || !manifestAgrees(manifest, files)) return null;
+  const check = verifyDetachedCms({ signature, content: sums, extraCertsPem: certificatePem.toString('utf8'), timeIfUnsigned: lastEventTime(custody) });
+  // A seal that carries a signingTime was made by an older version with a made-up time: sign afresh.
+  if (!check.ok || check.signingTime !== null || custody === null || !manifestAgrees(manifest, files)) return null;
   const signer = certificateSummary(certificatePem.toString('utf8'));
   return { files, sums, manifest, signature, certificatePem, custody, signer, reused: true };
+}
+
+/** The seal was made after its last custody event: the certificate is checked at that time, as verify does. */
+function lastEventTime(custody: Buffer | null): { time: Date; source: string } | undefined {
+  const lines = custody?.toString('utf8').trimEnd().split('\n') ?? [];
+  try {
+    const time = new Date((JSON.parse(lines[lines.length - 1]) as { time?: string }).time ?? '');
+    return Number.isNaN(time.getTime()) ? undefined : { time, source: 'the last sealed custody event' };
+  } catch {
+    return undefined;
+  }
 }
 
 function manifestAgrees(bytes: Buffer, files: ManifestFile[]): boolean {
@@ -116,13 +139,8 @@ function manifestAgrees(bytes: Buffer, files: ManifestFile[]): boolean {
   }
 }
 
-function certificateSummary(pem: string): { subject: string; selfSigned: boolean } {
-  const cert = new X509Certificate(pem);
-  let selfSigned = false;
-  try {
-    selfSigned = cert.issuer === cert.subject && cert.verify(cert.publicKey);
-  } catch {
-    selfSigned = false;
-  }
-  return { subject: cert.subject.split('\n').filter(Boolean).join(', '), selfSigned };
+/** The first certificate of a PEM text (the signer of a seal). */
+export function certificateSummary(pem: string): SealSigner {
+  const facts = certFacts(new X509Certificate(pem));
+  return { subject: facts.subject, selfSigned: facts.selfSigned, fingerprint: facts.fingerprint };
 }

@@ -1,3 +1,6 @@
+import type { TrustAnchor } from '../signing/trust-store.js';
+import type { SealSigner } from './seal.js';
+
 // Public types of the bundle stage (createBundle) and of independent verification (verifyEvidence).
 
 export interface BundleOptions {
@@ -11,6 +14,8 @@ export interface BundleOptions {
   examiner?: string;
   /** Who is recorded in the custody log; default: the examiner. */
   actor?: string;
+  /** Sign with an expired certificate (re-signing old evidence; recorded in custody). */
+  allowExpiredCert?: boolean;
 }
 
 export interface BundleResult {
@@ -21,12 +26,12 @@ export interface BundleResult {
   sha256Path: string;
   members: number;
   bytes: number;
-  signer: { subject: string; selfSigned: boolean };
+  signer: SealSigner;
   /** True when a still-valid seal (SHA256SUMS + manifest.sig) of an earlier bundle was reused. */
   sealReused: boolean;
 }
 
-export type CheckId = 'members' | 'manifest-signature' | 'pdf-signature' | 'custody-chain' | 'artifact-hashes' | 'zip-structure';
+export type CheckId = 'members' | 'manifest-signature' | 'pdf-signature' | 'signer' | 'custody-chain' | 'artifact-hashes' | 'zip-structure';
 
 export interface CheckFailure {
   member?: string;
@@ -42,16 +47,34 @@ export interface VerifyCheck {
   failures: CheckFailure[];
 }
 
+/** Who signed the evidence, always reported (also when the checks pass). */
+export interface SignerReport {
+  subject: string;
+  /** SHA-256 of the signer certificate's DER, lower-case hex. */
+  fingerprint: string;
+  selfSigned: boolean;
+  trusted: boolean;
+  /** "trusted (pinned)", "trusted (issued by …)", "NOT TRUSTED: self-signed, compare the fingerprint …". */
+  how: string;
+}
+
 export interface VerifyReport {
   ok: boolean;
   target: string;
   kind: 'zip' | 'folder';
   checks: VerifyCheck[];
+  signer: SignerReport | null;
 }
 
 export interface VerifyOptions {
-  /** PEM certificate the verifier trusts: the signer must be it or be issued by it. */
+  /** PEM certificate(s) the verifier trusts (--trust): the signer must be one or be issued by one. */
   trustCertPem?: string;
+  /** Where trustCertPem was read from, for the report ("trusted (--trust FILE)"). */
+  trustFile?: string;
+  /** Certificates trusted besides --trust: the pinned ones of the trust store. */
+  anchors?: TrustAnchor[];
+  /** An untrusted signer fails verification (--require-trust). */
+  requireTrust?: boolean;
   /** Zip-bomb limits (defaults in zip-read.ts). */
   limits?: Partial<ZipLimits>;
 }
@@ -71,6 +94,7 @@ export const CHECK_NAMES: Record<CheckId, string> = {
   members: 'members against SHA256SUMS (none missing, none extra)',
   'manifest-signature': 'manifest.sig over SHA256SUMS, certificate, manifest.json',
   'pdf-signature': 'PDF signature of report/report.pdf',
+  signer: 'one signer for manifest.sig, the PDF and examiner-cert.pem; trust',
   'custody-chain': 'custody log hash chain',
   'artifact-hashes': 'artifact hashes in acquisition.json and report.html',
 };

@@ -1,4 +1,4 @@
-// `netcustody verify ZIP|DIR`: the five checks on an evidence folder, or on a zip first vetted and
+// `netcustody verify ZIP|DIR`: the six checks on an evidence folder, or on a zip first vetted and
 // extracted into a private temporary folder (removed afterwards).
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -6,18 +6,24 @@ import { EvidenceError } from '../evidence/folder.js';
 import { checkManifestSignature } from './check-manifest.js';
 import { checkMembers } from './check-members.js';
 import { checkPdfSignature } from './check-pdf.js';
+import { checkSigner } from './check-signer.js';
+import type { CertSummary } from './cms-verify.js';
+import { anchorsFromFile, type TrustAnchor } from '../signing/trust-store.js';
 import { checkArtifactHashes, checkCustodyChain } from './check-records.js';
 import { extractToTemp } from './extract.js';
-import { CHECK_NAMES, type CheckId, type VerifyCheck, type VerifyOptions, type VerifyReport } from './types.js';
+import { CHECK_NAMES, type CheckId, type SignerReport, type VerifyCheck, type VerifyOptions, type VerifyReport } from './types.js';
 import { check, viewOfFolder, type EvidenceView } from './view.js';
 import { DEFAULT_ZIP_LIMITS } from './zip-read.js';
 
-const FOLDER_CHECKS: CheckId[] = ['members', 'manifest-signature', 'pdf-signature', 'custody-chain', 'artifact-hashes'];
+const FOLDER_CHECKS: CheckId[] = ['members', 'manifest-signature', 'pdf-signature', 'signer', 'custody-chain', 'artifact-hashes'];
 
 export async function verifyEvidence(target: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const path = resolve(target);
   if (!existsSync(path)) throw new EvidenceError(`${target}: no such file or folder`);
-  if (statSync(path).isDirectory()) return report(path, 'folder', await runChecks(viewOfFolder(path, 'folder'), options));
+  if (statSync(path).isDirectory()) {
+    const { checks, signer } = await runChecks(viewOfFolder(path, 'folder'), options);
+    return report(path, 'folder', checks, signer);
+  }
 
   const extracted = await extractToTemp(path, { ...DEFAULT_ZIP_LIMITS, ...options.limits });
   try {
@@ -33,21 +39,48 @@ export async function verifyEvidence(target: string, options: VerifyOptions = {}
     const view = viewOfFolder(extracted.dir, 'zip', hashes);
     // Members SHA256SUMS does not list were never extracted: the members check names them.
     for (const path of read.unlisted) view.problems.push({ path, reason: 'extra member: not listed in SHA256SUMS (not extracted)' });
-    const checks = await runChecks(view, options);
-    return report(path, 'zip', [structure, ...checks]);
+    const { checks, signer } = await runChecks(view, options);
+    return report(path, 'zip', [structure, ...checks], signer);
   } finally {
     extracted.cleanup();
   }
 }
 
-async function runChecks(view: EvidenceView, options: VerifyOptions): Promise<VerifyCheck[]> {
-  return [
+async function runChecks(view: EvidenceView, options: VerifyOptions): Promise<{ checks: VerifyCheck[]; signer: SignerReport | null }> {
+  const anchors = [...(options.anchors ?? []), ...(options.trustCertPem !== undefined ? trustFileAnchors(options.trustCertPem, options.trustFile) : [])];
+  let manifestChain: CertSummary[] | null = null;
+  let pdfChain: CertSummary[] | null = null;
+  let signer: SignerReport | null = null;
+  const checks = [
     await guarded('members', () => checkMembers(view)),
-    await guarded('manifest-signature', () => checkManifestSignature(view, options.trustCertPem)),
-    await guarded('pdf-signature', () => checkPdfSignature(view, options.trustCertPem)),
+    await guarded('manifest-signature', () => {
+      const r = checkManifestSignature(view);
+      manifestChain = r.cms?.chain ?? null;
+      return r.check;
+    }),
+    await guarded('pdf-signature', () => {
+      const r = checkPdfSignature(view);
+      pdfChain = r.pdf?.chain ?? null;
+      return r.check;
+    }),
+    await guarded('signer', () => {
+      const r = checkSigner(view, { manifestChain, pdfChain, anchors, requireTrust: options.requireTrust === true || options.trustCertPem !== undefined });
+      signer = r.signer;
+      return r.check;
+    }),
     await guarded('custody-chain', () => checkCustodyChain(view)),
     await guarded('artifact-hashes', () => checkArtifactHashes(view)),
   ];
+  return { checks, signer };
+}
+
+/** A --trust text without a certificate trusts nothing (the signer check then fails). */
+function trustFileAnchors(pem: string, file?: string): TrustAnchor[] {
+  try {
+    return anchorsFromFile(pem, file);
+  } catch {
+    return [];
+  }
 }
 
 /** Hostile content must fail a check, never abort verification: an exception is a failure. */
@@ -59,6 +92,6 @@ async function guarded(id: CheckId, run: () => VerifyCheck | Promise<VerifyCheck
   }
 }
 
-function report(target: string, kind: 'zip' | 'folder', checks: VerifyCheck[]): VerifyReport {
-  return { ok: checks.every((c) => c.ok), target, kind, checks };
+function report(target: string, kind: 'zip' | 'folder', checks: VerifyCheck[], signer: SignerReport | null = null): VerifyReport {
+  return { ok: checks.every((c) => c.ok), target, kind, checks, signer };
 }

@@ -8,6 +8,11 @@ export function signingOptions(cmd: Command): Command {
     .option('--p12-pass-env <var>', 'environment variable holding the PKCS#12 passphrase (else a hidden prompt)', 'NETCUSTODY_P12_PASSPHRASE');
 }
 
+/** Only for the stages that re-sign an existing folder (report, bundle), not for a new capture. */
+export function resignOptions(cmd: Command): Command {
+  return cmd.option('--allow-expired-cert', 'sign with an expired certificate, to re-sign old evidence only (recorded in custody; verify reports the expiry)');
+}
+
 export function reportOptions(cmd: Command): Command {
   return cmd
     .option('--template <dir>', "a lab's own template folder (report.hbs, partials/, report.css)")
@@ -37,6 +42,7 @@ Check the signature independently with: pdfsig report/report.pdf`,
   statementOptions(cmd);
   reportOptions(cmd);
   signingOptions(cmd);
+  resignOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (dir: string, opts) => runAction(opts, async () => {
     const log = makeLog(opts);
@@ -53,9 +59,11 @@ Check the signature independently with: pdfsig report/report.pdf`,
       organisation: who.organisation ?? undefined,
       role: who.role ?? undefined,
       statements,
+      allowExpiredCert: opts.allowExpiredCert === true,
     });
     log(`report: ${r.pdf} (${r.pages} pages, sha256 ${r.pdfSha256})`);
-    if (r.signer.selfSigned) log(`warning: signed with a SELF-SIGNED examiner certificate (${r.signer.subject}); use --p12 for an issued one`);
+    log(`signer: ${r.signer.subject}, SHA-256 ${r.signer.fingerprint}`);
+    for (const w of r.warnings) log(`warning: ${w}`);
     if (opts.json) printJson({ evidenceDir: dir, report: r.pdf, html: r.html, pdfSha256: r.pdfSha256, pages: r.pages, signer: r.signer });
   }));
 }

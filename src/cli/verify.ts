@@ -7,14 +7,19 @@ export function verifyCommand(): Command {
   const cmd = new Command('verify')
     .description('check a bundle zip or an evidence folder: hashes, manifest signature, PDF signature, custody chain, recorded hashes')
     .argument('<target>', 'bundle zip or evidence folder')
-    .option('--trust <cert>', 'PEM certificate you trust for the examiner signature (else only the included certificate is used)')
+    .option('--trust <cert>', 'PEM certificate (examiner or CA) you trust for this check; an untrusted signer then fails')
+    .option('--require-trust', 'fail (exit 3) when the signer is neither pinned (netcustody trust add) nor --trust')
     .addHelpText(
       'after',
       `
 Examples:
   netcustody verify output/2026-041/2026-041_ws042_20261128T101500Z.zip
   netcustody verify bundle.zip --trust examiner-ca.pem --json
+  netcustody trust add examiner-cert.pem && netcustody verify bundle.zip --require-trust
 
+Always prints the signer's subject, SHA-256 fingerprint and whether it is trusted (pinned with
+\`netcustody trust add\`, or --trust). A self-signed PASS proves the bundle is unchanged since it was
+sealed by the holder of that key; only a fingerprint you compared or a CA you trust says who that is.
 Exit 0 when every check passes, 3 when any fails (the failing member and check are named).
 The same checks with standard tools: unzip, sha256sum -c SHA256SUMS, openssl cms -verify, pdfsig.`,
     );
@@ -27,9 +32,11 @@ The same checks with standard tools: unzip, sha256sum -c SHA256SUMS, openssl cms
       } catch (err) {
         throw new EvidenceError(`--trust ${opts.trust}: ${(err as Error).message}`, undefined, EXIT.usage);
       }
+      if (!/-----BEGIN CERTIFICATE-----/.test(trustCertPem)) throw new EvidenceError(`--trust ${opts.trust}: no PEM certificate in it (-----BEGIN CERTIFICATE-----)`, undefined, EXIT.usage);
     }
     const { formatVerifyReport, verifyEvidence } = await import('../bundle/index.js');
-    const report = await verifyEvidence(target, { trustCertPem });
+    const { listTrusted } = await import('../signing/trust-store.js');
+    const report = await verifyEvidence(target, { trustCertPem, trustFile: opts.trust, anchors: listTrusted(), requireTrust: opts.requireTrust === true });
     if (opts.json) printJson(report);
     else process.stdout.write(formatVerifyReport(report));
     return report.ok ? EXIT.ok : EXIT.verifyFailed;

@@ -123,9 +123,11 @@ async function collectInto(state: RunState, profile: Profile, host: HostInfo, op
     if (short.length) reserve.release();
     for (const r of records) {
       acquisition.commands.push(r);
-      recordFinished(dir, actor, r);
       log(describe(r));
     }
+    // The steps of a group ran concurrently: log their ends in the order they happened, so that the
+    // custody log stays in time order.
+    for (const r of [...records].sort((a, b) => a.end.localeCompare(b.end))) recordFinished(dir, actor, r);
     if (short.length) {
       // A full disk cannot take more output: the later, less volatile steps are not run.
       const notRun = profile.groups.slice(g + 1).flatMap((later) => later.steps.map((s) => s.id));
@@ -205,7 +207,8 @@ function recordFinished(dir: string, actor: string, r: CommandRecord): void {
   for (const file of [r.stdout, r.stderr]) {
     if (!file) continue;
     const incomplete = file.writeError ? { incomplete: true, bytesNotWritten: file.writeError.bytesNotWritten, writeError: file.writeError.error } : {};
-    appendCustody(dir, { actor, action: file.writeError ? 'artifact incomplete' : 'artifact hashed', object: file.path, sha256: file.sha256, details: { bytes: file.bytes, ...incomplete } });
+    // Hashed while it was written, so at the command's end (not when this line is logged).
+    appendCustody(dir, { actor, action: file.writeError ? 'artifact incomplete' : 'artifact hashed', object: file.path, sha256: file.sha256, time: r.end, details: { bytes: file.bytes, ...incomplete } });
   }
 }
 

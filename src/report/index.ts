@@ -26,6 +26,8 @@ export interface ReportOptions {
   paper?: Paper;
   p12?: string;
   passphraseEnv?: string;
+  /** Sign with an expired certificate (re-signing old evidence; recorded in custody). */
+  allowExpiredCert?: boolean;
   /** Override the examiner recorded in the folder (a different name does not inherit its organisation or role). */
   examiner?: string;
   organisation?: string;
@@ -97,7 +99,7 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
   recordStatements(dir, acquisition, who, options.statements ?? {}, actor);
   const input = loadReportInput(dir);
   const statements = readStatements(dir, input.acquisition);
-  const identity: SigningIdentity = await loadIdentity({ p12: options.p12, passphraseEnv: options.passphraseEnv, examiner, organisation, configDir: options.configDir });
+  const identity: SigningIdentity = await loadIdentity({ p12: options.p12, passphraseEnv: options.passphraseEnv, examiner, organisation, configDir: options.configDir, allowExpiredCert: options.allowExpiredCert });
   const cert = new X509Certificate(identity.certPem);
   const fingerprint = cert.fingerprint256.replace(/:/g, '').toLowerCase();
   const reportId = options.reportId ?? defaultReportId(input, now);
@@ -155,7 +157,8 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
   const signed = signPdf(rendered.pdf, identity, {
     reason: `Forensic report ${reportId}, case ${input.acquisition.caseId}, evidence ${input.acquisition.evidenceId}`,
     location: organisation ?? undefined,
-    signingTime: now,
+    // No signingTime: the signature carries the real time of signing, after the PDF was rendered and
+    // before the custody event below (`now` may be fixed for a reproducible report id).
   });
   const pdfPath = join(dir, PATHS.reportPdf);
   writeFileDurableSync(pdfPath, signed.pdf);
@@ -166,7 +169,11 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
     action: 'pdf signed',
     object: PATHS.reportPdf,
     sha256: pdfSha256,
-    details: { reportId, signer: identity.subject, selfSigned: identity.selfSigned, certificateSha256: fingerprint, pages, unsignedPdfSha256: sha256Hex(rendered.pdf), byteRange: signed.byteRange },
+    details: {
+      reportId, signer: identity.subject, selfSigned: identity.selfSigned, certificateSha256: fingerprint, pages, unsignedPdfSha256: sha256Hex(rendered.pdf), byteRange: signed.byteRange,
+      signingTime: signed.signingTime.toISOString(),
+      ...(identity.expiredAllowed ? { allowExpiredCert: identity.expiredAllowed } : {}),
+    },
   });
   const t4 = performance.now();
 
@@ -174,6 +181,7 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
   if (identity.selfSigned) {
     warnings.push(`The PDF is signed with a SELF-SIGNED certificate (${identity.subject}, SHA-256 ${fingerprint}): it proves the file is unchanged, not who signed it.`);
   }
+  if (identity.expiredAllowed) warnings.push(`The PDF is ${identity.expiredAllowed}; verify and openssl will report it.`);
   if (rendered.blockedRequests.length) warnings.push(`The report page tried ${rendered.blockedRequests.length} network request(s); all were blocked.`);
   return {
     html: htmlPath,

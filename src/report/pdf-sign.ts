@@ -19,6 +19,8 @@ export interface PdfSignResult {
   /** Length of the original document kept unchanged before the update. */
   originalLength: number;
   signatureBytes: number;
+  /** The signingTime attribute written (the time of signing unless the caller fixed one). */
+  signingTime: Date;
 }
 
 const BYTE_RANGE_PLACEHOLDER = '[0 0000000000 0000000000 0000000000]';
@@ -84,7 +86,7 @@ export function signPdf(original: Buffer, identity: SigningIdentity, opts: PdfSi
   ];
   const update = writeUpdate(structure, objects, acroNum + 1);
   const pdf = Buffer.concat([original, update.bytes]);
-  return { ...fillSignature(pdf, original.length + update.sigOffset, identity, when), originalLength: original.length };
+  return { ...fillSignature(pdf, original.length + update.sigOffset, identity, when), originalLength: original.length, signingTime: when };
 }
 
 function withEntry(d: PdfDict, key: string, value: PdfValue): PdfDict {
@@ -188,7 +190,7 @@ function xrefStream(xrefNum: number, offsets: Map<number, [number, number]>, tra
 }
 
 /** Patch /ByteRange, hash the two ranges with node:crypto, and write the CMS into /Contents. */
-function fillSignature(pdf: Buffer, sigOffset: number, identity: SigningIdentity, when: Date): Omit<PdfSignResult, 'originalLength'> {
+function fillSignature(pdf: Buffer, sigOffset: number, identity: SigningIdentity, when: Date): Omit<PdfSignResult, 'originalLength' | 'signingTime'> {
   const brAt = pdf.indexOf(`/ByteRange ${BYTE_RANGE_PLACEHOLDER}`, sigOffset, 'latin1') + '/ByteRange '.length;
   const contentsAt = pdf.indexOf('/Contents <', sigOffset, 'latin1') + '/Contents '.length;
   const contentsEnd = pdf.indexOf('>', contentsAt) + 1;

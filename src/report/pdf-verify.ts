@@ -2,8 +2,9 @@
 // (pdf-signatures.ts) and checked (byte ranges hashed with node:crypto, CMS messageDigest and
 // signature). netcustody signs once: its signature is the first, and it must cover the whole file.
 // An update appended after it (an overlay, a second signature) is described and fails.
-import { createHash } from 'node:crypto';
-import { verifyDetachedCms } from '../signing/index.js';
+// Each signature goes to the one CMS verifier (bundle/cms-verify.ts); trust is decided by the caller.
+import { verifyDetachedCms, type CertSummary } from '../bundle/cms-verify.js';
+import { readTlv } from '../bundle/der-read.js';
 import { describeAppended, findSignatures, type AppendedUpdate } from './pdf-signatures.js';
 
 export interface OneSignature {
@@ -13,6 +14,7 @@ export interface OneSignature {
   digestMatches: boolean;
   signatureValid: boolean;
   signer: string | null;
+  signerCert: CertSummary | null;
   /** Why this signature does not verify, or null. */
   problem: string | null;
 }
@@ -24,10 +26,12 @@ export interface PdfSignatureCheck {
   coversWholeFile: boolean;
   digestMatches: boolean;
   signatureValid: boolean;
+  /** Readable subject of the signer certificate. */
   signer: string | null;
+  /** The signer certificate (fingerprint, PEM) and the chain the CMS verifier built. */
+  signerCert: CertSummary | null;
+  chain: CertSummary[];
   reason: string | null;
-  /** When trustCertPem was given: the signer is that certificate or issued by it. */
-  trusted?: boolean;
   signingTime?: string | null;
   /** netcustody's (the first) signature. */
   byteRange?: number[];
@@ -37,13 +41,13 @@ export interface PdfSignatureCheck {
   appended?: AppendedUpdate;
 }
 
-const NOT_SIGNED: PdfSignatureCheck = { ok: false, signed: false, coversWholeFile: false, digestMatches: false, signatureValid: false, signer: null, reason: 'no signature found' };
+const NOT_SIGNED: PdfSignatureCheck = { ok: false, signed: false, coversWholeFile: false, digestMatches: false, signatureValid: false, signer: null, signerCert: null, chain: [], reason: 'no signature found' };
 
 /** Never throws: malformed or hostile input gives ok=false with a reason. */
-export function verifyPdfSignature(pdf: Buffer, trustCertPem?: string): PdfSignatureCheck {
+export function verifyPdfSignature(pdf: Buffer): PdfSignatureCheck {
   const found = findSignatures(pdf);
   if (found.signatures.length === 0) return found.malformed.length > 0 ? { ...NOT_SIGNED, signed: true, reason: 'malformed /ByteRange' } : { ...NOT_SIGNED };
-  const checked = found.signatures.map((s) => ({ at: s.at, ...checkOne(pdf, s.byteRange, trustCertPem) }));
+  const checked = found.signatures.map((s) => ({ at: s.at, ...checkOne(pdf, s.byteRange) }));
   // netcustody's signature is the first whose ranges describe this file. "/ByteRange" text that is
   // not one and lies inside the bytes it signs was there when it signed (say, in a string): ignored.
   const first = checked.find((c) => c.describesFile) ?? checked[0];
@@ -60,18 +64,19 @@ export function verifyPdfSignature(pdf: Buffer, trustCertPem?: string): PdfSigna
     digestMatches: first.sig.digestMatches,
     signatureValid: first.sig.signatureValid,
     signer: first.sig.signer,
+    signerCert: first.sig.signerCert,
+    chain: first.chain,
     reason: first.sig.problem,
     signingTime: first.signingTime,
     byteRange: br,
     signatures: all,
-    ...(trustCertPem ? { trusted: first.trusted } : {}),
   };
   if (result.reason === null && !result.coversWholeFile) {
     result.appended = describeAppended(pdf, br[2] + br[3]);
     result.reason = appendedReason(result.appended, others.map((o) => o.sig), malformed.length);
   } else if (result.reason === null && (others.length > 0 || malformed.length > 0)) {
     result.reason = `the PDF holds ${others.length + malformed.length} signature entries besides netcustody's (it signs once)`;
-  } else if (result.reason === null && trustCertPem && !first.trusted) result.reason = 'the signer is not the trusted certificate';
+  }
   result.ok = result.reason === null;
   return result;
 }
@@ -93,25 +98,36 @@ interface Checked {
   /** The ranges start at 0 and leave out exactly a hex string: a signature of this file's bytes. */
   describesFile: boolean;
   signingTime: string | null;
-  trusted: boolean;
+  chain: CertSummary[];
 }
 
-function checkOne(pdf: Buffer, br: number[], trustCertPem?: string): Checked {
-  const sig: OneSignature = { byteRange: br, uncoveredBytes: 0, digestMatches: false, signatureValid: false, signer: null, problem: null };
+function checkOne(pdf: Buffer, br: number[]): Checked {
+  const sig: OneSignature = { byteRange: br, uncoveredBytes: 0, digestMatches: false, signatureValid: false, signer: null, signerCert: null, problem: null };
   const [start, len1, start2, len2] = br;
-  const bad = (problem: string): Checked => ({ sig: { ...sig, problem }, describesFile: false, signingTime: null, trusted: false });
+  const bad = (problem: string): Checked => ({ sig: { ...sig, problem }, describesFile: false, signingTime: null, chain: [] });
   if (start !== 0 || start2 <= len1 || start2 + len2 > pdf.length) return bad('/ByteRange does not describe this file');
   sig.uncoveredBytes = pdf.length - start2 - len2;
   // The gap must be exactly the hex string of /Contents, nothing else left unsigned.
   const gap = pdf.toString('latin1', len1, start2);
   if (!/^<[0-9A-Fa-f]*>$/.test(gap)) return bad('the unsigned gap is not the /Contents hex string');
-  const digest = createHash('sha256').update(pdf.subarray(0, len1)).update(pdf.subarray(start2, start2 + len2)).digest();
-  const cms = verifyDetachedCms(Buffer.from(gap.slice(1, -1), 'hex'), { sha256: digest }, trustCertPem);
-  sig.signer = cms.signer;
+  // /Contents is the DER signature followed by the zero padding of its placeholder.
+  const contents = Buffer.from(gap.slice(1, -1), 'hex');
+  let derLength = contents.length;
+  try {
+    derLength = readTlv(contents, 0).end;
+  } catch {
+    // Not DER: the CMS verifier names the problem.
+  }
+  if (contents.subarray(derLength).some((b) => b !== 0)) return { ...bad('/Contents holds bytes after the signature that are not zero padding'), describesFile: true };
+  const cms = verifyDetachedCms({
+    signature: contents.subarray(0, derLength),
+    content: [pdf.subarray(0, len1), pdf.subarray(start2, start2 + len2)],
+    label: 'the PDF signature',
+  });
+  sig.signer = cms.signer?.subject ?? null;
+  sig.signerCert = cms.signer;
   sig.digestMatches = cms.digestMatches;
   sig.signatureValid = cms.signatureValid;
-  if (cms.error) sig.problem = `signature unreadable: ${cms.error}`;
-  else if (!cms.digestMatches) sig.problem = 'the signed bytes were changed (digest mismatch)';
-  else if (!cms.signatureValid) sig.problem = 'the signature does not verify with the signer certificate';
-  return { sig, describesFile: true, signingTime: cms.signingTime, trusted: cms.trusted === true };
+  if (!cms.ok) sig.problem = cms.problems.join('; ');
+  return { sig, describesFile: true, signingTime: cms.signingTime, chain: cms.chain };
 }

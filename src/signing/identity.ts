@@ -8,7 +8,8 @@ import { EvidenceError, safeName } from '../evidence/folder.js';
 import { mkdirPrivate, writeFileDurableSync } from '../evidence/files.js';
 import { promptHidden } from './passphrase.js';
 import type { LoadIdentityOptions, SigningIdentity } from './types.js';
-import { createSelfSignedCertificate, isSelfSigned, readableSubject } from './x509.js';
+import { buildChain, chainProblems, signingUseProblems } from './cert-check.js';
+import { createSelfSignedCertificate, isSelfSigned, pemBlocks, readableSubject } from './x509.js';
 
 export const DEFAULT_PASSPHRASE_ENV = 'NETCUSTODY_P12_PASSPHRASE';
 const SELF_SIGNED_YEARS = 10;
@@ -21,8 +22,33 @@ export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export async function loadIdentity(opts: LoadIdentityOptions): Promise<SigningIdentity> {
-  if (opts.p12) return loadPkcs12(opts.p12, await readPassphrase(opts.passphraseEnv ?? DEFAULT_PASSPHRASE_ENV));
-  return loadOrCreateSelfSigned(opts.examiner, opts.organisation ?? null, opts.configDir ?? defaultConfigDir());
+  const id = opts.p12
+    ? loadPkcs12(opts.p12, await readPassphrase(opts.passphraseEnv ?? DEFAULT_PASSPHRASE_ENV))
+    : loadOrCreateSelfSigned(opts.examiner, opts.organisation ?? null, opts.configDir ?? defaultConfigDir());
+  return checkFitToSign(id, opts.now ?? new Date(), opts.allowExpiredCert === true);
+}
+
+/**
+ * Refuse a certificate that `verify` and `openssl cms -verify` would reject: not valid now, a key
+ * usage without digitalSignature/nonRepudiation, an issuer in the chain that is not a CA. Only an
+ * expired certificate may be used, with --allow-expired-cert, to re-sign old evidence; the identity
+ * then carries the reason, which the stages record in custody.
+ */
+export function checkFitToSign(id: SigningIdentity, now: Date, allowExpired: boolean): SigningIdentity {
+  const where = id.source.replace(/^pkcs12:|^self-signed:/, '');
+  const leaf = new X509Certificate(id.certPem);
+  const pool = id.chainPem.flatMap((pem) => pemBlocks(pem)).map((der) => new X509Certificate(der));
+  const { chain } = buildChain(leaf, pool);
+  const problems = [...chainProblems(chain, now, 'the signing time'), ...signingUseProblems(chain[0])];
+  if (problems.length === 0) return id;
+  const expiredOnly = problems.length === 1 && now > chain[0].notAfter;
+  if (expiredOnly && allowExpired) {
+    return { ...id, expiredAllowed: `signed with an expired certificate (--allow-expired-cert): ${problems[0]}` };
+  }
+  throw new EvidenceError(
+    `${where}: cannot sign with this certificate: ${problems.join('; ')}`,
+    expiredOnly ? 'use a valid certificate; --allow-expired-cert only to re-sign old evidence (recorded in custody, and verify will report the expiry)' : 'use a certificate issued for signing (key usage digitalSignature or nonRepudiation) by a CA',
+  );
 }
 
 async function readPassphrase(envName: string): Promise<string> {

@@ -14,6 +14,8 @@ export interface SigningIdentity {
   source: string;
   /** Path of the certificate file on disk (self-signed identity), to hand to `openssl -CAfile`. */
   certPath?: string;
+  /** Set when an expired certificate was accepted with --allow-expired-cert: what to record in custody. */
+  expiredAllowed?: string;
 }
 
 export interface LoadIdentityOptions {
@@ -25,4 +27,8 @@ export interface LoadIdentityOptions {
   organisation?: string | null;
   /** Where the self-signed identity lives; default $NETCUSTODY_HOME, $XDG_CONFIG_HOME/netcustody or ~/.config/netcustody. */
   configDir?: string;
+  /** Sign with an expired certificate (re-signing old evidence only; recorded in custody). */
+  allowExpiredCert?: boolean;
+  /** The signing time the certificate must be valid at; default now. */
+  now?: Date;
 }

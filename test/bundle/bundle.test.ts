@@ -76,7 +76,11 @@ describe('createBundle', () => {
     expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(listed);
     expect(manifest.case.caseId).toBe('CASE-2024/017');
     expect(manifest.tool.name).toBe('netcustody');
-    expect(manifest.signature.signingTime).toBe(manifest.zip.timestamp);
+    // No made-up signing time: the attribute is left out (openssl cms -cmsout -print shows none).
+    expect(manifest.signature.signingTime).toBeNull();
+    const printed = execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', join(dir, PATHS.manifestSig)], { encoding: 'utf8' });
+    expect(printed).toContain('messageDigest');
+    expect(printed).not.toContain('signingTime');
   });
 
   it('records the bundle (who, when, the zip SHA-256) in the folder log after the zip; the zip log ends before', async () => {
@@ -96,13 +100,16 @@ describe('createBundle', () => {
 
   it('verifies the zip: every check passes', async () => {
     const r = await verifyEvidence(bundle.zipPath);
-    expect(r.checks.map((c) => c.id)).toEqual(['zip-structure', 'members', 'manifest-signature', 'pdf-signature', 'custody-chain', 'artifact-hashes']);
+    expect(r.checks.map((c) => c.id)).toEqual(['zip-structure', 'members', 'manifest-signature', 'pdf-signature', 'signer', 'custody-chain', 'artifact-hashes']);
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);
     expect(r.ok).toBe(true);
     // The real report prints each artifact's hash (inventory, custody log, appendix): all were compared.
     expect(r.checks.find((c) => c.id === 'artifact-hashes')!.detail).toMatch(/^2 artifacts recorded in acquisition.json, [6-9] hashes printed in report.html$/);
     const text = formatVerifyReport(r);
-    expect(text.trim().split('\n')).toHaveLength(8);
+    // A line per check, the signer's subject, fingerprint and trust, and the result.
+    expect(text.trim().split('\n')).toHaveLength(12);
+    expect(text).toMatch(/^SIGNER  CN=Jane Doe, O=Forensic Lab/m);
+    expect(text).toMatch(/NOT TRUSTED: self-signed, compare the fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
     expect(text).toMatch(/RESULT: PASS/);
   });
 });

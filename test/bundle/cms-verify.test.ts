@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDetachedCms } from '../../src/bundle/cms-verify.js';
+import { anchorsFromFile, evaluateTrust } from '../../src/signing/trust-store.js';
 
 let work: string;
 const file = (name: string): string => join(work, name);
@@ -32,42 +33,43 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('verifyDetachedCms on OpenSSL signatures', () => {
   it('accepts RSA with signed attributes and reads signer and signing time', () => {
-    const r = verifyDetachedCms({ signature: sign('rsa.sig', 'rsa.pem', 'rsa.key'), content: read('SUMS'), bundleCertPem: text('rsa.pem') });
-    expect(r).toMatchObject({ ok: true, problems: [], signerSubject: 'CN=RSA Examiner', signerSelfSigned: true, trusted: null });
+    const r = verifyDetachedCms({ signature: sign('rsa.sig', 'rsa.pem', 'rsa.key'), content: read('SUMS'), extraCertsPem: text('rsa.pem') });
+    expect(r).toMatchObject({ ok: true, problems: [], signer: { subject: 'CN=RSA Examiner', selfSigned: true } });
     expect(r.signingTime).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
   it('accepts ECDSA, no signed attributes, and a subjectKeyIdentifier signer id', () => {
-    expect(verifyDetachedCms({ signature: sign('ec.sig', 'ec.pem', 'ec.key'), content: read('SUMS'), bundleCertPem: text('ec.pem') }).ok).toBe(true);
-    expect(verifyDetachedCms({ signature: sign('noattr.sig', 'rsa.pem', 'rsa.key', '-noattr'), content: read('SUMS'), bundleCertPem: text('rsa.pem') }).ok).toBe(true);
-    expect(verifyDetachedCms({ signature: sign('keyid.sig', 'rsa.pem', 'rsa.key', '-keyid'), content: read('SUMS'), bundleCertPem: text('rsa.pem') }).ok).toBe(true);
+    expect(verifyDetachedCms({ signature: sign('ec.sig', 'ec.pem', 'ec.key'), content: read('SUMS'), extraCertsPem: text('ec.pem') }).ok).toBe(true);
+    expect(verifyDetachedCms({ signature: sign('noattr.sig', 'rsa.pem', 'rsa.key', '-noattr'), content: read('SUMS'), extraCertsPem: text('rsa.pem') }).ok).toBe(true);
+    expect(verifyDetachedCms({ signature: sign('keyid.sig', 'rsa.pem', 'rsa.key', '-keyid'), content: read('SUMS'), extraCertsPem: text('rsa.pem') }).ok).toBe(true);
   });
 
   it('rejects changed content, with and without signed attributes', () => {
     const changed = Buffer.from(text('SUMS').replace('a', 'b'));
-    expect(verifyDetachedCms({ signature: read('rsa.sig'), content: changed, bundleCertPem: text('rsa.pem') }).problems).toEqual([
-      'messageDigest does not match SHA256SUMS (the list was changed after signing)',
+    expect(verifyDetachedCms({ signature: read('rsa.sig'), content: changed, extraCertsPem: text('rsa.pem') }).problems).toEqual([
+      'messageDigest does not match the signed content (it was changed after signing)',
     ]);
-    expect(verifyDetachedCms({ signature: read('noattr.sig'), content: changed, bundleCertPem: text('rsa.pem') }).ok).toBe(false);
+    expect(verifyDetachedCms({ signature: read('noattr.sig'), content: changed, extraCertsPem: text('rsa.pem') }).ok).toBe(false);
   });
 
   it('rejects a signature that embeds its content, a different bundle certificate, and garbage', () => {
     openssl('cms', '-sign', '-binary', '-nodetach', '-in', 'SUMS', '-signer', 'rsa.pem', '-inkey', 'rsa.key', '-outform', 'DER', '-out', 'attached.sig');
-    expect(verifyDetachedCms({ signature: read('attached.sig'), content: read('SUMS'), bundleCertPem: text('rsa.pem') }).problems[0]).toMatch(/embeds its content/);
-    expect(verifyDetachedCms({ signature: read('rsa.sig'), content: read('SUMS'), bundleCertPem: text('ec.pem') }).problems).toContain('the signer is not the certificate in examiner-cert.pem');
-    expect(verifyDetachedCms({ signature: Buffer.from('0\x82\xff\xff'), content: read('SUMS'), bundleCertPem: text('rsa.pem') }).problems[0]).toMatch(/not a DER CMS SignedData/);
-    expect(verifyDetachedCms({ signature: read('rsa.sig'), content: read('SUMS'), bundleCertPem: 'no certificate here' }).ok).toBe(false);
+    expect(verifyDetachedCms({ signature: read('attached.sig'), content: read('SUMS'), extraCertsPem: text('rsa.pem') }).problems[0]).toMatch(/embeds its content/);
+    // A different examiner-cert.pem is the signer check's business (check-signer.ts): here the embedded certificate verifies.
+    expect(verifyDetachedCms({ signature: read('rsa.sig'), content: read('SUMS'), extraCertsPem: text('ec.pem') }).signer?.subject).toBe('CN=RSA Examiner');
+    expect(verifyDetachedCms({ signature: sign('nocerts.sig', 'rsa.pem', 'rsa.key', '-nocerts'), content: read('SUMS'), extraCertsPem: text('ec.pem') }).problems[0]).toMatch(/no certificate in .* matches the signer/);
+    expect(verifyDetachedCms({ signature: Buffer.from('0\x82\xff\xff'), content: read('SUMS'), extraCertsPem: text('rsa.pem') }).problems[0]).toMatch(/not a DER CMS SignedData/);
+    expect(verifyDetachedCms({ signature: read('nocerts.sig'), content: read('SUMS'), extraCertsPem: 'no certificate here' }).ok).toBe(false);
   });
 
-  it('a CA-issued examiner certificate chains to --trust CA, not to an unrelated anchor', () => {
+  it('a CA-issued examiner certificate chains to the CA as anchor, not to an unrelated one', () => {
     const sig = sign('leaf.sig', 'leaf.pem', 'leaf.key', '-certfile', 'ca.pem');
-    const bundleCertPem = text('leaf.pem') + text('ca.pem');
-    const trusted = verifyDetachedCms({ signature: sig, content: read('SUMS'), bundleCertPem, trustCertPem: text('ca.pem') });
-    expect(trusted).toMatchObject({ ok: true, trusted: true, signerSubject: 'CN=Issued Examiner', signerSelfSigned: false });
-    const leafAsAnchor = verifyDetachedCms({ signature: sig, content: read('SUMS'), bundleCertPem, trustCertPem: text('leaf.pem') });
-    expect(leafAsAnchor.trusted).toBe(true);
-    const wrong = verifyDetachedCms({ signature: sig, content: read('SUMS'), bundleCertPem, trustCertPem: text('rsa.pem') });
-    expect(wrong.ok).toBe(false);
-    expect(wrong.problems[0]).toMatch(/not the trusted certificate nor issued by it/);
+    const r = verifyDetachedCms({ signature: sig, content: read('SUMS'), extraCertsPem: text('leaf.pem') + text('ca.pem') });
+    expect(r).toMatchObject({ ok: true, signer: { subject: 'CN=Issued Examiner', selfSigned: false }, chainComplete: true });
+    expect(evaluateTrust(r.chain, anchorsFromFile(text('ca.pem'), 'ca.pem'))).toEqual({ trusted: true, how: 'trusted (issued by CN=Lab CA, --trust ca.pem)' });
+    expect(evaluateTrust(r.chain, anchorsFromFile(text('leaf.pem'), 'leaf.pem')).trusted).toBe(true);
+    const wrong = evaluateTrust(r.chain, anchorsFromFile(text('rsa.pem'), 'rsa.pem'));
+    expect(wrong.trusted).toBe(false);
+    expect(wrong.how).toMatch(/^NOT TRUSTED: issued by CN=Lab CA/);
   });
 });

@@ -8,7 +8,8 @@ import { signPdf } from '../../src/report/pdf-sign.js';
 import { verifyPdfSignature } from '../../src/report/pdf-verify.js';
 import { appendOverlay } from '../report/hostile-update.js';
 import { loadIdentity, signDetachedCms } from '../../src/signing/index.js';
-import { createBundle, formatVerifyReport, verifyEvidence, type BundleResult, type CheckId, type VerifyReport } from '../../src/bundle/index.js';
+import { createBundle, formatVerifyReport, verifyEvidence, type BundleResult, type CheckId, type VerifyOptions, type VerifyReport } from '../../src/bundle/index.js';
+import { addTrusted, listTrusted } from '../../src/signing/trust-store.js';
 import { makeEvidence, openLab, type Lab } from './fixture.js';
 import { flipByte, listMembers, readMember, rezip } from './rezip.js';
 
@@ -38,8 +39,8 @@ function failed(r: VerifyReport): CheckId[] {
 }
 
 /** Exactly these checks fail, and the text report names each of them and the member. */
-async function expectCaught(zip: string, checks: CheckId[], memberName: string, trustCertPem?: string): Promise<VerifyReport> {
-  const r = await verifyEvidence(zip, { trustCertPem });
+async function expectCaught(zip: string, checks: CheckId[], memberName: string, trustCertPem?: string, more: VerifyOptions = {}): Promise<VerifyReport> {
+  const r = await verifyEvidence(zip, { trustCertPem, ...more });
   expect(r.ok).toBe(false);
   expect(failed(r)).toEqual(checks);
   const text = formatVerifyReport(r);
@@ -88,8 +89,9 @@ describe('tamper matrix (zip)', () => {
     expect(pdf.toString('latin1', at, at + 1)).toBe('0');
     const changed = Buffer.from(pdf);
     changed[at] = '1'.charCodeAt(0);
-    expect(verifyPdfSignature(changed).ok).toBe(true); // the PDF check alone cannot see it ...
-    await expectCaught(tampered({ replace: { [PATHS.reportPdf]: changed } }), ['members'], PATHS.reportPdf); // ... SHA256SUMS does
+    // Unsigned bytes hidden in the padding: the PDF check refuses anything but zeros there, SHA256SUMS sees the change.
+    expect(verifyPdfSignature(changed).reason).toMatch(/not zero padding/);
+    await expectCaught(tampered({ replace: { [PATHS.reportPdf]: changed } }), ['members', 'pdf-signature'], PATHS.reportPdf);
   });
 
   it('bytes appended to the PDF → members, pdf-signature', async () => {
@@ -159,25 +161,58 @@ describe('tamper matrix (zip)', () => {
     expect(r.checks.find((c) => c.id === 'manifest-signature')!.failures.map((f) => f.reason).join(' ')).toMatch(/messageDigest does not match/);
   });
 
-  it('manifest.sig replaced by a signature from another key → manifest-signature', async () => {
+  it('manifest.sig replaced by a signature from another key → signer (the PDF and examiner-cert.pem name the examiner)', async () => {
     const mallory = await loadIdentity({ examiner: 'Mallory', configDir: join(lab.root, 'mallory') });
-    const forged = signDetachedCms(member(PATHS.sums), mallory, { signingTime: new Date() });
-    const r = await expectCaught(tampered({ replace: { [PATHS.manifestSig]: forged } }), ['manifest-signature'], 'manifest.sig');
-    expect(r.checks.find((c) => c.id === 'manifest-signature')!.failures[0].reason).toMatch(/not the certificate in examiner-cert.pem/);
+    const forged = signDetachedCms(member(PATHS.sums), mallory, { signingTime: null });
+    const r = await expectCaught(tampered({ replace: { [PATHS.manifestSig]: forged } }), ['signer'], PATHS.manifestSig);
+    const failures = r.checks.find((c) => c.id === 'signer')!.failures;
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ member: PATHS.manifestSig, reason: expect.stringMatching(/^names CN=Mallory.* but report\/report.pdf names CN=Jane Doe/) });
   });
 
-  it('manifest.sig AND examiner-cert.pem replaced: consistent, so only --trust with the examiner certificate catches it', async () => {
+  it('re-sign attack: SHA256SUMS edited and manifest.sig re-signed with another key (+ its examiner-cert.pem) → signer, without --trust', async () => {
     const mallory = await loadIdentity({ examiner: 'Mallory', configDir: join(lab.root, 'mallory') });
+    const findings = flipByte(member(PATHS.findings), 5);
+    const sums = Buffer.from(member(PATHS.sums).toString('utf8').replace(sha256Hex(member(PATHS.findings)), sha256Hex(findings)));
+    const manifest = Buffer.from(member(PATHS.manifest).toString('utf8').replace(sha256Hex(member(PATHS.findings)), sha256Hex(findings)).replace(sha256Hex(member(PATHS.sums)), sha256Hex(sums)));
     const zip = tampered({
-      replace: { [PATHS.manifestSig]: signDetachedCms(member(PATHS.sums), mallory, { signingTime: new Date() }), [PATHS.certificate]: Buffer.from(mallory.certPem) },
+      replace: { [PATHS.findings]: findings, [PATHS.sums]: sums, [PATHS.manifest]: manifest, [PATHS.manifestSig]: signDetachedCms(sums, mallory, { signingTime: null }), [PATHS.certificate]: Buffer.from(mallory.certPem) },
     });
-    const untrusted = await verifyEvidence(zip);
-    expect(untrusted.ok).toBe(true);
-    expect(untrusted.checks.find((c) => c.id === 'manifest-signature')!.detail).toMatch(/signed by CN=Mallory.*self-signed/);
-    const r = await expectCaught(zip, ['manifest-signature'], 'manifest.sig', lab.identity.certPem);
-    expect(r.checks.find((c) => c.id === 'manifest-signature')!.failures[0].reason).toMatch(/not the trusted certificate/);
-    // The genuine bundle passes with the same --trust.
-    expect((await verifyEvidence(bundle.zipPath, { trustCertPem: lab.identity.certPem })).ok).toBe(true);
+    const r = await expectCaught(zip, ['signer'], PATHS.reportPdf);
+    expect(r.signer).toMatchObject({ subject: expect.stringMatching(/^CN=Mallory,/), trusted: false });
+    expect(formatVerifyReport(r)).toMatch(/^SIGNER  CN=Mallory.*\n {8}SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}\n {8}NOT TRUSTED: self-signed/m);
+    // With --trust the examiner's certificate, the forger is also untrusted.
+    const trusted = await expectCaught(zip, ['signer'], PATHS.reportPdf, lab.identity.certPem);
+    expect(trusted.checks.find((c) => c.id === 'signer')!.failures.map((f) => f.reason).join()).toMatch(/the signer is not trusted/);
+    // The genuine bundle passes with the same --trust, and says how it is trusted.
+    const genuine = await verifyEvidence(bundle.zipPath, { trustCertPem: lab.identity.certPem });
+    expect(genuine.ok).toBe(true);
+    expect(genuine.signer).toMatchObject({ subject: lab.identity.subject, trusted: true, how: 'trusted (--trust)' });
+  });
+
+  it('re-sign attack with a key whose certificate has the same subject name → signer ("same name, another certificate and key")', async () => {
+    const twin = await loadIdentity({ examiner: 'Jane Doe', organisation: 'Forensic Lab', configDir: join(lab.root, 'twin') });
+    expect(twin.subject).toBe(lab.identity.subject);
+    const zip = tampered({ replace: { [PATHS.manifestSig]: signDetachedCms(member(PATHS.sums), twin, { signingTime: null }), [PATHS.certificate]: Buffer.from(twin.certPem) } });
+    const r = await expectCaught(zip, ['signer'], PATHS.reportPdf);
+    expect(r.checks.find((c) => c.id === 'signer')!.failures[0].reason).toMatch(/same name, another certificate and key/);
+  });
+
+  it('examiner-cert.pem swapped for another certificate → signer', async () => {
+    const mallory = await loadIdentity({ examiner: 'Mallory', configDir: join(lab.root, 'mallory') });
+    const r = await expectCaught(tampered({ replace: { [PATHS.certificate]: Buffer.from(mallory.certPem) } }), ['signer'], PATHS.certificate);
+    expect(r.checks.find((c) => c.id === 'signer')!.failures[0].reason).toMatch(/names CN=Mallory/);
+  });
+
+  it('--require-trust: an unpinned self-signed signer fails (signer), a pinned one passes', async () => {
+    const untrusted = await expectCaught(bundle.zipPath, ['signer'], 'NOT TRUSTED', undefined, { requireTrust: true });
+    expect(untrusted.signer).toMatchObject({ trusted: false });
+    const home = join(lab.root, 'verifier-home');
+    writeFileSync(join(lab.root, 'examiner.pem'), lab.identity.certPem);
+    addTrusted(join(lab.root, 'examiner.pem'), home);
+    const pinned = await verifyEvidence(bundle.zipPath, { requireTrust: true, anchors: listTrusted(home) });
+    expect(pinned.ok).toBe(true);
+    expect(pinned.signer?.how).toBe('trusted (pinned)');
   });
 
   it('the zip truncated → zip-structure, nothing else checked', async () => {

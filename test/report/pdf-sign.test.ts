@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,8 @@ function pdfsig(pdf: Buffer, name = 'x.pdf'): { out: string; status: number | nu
 
 describe('signPdf on a Chromium PDF', () => {
   it('keeps every original byte and pdfsig reports a valid signature over the total document', () => {
-    const { pdf, byteRange, originalLength } = signPdf(chromiumPdf, identity, { reason: 'test', signingTime: new Date('2025-01-02T03:04:05Z') });
+    const when = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const { pdf, byteRange, originalLength } = signPdf(chromiumPdf, identity, { reason: 'test', signingTime: when });
     expect(originalLength).toBe(chromiumPdf.length);
     expect(pdf.subarray(0, chromiumPdf.length).equals(chromiumPdf)).toBe(true);
     expect(byteRange[2] + byteRange[3]).toBe(pdf.length);
@@ -48,9 +50,10 @@ describe('signPdf on a Chromium PDF', () => {
     const text = execFileSync('pdftotext', [join(work, 'x.pdf'), '-'], { encoding: 'utf8' });
     expect(text).toContain('Signed report body');
     expect(text).toContain('10.0.0.119:443');
-    const check = verifyPdfSignature(pdf, identity.certPem);
-    expect(check).toMatchObject({ ok: true, signed: true, coversWholeFile: true, digestMatches: true, signatureValid: true, trusted: true, reason: null });
+    const check = verifyPdfSignature(pdf);
+    expect(check).toMatchObject({ ok: true, signed: true, coversWholeFile: true, digestMatches: true, signatureValid: true, reason: null, signingTime: when.toISOString() });
     expect(check.signer).toContain('CN=Jane Doe');
+    expect(check.signerCert?.pem).toBe(new X509Certificate(identity.certPem).toString());
   });
 
   it('fails in pdfsig and verifyPdfSignature when one signed byte changes', () => {
@@ -78,11 +81,22 @@ describe('signPdf on a Chromium PDF', () => {
     expect(check.reason).toContain('appended');
   });
 
-  it('rejects a signature by another key when the trusted certificate is given', async () => {
+  it('names the certificate of another key that signed, for the signer check to compare', async () => {
     const other = await loadIdentity({ examiner: 'Someone Else', configDir: join(work, 'cfg') });
     const { pdf } = signPdf(chromiumPdf, other);
-    expect(verifyPdfSignature(pdf).ok).toBe(true);
-    expect(verifyPdfSignature(pdf, identity.certPem)).toMatchObject({ ok: false, trusted: false });
+    const check = verifyPdfSignature(pdf);
+    expect(check.ok).toBe(true);
+    expect(check.signerCert?.fingerprint).toBe(new X509Certificate(other.certPem).fingerprint256.replace(/:/g, '').toLowerCase());
+  });
+
+  it('signs with the time of signing when none is given (never a backdated time)', () => {
+    const before = Math.floor(Date.now() / 1000) * 1000;
+    const { pdf, signingTime } = signPdf(chromiumPdf, identity);
+    const after = Date.now();
+    const check = verifyPdfSignature(pdf);
+    expect(new Date(check.signingTime!).getTime()).toBeGreaterThanOrEqual(before);
+    expect(new Date(check.signingTime!).getTime()).toBeLessThanOrEqual(after);
+    expect(signingTime.getTime()).toBeGreaterThanOrEqual(before);
   });
 
   it('reports unsigned and garbage input without throwing', () => {

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync, statSync, readFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadIdentity, signDetachedCms, verifyDetachedCms, type SigningIdentity } from '../../src/signing/index.js';
+import { verifyDetachedCms } from '../../src/bundle/cms-verify.js';
+import { loadIdentity, signDetachedCms, type SigningIdentity } from '../../src/signing/index.js';
+import { anchorsFromFile, evaluateTrust } from '../../src/signing/trust-store.js';
 
 let work: string;
 let identity: SigningIdentity;
@@ -39,17 +41,19 @@ describe('signDetachedCms', () => {
     const tampered = Buffer.from('evidence bytez\n');
     const r = opensslVerify(sig, tampered, identity.certPem);
     expect(r.status).not.toBe(0);
-    expect(verifyDetachedCms(sig, tampered).digestMatches).toBe(false);
+    expect(verifyDetachedCms({ signature: sig, content: tampered }).digestMatches).toBe(false);
   });
 
   it('accepts a precomputed digest and gives the same verifiable result', () => {
     const content = Buffer.alloc(100_000, 7);
     const digest = execFileSync('openssl', ['dgst', '-sha256', '-binary'], { input: content });
-    const sig = signDetachedCms({ sha256: digest }, identity, { signingTime: new Date('2024-05-01T10:00:00Z') });
+    const when = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const sig = signDetachedCms({ sha256: digest }, identity, { signingTime: when });
     expect(opensslVerify(sig, content, identity.certPem).status).toBe(0);
-    const check = verifyDetachedCms(sig, content, identity.certPem);
-    expect(check).toMatchObject({ signatureValid: true, digestMatches: true, trusted: true, signingTime: '2024-05-01T10:00:00Z' });
-    expect(check.signer).toContain('CN=Jane Doe');
+    const check = verifyDetachedCms({ signature: sig, content });
+    expect(check).toMatchObject({ ok: true, signatureValid: true, digestMatches: true, signingTime: when.toISOString() });
+    expect(evaluateTrust(check.chain, anchorsFromFile(identity.certPem, 'x')).trusted).toBe(true);
+    expect(check.signer?.subject).toContain('CN=Jane Doe');
   });
 
   it('shows signed attributes in openssl cms -cmsout -print', () => {
@@ -62,18 +66,18 @@ describe('signDetachedCms', () => {
 
   it('reports malformed signatures without throwing', () => {
     for (const junk of [Buffer.alloc(0), Buffer.from('30820000', 'hex'), Buffer.from('not der at all'), signDetachedCms(Buffer.from('a'), identity).subarray(0, 200)]) {
-      const check = verifyDetachedCms(junk, Buffer.from('a'));
+      const check = verifyDetachedCms({ signature: junk, content: Buffer.from('a') });
       expect(check.signatureValid).toBe(false);
-      expect(check.error).not.toBeNull();
+      expect(check.problems.length).toBeGreaterThan(0);
     }
   });
 
   it('detects a signature made by another key when a trust certificate is given', async () => {
     const other = await loadIdentity({ examiner: 'Mallory', configDir: join(work, 'cfg') });
     const sig = signDetachedCms(Buffer.from('a'), other);
-    const check = verifyDetachedCms(sig, Buffer.from('a'), identity.certPem);
+    const check = verifyDetachedCms({ signature: sig, content: Buffer.from('a') });
     expect(check.signatureValid).toBe(true);
-    expect(check.trusted).toBe(false);
+    expect(evaluateTrust(check.chain, anchorsFromFile(identity.certPem, 'x')).trusted).toBe(false);
     expect(opensslVerify(sig, Buffer.from('a'), identity.certPem).status).not.toBe(0);
   });
 });

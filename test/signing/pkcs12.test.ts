@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadIdentity, signDetachedCms, verifyDetachedCms } from '../../src/signing/index.js';
+import { verifyDetachedCms } from '../../src/bundle/cms-verify.js';
+import { loadIdentity, signDetachedCms } from '../../src/signing/index.js';
+import { anchorsFromFile, evaluateTrust } from '../../src/signing/trust-store.js';
 
 // Real PKCS#12 files made by OpenSSL 3 (AES-256-CBC + PBKDF2 + HMAC-SHA256 by default): a lab CA
 // issuing an RSA examiner certificate, and an ECDSA P-256 one.
@@ -49,7 +51,9 @@ describe('loadIdentity with --p12', () => {
     expect(verifyWithOpenssl(sig, content, 'ca.pem')).not.toBe(0);
     // ... and `-purpose any` is the documented flag that accepts it.
     expect(verifyWithOpenssl(sig, content, 'ca.pem', ['-purpose', 'any'])).toBe(0);
-    expect(verifyDetachedCms(sig, content, execFileSync('cat', [join(work, 'ca.pem')], { encoding: 'utf8' })).trusted).toBe(true);
+    const check = verifyDetachedCms({ signature: sig, content });
+    expect(check.problems).toEqual([]);
+    expect(evaluateTrust(check.chain, anchorsFromFile(execFileSync('cat', [join(work, 'ca.pem')], { encoding: 'utf8' }), 'ca.pem')).trusted).toBe(true);
   });
 
   it('loads an ECDSA P-256 key that the PKCS#12 library cannot decode itself', async () => {
@@ -59,7 +63,7 @@ describe('loadIdentity with --p12', () => {
     const content = Buffer.from('ec content');
     const sig = signDetachedCms(content, id);
     expect(verifyWithOpenssl(sig, content, 'ec.pem', ['-purpose', 'any'])).toBe(0);
-    expect(verifyDetachedCms(sig, content)).toMatchObject({ signatureValid: true, digestMatches: true });
+    expect(verifyDetachedCms({ signature: sig, content })).toMatchObject({ ok: true, signatureValid: true, digestMatches: true });
   });
 
   it('refuses a wrong passphrase without echoing it', async () => {
