@@ -26,7 +26,7 @@ export interface BundleResult {
   sealReused: boolean;
 }
 
-export type CheckId = 'members' | 'manifest-signature' | 'pdf-signature' | 'custody-chain' | 'artifact-hashes' | 'zip-structure';
+export type CheckId = 'members' | 'manifest-signature' | 'pdf-signature' | 'custody-chain' | 'artifact-hashes' | 'report-pair' | 'zip-structure';
 
 export interface CheckFailure {
   member?: string;
@@ -73,4 +73,5 @@ export const CHECK_NAMES: Record<CheckId, string> = {
   'pdf-signature': 'PDF signature of report/report.pdf',
   'custody-chain': 'custody log hash chain',
   'artifact-hashes': 'artifact hashes in acquisition.json and report.html',
+  'report-pair': 'report.html and report.pdf are one published report (id, hashes, custody)',
 };

@@ -6,13 +6,13 @@ import { EvidenceError } from '../evidence/folder.js';
 import { checkManifestSignature } from './check-manifest.js';
 import { checkMembers } from './check-members.js';
 import { checkPdfSignature } from './check-pdf.js';
-import { checkArtifactHashes, checkCustodyChain } from './check-records.js';
+import { checkArtifactHashes, checkCustodyChain, checkReport } from './check-records.js';
 import { extractToTemp } from './extract.js';
 import { CHECK_NAMES, type CheckId, type VerifyCheck, type VerifyOptions, type VerifyReport } from './types.js';
 import { check, viewOfFolder, type EvidenceView } from './view.js';
 import { DEFAULT_ZIP_LIMITS } from './zip-read.js';
 
-const FOLDER_CHECKS: CheckId[] = ['members', 'manifest-signature', 'pdf-signature', 'custody-chain', 'artifact-hashes'];
+const FOLDER_CHECKS: CheckId[] = ['members', 'manifest-signature', 'pdf-signature', 'custody-chain', 'artifact-hashes', 'report-pair'];
 
 export async function verifyEvidence(target: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const path = resolve(target);
@@ -43,6 +43,7 @@ async function runChecks(view: EvidenceView, options: VerifyOptions): Promise<Ve
     await guarded('pdf-signature', () => checkPdfSignature(view, options.trustCertPem)),
     await guarded('custody-chain', () => checkCustodyChain(view)),
     await guarded('artifact-hashes', () => checkArtifactHashes(view)),
+    await guarded('report-pair', () => checkReport(view)),
   ];
 }
 

@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Acquisition, ImportRecord } from '../model.js';
 import { appendCustody } from '../evidence/custody.js';
 import { createEvidenceFolder, EvidenceError, newAcquisition, readAcquisition, safeName, writeAcquisition } from '../evidence/folder.js';
+import { withEvidenceFolder } from '../evidence/session.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { clockInfo } from './host.js';
 import { copySource, ImportFailure, refuseNonRegular } from './import-source.js';
@@ -31,7 +32,14 @@ export interface ImportResult {
 export async function importFiles(files: string[], options: ImportOptions): Promise<ImportResult> {
   if (files.length === 0) throw new EvidenceError('no file to import', 'netcustody import FILE... --command "netstat -anob" --os windows', 2);
   for (const f of files) refuseNonRegular(f);
-  const { dir, acquisition } = options.into ? openExisting(options.into) : createNew(options);
+  if (options.into) {
+    return withEvidenceFolder(options.into, 'import into', { actor: options.examiner }, (folder) => importInto(files, openExisting(folder), options));
+  }
+  return importInto(files, createNew(options), options);
+}
+
+async function importInto(files: string[], target: { dir: string; acquisition: Acquisition }, options: ImportOptions): Promise<ImportResult> {
+  const { dir, acquisition } = target;
   const actor = options.examiner;
   let order = acquisition.commands.length + acquisition.imports.length;
   const records: ImportRecord[] = [];

@@ -96,7 +96,7 @@ describe('createBundle', () => {
 
   it('verifies the zip: every check passes', async () => {
     const r = await verifyEvidence(bundle.zipPath);
-    expect(r.checks.map((c) => c.id)).toEqual(['zip-structure', 'members', 'manifest-signature', 'pdf-signature', 'custody-chain', 'artifact-hashes']);
+    expect(r.checks.map((c) => c.id)).toEqual(['zip-structure', 'members', 'manifest-signature', 'pdf-signature', 'custody-chain', 'artifact-hashes', 'report-pair']);
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);
     expect(r.ok).toBe(true);
     // The real report prints each artifact's hash (inventory, custody log, appendix): all were compared.
