@@ -85,12 +85,22 @@ async function checkRecordedZip(folder: string, e: CustodyEvent, line: number): 
     typeof d.outDir === 'string' && isAbsolute(d.outDir) ? join(d.outDir, name) : null,
     join(dirname(folder), name),
   ].filter((p): p is string => p !== null);
-  const found = candidates.find(isRegularFile);
-  if (!found) {
+  // The first place holding the recorded bytes counts (a copy of the case folder may hold its own zip of that name).
+  const existing = [...new Set(candidates)].filter(isRegularFile);
+  if (existing.length === 0) {
     return { member: PATHS.custody, line, reason: `the bundle ${name} recorded here (SHA-256 ${e.sha256}) is gone: not found at ${[...new Set(candidates)].join(' or ')}` };
   }
-  const actual = await sha256File(found);
-  if (actual !== e.sha256) return { member: PATHS.custody, line, reason: `${found} has SHA-256 ${actual}, the custody log records ${e.sha256} for it` };
+  let found: string | null = null;
+  let firstActual = '';
+  for (const path of existing) {
+    const actual = await sha256File(path);
+    if (actual === e.sha256) {
+      found = path;
+      break;
+    }
+    firstActual ||= actual;
+  }
+  if (!found) return { member: PATHS.custody, line, reason: `${existing[0]} has SHA-256 ${firstActual}, the custody log records ${e.sha256} for it` };
   const side = `${found}.sha256`;
   if (isRegularFile(side)) {
     const stated = /^([0-9a-f]{64}) /.exec(readFileNoFollow(side).toString('utf8'))?.[1];
