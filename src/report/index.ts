@@ -6,7 +6,7 @@ import { appendCustody } from '../evidence/custody.js';
 import { rmSync } from 'node:fs';
 import { mkdirPrivate, renameDurable, sha256Hex, writeTempSync } from '../evidence/files.js';
 import { withEvidenceFolder } from '../evidence/session.js';
-import { PATHS, compactUtc } from '../evidence/folder.js';
+import { EvidenceError, PATHS, compactUtc } from '../evidence/folder.js';
 import { loadIdentity, type SigningIdentity } from '../signing/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { launchPrintBrowser, type PrintBrowser } from './browser.js';
@@ -190,10 +190,10 @@ function publishPair(dir: string, html: string, pdf: Buffer): { htmlPath: string
   mkdirPrivate(join(dir, PATHS.report));
   const htmlPath = join(dir, PATHS.reportHtml);
   const pdfPath = join(dir, PATHS.reportPdf);
-  const htmlTmp = writeTempSync(htmlPath, (write) => write(html));
+  const htmlTmp = writeTempOrExplain(htmlPath, html);
   let pdfTmp: string;
   try {
-    pdfTmp = writeTempSync(pdfPath, (write) => write(pdf));
+    pdfTmp = writeTempOrExplain(pdfPath, pdf);
   } catch (err) {
     rmSync(htmlTmp, { force: true });
     throw err;
@@ -201,4 +201,13 @@ function publishPair(dir: string, html: string, pdf: Buffer): { htmlPath: string
   renameDurable(htmlTmp, htmlPath);
   renameDurable(pdfTmp, pdfPath);
   return { htmlPath, pdfPath };
+}
+
+function writeTempOrExplain(path: string, data: string | Buffer): string {
+  try {
+    return writeTempSync(path, (write) => write(data));
+  } catch (err) {
+    if (err instanceof EvidenceError) throw err;
+    throw new EvidenceError(`cannot write ${path}: ${(err as Error).message}; the previous report is unchanged`, 'free some space (or fix the folder) and run report again');
+  }
 }
