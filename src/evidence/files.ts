@@ -109,11 +109,13 @@ export function writeNewFileSync(path: string, data: string | Uint8Array): void 
   }
 }
 
-/** Append bytes to a file (created 0600 when missing) and flush them; a link is refused. */
+/** Append bytes to a file (created 0600 when missing) and flush them; a symbolic or hard link is refused. */
 export function appendFileNoFollow(path: string, data: string | Uint8Array): void {
   const fd = openNoFollow(path, O_WRONLY | O_APPEND | O_CREAT);
   const size = fstatSync(fd).size;
   try {
+    // A hard link would carry the appended bytes to another name (outside the folder) as well.
+    if (fstatSync(fd).nlink > 1) throw new EvidenceError(`${path} has ${fstatSync(fd).nlink} hard links: netcustody appends only to a file that exists once`);
     writeAllSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     fsyncSync(fd);
   } catch (err) {

@@ -101,12 +101,15 @@ describe('report of the Windows seed case', () => {
     expect(text).toMatch(/◕ HIGH\s+TCP\s+0\.0\.0\.0:1337/);
   });
 
-  it('appends "report rendered" and "pdf signed" to a custody chain that still verifies', () => {
-    const events = readCustody(dir);
-    const [rendered, signed] = events.slice(-2);
-    expect(rendered).toMatchObject({ action: 'report rendered', object: 'report/report.html', sha256: result.htmlSha256 });
-    expect(signed).toMatchObject({ action: 'pdf signed', object: 'report/report.pdf', sha256: result.pdfSha256 });
-    expect(signed.details).toMatchObject({ selfSigned: true, pages: result.pages });
+  it('appends one "report published" event with both hashes and the report id to a custody chain that still verifies', () => {
+    const published = readCustody(dir).at(-1)!;
+    expect(published).toMatchObject({ action: 'report published', object: 'report/report.pdf', sha256: result.pdfSha256 });
+    expect(published.details).toMatchObject({
+      reportId: result.reportId,
+      html: { path: 'report/report.html', sha256: result.htmlSha256 },
+      pdf: { path: 'report/report.pdf', sha256: result.pdfSha256, pages: result.pages },
+      selfSigned: true,
+    });
     expect(verifyCustodyFile(dir).ok).toBe(true);
   });
 
