@@ -22,9 +22,13 @@ export async function withEvidenceFolder<T>(dir: string, command: string, option
   try {
     folder = realpathSync(dir);
   } catch {
-    throw new EvidenceError(`${dir}: no such folder`);
+    throw new EvidenceError(`${dir}: not an evidence folder (no such folder, so no acquisition.json)`);
   }
   if (!lstatSync(folder).isDirectory()) throw new EvidenceError(`${dir}: not a folder`);
+  // Never leave a lock file in a folder that is not evidence (a typo such as `analyze /tmp`).
+  if (!lstatSync(join(folder, PATHS.acquisition), { throwIfNoEntry: false })) {
+    throw new EvidenceError(`${join(folder, PATHS.acquisition)}: not an evidence folder (acquisition.json is missing)`);
+  }
   return withFolderLock(folder, command, { actor: options.actor, waitMs: options.waitMs }, async () => {
     assertNoLinks(folder, command);
     removeDeadTemps(folder, options.actor);

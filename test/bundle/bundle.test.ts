@@ -102,7 +102,7 @@ describe('createBundle', () => {
     // The real report prints each artifact's hash (inventory, custody log, appendix): all were compared.
     expect(r.checks.find((c) => c.id === 'artifact-hashes')!.detail).toMatch(/^2 artifacts recorded in acquisition.json, [6-9] hashes printed in report.html$/);
     const text = formatVerifyReport(r);
-    expect(text.trim().split('\n')).toHaveLength(8);
+    expect(text.trim().split('\n')).toHaveLength(9);
     expect(text).toMatch(/RESULT: PASS/);
   });
 });

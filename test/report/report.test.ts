@@ -190,7 +190,7 @@ describe('options', () => {
     expect(pdfText(r.pdf)).toContain('ACME Forensics GmbH — Letterhead');
     expect(r.blockedRequests).toContain('http://letterhead.invalid/logo.png');
     expect(r.warnings.join(' ')).toMatch(/blocked/);
-    expect(readCustody(dir).at(-2)?.details).toMatchObject({ template: custom, blockedRequests: r.blockedRequests.length });
+    expect(readCustody(dir).at(-1)?.details).toMatchObject({ template: custom, blockedRequests: r.blockedRequests.length });
   });
 
   it('refuses a template folder without report.hbs and a template using an unknown field (strict mode)', async () => {
