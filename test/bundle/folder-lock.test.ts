@@ -254,5 +254,9 @@ describe('item 2b: links inside an evidence folder are never followed', () => {
     const b = await runCli(['bundle', folder]);
     expect(b.exitCode).toBe(1);
     expect(b.stderr).toContain(`raw/${raw} is a symbolic link (→ /etc/hostname)`);
+    // A baseline folder is only read, but as evidence: the same link is refused there too.
+    const a = await runCli(['analyze', copyFolder(), '--baseline', folder]);
+    expect(a.exitCode).toBe(1);
+    expect(a.stderr).toContain(`refusing to use as a baseline ${folder}: raw/${raw} is a symbolic link (→ /etc/hostname)`);
   }, 120_000);
 });
