@@ -42,14 +42,22 @@ export async function acquireFolderLock(dir: string, command: string, options: L
   const mine: LockHolder = { pid: process.pid, host: hostname(), command, since: new Date().toISOString(), processStart: processStart(process.pid) };
   const waitMs = options.waitMs ?? (Number(process.env.NETCUSTODY_LOCK_WAIT_MS) || 5000);
   const deadline = Date.now() + waitMs;
+  // A stale lock removed by this run, logged once the lock is ours (the custody log is only written under it).
+  let removedStale: Seen | null = null;
   for (;;) {
-    if (tryCreate(path, mine)) return { holder: mine, release: () => release(path, mine) };
+    if (tryCreate(path, mine)) {
+      try {
+        if (removedStale) logTakeover(dir, removedStale, options.actor, command);
+      } catch (err) {
+        release(path, mine);
+        throw err;
+      }
+      return { holder: mine, release: () => release(path, mine) };
+    }
     const seen = readLock(path);
     if (seen === 'gone') continue;
     if (isStale(seen, path)) {
-      if (takeOver(path, seen)) {
-        logTakeover(dir, seen, options.actor, command);
-      }
+      if (takeOver(path, seen)) removedStale = seen;
       continue;
     }
     if (Date.now() >= deadline) throw lockedError(dir, seen, waitMs);

@@ -76,6 +76,19 @@ describe('item 1: one command at a time per evidence folder', () => {
     expect((await verifyEvidence(folder)).ok).toBe(true);
   }, 600_000);
 
+  it('six parallel `bundle` runs meeting a stale lock: exactly one takes it over, the custody chain stays intact', async () => {
+    const folder = copyFolder();
+    const dead = spawn(process.execPath, ['-e', '']);
+    await killed(dead);
+    writeFileSync(join(folder, PATHS.lock), `${JSON.stringify({ pid: dead.pid, host: hostname(), command: 'report', since: '2024-05-01T10:00:00.000Z', processStart: null })}\n`);
+    const runs = await Promise.all(Array.from({ length: 6 }, () => runCli(['bundle', folder, '--json'], { env: { NETCUSTODY_LOCK_WAIT_MS: '300000' } })));
+    expect(runs.map((r) => r.exitCode)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(events(folder, 'stale lock taken over')).toHaveLength(1);
+    const r = await verifyEvidence(folder);
+    expect(r.checks.find((c) => c.id === 'custody-chain')!.ok).toBe(true);
+    expect(r.ok).toBe(true);
+  }, 600_000);
+
   it('a folder held by a live process: bundle, report and analyze wait, then fail naming the holder PID, writing nothing', async () => {
     const folder = copyFolder();
     const holder = await lockHolder(folder);
