@@ -1,5 +1,7 @@
 // Check 1: every member against SHA256SUMS, none missing, none extra.
+import { basename } from 'node:path';
 import { PATHS } from '../evidence/folder.js';
+import { TEMP_NAME } from '../evidence/files.js';
 import { countLines, sealedPrefixLength } from './custody-prefix.js';
 import { SEAL_FILES, parseSums } from './members.js';
 import type { CheckFailure, VerifyCheck } from './types.js';
@@ -12,6 +14,9 @@ export async function checkMembers(view: EvidenceView): Promise<VerifyCheck> {
   for (const e of sums.errors) failures.push({ member: PATHS.sums, line: e.line, reason: e.reason });
   const listed = new Map(sums.entries.map((e) => [e.path, e.sha256]));
   for (const file of view.files) {
+    // A folder's lock belongs to a command running on it now, not to the evidence.
+    if (view.kind === 'folder' && file === PATHS.lock) continue;
+    if (TEMP_NAME.test(basename(file))) failures.push({ member: file, reason: 'temporary file of an interrupted run: never evidence' });
     if (!SEAL_FILES.includes(file) && !listed.has(file)) failures.push({ member: file, reason: 'extra member: not listed in SHA256SUMS' });
   }
   let appended = 0;

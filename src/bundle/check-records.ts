@@ -2,18 +2,28 @@
 // and printed in report/report.html equal the hashes of the raw artifacts themselves.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Acquisition, ArtifactFile } from '../model.js';
+import type { Acquisition } from '../model.js';
+import { recordedArtifacts, unrecordedRawFiles } from '../evidence/recorded.js';
 import { PATHS } from '../evidence/folder.js';
-import { verifyCustodyChain } from '../evidence/custody.js';
+import { parseCustodyEvents, verifyCustodyChain } from '../evidence/custody.js';
 import { unsafeNameReason } from './members.js';
 import { reportHashClaims } from './report-hashes.js';
+import { checkAfterSeal } from './check-after-seal.js';
+import { checkReportPair } from './report-pair.js';
 import type { CheckFailure, VerifyCheck } from './types.js';
 import { check, type EvidenceView } from './view.js';
 
-export function checkCustodyChain(view: EvidenceView): VerifyCheck {
+export async function checkCustodyChain(view: EvidenceView): Promise<VerifyCheck> {
   if (!view.has(PATHS.custody)) return check('custody-chain', [{ member: PATHS.custody, reason: 'missing' }], 'custody.jsonl is missing');
-  const chain = verifyCustodyChain(view.read(PATHS.custody));
-  if (chain.ok) return check('custody-chain', [], `${chain.events} events, every line chained to the one before`);
+  const log = view.read(PATHS.custody);
+  const chain = verifyCustodyChain(log);
+  const chained = `${chain.events} events, every line chained to the one before`;
+  if (chain.ok && view.kind === 'zip') return check('custody-chain', [], chained);
+  if (chain.ok) {
+    // A folder's log goes on after sealing: its tail is checked against the seal and the zips it names.
+    const after = await checkAfterSeal(view, log);
+    return check('custody-chain', after.failures, `${chained}; ${after.summary}`);
+  }
   const failure: CheckFailure = { member: PATHS.custody, reason: chain.reason ?? 'chain broken' };
   if (chain.firstBrokenLine !== null) failure.line = chain.firstBrokenLine;
   return check('custody-chain', [failure], `chain broken at line ${chain.firstBrokenLine ?? '?'} of ${chain.events}`);
@@ -46,6 +56,10 @@ export async function checkArtifactHashes(view: EvidenceView): Promise<VerifyChe
       if (size !== a.bytes) failures.push({ member: a.path, reason: `${size} bytes, acquisition.json says ${a.bytes}` });
     }
   }
+  // Item 7: a raw member is evidence only when acquisition.json and the custody log both record it.
+  const custody = view.has(PATHS.custody) ? parseCustodyEvents(view.read(PATHS.custody)) : [];
+  const unrecorded = unrecordedRawFiles(view.files, acquisition, custody);
+  for (const p of unrecorded) failures.push({ member: p.path, reason: `raw member ${p.reason}` });
   let printed = 'report.html is missing';
   if (view.has(PATHS.reportHtml)) {
     // Every hash the report prints next to an artifact must be that artifact's; an artifact the
@@ -59,17 +73,16 @@ export async function checkArtifactHashes(view: EvidenceView): Promise<VerifyChe
     const notShown = [...actual.keys()].filter((p) => !shown.has(p));
     printed = `${claims.length} hashes printed in report.html${notShown.length ? ` (not shown: ${notShown.join(', ')})` : ''}`;
   } else failures.push({ member: PATHS.reportHtml, reason: 'missing' });
-  return check('artifact-hashes', failures, `${artifacts.length} artifacts recorded in acquisition.json, ${printed}`);
+  return check('artifact-hashes', failures, `${artifacts.length} artifacts recorded in acquisition.json${unrecorded.length ? `, ${unrecorded.length} raw member(s) not recorded` : ''}, ${printed}`);
 }
 
-/** commands[].stdout/stderr and imports[].artifact: every raw file the acquisition vouches for. */
-function recordedArtifacts(acquisition: Partial<Acquisition>): ArtifactFile[] {
-  const out: ArtifactFile[] = [];
-  const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
-  for (const c of list(acquisition.commands)) {
-    if (c?.stdout) out.push(c.stdout);
-    if (c?.stderr) out.push(c.stderr);
-  }
-  for (const i of list(acquisition.imports)) if (i?.artifact) out.push(i.artifact);
-  return out;
+/** Check 6: report.html and report.pdf are one report, the last one the custody log published. */
+export function checkReport(view: EvidenceView): VerifyCheck {
+  const read = (rel: string): Buffer | null => (view.has(rel) ? view.read(rel) : null);
+  const custody = view.has(PATHS.custody) ? parseCustodyEvents(view.read(PATHS.custody)) : [];
+  const html = read(PATHS.reportHtml);
+  const pdf = read(PATHS.reportPdf);
+  if (!html && !pdf) return check('report-pair', [{ member: PATHS.report, reason: 'no report in the evidence' }], 'report.html and report.pdf are missing');
+  const pair = checkReportPair(html, pdf, custody);
+  return check('report-pair', pair.problems, pair.problems.length === 0 ? `report ${pair.reportId}: html and PDF published together, as the custody log records` : 'the two report files are not one published report');
 }

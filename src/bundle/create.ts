@@ -1,7 +1,10 @@
 // `netcustody bundle DIR`: seal the evidence folder, write one deterministic zip beside it, its
 // `<zip>.sha256`, and record the bundling (who, when, the zip's SHA-256) in the folder's custody log.
+// The whole of it runs under the folder's lock (evidence/lock.ts).
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { Acquisition } from '../model.js';
+import { withEvidenceFolder } from '../evidence/session.js';
 import { EvidenceError, PATHS, readAcquisition } from '../evidence/folder.js';
 import { appendCustody, readCustody, verifyCustodyFile } from '../evidence/custody.js';
 import { sha256Hex, writeNewFileSync } from '../evidence/files.js';
@@ -13,11 +16,16 @@ import { certificateSummary, sealFolder, type Seal, type SealSigner } from './se
 import { colonFingerprint } from '../signing/cert-check.js';
 import { verifyPdfSignature } from '../report/pdf-verify.js';
 import type { BundleOptions, BundleResult } from './types.js';
-import { writeDeterministicZip, type ZipMember } from './zip-write.js';
+import { writeDeterministicZip, type WrittenZip, type ZipMember } from './zip-write.js';
 
 export async function createBundle(dir: string, options: BundleOptions = {}): Promise<BundleResult> {
-  const folder = resolve(dir);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new EvidenceError(`${dir}: not a folder`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new EvidenceError(`${dir}: not a folder`);
+  // Under the folder's lock: a second bundle (or report, analyze) waits, so no run can seal, name or
+  // log a zip another run is writing.
+  return withEvidenceFolder(dir, 'bundle', { actor: options.actor ?? options.examiner ?? 'netcustody' }, (folder) => bundleLocked(folder, dir, options));
+}
+
+async function bundleLocked(folder: string, dir: string, options: BundleOptions): Promise<BundleResult> {
   const acquisition = readAcquisition(folder);
   const chain = verifyCustodyFile(folder);
   if (!chain.ok) {
@@ -42,9 +50,8 @@ export async function createBundle(dir: string, options: BundleOptions = {}): Pr
   // A seal kept from an earlier bundle must have been made by the PDF's signer too.
   if (seal.reused) assertOneSigner(folder, pdfSigner, seal.signer);
 
-  const zipPath = freeBundlePath(outDir, acquisition, fixedTime);
   const members = zipMembers(folder, seal);
-  const zip = await writeDeterministicZip(zipPath, members, fixedTime);
+  const { zipPath, zip } = await writeNewZip(outDir, acquisition, fixedTime, members);
   const sha256Path = `${zipPath}.sha256`;
   writeNewFileSync(sha256Path, `${zip.sha256}  ${basename(zipPath)}\n`);
   // After the zip exists: its own hash cannot be inside it, so the folder's log carries it.
@@ -55,6 +62,8 @@ export async function createBundle(dir: string, options: BundleOptions = {}): Pr
     sha256: zip.sha256,
     details: {
       outDir,
+      /** Where the zip is seen from the folder: still found when the case folder is moved as a whole. */
+      zipRelative: relative(folder, zipPath),
       bytes: zip.bytes,
       members: members.length,
       sealedFiles: seal.files.length,
@@ -88,6 +97,19 @@ function assertOneSigner(folder: string, pdf: SealSigner | null, manifest: SealS
       `but the bundle would be signed by ${manifest.subject} (SHA-256 ${colonFingerprint(manifest.fingerprint)})${sameName}; one folder is signed by one identity`,
     'bundle with the identity that signed the report (the same --examiner or --p12), or run `netcustody report` again with the identity that will seal',
   );
+}
+
+/** The first free name; a name another process takes between the look and the exclusive create is skipped. */
+async function writeNewZip(outDir: string, acquisition: Acquisition, fixedTime: Date, members: ZipMember[]): Promise<{ zipPath: string; zip: WrittenZip }> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const zipPath = freeBundlePath(outDir, acquisition, fixedTime);
+    try {
+      return { zipPath, zip: await writeDeterministicZip(zipPath, members, fixedTime) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  throw new EvidenceError(`no free bundle name in ${outDir}: other processes keep taking them`);
 }
 
 /** Every sealed file streamed from the folder (the custody log as sealed), then the seal files. */

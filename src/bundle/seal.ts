@@ -2,17 +2,19 @@
 // manifest.sig over SHA256SUMS and the examiner's certificate. A still-valid earlier seal is reused
 // as is, so that bundling the same folder twice gives the same zip.
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Acquisition } from '../model.js';
 import { EvidenceError, PATHS } from '../evidence/folder.js';
-import { sha256File, sha256Hex, writeFileDurableSync } from '../evidence/files.js';
+import { readFileNoFollow, sha256File, sha256Hex, writeFileDurableSync } from '../evidence/files.js';
 import { signDetachedCms, type SigningIdentity } from '../signing/index.js';
 import { certFacts } from '../signing/cert-check.js';
 import { verifyDetachedCms } from './cms-verify.js';
 import { countLines, sealedPrefixLength } from './custody-prefix.js';
 import { buildManifest, type Manifest, type ManifestFile } from './manifest.js';
 import { SEAL_FILES, formatSums, listFolder, parseSums } from './members.js';
+import { assertSealable } from './admit.js';
+import { recordedArtifacts } from '../evidence/recorded.js';
 
 export interface Seal {
   /** The sealed files (everything but the seal files), in byte order of their names. */
@@ -47,8 +49,10 @@ export async function sealFolder(
     const list = listing.problems.map((p) => `${JSON.stringify(p.path)} (${p.reason})`).join(', ');
     throw new EvidenceError(`cannot bundle ${dir}: ${list}`, 'an evidence folder holds regular files with plain names only');
   }
-  const memberPaths = listing.files.filter((f) => !SEAL_FILES.includes(f));
+  // The lock of the running bundle is not evidence; nothing else is left out.
+  const memberPaths = listing.files.filter((f) => !SEAL_FILES.includes(f) && f !== PATHS.lock);
   if (!memberPaths.includes(PATHS.custody)) throw new EvidenceError(`${dir}: custody.jsonl is missing`);
+  assertSealable(dir, memberPaths, acquisition);
   const reused = await readValidSeal(dir, memberPaths);
   if (reused) return reused;
   return writeNewSeal(dir, memberPaths, acquisition, fixedTime, await identity());
@@ -56,12 +60,13 @@ export async function sealFolder(
 
 async function writeNewSeal(dir: string, memberPaths: string[], acquisition: Acquisition, fixedTime: Date, id: SigningIdentity): Promise<Seal> {
   // The custody log is read once: the zip gets exactly the bytes that were hashed.
-  const custody = readFileSync(join(dir, PATHS.custody));
+  const custody = readFileNoFollow(join(dir, PATHS.custody));
   const files: ManifestFile[] = [];
   for (const path of memberPaths) {
     if (path === PATHS.custody) files.push({ path, sha256: sha256Hex(custody), bytes: custody.length });
-    else files.push({ path, sha256: await sha256File(join(dir, path)), bytes: statSync(join(dir, path)).size });
+    else files.push({ path, sha256: await sha256File(join(dir, path)), bytes: lstatSync(join(dir, path)).size });
   }
+  assertRawUnchanged(files, acquisition);
   const sums = Buffer.from(formatSums(files), 'utf8');
   // No signingTime attribute: a deterministic seal must not claim a time it was not made at.
   const signature = signDetachedCms(sums, id, { signingTime: null });
@@ -93,7 +98,7 @@ async function writeNewSeal(dir: string, memberPaths: string[], acquisition: Acq
 async function readValidSeal(dir: string, memberPaths: string[]): Promise<Seal | null> {
   if (!SEAL_FILES.every((f) => existsSync(join(dir, f)))) return null;
   const [sums, signature, certificatePem, manifest] = [PATHS.sums, PATHS.manifestSig, PATHS.certificate, PATHS.manifest].map((f) =>
-    readFileSync(join(dir, f)),
+    readFileNoFollow(join(dir, f)),
   );
   const parsed = parseSums(sums.toString('utf8'));
   if (parsed.errors.length > 0 || parsed.entries.length !== memberPaths.length) return null;
@@ -103,13 +108,14 @@ async function readValidSeal(dir: string, memberPaths: string[]): Promise<Seal |
   for (const entry of parsed.entries) {
     const full = join(dir, entry.path);
     if (entry.path === PATHS.custody) {
-      const length = sealedPrefixLength(readFileSync(full), entry.sha256);
+      const log = readFileNoFollow(full);
+      const length = sealedPrefixLength(log, entry.sha256);
       if (length === null) return null;
-      custody = readFileSync(full).subarray(0, length);
+      custody = log.subarray(0, length);
       files.push({ ...entry, bytes: length });
     } else {
       if ((await sha256File(full)) !== entry.sha256) return null;
-      files.push({ ...entry, bytes: statSync(full).size });
+      files.push({ ...entry, bytes: lstatSync(full).size });
     }
   }
   const check = verifyDetachedCms({ signature, content: sums, extraCertsPem: certificatePem.toString('utf8'), timeIfUnsigned: lastEventTime(custody) });
@@ -127,6 +133,16 @@ function lastEventTime(custody: Buffer | null): { time: Date; source: string } |
     return Number.isNaN(time.getTime()) ? undefined : { time, source: 'the last sealed custody event' };
   } catch {
     return undefined;
+  }
+}
+
+/** A raw artifact whose bytes are no longer the ones captured is never sealed as if it were. */
+function assertRawUnchanged(files: ManifestFile[], acquisition: Acquisition): void {
+  const recorded = new Map(recordedArtifacts(acquisition).map((a) => [a.path, a.sha256]));
+  const changed = files.filter((f) => f.path.startsWith('raw/') && recorded.get(f.path) !== f.sha256);
+  if (changed.length > 0) {
+    const names = changed.map((f) => `${f.path} (SHA-256 ${f.sha256}, acquisition.json: ${recorded.get(f.path)})`).join('; ');
+    throw new EvidenceError(`cannot bundle: raw artifact(s) changed since capture: ${names}`, 'the evidence was altered after it was recorded; keep the folder as it is and report it');
   }
 }
 

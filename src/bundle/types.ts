@@ -31,7 +31,7 @@ export interface BundleResult {
   sealReused: boolean;
 }
 
-export type CheckId = 'members' | 'manifest-signature' | 'pdf-signature' | 'signer' | 'custody-chain' | 'artifact-hashes' | 'zip-structure';
+export type CheckId = 'members' | 'manifest-signature' | 'pdf-signature' | 'signer' | 'custody-chain' | 'artifact-hashes' | 'report-pair' | 'zip-structure';
 
 export interface CheckFailure {
   member?: string;
@@ -97,4 +97,5 @@ export const CHECK_NAMES: Record<CheckId, string> = {
   signer: 'one signer for manifest.sig, the PDF and examiner-cert.pem; trust',
   'custody-chain': 'custody log hash chain',
   'artifact-hashes': 'artifact hashes in acquisition.json and report.html',
+  'report-pair': 'report.html and report.pdf are one published report (id, hashes, custody)',
 };

@@ -9,13 +9,13 @@ import { checkPdfSignature } from './check-pdf.js';
 import { checkSigner } from './check-signer.js';
 import type { CertSummary } from './cms-verify.js';
 import { anchorsFromFile, type TrustAnchor } from '../signing/trust-store.js';
-import { checkArtifactHashes, checkCustodyChain } from './check-records.js';
+import { checkArtifactHashes, checkCustodyChain, checkReport } from './check-records.js';
 import { extractToTemp } from './extract.js';
 import { CHECK_NAMES, type CheckId, type SignerReport, type VerifyCheck, type VerifyOptions, type VerifyReport } from './types.js';
 import { check, viewOfFolder, type EvidenceView } from './view.js';
 import { DEFAULT_ZIP_LIMITS } from './zip-read.js';
 
-const FOLDER_CHECKS: CheckId[] = ['members', 'manifest-signature', 'pdf-signature', 'signer', 'custody-chain', 'artifact-hashes'];
+const FOLDER_CHECKS: CheckId[] = ['members', 'manifest-signature', 'pdf-signature', 'signer', 'custody-chain', 'artifact-hashes', 'report-pair'];
 
 export async function verifyEvidence(target: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const path = resolve(target);
@@ -70,6 +70,7 @@ async function runChecks(view: EvidenceView, options: VerifyOptions): Promise<{ 
     }),
     await guarded('custody-chain', () => checkCustodyChain(view)),
     await guarded('artifact-hashes', () => checkArtifactHashes(view)),
+    await guarded('report-pair', () => checkReport(view)),
   ];
   return { checks, signer };
 }

@@ -22,11 +22,16 @@ export interface WrittenZip {
 
 export const MEMBER_MODE = 0o644;
 
-/** Write the zip to a new file (never overwriting); the partial file is removed on failure. */
+/**
+ * Write the zip to a new file (never overwriting); on failure the partial file is removed — only
+ * when this call created it: an existing file (EEXIST) belongs to someone else and stays.
+ */
 export async function writeDeterministicZip(zipPath: string, members: ZipMember[], date: Date): Promise<WrittenZip> {
   const archive = new ZipArchive({ zlib: { level: 6 }, forceLocalTime: false });
   // Private like the evidence folder; never overwriting an existing file.
   const output = createWriteStream(zipPath, { flags: 'wx', mode: 0o600 });
+  let created = false;
+  output.once('open', () => (created = true));
   const zipHash = createHash('sha256');
   let bytes = 0;
   const hashOut = new Transform({
@@ -52,7 +57,7 @@ export async function writeDeterministicZip(zipPath: string, members: ZipMember[
     archive.abort();
     output.destroy();
     await written.catch(() => undefined);
-    rmSync(zipPath, { force: true });
+    if (created) rmSync(zipPath, { force: true });
     throw err;
   }
   return { sha256: zipHash.digest('hex'), bytes };

@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Acquisition, ImportRecord } from '../model.js';
 import { appendCustody } from '../evidence/custody.js';
 import { createEvidenceFolder, EvidenceError, newAcquisition, readAcquisition, safeName, writeAcquisition } from '../evidence/folder.js';
+import { withEvidenceFolder } from '../evidence/session.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { clockInfo } from './host.js';
 import { copySource, ImportFailure, refuseNonRegular } from './import-source.js';
@@ -41,7 +42,14 @@ export async function importFiles(files: string[], options: ImportOptions): Prom
   const stated = options.sourceHashes ?? files.map(() => null);
   // Before any folder or copy exists: a file that is not the one hashed at the scene leaves no trace in raw/.
   await checkSourceHashes(files, stated);
-  const { dir, acquisition } = options.into ? openExisting(options.into) : createNew(options);
+  if (options.into) {
+    return withEvidenceFolder(options.into, 'import into', { actor: options.examiner }, (folder) => importInto(files, stated, openExisting(folder), options));
+  }
+  return importInto(files, stated, createNew(options), options);
+}
+
+async function importInto(files: string[], stated: (string | null)[], target: { dir: string; acquisition: Acquisition }, options: ImportOptions): Promise<ImportResult> {
+  const { dir, acquisition } = target;
   const actor = options.examiner;
   let order = acquisition.commands.length + acquisition.imports.length;
   const records: ImportRecord[] = [];

@@ -1,7 +1,7 @@
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CustodyEvent } from '../model.js';
-import { FILE_MODE, sha256Hex } from './files.js';
+import { appendFileNoFollow, readFileNoFollow, sha256Hex } from './files.js';
 
 export const CUSTODY_FILE = 'custody.jsonl';
 export const GENESIS_PREV = '0'.repeat(64);
@@ -22,7 +22,7 @@ export interface CustodyInput {
  */
 export function appendCustody(dir: string, input: CustodyInput): CustodyEvent {
   const path = join(dir, CUSTODY_FILE);
-  const { lastLine, count } = existsSync(path) ? lastLineOf(readFileSync(path)) : { lastLine: null, count: 0 };
+  const { lastLine, count } = present(path) ? lastLineOf(readFileNoFollow(path)) : { lastLine: null, count: 0 };
   const event: CustodyEvent = {
     seq: count + 1,
     time: input.time ?? new Date().toISOString(),
@@ -33,19 +33,7 @@ export function appendCustody(dir: string, input: CustodyInput): CustodyEvent {
     ...(input.details ? { details: input.details } : {}),
     prev: lastLine === null ? GENESIS_PREV : sha256Hex(lastLine),
   };
-  const fd = openSync(path, 'a', FILE_MODE);
-  const line = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8');
-  const size = fstatSync(fd).size;
-  try {
-    for (let off = 0; off < line.length; ) off += writeSync(fd, line, off, line.length - off);
-    fsyncSync(fd);
-  } catch (err) {
-    // A half-written line (full disk) would break the chain for every later event: take it back.
-    ftruncateSync(fd, size);
-    throw err;
-  } finally {
-    closeSync(fd);
-  }
+  appendFileNoFollow(path, `${JSON.stringify(event)}\n`);
   return event;
 }
 
@@ -55,7 +43,7 @@ function lastLineOf(bytes: Buffer): { lastLine: Buffer | null; count: number } {
 }
 
 /** Lines as raw bytes (hashing must see exactly the bytes on disk, not re-encoded text). */
-function splitRawLines(bytes: Buffer): Buffer[] {
+export function splitRawLines(bytes: Buffer): Buffer[] {
   const lines: Buffer[] = [];
   let start = 0;
   for (let i = 0; i < bytes.length; i++) {
@@ -107,14 +95,19 @@ function broken(events: number, line: number, reason: string): ChainCheck {
 
 export function verifyCustodyFile(dir: string): ChainCheck {
   const path = join(dir, CUSTODY_FILE);
-  if (!existsSync(path)) return { ok: false, events: 0, firstBrokenLine: null, reason: 'custody.jsonl is missing' };
-  return verifyCustodyChain(readFileSync(path));
+  if (!present(path)) return { ok: false, events: 0, firstBrokenLine: null, reason: 'custody.jsonl is missing' };
+  return verifyCustodyChain(readFileNoFollow(path));
 }
 
 export function readCustody(dir: string): CustodyEvent[] {
   const path = join(dir, CUSTODY_FILE);
-  if (!existsSync(path)) return [];
-  return splitRawLines(readFileSync(path))
+  if (!present(path)) return [];
+  return parseCustodyEvents(readFileNoFollow(path));
+}
+
+/** The events of custody.jsonl bytes; lines that are not JSON are left out (the chain check names them). */
+export function parseCustodyEvents(bytes: Buffer): CustodyEvent[] {
+  return splitRawLines(bytes)
     .map((l) => {
       try {
         return JSON.parse(l.toString('utf8')) as CustodyEvent;
@@ -123,4 +116,17 @@ export function readCustody(dir: string): CustodyEvent[] {
       }
     })
     .filter((e): e is CustodyEvent => e !== null);
+}
+
+/** The name exists (a dangling link too: reading it is then refused, not taken for "missing"). */
+function present(path: string): boolean {
+  return existsSync(path) || isLink(path);
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

@@ -1,15 +1,72 @@
+// File primitives for the evidence folder. Nothing here follows a symbolic link: reads and writes
+// open with O_NOFOLLOW (or O_EXCL), folders are checked with lstat, so a link planted in a folder
+// (report/ → /etc) is refused by name instead of being written through.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { closeSync, fsyncSync, openSync, readSync, rmSync, writeSync, mkdirSync, chmodSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, openSync, readSync, readlinkSync, renameSync, rmSync, unlinkSync, writeSync, mkdirSync, chmodSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { EvidenceError } from './errors.js';
 
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
 
+/** Temporary names the writers use (`<file>.tmp-<pid>`): never evidence, never sealed. */
+export const TEMP_NAME = /\.tmp-(\d+)$/;
+
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
+
+/** The one-line error for a link met inside an evidence folder. */
+export function linkRefused(path: string): EvidenceError {
+  let target = '';
+  try {
+    target = ` (→ ${readlinkSync(path)})`;
+  } catch {
+    // not a link after all (ELOOP from a link in the middle of the path): the name is enough
+  }
+  return new EvidenceError(
+    `${path} is a symbolic link${target}: netcustody never follows links inside an evidence folder`,
+    'replace the link with the real file or folder (or remove it), then run the command again',
+  );
+}
+
+/** open(2) that refuses a link in the last component with a clear error instead of ELOOP. */
+export function openNoFollow(path: string, flags: number, mode = FILE_MODE): number {
+  try {
+    return openSync(path, flags | O_NOFOLLOW, mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw linkRefused(path);
+    throw err;
+  }
+}
+
+/** The whole file, read without following a link. */
+export function readFileNoFollow(path: string): Buffer {
+  const fd = openNoFollow(path, O_RDONLY);
+  try {
+    const size = fstatSync(fd).size;
+    const chunks: Buffer[] = [];
+    const buffer = Buffer.allocUnsafe(Math.min(Math.max(size, 1), 1 << 20));
+    for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) {
+      chunks.push(Buffer.from(buffer.subarray(0, n)));
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Stream a file through SHA-256 (constant memory for any size). */
 export function sha256File(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
+    let fd: number;
+    try {
+      fd = openNoFollow(path, O_RDONLY);
+    } catch (err) {
+      reject(err);
+      return;
+    }
     const hash = createHash('sha256');
-    createReadStream(path)
+    createReadStream('', { fd })
       .on('error', reject)
       .on('data', (chunk) => hash.update(chunk))
       .on('end', () => resolve(hash.digest('hex')));
@@ -20,7 +77,7 @@ export function sha256File(path: string): Promise<string> {
 export function sha256FileSync(path: string): string {
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(1 << 20);
-  const fd = openSync(path, 'r');
+  const fd = openNoFollow(path, O_RDONLY);
   try {
     for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) {
       hash.update(buffer.subarray(0, n));
@@ -41,12 +98,30 @@ function writeAllSync(fd: number, buf: Uint8Array, length = buf.length): void {
   while (off < length) off += writeSync(fd, buf, off, length - off);
 }
 
-/** Write bytes to a new file (never overwriting), mode 0600, flushed to disk before returning. */
+/** Write bytes to a new file (never overwriting, never through a link), mode 0600, flushed before returning. */
 export function writeNewFileSync(path: string, data: string | Uint8Array): void {
   const fd = openSync(path, 'wx', FILE_MODE);
   try {
     writeAllSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Append bytes to a file (created 0600 when missing) and flush them; a symbolic or hard link is refused. */
+export function appendFileNoFollow(path: string, data: string | Uint8Array): void {
+  const fd = openNoFollow(path, O_WRONLY | O_APPEND | O_CREAT);
+  const size = fstatSync(fd).size;
+  try {
+    // A hard link would carry the appended bytes to another name (outside the folder) as well.
+    if (fstatSync(fd).nlink > 1) throw new EvidenceError(`${path} has ${fstatSync(fd).nlink} hard links: netcustody appends only to a file that exists once`);
+    writeAllSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    fsyncSync(fd);
+  } catch (err) {
+    // A half-written line (full disk) would break the custody chain for every later event: take it back.
+    ftruncateSync(fd, size);
+    throw err;
   } finally {
     closeSync(fd);
   }
@@ -66,8 +141,19 @@ const PIECES_BUFFER = 1 << 20;
  * of the whole text, its flattened copy and its UTF-8 bytes at once.
  */
 export function writeTextDurableSync(path: string, produce: (write: (piece: string | Uint8Array) => void) => void): void {
+  const tmp = writeTempSync(path, produce);
+  renameDurable(tmp, path);
+}
+
+/**
+ * The content written to `<path>.tmp-<pid>` (new file, mode 0600, flushed) and that name returned;
+ * on any failure (a full disk) the temporary file is removed and the error passed on. Publishing
+ * several files together: write each with this, then rename them one after the other.
+ */
+export function writeTempSync(path: string, produce: (write: (piece: string | Uint8Array) => void) => void): string {
+  assertRealFolder(dirname(path));
   const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', FILE_MODE);
+  const fd = openTempNew(tmp);
   try {
     const buffer = Buffer.allocUnsafe(PIECES_BUFFER);
     let used = 0;
@@ -87,6 +173,7 @@ export function writeTextDurableSync(path: string, produce: (write: (piece: stri
       }
     });
     flush();
+    fchmodSync(fd, FILE_MODE);
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
@@ -94,17 +181,44 @@ export function writeTextDurableSync(path: string, produce: (write: (piece: stri
     throw err;
   }
   closeSync(fd);
-  renameSyncDurable(tmp, path);
+  return tmp;
 }
 
-import { renameSync } from 'node:fs';
-function renameSyncDurable(from: string, to: string): void {
+/** A new temp file; our own leftover of the same name (a regular file) is replaced, a link refused. */
+function openTempNew(tmp: string): number {
+  try {
+    return openNoFollow(tmp, O_WRONLY | O_CREAT | O_EXCL);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const stat = lstatSync(tmp);
+    if (!stat.isFile()) throw stat.isSymbolicLink() ? linkRefused(tmp) : new EvidenceError(`${tmp}: exists and is not a regular file`);
+    unlinkSync(tmp);
+    return openNoFollow(tmp, O_WRONLY | O_CREAT | O_EXCL);
+  }
+}
+
+/** rename(2) replaces a link at `to` itself, never its target; the folder entry is flushed. */
+export function renameDurable(from: string, to: string): void {
   renameSync(from, to);
-  chmodSync(to, FILE_MODE);
+  fsyncDir(dirname(to));
 }
 
+/** The path is a folder and not a link to one (writing into it cannot land elsewhere). */
+export function assertRealFolder(path: string): void {
+  const stat = lstatSync(path);
+  if (stat.isSymbolicLink()) throw linkRefused(path);
+  if (!stat.isDirectory()) throw new EvidenceError(`${path}: not a folder`);
+}
+
+/** A private folder (0700); an existing one must be a real folder, never a link. */
 export function mkdirPrivate(path: string): void {
-  mkdirSync(path, { recursive: true, mode: DIR_MODE });
+  try {
+    assertRealFolder(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    mkdirSync(path, { recursive: true, mode: DIR_MODE });
+    assertRealFolder(path);
+  }
   chmodSync(path, DIR_MODE);
 }
 

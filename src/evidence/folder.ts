@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Acquisition } from '../model.js';
-import { DIR_MODE, mkdirPrivate, writeFileDurableSync, writeTextDurableSync } from './files.js';
+import { DIR_MODE, mkdirPrivate, readFileNoFollow, writeFileDurableSync, writeTextDurableSync } from './files.js';
 import { readJsonArrayFile } from './json-array.js';
 import { writeJsonPieces } from './json-pieces.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { EvidenceError } from './errors.js';
 
 // Layout of one evidence folder (../shared/ARCHITECTURE.md). Every stage finds its files here.
 export const PATHS = {
@@ -35,6 +36,8 @@ export const PATHS = {
   certificate: 'examiner-cert.pem',
   /** The examiner's statements: identity, scope, notes, conclusions, declaration (statements.ts). */
   statements: 'statements',
+  /** Held while a command works on the folder (lock.ts); never evidence, never sealed. */
+  lock: '.netcustody.lock',
 } as const;
 
 /** File-name-safe form of host-supplied or examiner-supplied text (never trust it in a path). */
@@ -103,8 +106,9 @@ export function readAcquisition(dir: string): Acquisition {
   const path = join(dir, PATHS.acquisition);
   if (!existsSync(path)) throw new EvidenceError(`${path}: not an evidence folder (acquisition.json is missing)`);
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Acquisition;
+    return JSON.parse(readFileNoFollow(path).toString('utf8')) as Acquisition;
   } catch (err) {
+    if (err instanceof EvidenceError) throw err;
     throw new EvidenceError(`${path}: cannot read acquisition record: ${(err as Error).message}`);
   }
 }
@@ -126,8 +130,9 @@ export function writeJson(dir: string, relPath: string, value: unknown): void {
 export function readJson<T>(dir: string, relPath: string): T {
   const full = join(dir, relPath);
   try {
-    return JSON.parse(readFileSync(full, 'utf8')) as T;
+    return JSON.parse(readFileNoFollow(full).toString('utf8')) as T;
   } catch (err) {
+    if (err instanceof EvidenceError) throw err;
     throw new EvidenceError(`${full}: cannot read: ${(err as Error).message}`);
   }
 }
@@ -138,18 +143,9 @@ export function readJsonArray<T>(dir: string, relPath: string): T[] {
   try {
     return readJsonArrayFile(full) as T[];
   } catch (err) {
+    if (err instanceof EvidenceError) throw err;
     throw new EvidenceError(`${full}: cannot read: ${(err as Error).message}`);
   }
 }
 
-/** An error a user can act on: shown as one line, never as a stack trace. */
-export class EvidenceError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-    this.name = 'EvidenceError';
-  }
-}
+export { EvidenceError } from './errors.js';

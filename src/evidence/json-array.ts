@@ -1,7 +1,8 @@
 // Reading a JSON array file of any size (parsed/connections.json of a million sockets is ~450 MB,
 // near V8's 512 MB string limit): the file is decoded in 1 MiB pieces and each element is parsed on
 // its own, so the whole text never exists as one string. Same result as JSON.parse for an array.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, readSync } from 'node:fs';
+import { openNoFollow } from './files.js';
 
 const CHUNK = 1 << 20;
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
@@ -11,7 +12,7 @@ export function readJsonArrayFile(path: string): unknown[] {
   const out: unknown[] = [];
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const buffer = Buffer.allocUnsafe(CHUNK);
-  const fd = openSync(path, 'r');
+  const fd = openNoFollow(path, constants.O_RDONLY);
   // Where the scan is: before '[', inside the array (depth ≥ 1), after the closing ']'.
   let phase: 'before' | 'inside' | 'after' = 'before';
   let depth = 0;

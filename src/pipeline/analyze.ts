@@ -5,6 +5,7 @@ import { analyze, loadAllowList, type AnalysisInput, type AnalysisOutput } from 
 import { appendCustody } from '../evidence/custody.js';
 import { sha256FileSync } from '../evidence/files.js';
 import { PATHS, writeJson } from '../evidence/folder.js';
+import { withEvidenceFolder } from '../evidence/session.js';
 import { parseEvidence, writeParsed, type ParsedEvidence } from '../parse/evidence.js';
 import { openBaseline } from './baseline.js';
 
@@ -38,6 +39,11 @@ export function inputOf(parsed: ParsedEvidence): AnalysisInput {
 
 /** parse → analyze for one evidence folder; writes parsed/ and findings.json and logs both. */
 export async function analyzeStage(dir: string, options: AnalyzeStageOptions): Promise<AnalyzeStageResult> {
+  // One command at a time per folder; links inside it are refused (evidence/session.ts).
+  return withEvidenceFolder(dir, 'analyze', { actor: options.actor }, (folder) => analyzeLocked(folder, options));
+}
+
+async function analyzeLocked(dir: string, options: AnalyzeStageOptions): Promise<AnalyzeStageResult> {
   const log = options.log ?? (() => {});
   const parsed = parseEvidence(dir);
   const written = writeParsed(dir, parsed);

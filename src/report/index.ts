@@ -1,10 +1,12 @@
-// `netcustody report DIR`: evidence folder → report/report.html → report/report.pdf (signed), with
-// both steps appended to the custody log.
+// `netcustody report DIR`: evidence folder → report/report.html → report/report.pdf (signed). The
+// pair is published together under the folder's lock and logged as one custody event.
 import { X509Certificate, createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { appendCustody } from '../evidence/custody.js';
-import { mkdirPrivate, sha256Hex, writeFileDurableSync } from '../evidence/files.js';
-import { PATHS, compactUtc, readAcquisition } from '../evidence/folder.js';
+import { rmSync } from 'node:fs';
+import { mkdirPrivate, renameDurable, sha256Hex, writeTempSync } from '../evidence/files.js';
+import { withEvidenceFolder } from '../evidence/session.js';
+import { EvidenceError, PATHS, compactUtc, readAcquisition } from '../evidence/folder.js';
 import { mergeIdentity, readStatements, recordedExaminer, recordStatements, type StatementsInput } from '../evidence/statements.js';
 import { loadIdentity, type SigningIdentity } from '../signing/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -13,6 +15,7 @@ import { loadReportInput, type ReportInput } from './input.js';
 import { htmlToPdf, type Paper } from './pdf-render.js';
 import { signPdf } from './pdf-sign.js';
 import { countPages } from './pdf-pages.js';
+import { assertReportId, markHtml, pdfReason } from './report-id.js';
 import { DEFAULT_TEMPLATE_DIR, loadTemplates } from './templates.js';
 import { buildView } from './view-model.js';
 import { cachedPackageIdentity } from './tool-identity.js';
@@ -88,6 +91,11 @@ function tableRows(input: ReportInput, appendixLines: number): number {
 }
 
 export async function buildReport(dir: string, options: ReportOptions = {}): Promise<ReportResult> {
+  const lockActor = options.actor ?? options.examiner ?? TOOL_NAME;
+  return withEvidenceFolder(dir, 'report', { actor: lockActor }, (folder) => buildReportLocked(folder, options));
+}
+
+async function buildReportLocked(dir: string, options: ReportOptions): Promise<ReportResult> {
   const t0 = performance.now();
   const now = options.now ?? new Date();
   // The examiner's statements go into the folder (and custody) first, so the report shows them logged.
@@ -103,6 +111,7 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
   const cert = new X509Certificate(identity.certPem);
   const fingerprint = cert.fingerprint256.replace(/:/g, '').toLowerCase();
   const reportId = options.reportId ?? defaultReportId(input, now);
+  assertReportId(reportId);
   const paper: Paper = options.paper ?? 'a4';
   const t1 = performance.now();
 
@@ -130,10 +139,8 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
     if (!options.browser) await printer.close();
     throw err;
   }
-  const { view, html } = page;
-  mkdirPrivate(join(dir, PATHS.report));
-  const htmlPath = join(dir, PATHS.reportHtml);
-  writeFileDurableSync(htmlPath, html);
+  const { view } = page;
+  const html = markHtml(page.html, reportId);
   const htmlSha256 = sha256Hex(html);
   const appendixLines = view.appendix.items.reduce((n, i) => n + i.lines.length, 0);
   const tagged = options.tagged ?? tableRows(input, appendixLines) <= TAGGED_MAX_ROWS;
@@ -145,32 +152,35 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
   } finally {
     if (!options.browser) await printer.close();
   }
-  appendCustody(dir, {
-    actor,
-    action: 'report rendered',
-    object: PATHS.reportHtml,
-    sha256: htmlSha256,
-    details: { reportId, template: templates.dir, paper, tagged, blockedRequests: rendered.blockedRequests.length, browser: printer.version },
-  });
   const t3 = performance.now();
 
   const signed = signPdf(rendered.pdf, identity, {
-    reason: `Forensic report ${reportId}, case ${input.acquisition.caseId}, evidence ${input.acquisition.evidenceId}`,
+    reason: pdfReason(reportId, input.acquisition.caseId, input.acquisition.evidenceId, htmlSha256),
     location: organisation ?? undefined,
     // No signingTime: the signature carries the real time of signing, after the PDF was rendered and
     // before the custody event below (`now` may be fixed for a reproducible report id).
   });
-  const pdfPath = join(dir, PATHS.reportPdf);
-  writeFileDurableSync(pdfPath, signed.pdf);
   const pdfSha256 = sha256Hex(signed.pdf);
   const pages = countPages(signed.pdf);
+  const { htmlPath, pdfPath } = publishPair(dir, html, signed.pdf);
+  // One event for the pair: both hashes under one report id (bundle and verify check the pair against it).
   appendCustody(dir, {
     actor,
-    action: 'pdf signed',
+    action: 'report published',
     object: PATHS.reportPdf,
     sha256: pdfSha256,
     details: {
-      reportId, signer: identity.subject, selfSigned: identity.selfSigned, certificateSha256: fingerprint, pages, unsignedPdfSha256: sha256Hex(rendered.pdf), byteRange: signed.byteRange,
+      reportId,
+      html: { path: PATHS.reportHtml, sha256: htmlSha256, bytes: Buffer.byteLength(html, 'utf8') },
+      pdf: { path: PATHS.reportPdf, sha256: pdfSha256, bytes: signed.pdf.length, pages, unsignedSha256: sha256Hex(rendered.pdf), byteRange: signed.byteRange },
+      template: templates.dir,
+      paper,
+      tagged,
+      blockedRequests: rendered.blockedRequests.length,
+      browser: printer.version,
+      signer: identity.subject,
+      selfSigned: identity.selfSigned,
+      certificateSha256: fingerprint,
       signingTime: signed.signingTime.toISOString(),
       ...(identity.expiredAllowed ? { allowExpiredCert: identity.expiredAllowed } : {}),
     },
@@ -197,4 +207,35 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
     warnings,
     durations: { loadMs: t1 - t0, htmlMs: t2 - t1, pdfMs: t3 - t2, signMs: t4 - t3, totalMs: t4 - t0 },
   };
+}
+
+/**
+ * Both files are written in full to temporary names first (a full disk or a kill leaves the old
+ * pair untouched), then renamed one after the other. A crash between the two renames leaves a new
+ * html beside an old PDF: their report ids differ and bundle/verify refuse the pair.
+ */
+function publishPair(dir: string, html: string, pdf: Buffer): { htmlPath: string; pdfPath: string } {
+  mkdirPrivate(join(dir, PATHS.report));
+  const htmlPath = join(dir, PATHS.reportHtml);
+  const pdfPath = join(dir, PATHS.reportPdf);
+  const htmlTmp = writeTempOrExplain(htmlPath, html);
+  let pdfTmp: string;
+  try {
+    pdfTmp = writeTempOrExplain(pdfPath, pdf);
+  } catch (err) {
+    rmSync(htmlTmp, { force: true });
+    throw err;
+  }
+  renameDurable(htmlTmp, htmlPath);
+  renameDurable(pdfTmp, pdfPath);
+  return { htmlPath, pdfPath };
+}
+
+function writeTempOrExplain(path: string, data: string | Buffer): string {
+  try {
+    return writeTempSync(path, (write) => write(data));
+  } catch (err) {
+    if (err instanceof EvidenceError) throw err;
+    throw new EvidenceError(`cannot write ${path}: ${(err as Error).message}; the previous report is unchanged`, 'free some space (or fix the folder) and run report again');
+  }
 }

@@ -75,13 +75,13 @@ describe('tamper matrix (zip)', () => {
     await expectCaught(tampered({ replace: { [PATHS.findings]: flipByte(member(PATHS.findings), 5) } }), ['members'], PATHS.findings);
   });
 
-  it('one byte changed in the PDF inside the signed range → members, pdf-signature', async () => {
+  it('one byte changed in the PDF inside the signed range → members, pdf-signature, report-pair', async () => {
     const pdf = member(PATHS.reportPdf);
     const [, len1] = verifyPdfSignature(pdf).byteRange!;
-    await expectCaught(tampered({ replace: { [PATHS.reportPdf]: flipByte(pdf, Math.floor(len1 / 2)) } }), ['members', 'pdf-signature'], PATHS.reportPdf);
+    await expectCaught(tampered({ replace: { [PATHS.reportPdf]: flipByte(pdf, Math.floor(len1 / 2)) } }), ['members', 'pdf-signature', 'report-pair'], PATHS.reportPdf);
   });
 
-  it('one byte changed in the PDF outside the signed range (signature padding) → members', async () => {
+  it('one byte changed in the PDF outside the signed range (signature padding) → members, report-pair', async () => {
     const pdf = member(PATHS.reportPdf);
     const [, len1, start2] = verifyPdfSignature(pdf).byteRange!;
     const at = start2 - 2; // last hex digit of the zero padding inside /Contents < ... >
@@ -89,14 +89,14 @@ describe('tamper matrix (zip)', () => {
     expect(pdf.toString('latin1', at, at + 1)).toBe('0');
     const changed = Buffer.from(pdf);
     changed[at] = '1'.charCodeAt(0);
-    // Unsigned bytes hidden in the padding: the PDF check refuses anything but zeros there, SHA256SUMS sees the change.
+    // Unsigned bytes hidden in the padding: the PDF check refuses anything but zeros there; SHA256SUMS and the custody log see the change.
     expect(verifyPdfSignature(changed).reason).toMatch(/not zero padding/);
-    await expectCaught(tampered({ replace: { [PATHS.reportPdf]: changed } }), ['members', 'pdf-signature'], PATHS.reportPdf);
+    await expectCaught(tampered({ replace: { [PATHS.reportPdf]: changed } }), ['members', 'pdf-signature', 'report-pair'], PATHS.reportPdf);
   });
 
-  it('bytes appended to the PDF → members, pdf-signature', async () => {
+  it('bytes appended to the PDF → members, pdf-signature, report-pair', async () => {
     const pdf = Buffer.concat([member(PATHS.reportPdf), Buffer.from('\n% appended\n')]);
-    const r = await expectCaught(tampered({ replace: { [PATHS.reportPdf]: pdf } }), ['members', 'pdf-signature'], PATHS.reportPdf);
+    const r = await expectCaught(tampered({ replace: { [PATHS.reportPdf]: pdf } }), ['members', 'pdf-signature', 'report-pair'], PATHS.reportPdf);
     expect(r.checks.find((c) => c.id === 'pdf-signature')!.failures[0].reason).toMatch(/appended/);
   });
 
@@ -114,9 +114,9 @@ describe('tamper matrix (zip)', () => {
     expect(r.checks.find((c) => c.id === 'custody-chain')!.failures[0].line).toBe(2);
   });
 
-  it('a custody line removed → members, custody-chain (line named)', async () => {
+  it('a custody line removed → members, custody-chain (line named), artifact-hashes (the import it recorded)', async () => {
     const log = replaceLines(member(PATHS.custody), (l) => l.splice(2, 1));
-    const r = await expectCaught(tampered({ replace: { [PATHS.custody]: log } }), ['members', 'custody-chain'], PATHS.custody);
+    const r = await expectCaught(tampered({ replace: { [PATHS.custody]: log } }), ['members', 'custody-chain', 'artifact-hashes'], PATHS.custody);
     expect(r.checks.find((c) => c.id === 'custody-chain')!.failures[0].line).toBe(3);
     expect(formatVerifyReport(r)).toContain('custody.jsonl:3:');
   });
@@ -127,8 +127,8 @@ describe('tamper matrix (zip)', () => {
     expect(r.checks.find((c) => c.id === 'custody-chain')!.failures[0].line).toBe(2);
   });
 
-  it('a member added → members (extra member)', async () => {
-    const r = await expectCaught(tampered({ add: { 'raw/99-planted.txt': Buffer.from('planted\n') } }), ['members'], 'raw/99-planted.txt');
+  it('a member added → members (extra member), artifact-hashes (a raw member nothing records)', async () => {
+    const r = await expectCaught(tampered({ add: { 'raw/99-planted.txt': Buffer.from('planted\n') } }), ['members', 'artifact-hashes'], 'raw/99-planted.txt');
     expect(r.checks[1].failures[0].reason).toMatch(/extra member/);
   });
 
@@ -141,14 +141,14 @@ describe('tamper matrix (zip)', () => {
     await expectCaught(tampered({ remove: [rawName()] }), ['members', 'artifact-hashes'], rawName());
   });
 
-  it('a hash changed in report.html → members, artifact-hashes', async () => {
+  it('a hash changed in report.html → members, artifact-hashes, report-pair', async () => {
     const raw = rawName();
     const html = member(PATHS.reportHtml).toString('utf8');
     // The report prints hashes in 16-digit groups with <wbr> between them: forge the first group.
     const hash = sha256Hex(member(raw));
     expect(html).toContain(hash.slice(0, 16));
     const forged = Buffer.from(html.replace(hash.slice(0, 16), sha256Hex('forged').slice(0, 16)));
-    const r = await expectCaught(tampered({ replace: { [PATHS.reportHtml]: forged } }), ['members', 'artifact-hashes'], PATHS.reportHtml);
+    const r = await expectCaught(tampered({ replace: { [PATHS.reportHtml]: forged } }), ['members', 'artifact-hashes', 'report-pair'], PATHS.reportHtml);
     expect(r.checks.find((c) => c.id === 'artifact-hashes')!.failures[0].reason).toContain(raw);
   });
 
@@ -252,7 +252,7 @@ describe('hostile content', () => {
       },
     });
     const r = await verifyEvidence(zip);
-    expect(failed(r)).toEqual(['members', 'manifest-signature', 'custody-chain', 'artifact-hashes']);
+    expect(failed(r)).toEqual(['members', 'manifest-signature', 'custody-chain', 'artifact-hashes', 'report-pair']);
     const reasons = r.checks.flatMap((c) => c.failures.map((f) => f.reason)).join('\n');
     expect(reasons).toMatch(/malformed artifact record/);
     expect(reasons).toMatch(/malformed file entry/);

@@ -101,12 +101,15 @@ describe('report of the Windows seed case', () => {
     expect(text).toMatch(/◕ HIGH\s+TCP\s+0\.0\.0\.0:1337/);
   });
 
-  it('appends "report rendered" and "pdf signed" to a custody chain that still verifies', () => {
-    const events = readCustody(dir);
-    const [rendered, signed] = events.slice(-2);
-    expect(rendered).toMatchObject({ action: 'report rendered', object: 'report/report.html', sha256: result.htmlSha256 });
-    expect(signed).toMatchObject({ action: 'pdf signed', object: 'report/report.pdf', sha256: result.pdfSha256 });
-    expect(signed.details).toMatchObject({ selfSigned: true, pages: result.pages });
+  it('appends one "report published" event with both hashes and the report id to a custody chain that still verifies', () => {
+    const published = readCustody(dir).at(-1)!;
+    expect(published).toMatchObject({ action: 'report published', object: 'report/report.pdf', sha256: result.pdfSha256 });
+    expect(published.details).toMatchObject({
+      reportId: result.reportId,
+      html: { path: 'report/report.html', sha256: result.htmlSha256 },
+      pdf: { path: 'report/report.pdf', sha256: result.pdfSha256, pages: result.pages },
+      selfSigned: true,
+    });
     expect(verifyCustodyFile(dir).ok).toBe(true);
   });
 
@@ -187,7 +190,7 @@ describe('options', () => {
     expect(pdfText(r.pdf)).toContain('ACME Forensics GmbH — Letterhead');
     expect(r.blockedRequests).toContain('http://letterhead.invalid/logo.png');
     expect(r.warnings.join(' ')).toMatch(/blocked/);
-    expect(readCustody(dir).at(-2)?.details).toMatchObject({ template: custom, blockedRequests: r.blockedRequests.length });
+    expect(readCustody(dir).at(-1)?.details).toMatchObject({ template: custom, blockedRequests: r.blockedRequests.length });
   });
 
   it('refuses a template folder without report.hbs and a template using an unknown field (strict mode)', async () => {
