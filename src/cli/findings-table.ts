@@ -1,5 +1,6 @@
 import type { Connection, Finding, Route } from '../model.js';
 import { SEVERITIES } from '../model.js';
+import { visible } from '../markers.js';
 import { terminalSafe } from './common.js';
 
 const COLORS: Record<string, string> = { critical: '\u001b[1;31m', high: '\u001b[31m', medium: '\u001b[33m', low: '\u001b[36m', info: '\u001b[2m' };
@@ -11,7 +12,8 @@ export interface TableContext {
   routes?: Route[];
 }
 
-/** Most severe first, capped with a count of the rest. Host strings are sanitised for the terminal. */
+/** Most severe first, capped with a count of the rest. Host strings are sanitised for the terminal
+ * (raw parsed values with terminalSafe; a finding's fields are marked by analyze already). */
 export function findingsTable(findings: Finding[], ctx: TableContext): string {
   const shown = findings.filter((f) => !f.suppressed).sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity));
   if (shown.length === 0) return 'No findings.\n';
@@ -19,10 +21,10 @@ export function findingsTable(findings: Finding[], ctx: TableContext): string {
   const rows = shown.slice(0, ctx.limit).map((f) => [
     f.severity.toUpperCase(),
     f.rule,
-    clip(terminalSafe(f.process ?? ''), 18),
+    clip(visible(f.process ?? ''), 18), // marked by analyze already: only what is left is marked
     f.pid == null ? '' : String(f.pid),
     clip(terminalSafe(f.refs.map((r) => where.get(`${r.artifact}:${r.line}`)).find(Boolean) ?? ''), 44),
-    clip(terminalSafe(f.title), 60),
+    clip(visible(f.title), 60),
   ]);
   const header = ['SEVERITY', 'RULE', 'PROCESS', 'PID', 'LOCAL → REMOTE / ROUTE', 'WHY'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
