@@ -16,7 +16,10 @@ export interface TableContext {
  * (raw parsed values with terminalSafe; a finding's fields are marked by analyze already). */
 export function findingsTable(findings: Finding[], ctx: TableContext): string {
   const shown = findings.filter((f) => !f.suppressed).sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity));
-  if (shown.length === 0) return 'No findings.\n';
+  const suppressed = findings.length - shown.length;
+  // "No findings." would be false when an allow-list (say, one entry with rule "*") set them aside.
+  const setAside = suppressed > 0 ? `${suppressed} finding${suppressed === 1 ? '' : 's'} suppressed by the allow-list (listed with the reason in findings.json and the report)` : '';
+  if (shown.length === 0) return suppressed > 0 ? `No finding shown: ${setAside}.\n` : 'No findings.\n';
   const where = whereLookup(ctx);
   const rows = shown.slice(0, ctx.limit).map((f) => [
     f.severity.toUpperCase(),
@@ -34,6 +37,7 @@ export function findingsTable(findings: Finding[], ctx: TableContext): string {
   };
   const out = [line(header), ...rows.map((r, i) => line(r, shown[i].severity))];
   if (shown.length > ctx.limit) out.push(`… and ${shown.length - ctx.limit} more (see findings.json and the report)`);
+  if (suppressed > 0) out.push(`Also ${setAside}.`);
   return `${out.join('\n')}\n`;
 }
 

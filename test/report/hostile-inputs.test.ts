@@ -167,3 +167,26 @@ describe('the temporary browser profile', () => {
     expect(readdirSync(tmp).filter((n) => n.startsWith('netcustody-chrome-'))).toEqual([]);
   }, 120_000);
 });
+
+describe('an allow-list entry "*" that suppresses everything', () => {
+  it('the terminal and the report say how many findings were suppressed, never "No findings."', async () => {
+    const work = tempDir();
+    const imp = await runCli(['import', hostileCapture(work), '--os', 'linux', '--out', join(work, 'out'), '--json']);
+    const dir = JSON.parse(imp.stdout).evidenceDir as string;
+    const allow = join(work, 'allow.json');
+    writeFileSync(allow, '{ "entries": [ { "rule": "*", "reason": "lab machine" } ] }\n');
+    const a = await runCli(['analyze', dir, '--allow', allow]);
+    expect(a.exitCode).toBe(0);
+    const findings = JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8')) as { suppressed?: unknown }[];
+    const n = findings.length;
+    expect(n).toBeGreaterThan(1);
+    expect(findings.every((f) => f.suppressed)).toBe(true);
+    expect(a.stderr).not.toContain('No findings.');
+    expect(a.stderr).toContain(`No finding shown: ${n} findings suppressed by the allow-list`);
+    const r = await runCli(['report', dir, '--quiet'], { env: { NETCUSTODY_HOME: join(work, 'nch') } });
+    expect(r.exitCode).toBe(0);
+    const text = pdfText(join(dir, 'report', 'report.pdf')).replace(/\s+/g, ' ');
+    expect(text).not.toContain('No finding was raised');
+    expect(text).toContain(`No finding is shown: the analysis rules raised ${n} findings, and the examiner's allow-list suppressed all of them`);
+  }, 120_000);
+});
