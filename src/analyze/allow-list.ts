@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { EvidenceError } from '../evidence/folder.js';
 import { addressInfo, cidrContains, parseCidr } from './address.js';
 import { JsonSyntaxError, parseJsonWithLines } from './json-lines.js';
-import { procKey } from './names.js';
+import { strictProcKey } from './names.js';
 import { isSeverity } from './severity.js';
 import type { AllowEntry, AllowList, HitFacts } from './types.js';
 import { SEVERITIES } from '../model.js';
@@ -131,8 +131,8 @@ function globMatch(pattern: string, value: string): boolean {
 export function entryMatches(entry: AllowEntry, rule: string, facts: HitFacts): boolean {
   if (entry.rule !== '*' && entry.rule !== rule) return false;
   if (entry.process !== undefined) {
-    const want = procKey(entry.process);
-    const have = procKey(facts.process);
+    const want = strictProcKey(entry.process);
+    const have = strictProcKey(facts.process);
     if (!want || !have || !globMatch(want, have)) return false;
   }
   if (entry.pid !== undefined && facts.pid !== entry.pid) return false;

@@ -41,3 +41,18 @@ export function procKey(raw: string | null | undefined): string | null {
   if (s.endsWith('.exe')) s = s.slice(0, -4).replace(/[.\s]+$/, '');
   return s === '' ? null : s;
 }
+
+/**
+ * Like procKey() but without NFKC or invisible-character removal: for the allow-list, where a name
+ * that only matches after normalisation (full-width "ｓｖｃｈｏｓｔ", "svc\u200Bhost") is a different
+ * program and must not be suppressed with the real one.
+ */
+export function strictProcKey(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  let s = raw.trim().toLowerCase();
+  if (looksLikePath(s)) s = basename(s);
+  const title = /^([^\s:]+):(\s|$)/.exec(s);
+  if (title?.[1]) s = title[1];
+  if (s.endsWith('.exe')) s = s.slice(0, -4);
+  return s === '' ? null : s;
+}
