@@ -69,7 +69,8 @@ const live = new Map<string, () => void>();
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 function removeProfile(profile: string): void {
-  rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+  // Chromium's helper processes may still be writing for a moment after the browser is killed.
+  rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 }
 
 function cleanupAll(): void {
@@ -116,7 +117,16 @@ export async function launchPrintBrowser(chosenPath?: string): Promise<PrintBrow
   const puppeteer = await loadPuppeteer();
   const profile = mkdtempSync(join(tmpdir(), 'netcustody-chrome-'));
   let browser: Browser | null = null;
-  live.set(profile, () => browser?.process()?.kill('SIGKILL'));
+  live.set(profile, () => {
+    // Puppeteer starts Chromium in its own process group: end the helpers (zygote, renderers) with it.
+    const child = browser?.process();
+    if (!child?.pid) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  });
   watch();
   const forget = (): void => {
     live.delete(profile);
