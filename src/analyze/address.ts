@@ -1,5 +1,6 @@
 // Address parsing and classification. Addresses come from many dialects (brackets, %zone, '*',
 // IPv4-mapped IPv6, uncompressed /proc hex output) and from a possibly hostile host: never throw.
+import { IPV4_SPECIAL, IPV6_SPECIAL, specialLabel, type SpecialBlock } from './iana-special.js';
 import { safeText } from './names.js';
 import { formatIpv6Groups } from '../parse/ip-text.js';
 
@@ -11,6 +12,8 @@ export type AddressClass =
   | 'multicast'
   | 'broadcast'
   | 'reserved'
+  | 'documentation'
+  | 'benchmarking'
   | 'public'
   | 'unknown';
 
@@ -23,6 +26,67 @@ export interface AddressInfo {
   mapped: boolean;
   /** A literal IP address (not a host name). Numeric value: addressValue(). */
   ip: boolean;
+  /**
+   * The most specific IANA special-purpose entry holding the address, as reports name it
+   * ("documentation (TEST-NET-3, RFC 5737)"); null for ordinary addresses. See addressLabel().
+   */
+  special?: string;
+}
+
+/** An address outside every internal range: public, and the documentation/benchmarking stand-ins. */
+export function isExternal(cls: AddressClass | null | undefined): boolean {
+  return cls === 'public' || cls === 'documentation' || cls === 'benchmarking';
+}
+
+/** How findings name an address's kind: the IANA entry when there is one, else its class. */
+export function addressLabel(info: Pick<AddressInfo, 'cls' | 'special'>): string {
+  return info.special ?? info.cls;
+}
+
+interface RegistryBlock {
+  network: bigint;
+  prefix: number;
+  cls: AddressClass;
+  label: string;
+  entry: SpecialBlock;
+}
+
+/** The class rules work with, from the registry entry (globally reachable entries stay public). */
+export function specialClass(b: SpecialBlock): AddressClass {
+  const n = b.name.toLowerCase().replace(/"/g, '');
+  if (n.startsWith('loopback')) return 'loopback';
+  if (n.startsWith('unspecified') || n === 'this host on this network') return 'unspecified';
+  if (n === 'private-use' || n === 'shared address space' || n === 'unique-local') return 'private';
+  if (n.startsWith('link')) return 'link-local';
+  if (n === 'limited broadcast') return 'broadcast';
+  if (n.startsWith('documentation')) return 'documentation';
+  if (n === 'benchmarking') return 'benchmarking';
+  // 6to4 and Teredo say "N/A": they carry internet traffic, so only an explicit False is internal.
+  return b.globallyReachable === false ? 'reserved' : 'public';
+}
+
+function registryBlocks(rows: readonly SpecialBlock[], version: 4 | 6): RegistryBlock[] {
+  return rows
+    .map((entry) => {
+      const [addr, bits] = entry.block.split('/');
+      const value = version === 4 ? parseIPv4(addr ?? '') : parseIPv6(addr ?? '');
+      if (value === null || bits === undefined) throw new Error(`bad registry block ${entry.block}`);
+      const prefix = Number(bits);
+      const v = typeof value === 'number' ? BigInt(value) : groupsToBigint(value);
+      return { network: v, prefix, cls: specialClass(entry), label: specialLabel(entry), entry };
+    })
+    .sort((a, b) => b.prefix - a.prefix); // most specific first
+}
+
+let v4Blocks: RegistryBlock[] | null = null;
+let v6Blocks: RegistryBlock[] | null = null;
+
+/** The most specific special-purpose entry holding the address (value as 32- or 128-bit). */
+export function registryEntry(value: bigint, version: 4 | 6): RegistryBlock | null {
+  const blocks = version === 4 ? (v4Blocks ??= registryBlocks(IPV4_SPECIAL, 4)) : (v6Blocks ??= registryBlocks(IPV6_SPECIAL, 6));
+  const bits = version === 4 ? 32n : 128n;
+  for (const b of blocks) if (value >> (bits - BigInt(b.prefix)) === b.network >> (bits - BigInt(b.prefix))) return b;
+  return null;
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback']);
@@ -103,36 +167,42 @@ export function cleanAddress(raw: string): string {
   return s.toLowerCase();
 }
 
-function classifyV4(v: number): AddressClass {
+/** IPv4: the IANA special-purpose entry, multicast (224/4, RFC 5771), else public. */
+function classifyV4(v: number): { cls: AddressClass; special?: string } {
   const a = Math.floor(v / 16777216);
-  const b = Math.floor(v / 65536) % 256;
-  if (v === 0) return 'unspecified';
-  if (v === 0xffffffff) return 'broadcast';
-  if (a === 0) return 'reserved';
-  if (a === 127) return 'loopback';
-  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
-  // 100.64/10 shared address space (CGNAT, Tailscale): not reachable from the internet.
-  if (a === 100 && b >= 64 && b <= 127) return 'private';
-  if (a === 169 && b === 254) return 'link-local';
-  if (a >= 224 && a <= 239) return 'multicast';
-  if (a >= 240) return 'reserved';
-  return 'public';
+  if (a >= 224 && a <= 239) return { cls: 'multicast', special: 'multicast (RFC 5771)' };
+  v4Blocks ??= registryBlocks(IPV4_SPECIAL, 4);
+  let entry: RegistryBlock | null = null;
+  // Plain numbers (no BigInt): this runs once per distinct IPv4 address of a capture.
+  for (const b of v4Blocks) {
+    const size = 2 ** (32 - b.prefix);
+    if (Math.floor(v / size) === Math.floor(Number(b.network) / size)) {
+      entry = b;
+      break;
+    }
+  }
+  if (!entry) return { cls: 'public' };
+  return { cls: entry.cls, special: entry.label };
 }
 
-function classifyV6(groups: number[]): { cls: AddressClass; mapped: boolean } {
+function classifyV6(groups: number[]): { cls: AddressClass; mapped: boolean; special?: string } {
   const g0 = groups[0] ?? 0;
-  const allZero = groups.every((g) => g === 0);
-  if (allZero) return { cls: 'unspecified', mapped: false };
-  if (groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1) return { cls: 'loopback', mapped: false };
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
     const v4 = (groups[6] ?? 0) * 65536 + (groups[7] ?? 0);
-    return { cls: classifyV4(v4), mapped: true };
+    return { ...classifyV4(v4), mapped: true };
   }
-  if ((g0 & 0xffc0) === 0xfe80) return { cls: 'link-local', mapped: false };
-  if ((g0 & 0xfe00) === 0xfc00) return { cls: 'private', mapped: false };
-  if ((g0 & 0xff00) === 0xff00) return { cls: 'multicast', mapped: false };
+  if ((g0 & 0xff00) === 0xff00) return { cls: 'multicast', mapped: false, special: 'multicast (RFC 4291)' };
+  const entry = registryEntry(groupsToBigint(groups), 6);
+  if (entry) return { cls: entry.cls, mapped: false, special: entry.label };
+  // Global unicast is 2000::/3; the rest of the space is unassigned or reserved (fec0::/10 ...).
   if ((g0 & 0xe000) === 0x2000) return { cls: 'public', mapped: false };
-  return { cls: 'reserved', mapped: false };
+  return { cls: 'reserved', mapped: false, special: 'reserved by the IETF (RFC 4291)' };
+}
+
+function info(text: string, version: 4 | 6, c: { cls: AddressClass; special?: string }, mapped = false): AddressInfo {
+  const out: AddressInfo = { text, version, cls: c.cls, mapped, ip: true };
+  if (c.special !== undefined) out.special = c.special;
+  return out;
 }
 
 /** Classify one address; ipVersion resolves '*' (netstat/BSD "any"). Names are 'unknown' except localhost. */
@@ -141,7 +211,7 @@ export function addressInfo(raw: string | null | undefined, ipVersion: 4 | 6 | n
   const quick = raw ? parseIPv4(raw) : null;
   if (quick !== null && raw) {
     const text = /(^|\.)0\d/.test(raw) ? raw.split('.').map(Number).join('.') : raw;
-    return quick === 0 ? { text: '0.0.0.0', version: 4, cls: 'unspecified', mapped: false, ip: true } : { text, version: 4, cls: classifyV4(quick), mapped: false, ip: true };
+    return info(quick === 0 ? '0.0.0.0' : text, 4, classifyV4(quick));
   }
   const s = cleanAddress(raw ?? '');
   if (s === '' || s === '*' || s === '0') {
@@ -149,11 +219,11 @@ export function addressInfo(raw: string | null | undefined, ipVersion: 4 | 6 | n
     return { text, version: ipVersion ?? 4, cls: 'unspecified', mapped: false, ip: true };
   }
   const v4 = parseIPv4(s);
-  if (v4 !== null) return { text: /(^|\.)0\d/.test(s) ? s.split('.').map(Number).join('.') : s, version: 4, cls: classifyV4(v4), mapped: false, ip: true };
+  if (v4 !== null) return info(v4 === 0 ? '0.0.0.0' : /(^|\.)0\d/.test(s) ? s.split('.').map(Number).join('.') : s, 4, classifyV4(v4));
   const v6 = parseIPv6(s);
   if (v6 !== null) {
-    const { cls, mapped } = classifyV6(v6);
-    return { text: formatIPv6(v6), version: 6, cls, mapped, ip: true };
+    const c = classifyV6(v6);
+    return info(formatIPv6(v6), 6, c, c.mapped);
   }
   if (LOOPBACK_NAMES.has(s)) return { text: s, version: ipVersion, cls: 'loopback', mapped: false, ip: false };
   // Host names come from the examined host: keep them printable (escaped controls, bounded length).
@@ -244,8 +314,18 @@ export function cidrContains(cidr: Cidr, addr: AddressInfo): boolean {
 
 /** Classification of a network prefix by its network address (0.0.0.0/0 is 'unspecified'). */
 export function cidrClass(cidr: Cidr): AddressClass {
+  return cidrInfo(cidr).cls;
+}
+
+/** How findings name a prefix's kind: "documentation (TEST-NET-1, RFC 5737)", "public" ... */
+export function cidrLabel(cidr: Cidr | null): string {
+  return cidr ? addressLabel(cidrInfo(cidr)) : 'unknown';
+}
+
+/** The network address's AddressInfo (class and IANA label) of a prefix. */
+export function cidrInfo(cidr: Cidr): AddressInfo {
   const text = cidr.version === 4 ? v4Text(cidr.network) : formatIPv6(bigintToGroups(cidr.network));
-  return addressInfo(text, cidr.version).cls;
+  return addressInfo(text, cidr.version);
 }
 
 /** "1.2.3.4:80" or "[::1]:80"; the port is omitted when unknown. */

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { EvidenceError } from '../evidence/folder.js';
 import { addressInfo, cidrContains, parseCidr } from './address.js';
 import { JsonSyntaxError, parseJsonWithLines } from './json-lines.js';
-import { procKey } from './names.js';
+import { strictProcKey } from './names.js';
 import { isSeverity } from './severity.js';
 import type { AllowEntry, AllowList, HitFacts } from './types.js';
 import { SEVERITIES } from '../model.js';
@@ -51,6 +51,7 @@ function readJsonEntries(text: string, source: string): RawEntry[] {
   }
   const root = parsed.value;
   if (typeof root !== 'object' || root === null || Array.isArray(root)) throw new EvidenceError(`${source}: expected an object with an "entries" array`);
+  for (const key of Object.keys(root)) if (key !== 'entries') throw new EvidenceError(`${source} line ${parsed.lineOf.get(root) ?? 1}: unknown key "${key}" at the top level (allowed: entries)`);
   const entries = (root as Record<string, unknown>).entries;
   if (!Array.isArray(entries)) throw new EvidenceError(`${source} line ${parsed.lineOf.get(root) ?? 1}: field "entries": expected an array`);
   return entries.map((e, i) => {
@@ -66,7 +67,7 @@ function readLineEntries(text: string, source: string): RawEntry[] {
   text.split(/\r\n|\n|\r/).forEach((lineText, i) => {
     const trimmed = lineText.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
-    const fields: Record<string, unknown> = {};
+    const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     const pair = /([A-Za-z]+)=("((?:[^"\\]|\\.)*)"|\S+)\s*/y;
     let pos = lineText.length - lineText.trimStart().length;
     while (pos < lineText.trimEnd().length) {
@@ -74,6 +75,7 @@ function readLineEntries(text: string, source: string): RawEntry[] {
       const m = pair.exec(lineText);
       if (!m || !m[1]) throw new EvidenceError(`${source} line ${i + 1}: expected key=value at column ${pos + 1}`);
       const value = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : (m[2] ?? '');
+      if (Object.prototype.hasOwnProperty.call(fields, m[1])) throw new EvidenceError(`${source} line ${i + 1}: field "${m[1]}" given twice`);
       fields[m[1]] = NUMBER_FIELDS.includes(m[1] as (typeof NUMBER_FIELDS)[number]) && /^\d+$/.test(value) ? Number(value) : value;
       pos = pair.lastIndex;
     }
@@ -84,6 +86,7 @@ function readLineEntries(text: string, source: string): RawEntry[] {
 
 function validateEntry(fields: Record<string, unknown>, index: number, line: number, source: string, known: Set<string>): AllowEntry {
   const where = `${source} line ${line} (entry ${index})`;
+  // Own keys only: parsed objects have no prototype, so nothing can come from anywhere but the file.
   const bad = (field: string, why: string): never => {
     throw new EvidenceError(`${where}: field "${field}": ${why}`);
   };
@@ -128,8 +131,8 @@ function globMatch(pattern: string, value: string): boolean {
 export function entryMatches(entry: AllowEntry, rule: string, facts: HitFacts): boolean {
   if (entry.rule !== '*' && entry.rule !== rule) return false;
   if (entry.process !== undefined) {
-    const want = procKey(entry.process);
-    const have = procKey(facts.process);
+    const want = strictProcKey(entry.process);
+    const have = strictProcKey(facts.process);
     if (!want || !have || !globMatch(want, have)) return false;
   }
   if (entry.pid !== undefined && facts.pid !== entry.pid) return false;

@@ -1,5 +1,7 @@
 // A small JSON reader that remembers the line of every object, so allow-list errors can name the
 // line of the offending entry ("allow.json line 12: entries[2].severity ..."). Standard JSON only.
+// Objects have no prototype ("__proto__" is an ordinary key, never a prototype change) and a key
+// given twice is an error: the second value would silently replace what the examiner reviewed.
 
 export class JsonSyntaxError extends Error {
   constructor(
@@ -70,7 +72,7 @@ export function parseJsonWithLines(text: string): LocatedJson {
     skip();
     const c = text[pos];
     if (c === '{') {
-      const obj: Record<string, unknown> = {};
+      const obj: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       lineOf.set(obj, line);
       pos++;
       skip();
@@ -79,7 +81,11 @@ export function parseJsonWithLines(text: string): LocatedJson {
         return obj;
       }
       for (;;) {
+        skip();
+        const keyLine = line;
+        const keyColumn = pos - lineStart + 1;
         const key = parseString();
+        if (Object.prototype.hasOwnProperty.call(obj, key)) throw new JsonSyntaxError(`key "${key}" appears twice in one object`, keyLine, keyColumn);
         expect(':');
         obj[key] = parseValue(depth + 1);
         skip();

@@ -1,6 +1,8 @@
-// Name masquerade scoring (RULES.md D): exact allow-list of real names first, then a confusable
-// skeleton (UTS #39 style folding) and optimal-string-alignment Damerau-Levenshtein distance against
-// the core process names of the host's OS.
+// Name masquerade scoring (RULES.md D): the raw name first (exactly a real name, as the OS writes it,
+// is genuine; a name that only becomes one after NFKC, invisible-character stripping or look-alike
+// folding is a masquerade), then a confusable skeleton (UTS #39 confusables.txt, generated table)
+// and optimal-string-alignment Damerau-Levenshtein distance against the core names of the host's OS.
+import { CONFUSABLE_GROUPS } from './confusables-table.js';
 import { hasInvisible, stripInvisible } from './names.js';
 import type { OsFamily } from './types.js';
 
@@ -36,11 +38,13 @@ const KNOWN_GOOD: Record<Exclude<OsFamily, 'unknown'>, string[]> = {
   bsd: ['mdnsresponderhelper', 'syslog', 'mds_stores', 'mdworker', 'mdworker_shared', 'securityd_service', 'trustdfilehelper'],
 };
 
-// Homoglyphs folded to ASCII (Cyrillic and Greek look-alikes from confusables.txt).
-const CONFUSABLE: Record<string, string> = {
-  а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', ѕ: 's', і: 'i', ј: 'j', ԁ: 'd', ӏ: 'l', һ: 'h', ԛ: 'q', ԝ: 'w',
-  ο: 'o', α: 'a', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ϲ: 'c', ɡ: 'g', 'ı': 'i',
-};
+// Unicode's confusables (every character whose prototype is ASCII), from the generated table.
+const CONFUSABLE = new Map<string, string>();
+for (const [prototype, chars] of CONFUSABLE_GROUPS) for (const c of chars) CONFUSABLE.set(c, prototype);
+// Linux names are case-sensitive: the real spelling of core names that are not all lower case.
+const LINUX_CASED = new Map([['networkmanager', 'NetworkManager']]);
+
+// ASCII look-alikes confusables.txt leaves out (RULES.md D.3), applied after it.
 const ASCII_FOLD: [RegExp, string][] = [
   [/rn/g, 'm'],
   [/vv/g, 'w'],
@@ -52,10 +56,12 @@ const ASCII_FOLD: [RegExp, string][] = [
   [/[4@]/g, 'a'],
 ];
 
-/** Casefolded, NFKC, homoglyphs and ASCII look-alikes folded: equal skeletons look the same. */
+const fold = (s: string): string => [...s].map((c) => CONFUSABLE.get(c) ?? c).join('');
+
+/** NFKC, invisible characters removed, confusables folded (before and after lower-casing: I→l). */
 export function skeleton(name: string): string {
-  let s = stripInvisible(name.normalize('NFKC')).toLowerCase();
-  s = [...s].map((c) => CONFUSABLE[c] ?? c).join('');
+  let s = fold(stripInvisible(name.normalize('NFKC')));
+  s = fold(s.toLowerCase()).toLowerCase();
   for (const [re, to] of ASCII_FOLD) s = s.replace(re, to);
   return s;
 }
@@ -98,9 +104,24 @@ function familiesOf(os: OsFamily): Exclude<OsFamily, 'unknown'>[] {
   return os === 'unknown' ? ['windows', 'linux', 'bsd'] : [os];
 }
 
-function exactKey(raw: string): string {
-  const s = raw.normalize('NFKC').toLowerCase();
-  return s.endsWith('.exe') ? s.slice(0, -4) : s;
+/**
+ * The raw name is a real name as the OS writes it: printable ASCII only, no normalisation. Windows and
+ * macOS compare file names without case (NTFS, APFS); Linux compares them exactly.
+ */
+function genuine(raw: string, families: Exclude<OsFamily, 'unknown'>[]): boolean {
+  if (!/^[\x20-\x7e]+$/.test(raw)) return false;
+  for (const f of families) {
+    const names = new Set([...CORE_NAMES[f], ...KNOWN_GOOD[f]]);
+    if (f === 'linux') {
+      const key = raw.toLowerCase();
+      const real = names.has(key) ? (LINUX_CASED.get(key) ?? key) : null;
+      if (real === raw || truncatedRealName(raw, new Set([...names].map((n) => LINUX_CASED.get(n) ?? n)))) return true;
+      continue;
+    }
+    const key = raw.toLowerCase().replace(/\.exe$/, '');
+    if (names.has(key) || truncatedRealName(key, names)) return true;
+  }
+  return false;
 }
 
 /** Invisible characters, trailing dots/spaces and doubled or disguising extensions removed. */
@@ -129,10 +150,8 @@ export function masqueradeMatch(raw: string, os: OsFamily): MasqueradeMatch | nu
   const families = familiesOf(os);
   // A Windows image name on another OS (srss.exe on Linux) is scored against the Windows names too.
   if (!families.includes('windows') && /\.(exe|com|scr)[.\s]*$/i.test(stripInvisible(raw))) families.push('windows');
-  const real = new Set<string>();
-  for (const f of families) for (const n of [...CORE_NAMES[f], ...KNOWN_GOOD[f]]) real.add(n);
-  const key = exactKey(raw);
-  if (real.has(key) || truncatedRealName(key, real)) return null;
+  // Exact bytes first: NFKC would make full-width ｓｖｃｈｏｓｔ.exe "svchost.exe".
+  if (genuine(raw, families)) return null;
   const stem = cleanedStem(raw);
   if (stem === '') return null;
   const skel = skeleton(stem);
@@ -144,9 +163,11 @@ export function masqueradeMatch(raw: string, os: OsFamily): MasqueradeMatch | nu
       if (skel === coreSkel) {
         const why = invisible
           ? 'contains invisible or bidi control characters'
-          : stem === core
-            ? 'the real name with a disguised extension, spacing or padding'
-            : 'looks identical once look-alike characters are folded';
+          : raw.normalize('NFKC') !== raw && stem === core
+            ? 'written in full-width or other compatibility characters that only normalise (NFKC) to the real name'
+            : stem === core
+              ? 'the real name with a disguised extension, spacing, padding or letter case'
+              : 'looks identical once look-alike characters (Unicode confusables) are folded';
         return { core, reason: why };
       }
       if (core.length >= 5 && numbered?.[1] && skeleton(numbered[1]) === coreSkel) {
@@ -171,7 +192,8 @@ export function masqueradeMatch(raw: string, os: OsFamily): MasqueradeMatch | nu
 
 /** The part of a printed name to score: basename of a path, first word of a rewritten title ("sshd: bob"). */
 export function nameCandidate(raw: string): string {
-  let s = raw.normalize('NFKC').trim();
+  // No normalisation here: masqueradeMatch must see the bytes the host printed.
+  let s = raw.trim();
   if (s.startsWith('/') || s.includes('\\')) s = s.slice(Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\')) + 1);
   const title = /^([^\s:]+):(\s|$)/.exec(s);
   return title?.[1] ?? s;

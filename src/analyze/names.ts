@@ -1,23 +1,19 @@
 // Process names as printed by a possibly compromised host: normalise them for comparisons and make
-// them safe to show (control, bidi and zero-width characters become visible \u{...} escapes).
+// them safe to show (control, bidi and zero-width characters become visible \u202E-style markers).
 
-// C0/C1 controls, zero-width and bidi formatting characters (RTLO = T1036.002), BOM.
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/gu;
-const INVISIBLE_TEST = new RegExp(INVISIBLE.source, 'u');
+import { stripInvisible, visibleHost } from '../markers.js';
 
-export function hasInvisible(text: string): boolean {
-  return INVISIBLE_TEST.test(text);
-}
+export { hasInvisible, stripInvisible } from '../markers.js';
 
-export function stripInvisible(text: string): string {
-  return text.replace(INVISIBLE, '');
-}
-
-/** Text fit for findings and the report: invisible characters shown as \u{XXXX}, length capped. */
+/**
+ * Text fit for findings and the report: invisible characters shown as \u202E-style markers (the
+ * report's own format, a host-printed "\u..." marked as \u005C), length capped. The result is final:
+ * the report prints it with visible(), never visibleHost() again.
+ */
 export function safeText(raw: string | null | undefined, max = 160): string {
   if (raw === null || raw === undefined) return '';
-  const visible = raw.replace(INVISIBLE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}}`);
-  return visible.length > max ? `${visible.slice(0, max)}…` : visible;
+  const shown = visibleHost(raw);
+  return shown.length > max ? `${shown.slice(0, max)}…` : shown;
 }
 
 /** Last path component for '/' and '\' paths (Windows image paths, Linux exe links). */
@@ -43,5 +39,20 @@ export function procKey(raw: string | null | undefined): string | null {
   if (title?.[1]) s = title[1];
   s = s.replace(/[.\s]+$/, '');
   if (s.endsWith('.exe')) s = s.slice(0, -4).replace(/[.\s]+$/, '');
+  return s === '' ? null : s;
+}
+
+/**
+ * Like procKey() but without NFKC or invisible-character removal: for the allow-list, where a name
+ * that only matches after normalisation (full-width "ｓｖｃｈｏｓｔ", "svc\u200Bhost") is a different
+ * program and must not be suppressed with the real one.
+ */
+export function strictProcKey(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  let s = raw.trim().toLowerCase();
+  if (looksLikePath(s)) s = basename(s);
+  const title = /^([^\s:]+):(\s|$)/.exec(s);
+  if (title?.[1]) s = title[1];
+  if (s.endsWith('.exe')) s = s.slice(0, -4);
   return s === '' ? null : s;
 }

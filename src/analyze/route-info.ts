@@ -1,7 +1,7 @@
 // Route enrichment: parsed prefix, default/host/reject, gateway class, interface kind, and the
 // networks each interface reaches on-link (used to judge whether a gateway is reachable).
 import type { Route } from '../model.js';
-import { addressInfo, cidrClass, cidrContains, parseCidr, type AddressInfo, type Cidr } from './address.js';
+import { addressInfo, cidrClass, cidrContains, isExternal, parseCidr, type AddressInfo, type Cidr } from './address.js';
 
 import type { RouteInfo } from './types.js';
 
@@ -165,7 +165,7 @@ export function vpnEndpointRoutes(routes: RouteInfo[], remoteAddresses: Set<stri
   for (const version of [4, 6] as const) {
     if (!tunnelDefault(routes, version)) continue;
     const candidates = routes.filter(
-      (r) => r.isHost && r.dest?.version === version && r.destClass === 'public' && !r.ifaceIsTunnel && isForwardingRoute(r),
+      (r) => r.isHost && r.dest?.version === version && isExternal(r.destClass) && !r.ifaceIsTunnel && isForwardingRoute(r),
     );
     for (const r of candidates) {
       const addr = r.dest ? addressInfo(r.dest.text.split('/')[0], version).text : '';

@@ -1,6 +1,6 @@
 // Small helpers shared by rules: describing sockets and processes in finding details, and building
 // hits with their references and allow-list facts.
-import { endpoint } from './address.js';
+import { endpoint, isExternal } from './address.js';
 import { safeText } from './names.js';
 import type { AnalysisContext, OsFamily, ProcessInfo, RuleHit, SocketInfo } from './types.js';
 import type { Severity, SourceRef } from '../model.js';
@@ -86,9 +86,9 @@ export function osIs(ctx: AnalysisContext, ...families: OsFamily[]): boolean {
   return ctx.os === 'unknown' || families.includes(ctx.os);
 }
 
-/** Sockets with a peer on the internet that this host initiated. */
+/** Sockets this host initiated to a peer outside its internal ranges (public, documentation, benchmarking). */
 export function isPublicOutbound(s: SocketInfo): boolean {
-  return s.outbound && s.remote.cls === 'public';
+  return s.outbound && isExternal(s.remote.cls);
 }
 
 /** Bound to every address (0.0.0.0, ::) or to a specific non-loopback address. */

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Command, Option } from 'commander';
 import { EvidenceError } from '../evidence/folder.js';
+import { jsonSafe, visibleHost } from '../markers.js';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, verifyFailed: 3, interrupted: 130 } as const;
 
@@ -18,16 +19,19 @@ export function makeLog(opts: OutputOptions): (line: string) => void {
   };
 }
 
+/** One JSON object on stdout; bidi and control characters in strings as \uXXXX escapes (jq decodes them). */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${jsonSafe(value, 2)}\n`);
 }
 
 /**
- * Host strings must not drive the examiner's terminal: ANSI escapes, control, bidi and zero-width
- * characters are shown as \uXXXX markers instead of being interpreted.
+ * Host strings and paths must not drive the examiner's terminal: ANSI escapes, newlines, carriage
+ * returns, tabs, control, bidi and zero-width characters are shown as \uXXXX markers (the report's
+ * format) instead of being interpreted. Apply it to each value, or to a whole line, never to text
+ * that holds line breaks of its own.
  */
 export function terminalSafe(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+  return visibleHost(text);
 }
 
 export function defaultCaseId(): string {

@@ -39,7 +39,7 @@ Examples:
     if (opts.json) printJson({ ...jsonResult(r), scenario: r.scenario.name, instructorKey: r.instructorKey });
     else if (!opts.quiet) {
       process.stderr.write(`\n${r.scenario.title}\n${r.scenario.story}\n`);
-      process.stderr.write(opts.exercise ? `\nBundle: ${r.bundle.zipPath}\nInstructor key (keep it away from students): ${r.instructorKey}\n` : summary(r, opts.verbose));
+      process.stderr.write(opts.exercise ? `\nBundle: ${terminalSafe(r.bundle.zipPath)}\nInstructor key (keep it away from students): ${terminalSafe(r.instructorKey ?? "")}\n` : summary(r, opts.verbose));
     }
   }));
 }

@@ -1,5 +1,6 @@
 import type { Connection, Finding, Route } from '../model.js';
 import { SEVERITIES } from '../model.js';
+import { visible } from '../markers.js';
 import { terminalSafe } from './common.js';
 
 const COLORS: Record<string, string> = { critical: '\u001b[1;31m', high: '\u001b[31m', medium: '\u001b[33m', low: '\u001b[36m', info: '\u001b[2m' };
@@ -11,18 +12,22 @@ export interface TableContext {
   routes?: Route[];
 }
 
-/** Most severe first, capped with a count of the rest. Host strings are sanitised for the terminal. */
+/** Most severe first, capped with a count of the rest. Host strings are sanitised for the terminal
+ * (raw parsed values with terminalSafe; a finding's fields are marked by analyze already). */
 export function findingsTable(findings: Finding[], ctx: TableContext): string {
   const shown = findings.filter((f) => !f.suppressed).sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity));
-  if (shown.length === 0) return 'No findings.\n';
+  const suppressed = findings.length - shown.length;
+  // "No findings." would be false when an allow-list (say, one entry with rule "*") set them aside.
+  const setAside = suppressed > 0 ? `${suppressed} finding${suppressed === 1 ? '' : 's'} suppressed by the allow-list (listed with the reason in findings.json and the report)` : '';
+  if (shown.length === 0) return suppressed > 0 ? `No finding shown: ${setAside}.\n` : 'No findings.\n';
   const where = whereLookup(ctx);
   const rows = shown.slice(0, ctx.limit).map((f) => [
     f.severity.toUpperCase(),
     f.rule,
-    clip(terminalSafe(f.process ?? ''), 18),
+    clip(visible(f.process ?? ''), 18), // marked by analyze already: only what is left is marked
     f.pid == null ? '' : String(f.pid),
     clip(terminalSafe(f.refs.map((r) => where.get(`${r.artifact}:${r.line}`)).find(Boolean) ?? ''), 44),
-    clip(terminalSafe(f.title), 60),
+    clip(visible(f.title), 60),
   ]);
   const header = ['SEVERITY', 'RULE', 'PROCESS', 'PID', 'LOCAL → REMOTE / ROUTE', 'WHY'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -32,6 +37,7 @@ export function findingsTable(findings: Finding[], ctx: TableContext): string {
   };
   const out = [line(header), ...rows.map((r, i) => line(r, shown[i].severity))];
   if (shown.length > ctx.limit) out.push(`… and ${shown.length - ctx.limit} more (see findings.json and the report)`);
+  if (suppressed > 0) out.push(`Also ${setAside}.`);
   return `${out.join('\n')}\n`;
 }
 

@@ -73,15 +73,15 @@ export function summary(r: PipelineResult, verbose = false): string {
   const leads = r.analysis.leads;
   const lines = [
     '',
-    `Evidence folder: ${r.evidenceDir}`,
-    `Report:          ${r.report.pdf} (${r.report.pages} pages)`,
-    `Bundle:          ${r.bundle.zipPath}`,
+    `Evidence folder: ${terminalSafe(r.evidenceDir)}`,
+    `Report:          ${terminalSafe(r.report.pdf)} (${r.report.pages} pages)`,
+    `Bundle:          ${terminalSafe(r.bundle.zipPath)}`,
     `SHA-256:         ${r.bundle.sha256}`,
     `Parsed:          ${r.counts.connections} connections, ${r.counts.routes} routes, ${r.counts.unparsedLines} unparsed lines`,
     `Leads:           ${leads.critical} critical, ${leads.high} high, ${leads.medium} medium, ${leads.low} low, ${leads.info} info (one per process, route or peer)`,
     `Findings:        ${sev.critical} critical, ${sev.high} high, ${sev.medium} medium, ${sev.low} low, ${sev.info} info`,
   ];
   if (r.report.signer.selfSigned) lines.push(`Signature:       SELF-SIGNED examiner certificate (${terminalSafe(r.report.signer.subject)}) — use --p12 for an issued certificate`);
-  lines.push('', findingsTable(r.findings, { limit: verbose ? 200 : 10, connections: r.analysis.parsed.connections, routes: r.analysis.parsed.routes }), `Verify with:     netcustody verify ${r.bundle.zipPath}`, '');
+  lines.push('', findingsTable(r.findings, { limit: verbose ? 200 : 10, connections: r.analysis.parsed.connections, routes: r.analysis.parsed.routes }), `Verify with:     netcustody verify ${terminalSafe(r.bundle.zipPath)}`, '');
   return lines.join('\n');
 }

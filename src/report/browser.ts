@@ -58,29 +58,115 @@ export interface PrintBrowser {
   browser: Browser;
   executablePath: string;
   version: string;
+  /** The temporary folder that holds the browser's profile and home, removed by close(). */
+  profile: string;
   close(): Promise<void>;
 }
 
-/** Start a headless browser with a fresh profile in a temp dir, removed on close. */
+// Profiles of browsers still running, removed however the process ends: close(), a normal exit, or
+// SIGINT/SIGTERM/SIGHUP when nothing else handles them (then the signal is raised again).
+const live = new Map<string, () => void>();
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function removeProfile(profile: string): void {
+  // Chromium's helper processes may still be writing for a moment after the browser is killed.
+  rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+}
+
+function cleanupAll(): void {
+  for (const [profile, kill] of live) {
+    kill();
+    removeProfile(profile);
+  }
+  live.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  const alone = process.listenerCount(signal) === 1;
+  if (!alone) return; // a command that handles interrupts itself closes the browser on its way out
+  cleanupAll();
+  unwatch();
+  process.kill(process.pid, signal);
+}
+
+function watch(): void {
+  if (live.size !== 1) return;
+  process.on('exit', cleanupAll);
+  for (const s of SIGNALS) process.on(s, onSignal);
+}
+
+function unwatch(): void {
+  process.off('exit', cleanupAll);
+  for (const s of SIGNALS) process.off(s, onSignal);
+}
+
+/**
+ * A fresh profile in a temp dir, and HOME/XDG folders inside it: Chromium keeps its crash database
+ * under the default profile (~/.config/chromium/Crash Reports) and dconf under ~/.cache whatever
+ * --user-data-dir says, and the examiner's own browser profile is none of the report's business.
+ */
+export function browserEnvironment(profile: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return { ...out, HOME: profile, XDG_CONFIG_HOME: join(profile, '.config'), XDG_CACHE_HOME: join(profile, '.cache'), XDG_DATA_HOME: join(profile, '.local', 'share') };
+}
+
+/** Start a headless browser with a fresh profile in a temp dir, removed on close (and on exit/signals). */
 export async function launchPrintBrowser(chosenPath?: string): Promise<PrintBrowser> {
   const executablePath = chosenPath ?? (await resolveBrowser());
   const puppeteer = await loadPuppeteer();
   const profile = mkdtempSync(join(tmpdir(), 'netcustody-chrome-'));
-  let browser: Browser;
+  let browser: Browser | null = null;
+  live.set(profile, () => {
+    // Puppeteer starts Chromium in its own process group: end the helpers (zygote, renderers) with it.
+    const child = browser?.process();
+    if (!child?.pid) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  });
+  watch();
+  const forget = (): void => {
+    live.delete(profile);
+    removeProfile(profile);
+    if (live.size === 0) unwatch();
+  };
   try {
-    browser = await puppeteer.launch({ executablePath, headless: true, userDataDir: profile, args: LAUNCH_FLAGS, pipe: true });
+    browser = await puppeteer.launch({
+      executablePath,
+      headless: true,
+      userDataDir: join(profile, 'profile'),
+      args: [...LAUNCH_FLAGS, `--crash-dumps-dir=${join(profile, 'crash')}`],
+      env: browserEnvironment(profile),
+      pipe: true,
+      // Signals are ours (above): Puppeteer's own handlers would exit before the profile is removed.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
   } catch (err) {
-    rmSync(profile, { recursive: true, force: true });
+    forget();
     throw new EvidenceError(`cannot start the browser ${executablePath}: ${(err as Error).message.split('\n')[0]}`, CHROME_INSTALL_HINT);
   }
-  const version = await browser.version();
+  const started = browser;
+  let version: string;
+  try {
+    version = await started.version();
+  } catch (err) {
+    await started.close().catch(() => undefined);
+    forget();
+    throw new EvidenceError(`the browser ${executablePath} stopped at start: ${(err as Error).message.split('\n')[0]}`, CHROME_INSTALL_HINT);
+  }
   return {
-    browser,
+    browser: started,
     executablePath,
     version,
+    profile,
     async close() {
-      await browser.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
+      await started.close().catch(() => undefined);
+      forget();
     },
   };
 }

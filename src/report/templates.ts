@@ -1,6 +1,8 @@
 // The Handlebars environment: an isolated instance, strict mode, auto-escaping, partials from
 // <templateDir>/partials, CSS from <templateDir>/report.css inlined. `--template DIR` swaps the folder.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+// A lab's folder may come from anywhere: nothing in it is followed (a partial that links to
+// /etc/passwd would print that file into the signed report), and only regular files are read.
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { EvidenceError } from '../evidence/folder.js';
@@ -20,23 +22,70 @@ export function safeCss(css: string): string {
   return css.replace(/<\/(style)/gi, '<\\/$1');
 }
 
+const LINK_HINT = 'a template folder is read without following links: copy the file into the folder instead of linking it';
+
+/** lstat, or null when the path does not exist. */
+function entry(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new EvidenceError(`${path}: cannot read: ${(err as Error).message}`);
+  }
+}
+
+function refuseLink(path: string, st: Stats): void {
+  if (st.isSymbolicLink()) throw new EvidenceError(`${path}: is a symbolic link; refused`, LINK_HINT);
+}
+
+/** A regular file inside the template folder: opened with O_NOFOLLOW, checked on the open descriptor. */
+export function readTemplateFile(path: string): string {
+  let fd: number;
+  try {
+    // O_NONBLOCK: a FIFO planted in the folder must not hang the report before fstat refuses it.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new EvidenceError(`${path}: is a symbolic link; refused`, LINK_HINT);
+    throw new EvidenceError(`${path}: cannot read: ${(err as Error).message}`);
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw new EvidenceError(`${path}: not a regular file; refused`, 'a template folder holds report.hbs, partials/*.hbs and report.css as plain files');
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The folder must still be the one that was checked (no folder swapped for a link meanwhile). */
+function sameFolder(path: string, before: Stats): void {
+  const now = entry(path);
+  if (!now || now.isSymbolicLink() || now.dev !== before.dev || now.ino !== before.ino) throw new EvidenceError(`${path}: changed while the templates were read; refused`);
+}
+
 export function loadTemplates(dir: string = DEFAULT_TEMPLATE_DIR): TemplateSet {
   const main = join(dir, 'report.hbs');
-  if (!existsSync(main)) throw new EvidenceError(`${dir}: not a template folder (report.hbs is missing)`, 'a template folder holds report.hbs, partials/*.hbs and report.css');
+  // The folder the examiner named may itself be a link (their choice); nothing inside it may be.
+  if (!entry(main)) throw new EvidenceError(`${dir}: not a template folder (report.hbs is missing)`, 'a template folder holds report.hbs, partials/*.hbs and report.css');
+  const mainText = readTemplateFile(main);
   const hb = Handlebars.create();
   const cssPath = join(dir, 'report.css');
-  const css = existsSync(cssPath) ? safeCss(readFileSync(cssPath, 'utf8')) : '';
+  const css = entry(cssPath) ? safeCss(readTemplateFile(cssPath)) : '';
   hb.registerHelper(makeHelpers(hb.SafeString));
   hb.registerHelper('inlineCss', () => new hb.SafeString(css));
   const partialsDir = join(dir, 'partials');
-  if (existsSync(partialsDir)) {
-    for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort()) {
-      hb.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
+  const partialsStat = entry(partialsDir);
+  if (partialsStat) {
+    refuseLink(partialsDir, partialsStat);
+    if (!partialsStat.isDirectory()) throw new EvidenceError(`${partialsDir}: not a folder; refused`);
+    for (const file of readdirSync(partialsDir, { withFileTypes: true }).filter((f) => f.name.endsWith('.hbs')).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      hb.registerPartial(basename(file.name, '.hbs'), readTemplateFile(join(partialsDir, file.name)));
     }
+    sameFolder(partialsDir, partialsStat);
   }
   let template: HandlebarsTemplateDelegate<ReportView>;
   try {
-    template = hb.compile<ReportView>(readFileSync(main, 'utf8'), { strict: true, noEscape: false, preventIndent: true });
+    template = hb.compile<ReportView>(mainText, { strict: true, noEscape: false, preventIndent: true });
   } catch (err) {
     throw new EvidenceError(`${main}: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -99,7 +99,7 @@ export function findingViews(findings: Finding[], input: ReportInput, cache: Raw
       attack: (f.attack ?? []).map((a) => visible(a)),
       references: (f.references ?? []).map((r) => visible(r)),
       pid: typeof f.pid === 'number' ? f.pid : null,
-      process: typeof f.process === 'string' ? visibleHost(f.process) : null,
+      process: typeof f.process === 'string' ? visible(f.process) : null, // already marked by analyze (safeText)
       note: notes.length ? visible(notes.join(' · ')) : null,
       suppressed: Boolean(f.suppressed),
     };

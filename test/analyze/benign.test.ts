@@ -48,7 +48,7 @@ describe('benign Linux server', () => {
   it('annotates sockets with address classes, services and direction', () => {
     const out = run(host);
     const web = out.connectionAnnotations.find((a) => a.local === '10.0.0.5:443')!;
-    expect(web).toMatchObject({ localClass: 'private', remoteClass: 'public', localService: 'https', direction: 'inbound', process: 'nginx' });
+    expect(web).toMatchObject({ localClass: 'private', remoteClass: 'documentation' /* the peer is in TEST-NET-3 (RFC 5737), not public */, localService: 'https', direction: 'inbound', process: 'nginx' });
     const dns = out.connectionAnnotations.find((a) => a.remote === '1.1.1.1:53')!;
     expect(dns).toMatchObject({ direction: 'outbound', remoteService: 'domain' });
     expect(out.routeAnnotations.find((r) => r.destination === '0.0.0.0/0')).toMatchObject({ kind: 'default', gatewayClass: 'private', findingIds: [] });

@@ -97,6 +97,31 @@ describe('allow-list', () => {
     }
     expect(() => loadAllowList('/nonexistent/allow.json')).toThrow(/\/nonexistent\/allow\.json: cannot read allow-list/);
   });
+
+  it('"__proto__" is a key like any other: refused as unknown, never a prototype that skips validation', () => {
+    // Before: { "__proto__": { "rule": "*", ... } } became the entry's prototype: Object.keys saw
+    // nothing to refuse and the inherited rule "*" suppressed every finding.
+    const cases: [string, RegExp][] = [
+      ['{ "entries": [ { "__proto__": { "rule": "*", "reason": "x" } } ] }', /allow\.json line 1 \(entry 1\): field "__proto__": unknown field/],
+      ['{ "entries": [ { "rule": "NET-IRC", "reason": "x", "__proto__": { "port": 1 } } ] }', /line 1 \(entry 1\): field "__proto__": unknown field/],
+      ['{\n "entries": [\n  { "rule": "NET-IRC", "reason": "x" },\n  { "rule": "NET-IRC", "reason": "y", "constructor": "z" }\n ]\n}', /allow\.json line 4 \(entry 2\): field "constructor": unknown field/],
+      ['{ "__proto__": { "entries": [ { "rule": "*", "reason": "x" } ] }, "entries": [] }', /allow\.json line 1: unknown key "__proto__" at the top level \(allowed: entries\)/],
+      ['{ "entries": [], "comment": "x" }', /unknown key "comment" at the top level/],
+      ['{ "entries": [ { "rule": "NET-IRC", "reason": "x", "rule": "*" } ] }', /allow\.json line 1, column \d+: invalid JSON: key "rule" appears twice in one object/],
+      ['rule=NET-IRC reason="x" rule=*', /allow\.json line 1: field "rule" given twice/],
+      ['rule=NET-IRC reason="x" constructor=1', /allow\.json line 1 \(entry 1\): field "constructor": unknown field/],
+    ];
+    for (const [text, message] of cases) {
+      const path = allowFile(text);
+      expect(() => loadAllowList(path), text).toThrow(message);
+    }
+    expect(({} as Record<string, unknown>).rule).toBeUndefined(); // no global prototype was touched
+  });
+
+  it('a parsed entry has exactly the fields of the file', () => {
+    const list = loadAllowList(allowFile('{ "entries": [ { "rule": "NET-IRC", "port": 6667, "reason": "irc dev" } ] }'));
+    expect(Object.keys(list.entries[0]!).sort()).toEqual(['action', 'index', 'line', 'port', 'reason', 'rule']);
+  });
 });
 
 describe('hostile and odd input never throws', () => {

@@ -1,7 +1,13 @@
 // Process identity rules and the masquerade scorer behind PROC-NAME-MASQ.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONFUSABLES_SOURCE } from '../../src/analyze/confusables-table.js';
+import { listRules, parseAllowList } from '../../src/analyze/index.js';
 import { masqueradeMatch, osaDistance, skeleton } from '../../src/analyze/masquerade.js';
-import { established, findingsOf, listen, proc, win, type Host } from './helpers.js';
+import { established, findingsOf, listen, proc, run, win, type Host } from './helpers.js';
+import { REPO } from '../helpers/cli.js';
 
 interface Case {
   rule: string;
@@ -125,8 +131,52 @@ describe('masquerade scoring', () => {
   });
   it('the finding escapes invisible characters of a hostile name', () => {
     const found = findingsOf({ os: 'windows', connections: [win({ local: '0.0.0.0:8000', state: 'LISTEN', pid: 77, process: 'lsass\u202Eexe.scr' })] }, 'PROC-NAME-MASQ');
-    expect(found[0]!.detail).toContain('\\u{202E}');
+    expect(found[0]!.detail).toContain('\\u202E');
     expect(found[0]!.detail).not.toContain('\u202E');
-    expect(found[0]!.process).toBe('lsass\\u{202E}exe.scr');
+    expect(found[0]!.process).toBe('lsass\\u202Eexe.scr');
+  });
+});
+
+describe('masquerade: the raw name first, then Unicode confusables', () => {
+  it('full-width ｓｖｃｈｏｓｔ.exe is a masquerade (NFKC made it "svchost.exe" before the exact check)', () => {
+    const m = masqueradeMatch('ｓｖｃｈｏｓｔ.exe', 'windows');
+    expect(m?.core).toBe('svchost');
+    expect(m?.reason).toMatch(/compatibility characters that only normalise \(NFKC\)/);
+    expect(masqueradeMatch('ｓｓｈｄ', 'linux')?.core).toBe('sshd');
+    expect(masqueradeMatch('svc\u200Bhost.exe', 'windows')?.core).toBe('svchost');
+    // Must not fire: the exact names, in the case the OS writes them.
+    for (const [name, os] of [['svchost.exe', 'windows'], ['SVCHOST.EXE', 'windows'], ['sshd', 'linux'], ['NetworkManager', 'linux'], ['mDNSResponder', 'bsd']] as const) {
+      expect(masqueradeMatch(name, os), name).toBeNull();
+    }
+    expect(masqueradeMatch('SSHD', 'linux')?.core).toBe('sshd'); // Linux names are case-sensitive
+  });
+
+  it('look-alikes the old 28-character table missed are found through confusables.txt', () => {
+    // Latin small capital S (U+A731) and Cherokee ꮪ (U+ABAA): two substitutions in a 5-letter name,
+    // beyond the edit distance, caught only by the skeleton.
+    expect(masqueradeMatch('lꜱaꮪꜱ.exe', 'windows')?.core).toBe('lsass');
+    expect(masqueradeMatch('ꜱꜱhd', 'linux')?.core).toBe('sshd');
+    expect(skeleton('Ɩꜱaꜱꜱ')).toBe(skeleton('lsass'));
+    // Must not fire: a real, different program that merely shares letters.
+    expect(masqueradeMatch('lsblk', 'linux')).toBeNull();
+  });
+
+  it('the PROC-NAME-MASQ finding names the full-width process and the allow-list does not suppress it as "svchost"', () => {
+    const host = { os: 'windows' as const, connections: [win({ local: '0.0.0.0:8000', state: 'LISTEN', pid: 66, process: 'ｓｖｃｈｏｓｔ.exe' })] };
+    const found = findingsOf(host, 'PROC-NAME-MASQ');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.detail).toContain('imitates "svchost"');
+    const allow = parseAllowList('rule=PROC-NAME-MASQ process=svchost.exe reason="the real one"', 'allow.txt', listRules().map((r) => r.id));
+    const out = run(host, { allow });
+    expect(out.findings.find((f) => f.rule === 'PROC-NAME-MASQ')?.suppressed ?? null).toBeNull();
+    // The same entry does suppress the real svchost.exe's findings: it is a working entry.
+    expect(run({ os: 'windows', connections: [win({ local: '0.0.0.0:8000', state: 'LISTEN', pid: 67, process: 'svch0st.exe' })] }, { allow: parseAllowList('rule=PROC-NAME-MASQ process=svch0st.exe reason="lab"', 'allow.txt', listRules().map((r) => r.id)) }).findings.find((f) => f.rule === 'PROC-NAME-MASQ')?.suppressed).toBeTruthy();
+  });
+
+  it('the confusables table is generated from a recorded Unicode version, never edited by hand', () => {
+    expect(CONFUSABLES_SOURCE.unicode).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(CONFUSABLES_SOURCE.mappings).toBeGreaterThan(1500);
+    const generated = execFileSync(process.execPath, [join(REPO, 'src/setup/gen-confusables.mjs'), '--stdout'], { encoding: 'utf8' });
+    expect(generated).toBe(readFileSync(join(REPO, 'src/analyze/confusables-table.ts'), 'utf8'));
   });
 });

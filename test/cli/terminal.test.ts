@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findingsTable } from '../../src/cli/findings-table.js';
 import { terminalSafe } from '../../src/cli/common.js';
+import { jsonSafe } from '../../src/markers.js';
 import type { Connection, Finding } from '../../src/model.js';
 import { runCli, SAMPLES, tempDir } from '../helpers/cli.js';
 
@@ -50,5 +52,49 @@ describe('terminal output of host strings', () => {
     if (process.getuid?.() !== 0) return; // only root can drop to nobody here
     expect(r.stderr).toMatch(/warning: collection is not privileged \(user .*\): netstat -p and ss -p show owners only/);
     expect(r.exitCode).toBe(0);
+  });
+});
+
+describe('paths from the command line reach the terminal safely', () => {
+  // --out is typed by the examiner but ends up in every path printed: a newline, a carriage return or
+  // a bidi override in it must not forge a line ("PASS") or reorder the terminal.
+  const evil = 'o\nRESULT: PASS\r\u202Ex';
+
+  it('a newline, CR and RTLO from --out are markers in every stderr line (import, demo summary)', async () => {
+    const out = join(tempDir(), evil);
+    const imp = await runCli(['import', join(SAMPLES, 'windows/windows-10/netstat-aonb.out'), '--out', out]);
+    expect(imp.exitCode).toBe(0);
+    expect(imp.stderr).toContain('evidence folder: ');
+    expect(imp.stderr).toContain('o\\u000ARESULT: PASS\\u000D\\u202Ex');
+    expect(imp.stderr).not.toMatch(/[\r\u202e]/);
+    expect(imp.stderr.split('\n').some((l) => l.startsWith('RESULT'))).toBe(false);
+    const demo = await runCli(['demo', '--scenario', 'windows-srss-backdoor', '--out', out], { env: { NETCUSTODY_HOME: tempDir() } });
+    expect(demo.exitCode).toBe(0);
+    for (const label of ['Evidence folder:', 'Report:', 'Bundle:', 'Verify with:']) {
+      const line = demo.stderr.split('\n').find((l) => l.startsWith(label));
+      expect(line, label).toContain('o\\u000ARESULT: PASS\\u000D\\u202Ex');
+    }
+    expect(demo.stderr).not.toMatch(/[\r\u202e]/);
+    expect(demo.stderr.split('\n').some((l) => l.startsWith('RESULT'))).toBe(false);
+  }, 120_000);
+
+  it('--json escapes bidi and control characters as \\uXXXX; JSON.parse and jq decode the same path', async () => {
+    const out = join(tempDir(), evil);
+    const r = await runCli(['import', join(SAMPLES, 'windows/windows-10/netstat-aonb.out'), '--out', out, '--json']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).not.toMatch(/[\r\u202e]/);
+    expect(r.stdout).toContain('\\u202e');
+    const dir = JSON.parse(r.stdout).evidenceDir as string;
+    expect(dir.startsWith(`${out}/`)).toBe(true);
+    const jq = execFileSync('jq', ['-j', '.evidenceDir'], { input: r.stdout, encoding: 'utf8' });
+    expect(jq).toBe(dir);
+  });
+
+  it('jsonSafe escapes what JSON.stringify leaves raw, and nothing else', () => {
+    const value = { a: 'x\u202Ey\u200B\u2028\u0085\u{E0041}', b: 'plain é ü', c: ['\u001b[31m', 1, null] };
+    const text = jsonSafe(value, 2);
+    expect(text).not.toMatch(/[\u202e\u200b\u2028\u0085\u001b]|\u{E0041}/u);
+    expect(text).toContain('plain é ü');
+    expect(JSON.parse(text)).toEqual(value);
   });
 });

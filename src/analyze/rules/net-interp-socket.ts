@@ -1,4 +1,5 @@
 import type { Rule, RuleHit, SocketInfo } from '../types.js';
+import { isExternal } from '../address.js';
 import { describeProcess, describeSocket, processHit, socketHit, describeOwner } from '../rule-helpers.js';
 import { safeText } from '../names.js';
 import { attackUrl, REF } from './refs.js';
@@ -10,7 +11,7 @@ const SHELL_CMDLINE = /(^|\s)-e\s*\S*(sh|cmd(\.exe)?)\b|(^|\s)-c\s*\S*sh\b|pty\.
 
 function qualifies(s: SocketInfo): boolean {
   if (s.listening) return s.local.cls !== 'loopback';
-  return (s.outbound || s.inbound) && s.remote.cls === 'public';
+  return (s.outbound || s.inbound) && isExternal(s.remote.cls);
 }
 
 export const netInterpSocket: Rule = {

@@ -38,7 +38,7 @@ export const netLolbinOutbound: Rule = {
       let severity: Severity | null = lol ? 'medium' : null;
       if (never || bare) severity = maxSeverity(severity, 'high');
       const why = never ? `${never} never needs the network` : bare ? `${lol} runs without arguments` : `${lol} is a proxy-execution binary`;
-      hits.push(processHit(p, sockets, `${describeProcess(p)}: ${why}; public connection(s) ${sockets.slice(0, 10).map(describeSocket).join('; ')}.`, severity ?? 'medium'));
+      hits.push(processHit(p, sockets, `${describeProcess(p)}: ${why}; external connection(s) ${sockets.slice(0, 10).map(describeSocket).join('; ')}.`, severity ?? 'medium'));
     }
     return hits;
   },

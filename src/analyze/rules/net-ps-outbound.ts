@@ -24,7 +24,7 @@ export const netPsOutbound: Rule = {
       const sockets = p.sockets.filter(isPublicOutbound);
       if (sockets.length === 0) continue;
       const odd = sockets.some((s) => s.remotePort !== 80 && s.remotePort !== 443);
-      hits.push(processHit(p, sockets, `${describeProcess(p)} has public connection(s) ${sockets.slice(0, 10).map(describeSocket).join('; ')}.`, odd ? 'medium' : 'low'));
+      hits.push(processHit(p, sockets, `${describeProcess(p)} has external connection(s) ${sockets.slice(0, 10).map(describeSocket).join('; ')}.`, odd ? 'medium' : 'low'));
     }
     return hits;
   },

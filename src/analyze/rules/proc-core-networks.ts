@@ -1,4 +1,5 @@
 import type { Rule, RuleHit, SocketInfo } from '../types.js';
+import { isExternal } from '../address.js';
 import { describeProcess, describeSocket, processHit } from '../rule-helpers.js';
 import { isWindowsDynamicPort } from '../services.js';
 import { attackUrl, REF } from './refs.js';
@@ -15,7 +16,7 @@ function oddSockets(keys: string[], sockets: SocketInfo[]): { sockets: SocketInf
   const odd: SocketInfo[] = [];
   for (const s of sockets) {
     if (rpc && s.listening && s.protocol === 'tcp' && !isWindowsDynamicPort(s.localPort) && !(rpc === 'lsass' && DC_PORTS.has(s.localPort ?? -1))) odd.push(s);
-    else if (keys.some((k) => NO_INTERNET.has(k)) && s.outbound && s.remote.cls === 'public') odd.push(s);
+    else if (keys.some((k) => NO_INTERNET.has(k)) && s.outbound && isExternal(s.remote.cls)) odd.push(s);
   }
   return odd.length > 0 ? { sockets: odd, why: 'normally holds only dynamic-range RPC listeners and talks to no internet host' } : null;
 }

@@ -1,4 +1,5 @@
 import type { Rule, RuleHit } from '../types.js';
+import { cidrLabel } from '../address.js';
 import { attackUrl, REF } from './refs.js';
 import { describeRoute, routeHit } from './route-hit.js';
 
@@ -33,7 +34,7 @@ export const routeBlackhole: Rule = {
       if (t !== undefined && t !== 'unicast') continue;
       const viaLoopback = r.gateway?.cls === 'loopback' || (r.ifaceIsLoopback && r.gateway !== null);
       if (!viaLoopback) continue;
-      hits.push(routeHit([r], `Route ${describeRoute(r)} sends ${r.destClass} destination ${r.dest?.text} to the loopback interface: the traffic never leaves the host.`));
+      hits.push(routeHit([r], `Route ${describeRoute(r)} sends ${cidrLabel(r.dest)} destination ${r.dest?.text} to the loopback interface: the traffic never leaves the host.`));
     }
     return hits;
   },

@@ -1,4 +1,5 @@
 import type { Rule, RuleHit } from '../types.js';
+import { cidrLabel } from '../address.js';
 import { activeDefaults, isForwardingRoute, vpnEndpointRoutes } from '../route-info.js';
 import { attackUrl, REF } from './refs.js';
 import { describeRoute, routeHit } from './route-hit.js';
@@ -37,7 +38,7 @@ export const routeHostOddGw: Rule = {
       if (r.destClass === null || IGNORED_DEST.has(r.destClass) || defaultGw.has(r.gateway.text)) continue;
       if (r.gateway.cls === 'loopback') continue; // ROUTE-BLACKHOLE's case
       const why = competing > 0 ? `pinned to one of ${competing} competing default gateways` : `not the default gateway${defaultGw.size ? ` (${[...defaultGw].join(', ')})` : ' (there is no default route)'}`;
-      hits.push(routeHit([r], `Host route ${describeRoute(r)}: destination ${r.dest?.text} (${r.destClass}) uses gateway ${r.gateway.text}, ${why}.`));
+      hits.push(routeHit([r], `Host route ${describeRoute(r)}: destination ${r.dest?.text} (${cidrLabel(r.dest)}) uses gateway ${r.gateway.text}, ${why}.`));
     }
     return hits;
   },

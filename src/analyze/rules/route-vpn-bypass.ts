@@ -1,4 +1,5 @@
 import type { Rule, RuleHit } from '../types.js';
+import { cidrLabel, isExternal } from '../address.js';
 import { isForwardingRoute, tunnelDefault, vpnEndpointRoutes } from '../route-info.js';
 import { safeText } from '../names.js';
 import { attackUrl, REF } from './refs.js';
@@ -27,8 +28,8 @@ export const routeVpnBypass: Rule = {
       if (!tunnel) continue;
       for (const r of ctx.routes) {
         if (r.dest?.version !== version || r.dest.prefix <= 1 || r.ifaceIsTunnel || r.ifaceIsLoopback || !isForwardingRoute(r)) continue;
-        if (r.destClass !== 'public' || vpnEndpoints.has(r.index)) continue;
-        hits.push(routeHit([r, tunnel], `Route ${describeRoute(r)} sends public ${r.dest.text} outside the tunnel, while the default goes through ${safeText(tunnel.iface ?? '?')}.`));
+        if (!isExternal(r.destClass) || vpnEndpoints.has(r.index)) continue;
+        hits.push(routeHit([r, tunnel], `Route ${describeRoute(r)} sends ${cidrLabel(r.dest)} ${r.dest.text} outside the tunnel, while the default goes through ${safeText(tunnel.iface ?? '?')}.`));
       }
     }
     return hits;
