@@ -1,17 +1,17 @@
 // Small helpers shared by rules: describing sockets and processes in finding details, and building
 // hits with their references and allow-list facts.
-import { endpoint } from './address.js';
+import { endpoint, withZone } from './address.js';
 import { safeText } from './names.js';
 import type { AnalysisContext, OsFamily, ProcessInfo, RuleHit, SocketInfo } from './types.js';
 import type { ProcessFactField, Severity, SourceRef } from '../model.js';
 
 /** "tcp 0.0.0.0:1337 LISTEN" or "tcp 10.0.0.5:50000 -> 203.0.113.7:4444 ESTABLISHED". */
 export function describeSocket(s: SocketInfo): string {
-  const local = endpoint(s.local.text, s.localPort);
+  const local = endpoint(withZone(s.local.text, s.primary.localAddress), s.localPort);
   const proto = `${s.protocol}${s.ipVersion === 6 ? '6' : ''}`;
   const state = s.state ? ` ${s.state}` : '';
   if (s.listening) return `${proto} ${local}${state || ' (bound)'}`;
-  return `${proto} ${local} -> ${endpoint(s.remote.text, s.remotePort)}${state}`;
+  return `${proto} ${local} -> ${endpoint(withZone(s.remote.text, s.primary.remoteAddress), s.remotePort)}${state}`;
 }
 
 /** 'process "sshd" (pid 812)', 'pid 812', or 'no owning process shown'. */
