@@ -247,7 +247,7 @@ function destinationText(r: Route): string {
 /** One row per unique route; the field values come from the line that prints the most of them. */
 export function routeRows(routes: Route[], marks: Marks): RouteRow[] {
   return uniqueRoutes(routes).map((same) => {
-    const r = same.find((x) => x.metric !== null || x.type !== undefined) ?? same[0];
+    const r = same.find((x) => x.metric !== null) ?? same.find((x) => x.type !== undefined) ?? same[0];
     const ids: string[] = [];
     let severity: Severity | null = null;
     for (const x of same) {
@@ -259,7 +259,7 @@ export function routeRows(routes: Route[], marks: Marks): RouteRow[] {
     const flags = [...new Set(same.flatMap((x) => [x.type && x.type !== 'unicast' ? x.type : null, x.flags, x.persistent ? 'persistent' : null]).filter((f): f is string => Boolean(f)))].join(' ');
     const artifacts = new Set(same.map((x) => x.source.artifact));
     return {
-      ref: visibleHost(same.map((x) => refKey(x.source.artifact, x.source.line)).join(' ')),
+      ref: visibleHost(same.map((x) => refKey(x.source.artifact, x.source.line)).join(', ')),
       line: same[0].source.line,
       lines: same.map((x) => x.source.line).join(', '),
       views: artifacts.size,
@@ -276,8 +276,8 @@ export function routeRows(routes: Route[], marks: Marks): RouteRow[] {
 }
 
 const MAX_PEERS = 6;
-const MAX_CMDLINE = 160;
-const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}… (${text.length} characters, all in parsed/processes.json)` : text);
+const MAX_CMDLINE = 100;
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
 
 /** Most process rows printed (a synthetic or hostile capture can show tens of thousands of PIDs). */
 export const MAX_PROCESS_ROWS = 2_000;
@@ -402,7 +402,7 @@ export function routeColumns(rows: RouteRow[], lineOnly: boolean): string[] {
     { header: 'Views', size: 7.5 },
     { header: lineOnly ? 'Lines' : 'Sources', size: 7.5, grow: 2, maxMm: 60 },
   ];
-  return columnWidths(specs, rows.map((r) => [markText(r.severity, r.findingIds), r.destination, r.gateway, r.iface, r.metric, r.flags, String(r.views), lineOnly ? r.lines : r.ref]), TABLE_MM);
+  return columnWidths(specs, rows.map((r) => [markText(r.severity, r.findingIds), r.destination, r.gateway, r.iface, r.metric, r.flags, String(r.views), lineOnly ? r.lines : r.ref.replace(/, /g, ',')]), TABLE_MM);
 }
 
 export function processColumns(rows: ProcessRow[]): string[] {

@@ -116,7 +116,7 @@ export interface ConnectionRow {
 }
 
 export interface RouteRow {
-  /** Every line that printed the route (artifact:line, space-separated). */
+  /** Every line that printed the route (artifact:line, comma-separated). */
   ref: string;
   line: number;
   /** Line numbers when all are in one artifact. */
