@@ -375,7 +375,7 @@ export function wrapCommand(command: string, max = 88): string {
 /** Body width the tables are sized for: A4 less 14 mm margins (Letter is wider: more spare room). */
 const TABLE_MM = 182;
 const MARK: ColumnSpec = { header: 'Mark', size: 6.5, bold: true };
-const markText = (severity: Severity | null, ids: string): string => (severity ? `XX ${severity.toUpperCase()} ${ids}` : '');
+const markText = (severity: Severity | null, ids: string): string => (severity ? `XX${severity.toUpperCase()} ${ids}` : ''); // symbol and label print as one word
 
 export function connectionColumns(rows: ConnectionRow[], lineOnly: boolean): string[] {
   const specs: ColumnSpec[] = [
