@@ -88,7 +88,7 @@ describe('report layout and fidelity on the Windows scenario', () => {
     const custody = section(text, /^7 Chain of custody/m, /^8 Verification/m);
     expect(custody).not.toMatch(/\{"/);
     expect(custody).toMatch(/^originalPath: \/.*netstat-anob\.txt$/m);
-    expect(custody).toMatch(/^sha256: [0-9a-f]{64}$/m);
+    expect(custody).toMatch(/^sha256:\s*\n[0-9a-f]{64}$/m);
   });
 
   it('prints verification commands that run as copied from the PDF, each with what to expect', () => {
