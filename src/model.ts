@@ -55,6 +55,8 @@ export interface Connection {
   component?: string | null;
   /** Windows -b: "Can not obtain ownership information" and similar. */
   ownerNote?: string | null;
+  /** Windows -b: the lines below the row that name its owner (component, note, [image.exe]), 1-based. */
+  ownerLines?: number[];
   user?: string | null;
   uid?: number | null;
   inode?: number | null;
@@ -178,7 +180,13 @@ export interface ProcessFacts {
   startTime: string | null;
   socketInodes: number[];
   errors: string[];
+  /** Set by the parser: the line that cites this process (its JSON line; in the older array format the line of "pid"). */
+  source?: SourceRef;
+  /** Older array format only: the line of each fact's key, when not on the `source` line. */
+  fieldLines?: Partial<Record<ProcessFactField, number>>;
 }
+
+export type ProcessFactField = 'comm' | 'exe' | 'exeDeleted' | 'cmdline' | 'ppid' | 'uid' | 'user' | 'startTime';
 
 export interface ArtifactFile {
   /** Path relative to the evidence folder, e.g. raw/01-netstat-anp.stdout */

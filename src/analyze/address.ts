@@ -329,6 +329,14 @@ export function cidrInfo(cidr: Cidr): AddressInfo {
 }
 
 /** "1.2.3.4:80" or "[::1]:80"; the port is omitted when unknown. */
+/** The canonical address with the zone the host printed after it ("fe80::1" + "fe80::1%7" → "fe80::1%7"). */
+export function withZone(canonical: string, printed: string | null | undefined): string {
+  const pct = printed ? printed.indexOf('%') : -1;
+  if (!printed || pct < 0) return canonical;
+  const close = printed.indexOf(']', pct);
+  return `${canonical}%${printed.slice(pct + 1, close < 0 ? undefined : close)}`;
+}
+
 export function endpoint(address: string, port: number | null): string {
   const host = address.includes(':') ? `[${address}]` : address;
   return port === null ? host : `${host}:${port}`;

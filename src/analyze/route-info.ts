@@ -76,8 +76,9 @@ export function enrichRoutes(routes: Route[]): RouteInfo[] {
     const seen = byKey.get(key);
     if (seen) {
       seen.refs.push(route.source);
-      // Prefer the richer record (ip route names the type: blackhole, unreachable ...).
-      if (seen.route.type === undefined && route.type !== undefined) upgrade(seen, route);
+      // Prefer the richer record: ip route names the type (blackhole, unreachable ...) and prints the
+      // metric that netstat -rn leaves out.
+      if ((seen.route.type === undefined && route.type !== undefined) || (seen.route.metric === null && route.metric !== null)) upgrade(seen, route);
       continue;
     }
     const blackhole = netToolsBlackhole(route, onLink);
@@ -130,13 +131,13 @@ export function activeDefaults(routes: RouteInfo[], version: 4 | 6): RouteInfo[]
   return routes.filter((r) => r.isDefault && r.mainTable && r.dest?.version === version && isForwardingRoute(r) && !interfaceScoped(r));
 }
 
-/** Networks each interface reaches without a gateway (on-link routes of that interface). */
-export function onLinkNetworks(routes: RouteInfo[]): Map<string, Cidr[]> {
-  const out = new Map<string, Cidr[]>();
+/** On-link routes of each interface: the networks it reaches without a gateway (each has a dest). */
+export function onLinkNetworks(routes: RouteInfo[]): Map<string, RouteInfo[]> {
+  const out = new Map<string, RouteInfo[]>();
   for (const r of routes) {
     if (!r.onLink || r.isReject || r.iface === null || r.dest === null || r.isDefault) continue;
     const list = out.get(r.iface) ?? [];
-    list.push(r.dest);
+    list.push(r);
     out.set(r.iface, list);
   }
   return out;

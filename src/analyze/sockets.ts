@@ -1,6 +1,6 @@
 // Merge the views of one socket (netstat, ss, lsof, /proc) into a SocketInfo, so port and process
 // rules report each socket once while keeping every source line as a reference.
-import type { Connection, SocketView } from '../model.js';
+import type { Connection, SocketView, SourceRef } from '../model.js';
 import { makeAddressCache, type AddressInfo } from './address.js';
 import type { SocketInfo } from './types.js';
 
@@ -55,7 +55,7 @@ export function mergeSockets(connections: Connection[], pidByInode: Map<number, 
       // Exact-size arrays: most sockets have one record, and [] + push reserves 16 slots each.
       records: [c],
       views: [c.view],
-      refs: [c.source],
+      refs: sourceRefs(c),
       protocol: c.protocol,
       ipVersion: c.ipVersion,
       local,
@@ -79,6 +79,12 @@ export function mergeSockets(connections: Connection[], pidByInode: Map<number, 
   return all;
 }
 
+/** The record's line plus the lines that name its owner (Windows -b blocks). */
+function sourceRefs(c: Connection): SourceRef[] {
+  if (!c.ownerLines || c.ownerLines.length === 0) return [c.source];
+  return [c.source, ...c.ownerLines.map((line) => ({ artifact: c.source.artifact, line }))];
+}
+
 function addOwner(owners: Owners, s: SocketInfo, pid: number): void {
   let set = owners.get(s);
   if (!set) {
@@ -90,7 +96,7 @@ function addOwner(owners: Owners, s: SocketInfo, pid: number): void {
 
 function addRecord(s: SocketInfo, c: Connection, pid: number | null, owners: Owners): void {
   s.records.push(c);
-  s.refs.push(c.source);
+  s.refs.push(...sourceRefs(c));
   if (!s.views.includes(c.view)) s.views.push(c.view);
   if (VIEW_RANK[c.view] < VIEW_RANK[s.primary.view]) s.primary = c;
   if (pid !== null) {

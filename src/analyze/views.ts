@@ -1,7 +1,7 @@
 // Outputs for the report: one view per process (its sockets, ports, peers, findings) and an
 // annotation per socket and per route linking them to the findings about them.
 import type { Finding, Severity } from '../model.js';
-import { endpoint } from './address.js';
+import { endpoint, withZone } from './address.js';
 import { safeText } from './names.js';
 import { serviceName } from './services.js';
 import { maxSeverity } from './severity.js';
@@ -44,7 +44,7 @@ function worst(findings: Finding[] | undefined): Severity | null {
 }
 
 function remoteText(s: SocketInfo): string | null {
-  return s.listening ? null : endpoint(s.remote.text, s.remotePort);
+  return s.listening ? null : endpoint(withZone(s.remote.text, s.primary.remoteAddress), s.remotePort);
 }
 
 export function buildProcessViews(ctx: AnalysisContext, links: Links, annotations: ConnectionAnnotation[]): ProcessView[] {
@@ -102,7 +102,7 @@ export function buildConnectionAnnotations(ctx: AnalysisContext, links: Links): 
       refs: s.refs,
       views: s.views,
       protocol: s.protocol,
-      local: endpoint(s.local.text, s.localPort),
+      local: endpoint(withZone(s.local.text, s.primary.localAddress), s.localPort),
       remote: remoteText(s),
       state: s.state,
       pid: s.pid,

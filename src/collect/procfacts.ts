@@ -6,6 +6,17 @@ import type { ProcessFacts } from '../model.js';
 
 const SOCKET_LINK = /^socket:\[(\d+)\]$/;
 
+/** First line of the artifact: names the format, so an empty list is still recognised. */
+export const PROCESS_FACTS_HEADER = { format: 'netcustody-process-facts', version: 2 };
+
+/**
+ * The artifact: a header line, then one JSON object per process, so that "raw/NN-process-facts.jsonl
+ * line 7" cites exactly one process and its quoted line shows every fact about it.
+ */
+export function formatProcessFacts(facts: ProcessFacts[]): string {
+  return [PROCESS_FACTS_HEADER, ...facts].map((f) => `${JSON.stringify(f)}\n`).join('');
+}
+
 export function collectProcessFacts(procRoot = '/proc'): ProcessFacts[] {
   const visible = namespaceInodes(procRoot);
   const users = readPasswd();

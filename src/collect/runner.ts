@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import type { CommandRecord } from '../model.js';
 import type { ProfileStep } from './profiles.js';
 import { openArtifact, type ArtifactSink } from './sink.js';
-import { collectProcessFacts } from './procfacts.js';
+import { collectProcessFacts, formatProcessFacts } from './procfacts.js';
 
 export interface StepContext {
   dir: string;
@@ -211,10 +211,9 @@ function pump(path: string, sink: ArtifactSink, signal: AbortSignal): Promise<vo
 }
 
 function writeProcessFacts(ctx: StepContext, base: string, record: CommandRecord): void {
-  const sink = openArtifact(ctx.dir, `${base}.json`);
+  const sink = openArtifact(ctx.dir, `${base}.jsonl`);
   try {
-    const facts = collectProcessFacts();
-    sink.write(Buffer.from(`${JSON.stringify(facts, null, 1)}\n`, 'utf8'));
+    sink.write(Buffer.from(formatProcessFacts(collectProcessFacts()), 'utf8'));
     record.exitCode = 0;
   } finally {
     record.stdout = sink.close();

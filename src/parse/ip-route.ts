@@ -98,8 +98,9 @@ function parseHead(words: string[], artifact: string, line: number): { route: Ro
   family = family ?? familyOf(a.gateway) ?? familyOf(a.src) ?? (words.includes('pref') ? 6 : null); // `pref` is IPv6 only
   const route: Route = {
     destination, gateway: a.gateway, interface: a.dev,
-    // ip omits `metric 0` for IPv4: an absent metric is the kernel's 0.
-    metric: a.metric ?? 0,
+    // ip omits `metric 0` for IPv4, but a record holds what the line prints: no metric is null
+    // (a FACTS box must not state a value the tool did not show).
+    metric: a.metric,
     flags: a.flags.length > 0 ? a.flags.join(' ') : null,
     ipVersion: family ?? 4, source: { artifact, line }, format: FORMAT, type,
     // ip omits `table main`; other tables are always named when listing `table all`.

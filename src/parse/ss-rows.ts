@@ -92,9 +92,11 @@ function connectionRow(row: SsRow, protocol: Connection['protocol']): RowRecord 
   const connection: Connection = {
     protocol,
     ipVersion: local.family ?? peer.family ?? 4,
-    localAddress: local.address,
+    // The zone / bound device stays in the address as ss printed it (fe80::1%eth0): evidence, and
+    // what the other parsers keep; the analyzer strips it when it compares addresses.
+    localAddress: local.zone ? `${local.address}%${local.zone}` : local.address,
     localPort: local.port,
-    remoteAddress: peer.address,
+    remoteAddress: peer.zone ? `${peer.address}%${peer.zone}` : peer.address,
     remotePort: peer.port,
     state,
     stateRaw: row.state,

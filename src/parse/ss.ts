@@ -141,8 +141,8 @@ function settleFamilies(st: ParseState): void {
     }
     c.ipVersion = family;
     const any = family === 6 ? '::' : '0.0.0.0';
-    if (local.wildcard) c.localAddress = any;
-    if (peer.wildcard) c.remoteAddress = any;
+    if (local.wildcard) c.localAddress = local.zone ? `${any}%${local.zone}` : any;
+    if (peer.wildcard) c.remoteAddress = peer.zone ? `${any}%${peer.zone}` : any;
   }
 }
 

@@ -115,10 +115,8 @@ function endpointAt(src: string, start: number, end: number, out: Endpoint): boo
   if (addrEnd <= addrStart || portStart >= end) return false;
   let scope: string | null = null;
   const percent = indexIn(src, 37, addrStart, addrEnd); // '%' before an IPv6 zone
-  if (percent >= 0) {
-    scope = src.slice(percent + 1, addrEnd);
-    addrEnd = percent;
-  }
+  // The zone stays in the address as printed (fe80::1%7), and is also given on its own.
+  if (percent >= 0) scope = src.slice(percent + 1, addrEnd);
   let port: number | null = digitsValue(src, portStart, end);
   let namedPort = false;
   if (port > 65535) return false;

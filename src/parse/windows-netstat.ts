@@ -49,9 +49,13 @@ function hasBlankIn(text: string): boolean {
 }
 
 /** "[image.exe]" closes the block: lines before it are component names (or an owner note). */
-function closeWithImage(block: OwnerBlock, conn: Connection, imageName: string, result: ParseResult, ctx: RowContext): void {
+function closeWithImage(block: OwnerBlock, conn: Connection, imageName: string, imageLine: number, result: ParseResult, ctx: RowContext): void {
   conn.process = intern(ctx, imageName);
   const count = block.count;
+  // The owner block's lines are evidence of the process name: findings cite them with the row.
+  const ownerLines = block.lineNos.slice(0, count);
+  ownerLines.push(imageLine);
+  conn.ownerLines = ownerLines;
   if (count === 1 && !hasBlankIn(block.texts[0])) {
     // The usual block: one service name (a single word is never one of the owner-note sentences).
     conn.component = intern(ctx, block.texts[0]);
@@ -79,6 +83,7 @@ function closeWithoutImage(block: OwnerBlock, result: ParseResult, ctx: RowConte
   for (let k = 0; k < block.count; k++) {
     if (k === 0 && isKnownOwnerNote(block.texts[0])) {
       conn.ownerNote = intern(ctx, block.texts[0]);
+      conn.ownerLines = [block.lineNos[0]];
       result.lines.records++;
     } else {
       addUnparsed(result, block.lineNos[k], src.slice(block.froms[k], block.tos[k]), 'owner line not followed by an [image] line');
@@ -125,7 +130,7 @@ export function parseWindowsNetstat(input: ParserInput): ParseResult {
     const end = endOfNonBlank(src, start, to);
     const image = src.charCodeAt(start) === 91 && src.charCodeAt(end - 1) === 93 && end - start >= 2;
     if (block.conn && image) {
-      closeWithImage(block, block.conn, src.slice(start + 1, end - 1), result, ctx);
+      closeWithImage(block, block.conn, src.slice(start + 1, end - 1), lineNo, result, ctx);
       return;
     }
     const text = src.slice(start, end);

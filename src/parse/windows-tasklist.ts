@@ -88,6 +88,7 @@ export function parseWindowsTasklist(input: ParserInput): ParseResult {
       addUnparsed(result, lineNo, line, 'PID column is not a number');
       return;
     }
+    process.source = { artifact: input.artifact, line: lineNo };
     result.processes.push(process);
     result.lines.records++;
   });

@@ -58,14 +58,16 @@ export function makeHelpers(SafeString: SafeStringCtor): Record<string, HelperDe
       const s = SEVERITY_STYLE[v];
       return safe(`<span class="sev sev-${v}"><span class="sev-sym">${s.symbol}</span>&#8239;${s.label}</span>`);
     },
+    /** "F-0001, F-0002": each id unbreakable (a line may break after a comma, never after "F-"). */
+    ids: (v: unknown) => safe(String(v ?? '').split(/,\s*/).filter(Boolean).map((id) => `<span class="nw">${escapeHtml(id)}</span>`).join(', ')),
     /** Compact mark for table rows: symbol + label. */
     sevMark: (v: unknown) => (isSeverity(v) ? `${SEVERITY_STYLE[v].symbol} ${SEVERITY_STYLE[v].label}` : ''),
-    /** 64 hex digits in groups of 16 with break opportunities, so a hash never overflows a cell. */
+    /** 64 hex digits as one word (a copied hash must be whole); it breaks only where it cannot fit a line. */
     hash: (v: unknown) => {
       if (v === null || v === undefined || v === '') return '—';
       const text = String(v);
       if (!/^[0-9a-fA-F]+$/.test(text)) return text;
-      return safe(`<span class="hash">${text.match(/.{1,16}/g)!.join('<wbr>')}</span>`);
+      return safe(`<span class="hash">${text}</span>`);
     },
     eq: (a: unknown, b: unknown) => a === b,
     gt: (a: unknown, b: unknown) => typeof a === 'number' && typeof b === 'number' && a > b,

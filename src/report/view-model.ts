@@ -2,11 +2,11 @@
 // verification and appendix (tables in view-tables.ts).
 import { SEVERITIES, type CommandRecord, type ImportRecord } from '../model.js';
 import { expectedBundleName } from '../bundle/naming.js';
-import { verificationCommands as bundleVerificationCommands } from '../bundle/commands.js';
+import { shellQuote, verificationCommands as bundleVerificationCommands } from '../bundle/commands.js';
 import { PATHS } from '../evidence/folder.js';
 import type { ReportInput } from './input.js';
 import { excerpt, type RawCache } from './raw-text.js';
-import { buildMarks, connectionGroups, findingGroups, findingViews, isListening, primaryConnections, processRows, routeRows, singleArtifact, splitFindings } from './view-tables.js';
+import { buildMarks, custodyDetails, processColumns, routeColumns, wrapCommand, connectionGroups, findingGroups, findingViews, isListening, primaryConnections, processRows, routeRows, singleArtifact, splitFindings } from './view-tables.js';
 import type { AppendixItem, InventoryItem, ReportView } from './view-types.js';
 import { visible, visibleHost } from './visible.js';
 import { leadCounts, leadViews, summaryLeads } from './view-leads.js';
@@ -216,7 +216,10 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
         listening: groups[0].total,
         established: groups[1].total,
         other: groups[2].total,
-        routes: input.routes.length,
+        // Unique routes: netstat -rn and ip route print the same route twice.
+        routes: routes.length,
+        routeLines: input.routes.length,
+        routeListings: new Set(input.routes.map((r) => r.source.artifact)).size,
         processes: processCount,
         unparsed: input.parseReport?.totals.unparsedLines ?? unparsed.length,
       },
@@ -255,14 +258,14 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
     findingGroups: findingGroups(split.rest),
     findingsPath: PATHS.findings,
     connections: { groups, total: primary.length, otherViews: input.connections.length - primary.length, markedCount: groups.reduce((n, g) => n + g.rows.filter((r) => r.marked).length, 0), omitted, csvPath: PATHS.connectionsCsv, jsonPath: PATHS.connections },
-    routes: { rows: routes, artifact: singleArtifact(input.routes.map((r) => r.source)), markedCount: routes.filter((r) => r.marked).length },
+    routes: { rows: routes, cols: routeColumns(routes, singleArtifact(input.routes.map((r) => r.source)) !== null), artifact: singleArtifact(input.routes.map((r) => r.source)), markedCount: routes.filter((r) => r.marked).length, lines: input.routes.length, listings: new Set(input.routes.map((r) => r.source.artifact)).size },
     processes: processRowsShown,
+    processCols: processColumns(processRowsShown),
     processesOmitted: processCount - processRowsShown.length,
     processesTotal: processCount,
     analysisPath: PATHS.analysis,
     custody: {
       rows: input.custody.map((e) => {
-        const details = e.details ? JSON.stringify(e.details) : null;
         return {
           seq: e.seq,
           time: e.time,
@@ -270,7 +273,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
           action: visibleHost(String(e.action)),
           object: e.object === null ? null : visibleHost(String(e.object)),
           sha256: e.sha256,
-          details: details === null ? null : visibleHost(details.length > MAX_CUSTODY_DETAILS ? `${details.slice(0, MAX_CUSTODY_DETAILS)}…` : details),
+          details: custodyDetails(e.details, MAX_CUSTODY_DETAILS),
         };
       }),
       ok: input.chain.ok,
@@ -298,14 +301,14 @@ function verificationCommandRows(zipName: string): { purpose: string; command: s
     if (command.startsWith('sha256sum -c')) return { purpose: 'The zip is the one whose hash was logged at bundling', expect: '"OK"' };
     if (command.startsWith('unzip -t')) return { purpose: 'The zip is complete and readable', expect: '"No errors detected"' };
     if (command.startsWith('unzip -q')) return { purpose: 'Unpack the bundle into a folder of its own', expect: 'no output' };
-    if (command.startsWith('cd ')) return { purpose: 'Work inside the unpacked bundle', expect: '' };
+    if (command.startsWith('cd ')) return { purpose: 'Work inside the unpacked bundle', expect: 'no output; the next commands run inside the unpacked folder' };
     if (command.startsWith('openssl cms')) return { purpose: 'SHA256SUMS was signed by the examiner and is unchanged', expect: '"CMS Verification successful"' };
     if (command.startsWith('pdfsig')) return { purpose: 'This PDF is signed and unchanged since signing', expect: '"Signature is Valid." and "Total document signed"' };
-    return { purpose: '', expect: '' };
+    return { purpose: 'Further check', expect: 'exit code 0' };
   };
   return [
-    ...bundleVerificationCommands(zipName).map((command) => ({ command, ...explain(command) })),
+    ...bundleVerificationCommands(zipName).map((command) => ({ command: wrapCommand(command), ...explain(command) })),
     { purpose: 'The certificate is the examiner\'s (compare with the fingerprint on this report)', command: 'openssl x509 -in examiner-cert.pem -noout -subject -fingerprint -sha256', expect: 'the subject and SHA-256 fingerprint printed in this report' },
-    { purpose: 'Everything above plus the custody hash chain, in one step', command: `netcustody verify ${zipName}`, expect: 'exit code 0' },
+    { purpose: 'Everything above plus the custody hash chain, in one step', command: wrapCommand(`netcustody verify ${shellQuote(zipName)}`), expect: 'exit code 0' },
   ];
 }

@@ -3,6 +3,7 @@
 import { SEVERITIES, type Connection, type Finding, type ProcessFacts, type Route, type Severity } from '../model.js';
 import type { ReportInput } from './input.js';
 import { quoteLine, type RawCache } from './raw-text.js';
+import { columnWidths, type ColumnSpec } from './column-widths.js';
 import { visible, visibleHost } from './visible.js';
 import type { ConnectionGroup, ConnectionRow, FindingGroupView, FindingView, ProcessRow, RouteRow } from './view-types.js';
 
@@ -198,37 +199,85 @@ export function connectionGroups(connections: Connection[], marks: Marks, maxRow
   }
   return GROUP_ORDER.map((key) => {
     const rows = shown === null ? groups[key] : groups[key].filter((c) => shown.has(c));
+    const artifact = singleArtifact(groups[key].map((c) => c.source));
+    const printed = rows.map((c) => connectionRow(c, marks));
     return {
       key,
       title: GROUP_TITLES[key],
-      artifact: singleArtifact(groups[key].map((c) => c.source)),
-      rows: rows.map((c) => connectionRow(c, marks)),
+      artifact,
+      rows: printed,
+      cols: connectionColumns(printed, artifact !== null),
       total: groups[key].length,
       omitted: groups[key].length - rows.length,
     };
   });
 }
 
+/** Gateway text that means "no next hop" in some listing (net-tools prints 0.0.0.0, ip prints nothing). */
+const NO_GATEWAY = /^(0\.0\.0\.0|::|\*|-|on-link|link#\d+)$/i;
+
+/** The same route printed by several listings (netstat -rn and ip route): one key. */
+function routeKey(r: Route): string {
+  const gw = r.gateway === null || NO_GATEWAY.test(r.gateway.trim()) ? '' : r.gateway.trim().toLowerCase();
+  const iface = r.interface === null || /^[*-]$/.test(r.interface.trim()) ? '' : r.interface.trim();
+  const table = r.table && r.table !== 'main' && r.table !== '254' ? r.table : 'main';
+  const dest = `${r.destination.trim().toLowerCase()}${r.zone ? `%${r.zone}` : ''}`;
+  return `${r.ipVersion}|${table}|${dest}|${gw}|${iface}|${r.persistent ? 'p' : ''}`;
+}
+
+/** Unique routes, each with every line that printed it (in listing order of its first line). */
+export function uniqueRoutes(routes: Route[]): Route[][] {
+  const byKey = new Map<string, Route[]>();
+  for (const r of routes) {
+    const k = routeKey(r);
+    const list = byKey.get(k);
+    if (list) list.push(r);
+    else byKey.set(k, [r]);
+  }
+  return [...byKey.values()];
+}
+
+/** "fe80::/64" with the zone the tool printed inside it (BSD `fe80::%lo0/64`). */
+function destinationText(r: Route): string {
+  if (!r.zone) return r.destination;
+  const slash = r.destination.indexOf('/');
+  return slash < 0 ? `${r.destination}%${r.zone}` : `${r.destination.slice(0, slash)}%${r.zone}${r.destination.slice(slash)}`;
+}
+
+/** One row per unique route; the field values come from the line that prints the most of them. */
 export function routeRows(routes: Route[], marks: Marks): RouteRow[] {
-  return routes.map((r) => {
-    const mark = marks.get(r.source.artifact, r.source.line);
-    const flags = [r.type && r.type !== 'unicast' ? r.type : null, r.flags, r.persistent ? 'persistent' : null].filter(Boolean).join(' ');
+  return uniqueRoutes(routes).map((same) => {
+    const r = same.find((x) => x.metric !== null) ?? same.find((x) => x.type !== undefined) ?? same[0];
+    const ids: string[] = [];
+    let severity: Severity | null = null;
+    for (const x of same) {
+      const mark = marks.get(x.source.artifact, x.source.line);
+      if (!mark) continue;
+      for (const id of mark.ids) if (!ids.includes(id)) ids.push(id);
+      severity = maxSev(severity, mark.severity);
+    }
+    const flags = [...new Set(same.flatMap((x) => [x.type && x.type !== 'unicast' ? x.type : null, x.flags, x.persistent ? 'persistent' : null]).filter((f): f is string => Boolean(f)))].join(' ');
+    const artifacts = new Set(same.map((x) => x.source.artifact));
     return {
-      ref: visibleHost(refKey(r.source.artifact, r.source.line)),
-      line: r.source.line,
-      destination: visibleHost(r.destination),
-      gateway: r.gateway === null ? 'on-link' : visibleHost(r.gateway),
+      ref: visibleHost(same.map((x) => refKey(x.source.artifact, x.source.line)).join(', ')),
+      line: same[0].source.line,
+      lines: same.map((x) => x.source.line).join(', '),
+      views: artifacts.size,
+      destination: visibleHost(destinationText(r)),
+      gateway: r.gateway === null || NO_GATEWAY.test(r.gateway.trim()) ? 'on-link' : visibleHost(r.gateway),
       iface: r.interface === null ? '' : visibleHost(r.interface),
       metric: r.metric === null ? '' : String(r.metric),
       flags: visibleHost(flags),
-      marked: Boolean(mark),
-      severity: mark?.severity ?? null,
-      findingIds: mark ? mark.ids.join(', ') : '',
+      marked: ids.length > 0,
+      severity,
+      findingIds: ids.join(', '),
     };
   });
 }
 
 const MAX_PEERS = 6;
+const MAX_CMDLINE = 100;
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
 
 /** Most process rows printed (a synthetic or hostile capture can show tens of thousands of PIDs). */
 export const MAX_PROCESS_ROWS = 2_000;
@@ -261,8 +310,9 @@ export function processRows(connections: Connection[], facts: ProcessFacts[], fi
     return {
       pid: pid === null ? '—' : String(pid),
       name: names.length ? visibleHost(names.join(' / ')) : key.startsWith('?') ? '(not shown by the tool)' : '',
-      exe: f?.exe ? visibleHost(f.exe) + (f.exeDeleted && !f.exe.endsWith(' (deleted)') ? ' (deleted)' : '') : null,
-      cmdline: f?.cmdline ? visibleHost(f.cmdline.join(' ')) : null,
+      exe: f?.exe ? visibleHost(f.exe) + (f.exeDeleted && !/ \(deleted\)$/.test(f.exe) && !f.exe.startsWith('/memfd:') ? ' (deleted)' : '') : null,
+      // Cut so a row stays a few lines; the whole command line is in parsed/processes.json.
+      cmdline: f?.cmdline ? visibleHost(clip(f.cmdline.join(' '), MAX_CMDLINE)) : null,
       user: f?.user ? visibleHost(f.user) : f?.uid !== undefined && f?.uid !== null ? `uid ${f.uid}` : null,
       listening: listening.join(', '),
       established: conns.filter((c) => c.state === 'ESTABLISHED').length,
@@ -278,4 +328,92 @@ export function processRows(connections: Connection[], facts: ProcessFacts[], fi
   if (rows.length <= maxRows) return rows.sort(shownOrder);
   // Too many to print: the most severe, then those with the most sockets; shown in the usual order.
   return rows.sort((a, b) => rank(b.severity) - rank(a.severity) || b.sockets - a.sockets || shownOrder(a, b)).slice(0, maxRows).sort(shownOrder);
+}
+
+/**
+ * A custody event's details as "key: value" lines: nested objects flatten to "a.b", arrays of
+ * plain values join with spaces (argv reads as a command), long values are cut at `max` chars.
+ */
+export function custodyDetails(details: Record<string, unknown> | undefined, max: number): { key: string; value: string }[] {
+  if (!details || typeof details !== 'object') return [];
+  const out: { key: string; value: string }[] = [];
+  const add = (key: string, v: unknown, depth: number): void => {
+    if (out.length >= 40) return;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < 3) {
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) add(`${key}.${k}`, x, depth + 1);
+      return;
+    }
+    let text: string;
+    if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) text = v.map((x) => String(x)).join(' ');
+    else text = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+    out.push({ key: visibleHost(key), value: visibleHost(text.length > max ? `${text.slice(0, max)}…` : text) });
+  };
+  for (const [k, v] of Object.entries(details)) add(k, v, 0);
+  return out;
+}
+
+/**
+ * A shell command laid out for print: lines of at most `max` characters, broken only between
+ * arguments with a " \" continuation, so that copying it from the PDF gives a command a shell runs
+ * as is. Single-quoted arguments (shellQuote) are never split; an argument longer than a line
+ * stays whole on a line of its own.
+ */
+export function wrapCommand(command: string, max = 88): string {
+  const words = command.match(/(?:'[^']*'|[^\s'])+/g) ?? [command];
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line !== '' && line.length + 1 + w.length + 2 > max) {
+      lines.push(`${line} \\`);
+      line = `  ${w}`;
+    } else line = line === '' ? w : `${line} ${w}`;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+/** Body width the tables are sized for: A4 less 14 mm margins (Letter is wider: more spare room). */
+const TABLE_MM = 182;
+const MARK: ColumnSpec = { header: 'Mark', size: 6.5, bold: true };
+const markText = (severity: Severity | null, ids: string): string => (severity ? `XX${severity.toUpperCase()} ${ids}` : ''); // symbol and label print as one word
+
+export function connectionColumns(rows: ConnectionRow[], lineOnly: boolean): string[] {
+  const specs: ColumnSpec[] = [
+    MARK,
+    { header: 'Proto', size: 7.5 },
+    { header: 'Local address', size: 7, mono: true, grow: 1, maxMm: 60 },
+    { header: 'Remote address', size: 7, mono: true, grow: 1, maxMm: 60 },
+    { header: 'State', size: 7.5 },
+    { header: 'PID', size: 7.5 },
+    { header: 'Process', size: 7.5, grow: 3, maxMm: 70 },
+    { header: lineOnly ? 'Line' : 'Source', size: 7.5, maxMm: 45 },
+  ];
+  return columnWidths(specs, rows.map((r) => [markText(r.severity, r.findingIds), r.proto, r.local, r.remote, r.state, r.pid, `${r.process} ${r.owner ?? ''}`, lineOnly ? String(r.line) : r.ref]), TABLE_MM);
+}
+
+export function routeColumns(rows: RouteRow[], lineOnly: boolean): string[] {
+  const specs: ColumnSpec[] = [
+    MARK,
+    { header: 'Destination', size: 7, mono: true, grow: 1, maxMm: 60 },
+    { header: 'Gateway', size: 7, mono: true, grow: 1, maxMm: 60 },
+    { header: 'Interface', size: 7.5, grow: 1, maxMm: 40 },
+    { header: 'Metric', size: 7.5 },
+    { header: 'Flags / type', size: 7.5, grow: 1, maxMm: 40 },
+    { header: 'Views', size: 7.5 },
+    { header: lineOnly ? 'Lines' : 'Sources', size: 7.5, grow: 2, maxMm: 60 },
+  ];
+  return columnWidths(specs, rows.map((r) => [markText(r.severity, r.findingIds), r.destination, r.gateway, r.iface, r.metric, r.flags, String(r.views), lineOnly ? r.lines : r.ref.replace(/, /g, ',')]), TABLE_MM);
+}
+
+export function processColumns(rows: ProcessRow[]): string[] {
+  const specs: ColumnSpec[] = [
+    MARK,
+    { header: 'PID', size: 7.5 },
+    { header: 'Process', size: 7.5, grow: 4, maxMm: 80 },
+    { header: 'Listening', size: 7.5, grow: 1, maxMm: 40 },
+    { header: 'Est.', size: 7.5 },
+    { header: 'Other', size: 7.5 },
+    { header: 'Remote peers', size: 7.5, grow: 2, maxMm: 50 },
+  ];
+  return columnWidths(specs, rows.map((r) => [markText(r.severity, r.findingIds), r.pid, [r.name, r.user, r.exe, r.cmdline].filter(Boolean).join(' '), r.listening, String(r.established), String(r.other), r.peers]), TABLE_MM);
 }

@@ -116,8 +116,13 @@ export interface ConnectionRow {
 }
 
 export interface RouteRow {
+  /** Every line that printed the route (artifact:line, comma-separated). */
   ref: string;
   line: number;
+  /** Line numbers when all are in one artifact. */
+  lines: string;
+  /** How many listings (artifacts) print this route. */
+  views: number;
   destination: string;
   gateway: string;
   iface: string;
@@ -152,7 +157,8 @@ export interface CustodyRow {
   action: string;
   object: string | null;
   sha256: string | null;
-  details: string | null;
+  /** The event's details as key: value lines (never raw JSON). */
+  details: { key: string; value: string }[];
 }
 
 export interface AppendixItem {
@@ -175,6 +181,8 @@ export interface ConnectionGroup {
   artifact: string | null;
   /** The rows the PDF lists (all of them unless the host has more than the table limit). */
   rows: ConnectionRow[];
+  /** Column widths sized from the content (CSS percentages). */
+  cols: string[];
   total: number;
   /** Rows of this group left out of the PDF (they are in parsed/connections.csv and .json). */
   omitted: number;
@@ -214,7 +222,7 @@ export interface ReportView {
     top: FindingView[];
     totalFindings: number;
     suppressedFindings: number;
-    totals: { artifacts: number; connections: number; listening: number; established: number; other: number; routes: number; processes: number; unparsed: number };
+    totals: { artifacts: number; connections: number; listening: number; established: number; other: number; routes: number; routeLines: number; routeListings: number; processes: number; unparsed: number };
     chainOk: boolean;
   };
   inventory: { items: InventoryItem[]; imports: InventoryItem[]; window: string; totalBytes: number };
@@ -245,8 +253,9 @@ export interface ReportView {
     /** Where every record is, for rows the PDF leaves out. */
     csvPath: string; jsonPath: string;
   };
-  routes: { rows: RouteRow[]; artifact: string | null; markedCount: number };
+  routes: { rows: RouteRow[]; cols: string[]; artifact: string | null; markedCount: number; lines: number; listings: number };
   processes: ProcessRow[];
+  processCols: string[];
   /** Processes left out of the table (a host with more than MAX_PROCESS_ROWS), and where all are. */
   processesOmitted: number;
   processesTotal: number;

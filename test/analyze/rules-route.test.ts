@@ -85,14 +85,36 @@ describe('route details', () => {
   it('Windows: a non-loopback destination on the loopback interface is a blackhole', () => {
     const found = findingsOf({ os: 'windows', routes: [winRoute('127.0.0.0/8', null, '127.0.0.1'), winRoute('157.0.0.0/8', '157.55.80.1', '127.0.0.1')] }, 'ROUTE-BLACKHOLE');
     expect(found).toHaveLength(1);
-    expect(found[0]!.detail).toMatch(/loopback/);
+    expect(found[0]!.rationale).toMatch(/loopback/);
   });
   it('a persistent default route is medium', () => {
     expect(findingsOf({ os: 'windows', routes: [winRoute('0.0.0.0/0', '10.0.0.66', null, { persistent: true })] }, 'ROUTE-PERSISTENT-WIN')[0]?.severity).toBe('medium');
   });
   it('a host route pinned to one of two competing default gateways is reported', () => {
     const routes = [...lan, route('0.0.0.0/0', '192.168.1.66', 'eth0', { metric: 10 }), route('198.51.100.7/32', '192.168.1.66', 'eth0')];
-    expect(findingsOf({ routes }, 'ROUTE-HOST-ODD-GW')[0]?.detail).toMatch(/competing/);
+    const found = findingsOf({ routes }, 'ROUTE-HOST-ODD-GW')[0];
+    // The judgement is interpretation; the facts list the default routes it was compared with.
+    expect(found?.rationale).toMatch(/competing/);
+    expect(found?.detail).toContain('0.0.0.0/0 via 192.168.1.66 dev eth0 metric 10');
+    expect(found?.detail).toContain('0.0.0.0/0 via 192.168.1.1 dev eth0 metric 100');
+    expect(found?.refs).toHaveLength(3);
+  });
+  // Issue 12 item 2: "equal metrics: traffic is split" was printed for metrics 10 and 100, because
+  // the netstat -rn record (no metric column) stood for both routes and its missing metric read as 0.
+  it('multiple defaults: the metrics are those the cited lines print, never a default', () => {
+    const netstat = (gw: string) => route('0.0.0.0/0', gw, 'eth0', { metric: null, format: 'linux-route', flags: 'UG' });
+    const ip = (gw: string, metric: number) => route('0.0.0.0/0', gw, 'eth0', { metric, format: 'ip-route', type: undefined });
+    const both = findingsOf({ routes: [netstat('10.0.0.66'), netstat('10.0.0.1'), ip('10.0.0.66', 10), ip('10.0.0.1', 100)] }, 'ROUTE-MULTI-DEFAULT')[0];
+    expect(both?.detail).toBe('IPv4 default routes: 0.0.0.0/0 via 10.0.0.66 dev eth0 metric 10; 0.0.0.0/0 via 10.0.0.1 dev eth0 metric 100.');
+    expect(both?.detail).not.toMatch(/equal|split/);
+    expect(both?.rationale).toMatch(/lowest metric \(10\)/);
+    expect(both?.refs).toHaveLength(4);
+    const onlyNetstat = findingsOf({ routes: [netstat('10.0.0.66'), netstat('10.0.0.1')] }, 'ROUTE-MULTI-DEFAULT')[0];
+    expect(onlyNetstat?.detail).toBe('IPv4 default routes: 0.0.0.0/0 via 10.0.0.66 dev eth0 (no metric shown); 0.0.0.0/0 via 10.0.0.1 dev eth0 (no metric shown).');
+    expect(onlyNetstat?.detail).not.toMatch(/metric 0|equal/);
+    expect(onlyNetstat?.rationale).toMatch(/cannot be told/);
+    const equal = findingsOf({ routes: [ip('10.0.0.66', 5), ip('10.0.0.1', 5)] }, 'ROUTE-MULTI-DEFAULT')[0];
+    expect(equal?.rationale).toMatch(/shared/);
   });
   it('defaults of a policy-routing table (wg-quick) do not compete with the main table', () => {
     expect(findingsOf({ routes: [...lan, route('0.0.0.0/0', null, 'wg0', { table: '51820' })] }, 'ROUTE-MULTI-DEFAULT')).toEqual([]);

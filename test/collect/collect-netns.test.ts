@@ -71,7 +71,11 @@ describe.runIf(canNetns)('collect in a network namespace with known ground truth
 
   it('records the facts of socket-owning processes before they vanish', () => {
     const c = acq.commands.find((x) => x.kind === 'procfacts')!;
-    const facts: ProcessFacts[] = JSON.parse(readFileSync(join(dir, c.stdout!.path), 'utf8'));
+    // One JSON object per line after a header line: a line number cites one process.
+    expect(c.stdout!.path).toMatch(/process-facts\.jsonl$/);
+    const lines = readFileSync(join(dir, c.stdout!.path), 'utf8').split('\n').filter(Boolean);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'netcustody-process-facts' });
+    const facts: ProcessFacts[] = lines.slice(1).map((l) => JSON.parse(l));
     const srss = facts.find((f) => f.pid === pids.srss)!;
     expect(srss.comm).toBe('srss.exe');
     expect(srss.exe).toBe(process.execPath); // a symlink named srss.exe to node

@@ -45,7 +45,7 @@ for (const [name, build] of Object.entries(SCENARIOS)) {
     const files = [];
     for (const c of acq.commands) {
       if (!c.stdout || c.stdout.bytes === 0) continue;
-      const file = `${c.id}${c.kind === 'procfacts' ? '.json' : '.txt'}`;
+      const file = `${c.id}${c.kind === 'procfacts' ? '.jsonl' : '.txt'}`;
       copyFileSync(join(dir, c.stdout.path), join(target, file));
       files.push({ file, command: c.kind === 'command' ? c.argv.join(' ') : c.kind === 'file' ? `cat ${c.argv[0]}` : 'netcustody collect (process facts)' });
     }

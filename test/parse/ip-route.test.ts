@@ -56,7 +56,7 @@ describe('ip-route on the namespace fixtures', () => {
     const r = parse(read('ip-route-table-all'));
     const find = (d: string, table = 'main') => r.routes.filter((x) => x.destination === d && x.table === table);
     expect(find('0.0.0.0/0')[0]).toMatchObject({ gateway: '10.66.77.1', interface: 'eth0', proto: 'dhcp', src: '10.66.77.2', metric: 100, type: 'unicast', flags: null });
-    expect(find('10.66.77.0/24')[0]).toMatchObject({ gateway: null, proto: 'kernel', scope: 'link', metric: 0 });
+    expect(find('10.66.77.0/24')[0]).toMatchObject({ gateway: null, proto: 'kernel', scope: 'link', metric: null });
     expect(find('192.168.251.0/24')[0].flags).toBe('linkdown');
     expect(find('192.168.252.0/24')[0].flags).toBe('onlink');
     expect(find('198.51.100.0/24')[0]).toMatchObject({ metric: 20, flags: null });

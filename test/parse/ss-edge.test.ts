@@ -93,7 +93,7 @@ describe('addresses', () => {
     for (const bad of ['', 'nocolon', '[::1', '[::1]x80', ':80', '1.2.3.4:', '1.2.3.4:99999']) expect(parseEndpoint(bad, false), bad).toBeNull();
   });
 
-  it('zones go to interfaceScope; v4-mapped stays an IPv6 socket', () => {
+  it('zones stay in the address as printed and go to interfaceScope; v4-mapped stays an IPv6 socket', () => {
     const r = parse([
       HEADER,
       'udp   UNCONN 0      0            [fe80::1]%lo:123                 [::]:*',
@@ -101,9 +101,9 @@ describe('addresses', () => {
       'tcp   LISTEN 0      128             *%eth0:22                   *:*',
     ]);
     expect(r.connections.map((c) => [c.ipVersion, c.localAddress, c.interfaceScope, c.remoteAddress])).toEqual([
-      [6, 'fe80::1', 'lo', '::'],
+      [6, 'fe80::1%lo', 'lo', '::'],
       [6, '::ffff:127.0.0.1', null, '::ffff:127.0.0.1'],
-      [6, '::', 'eth0', '::'],
+      [6, '::%eth0', 'eth0', '::'],
     ]);
   });
 

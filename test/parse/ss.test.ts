@@ -77,8 +77,8 @@ describe('ss samples from other machines', () => {
     expect(parsedCounts(r)).toEqual({ udp: 15, tcp: 58 });
     expect(r.connections.every((c) => c.ipVersion === 4 && c.inode !== null)).toBe(true);
     const resolved = r.connections.find((c) => c.source.line === 8)!;
-    expect(resolved).toMatchObject({ localAddress: '127.0.0.53', interfaceScope: 'lo', localPort: 53, process: 'systemd-resolve', pid: 1117, uid: 101, inode: 29400, processTruncated: true });
-    expect(r.connections.find((c) => c.source.line === 9)).toMatchObject({ localAddress: '0.0.0.0', interfaceScope: 'virbr0', localPort: 67 });
+    expect(resolved).toMatchObject({ localAddress: '127.0.0.53%lo', interfaceScope: 'lo', localPort: 53, process: 'systemd-resolve', pid: 1117, uid: 101, inode: 29400, processTruncated: true });
+    expect(r.connections.find((c) => c.source.line === 9)).toMatchObject({ localAddress: '0.0.0.0%virbr0', interfaceScope: 'virbr0', localPort: 67 });
     const apache = r.connections.find((c) => c.localPort === 80)!;
     expect(apache.owners!.map((o) => o.pid)).toEqual([24795, 2157, 2156, 2155, 2154, 2153, 2079]);
     expect(apache.owners!.every((o) => o.process === '/usr/sbin/apach' && o.fd === 3)).toBe(true);

@@ -62,7 +62,7 @@ describe('windows-netstat on the real Windows 10 `netstat -aonb` sample', () => 
 
   it('reads UDP rows without a state and IPv6 link-local addresses with their zone', () => {
     expect(at(649)).toMatchObject({
-      protocol: 'udp', ipVersion: 6, localAddress: 'fe80::244e:2f1e:2096:62b2', localPort: 1900, interfaceScope: '9',
+      protocol: 'udp', ipVersion: 6, localAddress: 'fe80::244e:2f1e:2096:62b2%9', localPort: 1900, interfaceScope: '9',
       remoteAddress: '*', remotePort: null, state: null, stateRaw: null, pid: 8844, process: 'svchost.exe', component: 'SSDPSRV',
     });
     const v6Listen = r.connections.find((c) => c.protocol === 'tcp' && c.ipVersion === 6);
@@ -147,7 +147,7 @@ describe('windows-netstat on German `netstat -anob` (synthetic)', () => {
     expect(r.connections[0]).toMatchObject({ stateRaw: listening, pid: 1016, process: 'svchost.exe', component: 'RpcSs' });
     expect(r.connections[1]).toMatchObject({ pid: 4, process: null, ownerNote: 'Der Besitzer konnte nicht ermittelt werden' });
     expect(r.connections[4]).toMatchObject({ stateRaw: 'SCHLIESSEN_WARTEN', pid: 5120, process: 'firefox.exe' });
-    expect(r.connections[8]).toMatchObject({ ipVersion: 6, localAddress: 'fe80::1c2d:3e4f:5a6b:7c8d', interfaceScope: '12', component: 'SSDPSRV' });
+    expect(r.connections[8]).toMatchObject({ ipVersion: 6, localAddress: 'fe80::1c2d:3e4f:5a6b:7c8d%12', interfaceScope: '12', component: 'SSDPSRV' });
     expect(r.connections[9].ownerNote).toMatch(/^Besitzerinformationen k.nnen nicht abgerufen werden$/);
     expect(detectFormat(decodeBytes(bytes).text)?.parser.info.id).toBe('windows-netstat');
   });
@@ -169,7 +169,7 @@ describe('windows-netstat on `-an` and `-ano` (synthetic)', () => {
       ['CLOSED', 'CLOSE'], ['BOUND', 'BOUND'], ['DELETE_TCB', 'DELETE_TCB'], ['SYN_SENT', 'SYN_SENT'],
       ['LISTENING', 'LISTEN'], ['ESTABLISHED', 'ESTABLISHED'], [null, null], [null, null],
     ]);
-    expect(r.connections[13]).toMatchObject({ localAddress: 'fe80::5d2:1ab:99c:10', interfaceScope: '7', remoteAddress: 'fe80::1', remotePort: 445 });
+    expect(r.connections[13]).toMatchObject({ localAddress: 'fe80::5d2:1ab:99c:10%7', interfaceScope: '7', remoteAddress: 'fe80::1%7', remotePort: 445 });
     expect(r.connections[15]).toMatchObject({ protocol: 'udp', ipVersion: 6, localAddress: '::1', localPort: 1900, remoteAddress: '*', remotePort: null });
   });
 

@@ -26,7 +26,9 @@ describe('windows-tasklist on `tasklist /v /fo csv` (synthetic)', () => {
     expect(r.processes[3]).toEqual({
       pid: 5124, comm: 'explorer.exe', exe: null, exeDeleted: false, cmdline: null, ppid: null, uid: null,
       user: 'DESKTOP-7Q2K\\alice', startTime: null, socketInodes: [], errors: [],
+      source: { artifact: r.artifact, line: r.processes[3]!.source!.line },
     });
+    expect(r.processes.map((p) => p.source!.line)).toEqual([...new Set(r.processes.map((p) => p.source!.line))]);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Rule, RuleHit } from '../types.js';
-import { describeProcess, describeSocket, processHit } from '../rule-helpers.js';
+import { describeProcess, processHit, describeSockets } from '../rule-helpers.js';
 import { attackUrl, REF } from './refs.js';
 
 export const baseNewProcess: Rule = {
@@ -24,7 +24,7 @@ export const baseNewProcess: Rule = {
     const hits: RuleHit[] = [];
     for (const p of ctx.processList) {
       if (p.sockets.length === 0 || p.keys.length === 0 || p.keys.some((k) => known.has(k))) continue;
-      hits.push(processHit(p, p.sockets, `${describeProcess(p)} owns ${p.sockets.length} socket(s) (${p.sockets.slice(0, 5).map(describeSocket).join('; ')}); no program of that name had sockets in ${ctx.baselineLabel}.`));
+      hits.push(processHit(p, p.sockets, `${describeProcess(p)} owns ${describeSockets(p.sockets)}.`, undefined, `No program of that name had sockets in ${ctx.baselineLabel}.`));
     }
     return hits;
   },

@@ -43,11 +43,11 @@ export const netBackdoorPort: Rule = {
         const what = known(s.protocol, s.localPort);
         if (!what) continue;
         const loop = s.local.cls === 'loopback';
-        hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}: port ${s.localPort} is the default of ${what}${loop ? ' (loopback only)' : ''}.`, loop ? 'medium' : 'high'));
+        hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}.`, loop ? 'medium' : 'high', `Port ${s.localPort} is the default of ${what}${loop ? '; the listener is bound to loopback only' : ''}.`));
       } else if (s.outbound && s.remote.cls !== 'loopback' && s.remote.cls !== 'unspecified') {
         const what = known(s.protocol, s.remotePort);
         if (!what) continue;
-        hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}: connects out to port ${s.remotePort}, the default of ${what}.`));
+        hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}.`, undefined, `The remote port ${s.remotePort} is the default of ${what}.`));
       }
     }
     return hits;

@@ -32,7 +32,7 @@ export const netC2CallbackPort: Rule = {
     for (const s of ctx.sockets) {
       if (!isPublicOutbound(s) || s.remotePort === null || !ports.has(s.remotePort)) continue;
       if (s.proc?.exe && /\\program files( \(x86\))?\\/i.test(s.proc.exe)) continue;
-      hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}: ${addressLabel(s.remote)} peer on callback port ${s.remotePort}.`));
+      hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}.`, undefined, `The peer is a ${addressLabel(s.remote)} address, on callback port ${s.remotePort}.`));
     }
     return hits;
   },

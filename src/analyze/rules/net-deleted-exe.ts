@@ -1,6 +1,6 @@
 import type { Rule, RuleHit } from '../types.js';
 import { safeText } from '../names.js';
-import { describeProcess, describeSocket, processHit } from '../rule-helpers.js';
+import { describeProcess, processHit, describeSockets } from '../rule-helpers.js';
 import { attackUrl, REF } from './refs.js';
 
 export const netDeletedExe: Rule = {
@@ -25,9 +25,9 @@ export const netDeletedExe: Rule = {
       const memfd = raw.startsWith('/memfd:');
       if (!deleted && !memfd) continue;
       const owns = p.sockets.length > 0;
-      const what = memfd ? `runs from an anonymous memory file (${safeText(raw)})` : `runs from a deleted file (${safeText(raw)})`;
-      const socks = owns ? `; owns ${p.sockets.slice(0, 5).map(describeSocket).join('; ')}` : '';
-      hits.push(processHit(p, p.sockets, `${describeProcess(p)} ${what}${socks}.`, owns ? 'critical' : 'high'));
+      const what = memfd ? 'The process runs from an anonymous memory file (memfd): no file on disk holds its code.' : 'The executable file was deleted while the process kept running.';
+      const socks = owns ? `; owns ${describeSockets(p.sockets)}` : '';
+      hits.push(processHit(p, p.sockets, `${describeProcess(p)}; exe link ${safeText(raw)}${socks}.`, owns ? 'critical' : 'high', what));
     }
     return hits;
   },

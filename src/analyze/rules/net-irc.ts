@@ -24,9 +24,9 @@ export const netIrc: Rule = {
     for (const s of ctx.sockets) {
       if (s.protocol !== 'tcp') continue;
       if (s.listening && isIrcPort(s.localPort) && s.local.cls !== 'loopback') {
-        hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}: IRC server port ${s.localPort}.`));
+        hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}.`, undefined, `IRC server port ${s.localPort}.`));
       } else if (s.outbound && isIrcPort(s.remotePort) && s.remote.cls !== 'loopback') {
-        hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}: connects to IRC port ${s.remotePort}.`));
+        hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}.`, undefined, `Connects to IRC port ${s.remotePort}.`));
       }
     }
     return hits;

@@ -1,5 +1,5 @@
 import type { Rule, RuleHit, SocketInfo } from '../types.js';
-import { describeOwner, groupByPid, isAllInterfaces, listPorts, ownerKeys, processHit, socketHit } from '../rule-helpers.js';
+import { describeOwner, groupByPid, isAllInterfaces, listPorts, ownerKeys, processHit, socketHit, describeSockets, describeSocket } from '../rule-helpers.js';
 import { isWindowsDynamicPort, serviceName } from '../services.js';
 import { BACKDOOR_TCP_PORTS } from './net-backdoor-port.js';
 import { isIrcPort } from './net-irc.js';
@@ -47,9 +47,9 @@ export const netListenUnexpected: Rule = {
       const ports = listPorts(sockets.map((s) => s.localPort as number));
       const first = sockets[0] as SocketInfo;
       const proc = pid >= 0 ? ctx.processes.get(pid) : undefined;
-      const detail = `${describeOwner(first)} listens on all interfaces on unregistered TCP port(s) ${ports}.`;
-      if (proc) hits.push(processHit(proc, sockets, detail));
-      else for (const s of sockets) hits.push(socketHit(s, `${describeOwner(s)} listens on all interfaces on unregistered TCP port ${s.localPort}.`));
+      const note = `The listener is bound to all interfaces, and no IANA service is registered for TCP port(s) ${ports}.`;
+      if (proc) hits.push(processHit(proc, sockets, `${describeOwner(first)} owns ${describeSockets(sockets, 20)}.`, undefined, note));
+      else for (const s of sockets) hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}.`, undefined, `The listener is bound to all interfaces, and no IANA service is registered for TCP port ${s.localPort}.`));
     }
     return hits;
   },

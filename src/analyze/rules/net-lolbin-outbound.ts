@@ -1,6 +1,6 @@
 import type { Severity } from '../../model.js';
 import type { Rule, RuleHit } from '../types.js';
-import { describeProcess, describeSocket, isPublicOutbound, processHit } from '../rule-helpers.js';
+import { describeProcess, isPublicOutbound, processHit, describeSockets } from '../rule-helpers.js';
 import { maxSeverity } from '../severity.js';
 import { attackUrl, REF } from './refs.js';
 
@@ -38,7 +38,7 @@ export const netLolbinOutbound: Rule = {
       let severity: Severity | null = lol ? 'medium' : null;
       if (never || bare) severity = maxSeverity(severity, 'high');
       const why = never ? `${never} never needs the network` : bare ? `${lol} runs without arguments` : `${lol} is a proxy-execution binary`;
-      hits.push(processHit(p, sockets, `${describeProcess(p)}: ${why}; external connection(s) ${sockets.slice(0, 10).map(describeSocket).join('; ')}.`, severity ?? 'medium'));
+      hits.push(processHit(p, sockets, `${describeProcess(p)} owns ${describeSockets(sockets, 10)}.`, severity ?? 'medium', `The peers are outside the host's internal ranges; ${why}.`));
     }
     return hits;
   },

@@ -1,6 +1,6 @@
 import type { Rule, RuleHit, SocketInfo } from '../types.js';
 import type { SocketView } from '../../model.js';
-import { describeSocket, socketHit } from '../rule-helpers.js';
+import { describeOwner, describeSocket, socketHit } from '../rule-helpers.js';
 import { serviceName } from '../services.js';
 import { attackUrl, REF } from './refs.js';
 
@@ -37,7 +37,7 @@ export const netOrphanListener: Rule = {
     if (ctx.os === 'windows') {
       for (const s of ctx.listeners) {
         if (s.pid !== 4 || s.protocol !== 'tcp' || s.local.cls === 'loopback' || s.localPort === null || SYSTEM_PORTS.has(s.localPort)) continue;
-        hits.push(socketHit(s, `${describeSocket(s)} owned by System (pid 4) on port ${s.localPort}${serviceName(s.localPort) ? ` (${serviceName(s.localPort)})` : ''}: a kernel-mode listener.`));
+        hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}.`, undefined, `A kernel-mode listener of System (pid 4)${serviceName(s.localPort) ? `; port ${s.localPort} is registered for ${serviceName(s.localPort)}` : ''}.`));
       }
       return hits;
     }

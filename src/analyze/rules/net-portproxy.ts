@@ -21,7 +21,7 @@ export const netPortProxy: Rule = {
     for (const s of ctx.listeners) {
       if (s.protocol !== 'tcp') continue;
       if (!s.records.some((r) => r.component?.trim().toLowerCase() === 'iphlpsvc')) continue;
-      hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)} (service iphlpsvc): relayed port ${s.localPort}.`));
+      hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}${s.primary.component ? ` (component ${s.primary.component})` : ''}.`, undefined, `The IP Helper service (iphlpsvc) relays port ${s.localPort} (netsh interface portproxy).`));
     }
     return hits;
   },

@@ -29,7 +29,7 @@ export const netProxyListener: Rule = {
       if (s.protocol !== 'tcp' || s.localPort === null || s.local.cls === 'loopback') continue;
       const role = PROXY_PORTS[s.localPort];
       if (!role || ownerKeys(s).some((k) => KNOWN_SERVERS.has(k))) continue;
-      hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}: ${role} port open to the network.`));
+      hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}.`, undefined, `${role} port open to the network.`));
     }
     return hits;
   },

@@ -34,16 +34,17 @@ export const netRawSniffer: Rule = {
       if (keys.some((k) => KNOWN_RAW.has(k))) continue;
       const where = sockets.slice(0, 10).map(describeSocket).join('; ');
       if (keys.some((k) => KNOCK_DAEMONS.has(k))) {
-        const hit = proc ? processHit(proc, sockets, `${describeOwner(first)} is a port-knocking daemon with raw socket(s) ${where}.`, 'info') : socketHit(first, `${describeOwner(first)} port-knocking daemon: ${where}.`, 'info');
+        const note = 'The owner is a port-knocking daemon: it reads packets on raw sockets by design.';
+        const hit = proc ? processHit(proc, sockets, `${describeOwner(first)} owns ${where}.`, 'info', note) : socketHit(first, `${describeSocket(first)} owned by ${describeOwner(first)}.`, 'info', note);
         hits.push(hit);
         continue;
       }
       if (proc) {
-        hits.push(processHit(proc, sockets, `${describeOwner(first)} holds raw socket(s) ${where}.`));
+        hits.push(processHit(proc, sockets, `${describeOwner(first)} owns ${where}.`));
       } else if (keys.length === 0 && ctx.privileged === true) {
-        for (const s of sockets) hits.push(socketHit(s, `${describeSocket(s)}: raw socket with no owning process shown although collection was privileged.`, 'medium'));
+        for (const s of sockets) hits.push(socketHit(s, `${describeSocket(s)}: no owning process shown.`, 'medium', 'The collection was privileged, so every owner should have been shown.'));
       } else if (keys.length > 0) {
-        hits.push(socketHit(first, `${describeSocket(first)} owned by ${describeOwner(first)}: raw socket.`));
+        hits.push(socketHit(first, `${describeSocket(first)} owned by ${describeOwner(first)}.`));
       }
     }
     return hits;

@@ -27,7 +27,7 @@ export const netRdpOddClient: Rule = {
       if (s.remote.cls === 'loopback' || s.remote.cls === 'unspecified') continue;
       const keys = ownerKeys(s);
       if (keys.length === 0 || keys.some((k) => RDP_CLIENTS.has(k))) continue;
-      hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}: RDP session opened by a program that is not an RDP client.`));
+      hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}.`, undefined, `RDP session opened by a program that is not an RDP client.`));
     }
     return hits;
   },

@@ -21,7 +21,7 @@ export const netRdpReverseTunnel: Rule = {
     for (const s of ctx.sockets) {
       if (s.protocol !== 'tcp' || s.localPort !== 3389 || s.listening || s.state !== 'ESTABLISHED') continue;
       if (s.remote.cls !== 'loopback') continue;
-      hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}: RDP from a loopback peer.`));
+      hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}.`, undefined, `RDP from a loopback peer.`));
     }
     return hits;
   },

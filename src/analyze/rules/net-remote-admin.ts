@@ -56,8 +56,11 @@ export const netRemoteAdmin: Rule = {
     for (const { admin, sockets } of groups.values()) {
       const first = sockets[0] as SocketInfo;
       const where = sockets.map(describeSocket).join(', ');
-      const detail = `${admin.service} listening: ${where}, owned by ${describeOwner(first)}.`;
-      const hit = first.proc ? processHit(first.proc, sockets, detail, admin.severity) : socketHit(first, detail, admin.severity);
+      const detail = `${where}; owner: ${describeOwner(first)}.`;
+      const note = `Port ${first.localPort} is the usual port of ${admin.service}.`;
+      const hit = first.proc ? processHit(first.proc, sockets, detail, admin.severity, note) : socketHit(first, detail, admin.severity, note);
+      // Every listed socket is cited, owned or not.
+      if (!first.proc) hit.refs = sockets.flatMap((x) => x.refs);
       hit.subject = 'connection';
       hit.socketIds = sockets.map((x) => x.id);
       hits.push(hit);

@@ -26,11 +26,11 @@ export const netShellSocket: Rule = {
       if (!shell) continue;
       if (s.listening) {
         if (s.local.cls === 'loopback') continue;
-        hits.push(socketHit(s, `${describeSocket(s)} owned by shell ${describeOwner(s)}: a shell listening for connections (bind shell).`));
+        hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}.`, undefined, `A shell listening for connections (bind shell).`));
       } else if (s.inbound || s.outbound) {
         if (s.remote.cls === 'unspecified') continue;
         const loop = s.remote.cls === 'loopback';
-        hits.push(socketHit(s, `${describeSocket(s)} owned by shell ${describeOwner(s)}: the shell's input/output is a network connection.`, loop ? 'medium' : undefined));
+        hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}.`, loop ? 'medium' : undefined, `The shell's input/output is a network connection.`));
       }
     }
     return hits;

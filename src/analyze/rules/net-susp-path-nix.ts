@@ -1,6 +1,6 @@
 import type { Rule, RuleHit } from '../types.js';
 import { looksLikePath, safeText } from '../names.js';
-import { describeProcess, processHit } from '../rule-helpers.js';
+import { describeProcess, processHit, describeSockets } from '../rule-helpers.js';
 import { REF, attackUrl } from './refs.js';
 import { suspiciousUnixPath } from './susp-path.js';
 
@@ -26,7 +26,7 @@ export const netSuspPathNix: Rule = {
       const path = p.exe ?? p.rawNames.find(looksLikePath) ?? null;
       const why = path ? suspiciousUnixPath(path) : null;
       if (!path || !why) continue;
-      hits.push(processHit(p, p.sockets, `${describeProcess(p)}: executable ${safeText(path, 400)} is ${why}; owns ${p.sockets.length} socket(s).`));
+      hits.push(processHit(p, p.sockets, `${describeProcess(p)} owns ${describeSockets(p.sockets)}.`, undefined, `The executable ${safeText(path, 400)} is ${why}.`));
     }
     return hits;
   },

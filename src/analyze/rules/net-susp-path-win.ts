@@ -1,6 +1,6 @@
 import type { Rule, RuleHit } from '../types.js';
 import { looksLikePath, safeText } from '../names.js';
-import { describeProcess, processHit } from '../rule-helpers.js';
+import { describeProcess, processHit, describeSockets } from '../rule-helpers.js';
 import { REF } from './refs.js';
 import { suspiciousWindowsPath } from './susp-path.js';
 
@@ -26,7 +26,7 @@ export const netSuspPathWin: Rule = {
       const path = p.exe ?? p.rawNames.find(looksLikePath) ?? null;
       const why = path ? suspiciousWindowsPath(path) : null;
       if (!path || !why) continue;
-      hits.push(processHit(p, p.sockets, `${describeProcess(p)}: image ${safeText(path, 400)} is ${why}; owns ${p.sockets.length} socket(s).`));
+      hits.push(processHit(p, p.sockets, `${describeProcess(p)} owns ${describeSockets(p.sockets)}.`, undefined, `The image ${safeText(path, 400)} is ${why}.`));
     }
     return hits;
   },

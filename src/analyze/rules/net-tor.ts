@@ -1,5 +1,5 @@
 import type { Rule, RuleHit } from '../types.js';
-import { describeOwner, describeProcess, describeSocket, ownerKeys, processHit, socketHit } from '../rule-helpers.js';
+import { describeOwner, describeProcess, describeSocket, ownerKeys, processHit, socketHit, describeSockets } from '../rule-helpers.js';
 import { attackUrl, REF } from './refs.js';
 
 export const TOR_PORTS: Record<number, string> = { 9001: 'ORPort', 9030: 'DirPort', 9050: 'SOCKS port', 9051: 'control port', 9150: 'Tor Browser SOCKS port', 9151: 'Tor Browser control port' };
@@ -23,14 +23,14 @@ export const netTor: Rule = {
     // A Tor program: one finding per process, whatever its ports.
     for (const p of ctx.processList) {
       if (p.sockets.length === 0 || !p.keys.some((k) => TOR_NAMES.has(k))) continue;
-      hits.push(processHit(p, p.sockets, `${describeProcess(p)} is a Tor program owning ${p.sockets.length} socket(s).`));
+      hits.push(processHit(p, p.sockets, `${describeProcess(p)} owns ${describeSockets(p.sockets)}.`, undefined, 'The process name is that of a Tor program.'));
     }
     for (const s of ctx.sockets) {
       if (s.protocol !== 'tcp' || ownerKeys(s).some((k) => TOR_NAMES.has(k))) continue;
       const port = s.listening ? s.localPort : s.outbound && s.remote.cls !== 'loopback' ? s.remotePort : null;
       const role = port !== null ? TOR_PORTS[port] : undefined;
       if (!role) continue;
-      hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}: Tor default ${role} ${port}.`));
+      hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}.`, undefined, `Tor default ${role} ${port}.`));
     }
     return hits;
   },

@@ -1,5 +1,5 @@
 import type { Rule, RuleHit } from '../types.js';
-import { describeProcess, describeSocket, processHit } from '../rule-helpers.js';
+import { describeProcess, describeSocket, processHit, describeSockets } from '../rule-helpers.js';
 import { safeText } from '../names.js';
 import { attackUrl, REF } from './refs.js';
 
@@ -30,7 +30,7 @@ export const netTunnelTool: Rule = {
       if (p.sockets.length === 0) continue;
       const tool = p.keys.find((k) => TUNNEL_TOOLS.has(k));
       if (tool) {
-        hits.push(processHit(p, p.sockets, `${describeProcess(p)} is the tunnelling tool ${tool} with ${p.sockets.length} socket(s): ${p.sockets.slice(0, 5).map(describeSocket).join('; ')}.`));
+        hits.push(processHit(p, p.sockets, `${describeProcess(p)} owns ${describeSockets(p.sockets)}.`, undefined, `The process is the tunnelling tool ${tool}.`));
         continue;
       }
       if (!p.keys.includes('ssh') || p.keys.includes('sshd')) continue;

@@ -1,6 +1,6 @@
 import type { Rule, RuleHit, SocketInfo } from '../types.js';
 import { isExternal } from '../address.js';
-import { describeProcess, describeSocket, processHit } from '../rule-helpers.js';
+import { describeProcess, processHit, describeSockets } from '../rule-helpers.js';
 import { isWindowsDynamicPort } from '../services.js';
 import { attackUrl, REF } from './refs.js';
 
@@ -41,7 +41,7 @@ export const procCoreNetworks: Rule = {
     for (const p of ctx.processList) {
       const odd = oddSockets(p.keys, p.sockets);
       if (!odd) continue;
-      hits.push(processHit(p, odd.sockets, `${describeProcess(p)} ${odd.why}, yet has ${odd.sockets.slice(0, 10).map(describeSocket).join('; ')}.`));
+      hits.push(processHit(p, odd.sockets, `${describeProcess(p)} owns ${describeSockets(odd.sockets, 10)}.`, undefined, `The process ${odd.why}, yet has these sockets.`));
     }
     return hits;
   },

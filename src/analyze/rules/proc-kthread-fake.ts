@@ -1,7 +1,7 @@
 import type { Rule, RuleHit } from '../types.js';
 import { skeleton } from '../masquerade.js';
 import { safeText } from '../names.js';
-import { describeProcess, describeSocket, processHit } from '../rule-helpers.js';
+import { describeProcess, processHit, describeSockets } from '../rule-helpers.js';
 import { attackUrl, REF } from './refs.js';
 
 // Kernel thread name prefixes ("watchdog/" with the slash: a userland watchdog daemon exists).
@@ -38,11 +38,22 @@ export const procKthreadFake: Rule = {
       if (!name) continue;
       const f = p.facts;
       const reasons: string[] = [];
-      if (p.sockets.length > 0) reasons.push(`owns ${p.sockets.slice(0, 5).map(describeSocket).join('; ')}`);
-      if (f && f.ppid !== null && f.ppid !== 2 && !(p.pid === 2 && f.ppid === 0)) reasons.push(`parent is pid ${f.ppid}, not kthreadd (2)`);
-      if (p.exe) reasons.push(`has an executable (${safeText(p.exe)})`);
+      const why: string[] = [];
+      if (p.sockets.length > 0) {
+        reasons.push(`owns ${describeSockets(p.sockets)}`);
+        why.push('kernel threads own no sockets');
+      }
+      if (f && f.ppid !== null && f.ppid !== 2 && !(p.pid === 2 && f.ppid === 0)) {
+        reasons.push(`parent is pid ${f.ppid}`);
+        why.push('kernel threads are children of kthreadd (pid 2)');
+      }
+      if (p.exe) {
+        reasons.push(`executable ${safeText(p.exe)}`);
+        why.push('kernel threads have no executable');
+      }
       if (reasons.length === 0) continue;
-      hits.push(processHit(p, p.sockets, `${describeProcess(p)} named "${safeText(name)}" like a kernel thread ${reasons.join(', ')}.`));
+      const note = `The name "${safeText(name)}" is that of a kernel thread, but ${why.join('; ')}.`;
+      hits.push(processHit(p, p.sockets, `${describeProcess(p)}: ${reasons.join('; ')}.`, undefined, note));
     }
     return hits;
   },

@@ -1,7 +1,7 @@
 import type { Rule, RuleHit } from '../types.js';
 import { masqueradeMatch, nameCandidate, type MasqueradeMatch } from '../masquerade.js';
 import { safeText } from '../names.js';
-import { describeProcess, describeSocket, processHit } from '../rule-helpers.js';
+import { describeProcess, processHit, describeSockets } from '../rule-helpers.js';
 import { attackUrl, REF } from './refs.js';
 
 export const procNameMasq: Rule = {
@@ -38,8 +38,9 @@ export const procNameMasq: Rule = {
       }
       if (!found) continue;
       const owns = p.sockets.length > 0;
-      const sockets = owns ? `; owns ${p.sockets.slice(0, 5).map(describeSocket).join('; ')}${p.sockets.length > 5 ? ` (+${p.sockets.length - 5} more)` : ''}` : '';
-      const hit = processHit(p, p.sockets, `${describeProcess(p)}: name "${safeText(found.raw)}" ${found.match.core ? `imitates "${found.match.core}"` : 'is disguised'} (${found.match.reason})${sockets}.`, owns ? 'critical' : 'high');
+      const sockets = owns ? `; owns ${describeSockets(p.sockets)}` : '';
+      const how = `The name "${safeText(found.raw)}" ${found.match.core ? `imitates the core process name "${found.match.core}"` : 'is disguised'} (${found.match.reason}).`;
+      const hit = processHit(p, p.sockets, `${describeProcess(p)}${sockets}.`, owns ? 'critical' : 'high', how);
       // A right-to-left override or other bidi control in the name: ATT&CK's T1036.002.
       if (/[\u202A-\u202E\u2066-\u2069]/u.test(found.raw)) hit.attack = ['T1036.002'];
       hits.push(hit);

@@ -26,7 +26,7 @@ export const routeBlackhole: Rule = {
     for (const r of ctx.routes) {
       if (r.isKernelReject || r.route.persistent) continue;
       if (r.isReject) {
-        hits.push(routeHit([r], `Reject route ${describeRoute(r)}${r.route.flags ? ` (flags ${r.route.flags})` : ''}: traffic to ${r.dest?.text ?? r.route.destination} is dropped.`));
+        hits.push(routeHit([r], `Reject route ${describeRoute(r)}${r.route.flags ? ` (flags ${r.route.flags})` : ''}.`, undefined, `Traffic to ${r.dest?.text ?? r.route.destination} is dropped.`));
         continue;
       }
       if (r.destClass === null || LOCALISH.has(r.destClass)) continue;
@@ -34,7 +34,7 @@ export const routeBlackhole: Rule = {
       if (t !== undefined && t !== 'unicast') continue;
       const viaLoopback = r.gateway?.cls === 'loopback' || (r.ifaceIsLoopback && r.gateway !== null);
       if (!viaLoopback) continue;
-      hits.push(routeHit([r], `Route ${describeRoute(r)} sends ${cidrLabel(r.dest)} destination ${r.dest?.text} to the loopback interface: the traffic never leaves the host.`));
+      hits.push(routeHit([r], `Route ${describeRoute(r)}.`, undefined, `The route sends ${cidrLabel(r.dest)} destination ${r.dest?.text} to the loopback interface: the traffic never leaves the host.`));
     }
     return hits;
   },

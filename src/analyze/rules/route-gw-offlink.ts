@@ -1,4 +1,5 @@
 import type { Rule, RuleHit } from '../types.js';
+import type { Cidr } from '../address.js';
 import { insideAny, isForwardingRoute, onLinkNetworks } from '../route-info.js';
 import { attackUrl, REF } from './refs.js';
 import { describeRoute, routeHit } from './route-hit.js';
@@ -25,11 +26,16 @@ export const routeGwOfflink: Rule = {
       const gw = r.gateway;
       if (!gw || !gw.ip || !r.iface || !isForwardingRoute(r)) continue;
       if (r.ifaceIsTunnel || r.ifaceIsLoopback || gw.cls === 'link-local' || gw.cls === 'loopback') continue;
-      const nets = (networks.get(r.iface) ?? []).filter((n) => n.version === gw.version);
+      const links = (networks.get(r.iface) ?? []).filter((n) => n.dest?.version === gw.version);
+      const nets = links.map((n) => n.dest as Cidr);
       if (nets.length === 0 || insideAny(nets, gw)) continue;
-      hits.push(
-        routeHit([r], `Route ${describeRoute(r)}: gateway ${gw.text} is outside the on-link networks of ${r.iface} (${nets.slice(0, 6).map((n) => n.text).join(', ')})${/onlink/i.test(r.route.flags ?? '') ? '; the route was forced with "onlink"' : ''}.`),
-      );
+      // The on-link routes compared with are facts too: they are cited and listed.
+      const shown = links.slice(0, 6);
+      const detail = `Route ${describeRoute(r)}; on-link routes of ${r.iface}: ${shown.map(describeRoute).join('; ')}${links.length > shown.length ? ' and others' : ''}.`;
+      const note = `The gateway ${gw.text} lies in none of these on-link networks${/onlink/i.test(r.route.flags ?? '') ? '; the route was forced with "onlink"' : ''}.`;
+      const hit = routeHit([r, ...shown], detail, undefined, note);
+      hit.routeIndexes = [r.index];
+      hits.push(hit);
     }
     return hits;
   },

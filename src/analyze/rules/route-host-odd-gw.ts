@@ -1,4 +1,4 @@
-import type { Rule, RuleHit } from '../types.js';
+import type { RouteInfo, Rule, RuleHit } from '../types.js';
 import { cidrLabel } from '../address.js';
 import { activeDefaults, isForwardingRoute, vpnEndpointRoutes } from '../route-info.js';
 import { attackUrl, REF } from './refs.js';
@@ -26,19 +26,25 @@ export const routeHostOddGw: Rule = {
     // "The" default gateway exists only when the defaults agree; with competing defaults a host route
     // pinned to one of them is itself a choice someone made.
     const defaultGw = new Set<string>();
-    let competing = 0;
+    const competing: RouteInfo[] = [];
     for (const v of [4, 6] as const) {
-      const gws = new Set(activeDefaults(ctx.routes, v).map((r) => r.gateway?.text ?? `dev ${r.iface ?? '?'}`));
+      const defaults = activeDefaults(ctx.routes, v);
+      const gws = new Set(defaults.map((r) => r.gateway?.text ?? `dev ${r.iface ?? '?'}`));
       if (gws.size === 1) for (const g of gws) defaultGw.add(g);
-      else if (gws.size > 1) competing += gws.size;
+      else if (gws.size > 1) competing.push(...defaults);
     }
     const hits: RuleHit[] = [];
     for (const r of ctx.routes) {
       if (!r.isHost || !r.gateway || !isForwardingRoute(r) || r.ifaceIsLoopback || vpn.has(r.index)) continue;
       if (r.destClass === null || IGNORED_DEST.has(r.destClass) || defaultGw.has(r.gateway.text)) continue;
       if (r.gateway.cls === 'loopback') continue; // ROUTE-BLACKHOLE's case
-      const why = competing > 0 ? `pinned to one of ${competing} competing default gateways` : `not the default gateway${defaultGw.size ? ` (${[...defaultGw].join(', ')})` : ' (there is no default route)'}`;
-      hits.push(routeHit([r], `Host route ${describeRoute(r)}: destination ${r.dest?.text} (${cidrLabel(r.dest)}) uses gateway ${r.gateway.text}, ${why}.`));
+      // The default routes compared with are cited and listed; the judgement goes to the note.
+      const defaults = competing.length > 0 ? competing : activeDefaults(ctx.routes, r.dest?.version === 6 ? 6 : 4);
+      const listed = defaults.length > 0 ? `; default routes: ${defaults.map(describeRoute).join('; ')}` : '; no default route is listed';
+      const why = competing.length > 0 ? `The host route pins ${r.dest?.text} (${cidrLabel(r.dest)}) to one of several competing default gateways.` : `The host route sends ${r.dest?.text} (${cidrLabel(r.dest)}) through a gateway other than the default one.`;
+      const hit = routeHit([r, ...defaults], `Host route ${describeRoute(r)}${listed}.`, undefined, why);
+      hit.routeIndexes = [r.index];
+      hits.push(hit);
     }
     return hits;
   },

@@ -1,7 +1,16 @@
-import type { Rule, RuleHit } from '../types.js';
+import type { RouteInfo, Rule, RuleHit } from '../types.js';
 import { activeDefaults } from '../route-info.js';
 import { attackUrl, REF } from './refs.js';
 import { describeRoute, routeHit } from './route-hit.js';
+
+/** Interpretation of the metrics the cited lines show. */
+function preference(sorted: RouteInfo[]): string {
+  const missing = sorted.filter((r) => r.route.metric === null);
+  if (missing.length > 0) return 'The listing shows no metric for every default route, so which one the kernel prefers cannot be told from it.';
+  const [first, second] = sorted;
+  if (first && second && first.route.metric === second.route.metric) return `The lowest metric (${first.route.metric}) is shared: the kernel may spread traffic over these routes.`;
+  return `The kernel prefers the route with the lowest metric (${first?.route.metric}): ${first ? describeRoute(first) : ''}; the others take over when it fails.`;
+}
 
 export const routeMultiDefault: Rule = {
   meta: {
@@ -28,11 +37,12 @@ export const routeMultiDefault: Rule = {
         distinct.set(key, [...(distinct.get(key) ?? []), r]);
       }
       if (distinct.size < 2) continue;
-      const sorted = [...defaults].sort((a, b) => (a.route.metric ?? 0) - (b.route.metric ?? 0));
-      const preferred = sorted[0];
-      const metrics = new Set(defaults.map((r) => r.route.metric ?? 0));
-      const order = metrics.size < defaults.length ? 'equal metrics: traffic is split' : `preferred: ${preferred ? describeRoute(preferred) : '?'}`;
-      hits.push(routeHit(sorted, `${distinct.size} IPv${version} default routes: ${sorted.map(describeRoute).join('; ')} (${order}).`));
+      // Only metrics the cited lines print count: a listing without a metric column says nothing
+      // about preference (never read a missing metric as 0).
+      const known = defaults.filter((r) => r.route.metric !== null);
+      const sorted = [...known].sort((a, b) => (a.route.metric as number) - (b.route.metric as number)).concat(defaults.filter((r) => r.route.metric === null));
+      const facts = sorted.map((r) => `${describeRoute(r)}${r.route.metric === null ? ' (no metric shown)' : ''}`);
+      hits.push(routeHit(sorted, `IPv${version} default routes: ${facts.join('; ')}.`, undefined, preference(sorted)));
     }
     return hits;
   },
