@@ -53,7 +53,7 @@ function resealed(ops: RezipOps): string {
   manifest.sha256sumsSha256 = sha256Hex(sums);
   const out = join(lab.root, `resealed-${n}.zip`);
   rezip(tmp, out, {
-    replace: { [PATHS.sums]: sums, [PATHS.manifest]: Buffer.from(JSON.stringify(manifest, null, 2)), [PATHS.manifestSig]: signDetachedCms(sums, lab.identity, { signingTime: new Date('2024-05-01T10:00:00Z') }) },
+    replace: { [PATHS.sums]: sums, [PATHS.manifest]: Buffer.from(JSON.stringify(manifest, null, 2)), [PATHS.manifestSig]: signDetachedCms(sums, lab.identity, { signingTime: null }) },
   });
   return out;
 }

@@ -48,7 +48,7 @@ describe('identity drift: later stages sign as the examiner recorded in the fold
     const v = await runCli(['verify', zip, '--json'], { env });
     expect(v.exitCode, v.stdout).toBe(0);
     expect(JSON.parse(v.stdout).signer).toMatchObject({ subject: 'CN=Examiner X, OU=netcustody self-signed examiner certificate', trusted: false, how: expect.stringMatching(/^NOT TRUSTED: self-signed, compare the fingerprint /) });
-    expect(custody(dir).filter((e) => ['pdf signed', 'bundle created'].includes(e.action)).map((e) => e.actor)).toEqual([expect.stringMatching(/^Examiner X/), 'Examiner X']);
+    expect(custody(dir).filter((e) => ['report published', 'bundle created'].includes(e.action)).map((e) => e.actor)).toEqual([expect.stringMatching(/^Examiner X/), 'Examiner X']);
   });
 
   it('bundle refuses a folder whose PDF another identity signed, with a clear message', async () => {
@@ -65,11 +65,11 @@ describe('identity drift: later stages sign as the examiner recorded in the fold
 });
 
 describe('signing time (issue 12 item 3)', () => {
-  it('the PDF signature time is the real time: ≥ the PDF creation date, ≤ the custody event "pdf signed"', () => {
+  it('the PDF signature time is the real time: ≥ the PDF creation date, ≤ the custody event "report published"', () => {
     const info = execFileSync('pdfinfo', ['-isodates', join(dir, 'report/report.pdf')], { encoding: 'utf8' });
     const created = new Date(/^CreationDate:\s+(\S+)/m.exec(info)![1]);
     const signing = new Date(verifyPdfSignature(readFileSync(join(dir, 'report/report.pdf'))).signingTime!);
-    const signedEvent = custody(dir).find((e) => e.action === 'pdf signed')!;
+    const signedEvent = custody(dir).find((e) => e.action === 'report published')!;
     expect(signing.getTime()).toBeGreaterThanOrEqual(created.getTime());
     expect(signing.getTime()).toBeLessThanOrEqual(new Date(signedEvent.time).getTime());
     expect(new Date(signedEvent.details!.signingTime as string).getTime()).toBeGreaterThanOrEqual(signing.getTime());
@@ -139,7 +139,7 @@ describe('--allow-expired-cert', () => {
     expect(refused.stderr).toMatch(/^netcustody: error: .*old\.p12: cannot sign with this certificate: .*had expired at the signing time/);
     expect(refused.stderr).toContain('hint: use a valid certificate; --allow-expired-cert only to re-sign old evidence');
     await ok(['report', folder, '--p12', ca.path('old.p12'), '--p12-pass-env', 'NC_P12', '--allow-expired-cert'], p12env);
-    const event = custody(folder).reverse().find((e) => e.action === 'pdf signed')!;
+    const event = custody(folder).reverse().find((e) => e.action === 'report published')!;
     expect(event.details!.allowExpiredCert).toMatch(/^signed with an expired certificate \(--allow-expired-cert\)/);
     const v = await runCli(['verify', folder], { env });
     expect(v.exitCode).toBe(3);
