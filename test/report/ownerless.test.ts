@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { analyzeStage } from '../../src/pipeline/analyze.js';
 import { loadReportInput } from '../../src/report/input.js';
 import { buildView, type ViewContext } from '../../src/report/view-model.js';
+import { readStatements } from '../../src/evidence/statements.js';
+import { cachedPackageIdentity } from '../../src/report/tool-identity.js';
+import { DEFAULT_TEMPLATE_DIR } from '../../src/report/templates.js';
 import { createLab, netnsAvailable } from '../lab/netns.mjs';
 import { runCli, tempDir } from '../helpers/cli.js';
 
-const ctx: ViewContext = {
+const ctx: Omit<ViewContext, 'statements' | 'tool'> = {
   reportId: 'R-1',
   generated: new Date('2026-12-04T00:00:00Z'),
   paper: 'a4',
@@ -29,7 +32,10 @@ async function capture(withKernelSocket: boolean): Promise<string[]> {
     expect(r.exitCode, r.stderr).toBe(0);
     const dir = JSON.parse(r.stdout).evidenceDir;
     await analyzeStage(dir, { actor: 'Lab Examiner' });
-    return buildView(loadReportInput(dir), ctx).methodology.limitations;
+    const input = loadReportInput(dir);
+    // The view needs the folder's statements and the tool's identity (as buildReport passes them).
+    const tool = { package: cachedPackageIdentity(), node: process.version, chromium: 'not started', template: DEFAULT_TEMPLATE_DIR, defaultTemplate: true };
+    return buildView(input, { ...ctx, statements: readStatements(dir, input.acquisition), tool }).methodology.limitations;
   } finally {
     lab.cleanup();
   }
