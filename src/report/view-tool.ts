@@ -7,6 +7,7 @@ import { sha256Hex } from '../evidence/files.js';
 import type { ValidationData } from '../validation/types.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { visible } from './visible.js';
+import { wrapCommand } from './view-tables.js';
 import type { PackageIdentity } from './tool-identity.js';
 
 export const VALIDATION_DATA = join(PACKAGE_ROOT, 'fixtures/validation/validation.json');
@@ -65,7 +66,8 @@ export function toolView(facts: ToolFacts, tool: string, profile: string, collec
     name: visible(tool),
     packageSha256: facts.package.sha256,
     packageFiles: facts.package.files,
-    packageCommand: facts.package.command,
+    // Broken only between arguments (" \" continuations): copied from the PDF it still runs.
+    packageCommand: wrapCommand(facts.package.command),
     commit: facts.package.commit,
     node: visible(facts.node),
     chromium: visible(facts.chromium),
