@@ -69,8 +69,19 @@ const live = new Map<string, () => void>();
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 function removeProfile(profile: string): void {
-  // Chromium's helper processes may still be writing for a moment after the browser is killed.
-  rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  // Chromium's helper processes may still be writing for a moment after the browser is killed (longer
+  // on a loaded machine): remove again until the folder stays gone, for at most 10 s. Synchronous,
+  // because this also runs in the 'exit' and signal handlers.
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; ; waited += 100) {
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    } catch {
+      // ENOTEMPTY while a helper still writes: tried again below.
+    }
+    if (!existsSync(profile) || waited >= 10_000) return;
+    Atomics.wait(pause, 0, 0, 100);
+  }
 }
 
 function cleanupAll(): void {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SEVERITIES, type Finding, type Severity, type SourceRef } from '../model.js';
 import { PATHS, readJsonArray } from '../evidence/folder.js';
 import type { FindingView, LeadView, SeverityCount } from './view-types.js';
-import { visible, visibleHost } from './visible.js';
+import { visible } from './visible.js';
 
 /** leads.json as analyze writes it (src/analyze/leads.ts). */
 export interface LeadRecord {
@@ -70,10 +70,10 @@ export function leadViews(leads: LeadRecord[], detailed: FindingView[]): LeadVie
       id: visible(String(l.id)),
       anchor: anchorOf(l.id),
       severity: SEVERITIES.includes(l.severity) ? l.severity : 'info',
-      subject: visibleHost(String(l.subject ?? '')),
+      subject: visible(String(l.subject ?? '')),
       severityReason: visible(String(l.severityReason ?? '')),
-      summary: visibleHost(String(l.summary ?? '')),
-      statements: (l.statements ?? []).map((s) => visibleHost(String(s))),
+      summary: visible(String(l.summary ?? '')),
+      statements: (l.statements ?? []).map((s) => visible(String(s))),
       findings,
       findingCount: l.findings.length,
       notShown: l.findings.length - findings.length,

@@ -86,10 +86,12 @@ describe('IANA special-purpose registries', () => {
     const interp = fires.findings.find((f) => f.rule === 'NET-INTERP-SOCKET');
     expect(interp).toBeDefined();
     const c2 = run({ os: 'linux', connections: [established('10.0.0.5:40001', '198.18.0.9:2222', 78, 'beacon')] }).findings.find((f) => f.rule === 'NET-C2-CALLBACK-PORT');
-    expect(c2?.detail).toContain('benchmarking (RFC 2544) peer on callback port 2222');
-    expect(c2?.detail).not.toContain('public');
+    // The range's name is interpretation: it is in the rationale, the FACTS keep the cited fields only.
+    expect(c2?.rationale).toContain('The peer is a benchmarking (RFC 2544) address, on callback port 2222');
+    expect(c2?.rationale).not.toContain('public');
+    expect(c2?.detail).toContain('198.18.0.9:2222');
     const pub = run({ os: 'linux', connections: [established('10.0.0.5:40002', '93.184.216.34:2222', 79, 'beacon')] }).findings.find((f) => f.rule === 'NET-C2-CALLBACK-PORT');
-    expect(pub?.detail).toContain('public peer on callback port 2222');
+    expect(pub?.rationale).toContain('The peer is a public address, on callback port 2222');
     // Must not fire: a private peer on the same port is not an internet callback.
     expect(run({ os: 'linux', connections: [established('10.0.0.5:40003', '10.0.0.9:2222', 80, 'beacon')] }).findings.filter((f) => f.rule === 'NET-C2-CALLBACK-PORT')).toEqual([]);
     expect(isExternal('documentation')).toBe(true);

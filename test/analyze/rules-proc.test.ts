@@ -165,7 +165,8 @@ describe('masquerade: the raw name first, then Unicode confusables', () => {
     const host = { os: 'windows' as const, connections: [win({ local: '0.0.0.0:8000', state: 'LISTEN', pid: 66, process: 'ｓｖｃｈｏｓｔ.exe' })] };
     const found = findingsOf(host, 'PROC-NAME-MASQ');
     expect(found).toHaveLength(1);
-    expect(found[0]!.detail).toContain('imitates "svchost"');
+    // The name it imitates is interpretation (facts-from-evidence): it is in the rationale, not the FACTS.
+    expect(found[0]!.rationale).toContain('imitates the core process name "svchost"');
     const allow = parseAllowList('rule=PROC-NAME-MASQ process=svchost.exe reason="the real one"', 'allow.txt', listRules().map((r) => r.id));
     const out = run(host, { allow });
     expect(out.findings.find((f) => f.rule === 'PROC-NAME-MASQ')?.suppressed ?? null).toBeNull();

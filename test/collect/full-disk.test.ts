@@ -122,7 +122,7 @@ describe('collect on a full disk', () => {
   it('run stops after a collection the full disk cut short: no analysis, no bundle, exit 1', async () => {
     await withTmpfs(2048, async (mnt) => {
       const out = join(mnt, 'out');
-      const r = await runCli(['run', '--out', out, '--profile', 'linux'], { env: { PATH: pathWithBig('ip'), NETCUSTODY_HOME: tempDir() } });
+      const r = await runCli(['run', '--out', out, '--profile', 'linux', '--examiner', 'Disk Tester'], { env: { PATH: pathWithBig('ip'), NETCUSTODY_HOME: tempDir() } });
       expectCleanFailure(r);
       const dir = onlyDir(out);
       expect(readdirSync(dir).sort()).toEqual(['acquisition.json', 'custody.jsonl', 'raw']);
