@@ -159,6 +159,19 @@ describe('PROC-NAME-EXE-MISMATCH', () => {
     const out = run({ connections: [listen('0.0.0.0:22', 5, 'sshd')], processes: [proc(5, 'sshd', { exe: '/usr/sbin/sshd', cmdline: ['sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'] })] });
     expect(out.findings.filter((f) => f.rule === 'PROC-NAME-EXE-MISMATCH')).toEqual([]);
   });
+
+  // Found on a live run of this machine: Chromium's helpers (rewritten title, zygote "exe") were medium leads.
+  it('reads a rewritten process title by its first word, and allows the kernel name "exe" of a self re-exec', () => {
+    const title = '/usr/lib/chromium/chromium --type=zygote --user-data-dir=/tmp/netcustody-chrome-x/profile --change-stack-guard-on-fork=enable';
+    const chromium = run({
+      connections: [listen('127.0.0.1:9222', 7, 'chromium')],
+      processes: [proc(7, 'chromium', { exe: '/usr/lib/chromium/chromium', cmdline: [title] }), proc(8, 'exe', { exe: '/usr/lib/chromium/chromium', cmdline: [title] })],
+    });
+    expect(chromium.findings.filter((f) => f.rule === 'PROC-NAME-EXE-MISMATCH')).toEqual([]);
+    // Must still fire: a title whose first word is another program.
+    const disguised = run({ connections: [listen('0.0.0.0:2000', 9, 'sshd')], processes: [proc(9, 'sshd', { exe: '/usr/bin/node', cmdline: ['sshd: root@pts/0 --listen 2000'] })] });
+    expect(disguised.findings.filter((f) => f.rule === 'PROC-NAME-EXE-MISMATCH')).toHaveLength(1);
+  });
 });
 
 describe('rule metadata', () => {

@@ -16,6 +16,9 @@ function family(key: string): number {
 /** Whether a process shown as `name` may legitimately run the executable `exe` (both procKey form). */
 export function nameFitsExe(name: string, exe: string, cmdline: string[] | null, pid?: number): boolean {
   if (name === exe || MULTI_CALL.has(exe)) return true;
+  // A program that re-executes itself through /proc/self/exe gets the kernel name "exe" (Chromium's
+  // zygote, runc): the executable link still names the file that runs, so the name hides nothing.
+  if (name === 'exe') return true;
   if (pid !== undefined && `${pid}/${name}`.length >= NETSTAT_PROG_WIDTH && exe.startsWith(name)) return true;
   // python3 → python3.11, perl → perl5.36.0; nc → nc.openbsd (Debian alternatives).
   if (exe.startsWith(name) && /^[\d._-]*$/.test(exe.slice(name.length))) return true;
@@ -41,7 +44,13 @@ function mismatches(p: ProcessInfo): { exe: string; names: string[] } | null {
   if (!exe) return null;
   const names = new Set<string>();
   const shown = [...p.rawNames.filter((n) => n !== basename(raw.replace(/ \(deleted\)$/, ''))), p.facts?.comm ?? ''];
-  for (const n of shown) {
+  // A process title rewritten as one string (setproctitle: Chromium, postgres) holds the whole command
+  // line in argv[0], and a tool's basename of it ends inside an argument ("profile --type=…"): the
+  // program's name is the title's first word.
+  const title = p.facts?.cmdline?.[0];
+  const titleName = title && title.includes(' ') ? basename(title.split(' ')[0]) : null;
+  for (const shownName of shown) {
+    const n = titleName && shownName.includes(' ') ? titleName : shownName;
     // "[kworker/0:2]" is a kernel-thread title: PROC-KTHREAD-FAKE judges those; "-bash" is a login shell.
     if (!n || n.startsWith('[')) continue;
     const key = procKey(n.replace(/^-/, ''));
