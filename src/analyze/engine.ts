@@ -2,7 +2,7 @@
 // into findings, lowers listeners the knowledge base expects, applies the allow-list, sorts and
 // numbers. A finding keeps its own rule's severity: several rules hitting one process make one lead
 // (leads.ts), not higher findings.
-import type { Finding, Severity, SourceRef } from '../model.js';
+import type { Finding, SourceRef } from '../model.js';
 import { findEntry } from './allow-list.js';
 import { safeText } from './names.js';
 import { expectedListener, osLabel } from './knowledge/index.js';

@@ -191,12 +191,6 @@ function readAttributes(attrs: Buffer): { contentType: string | null; messageDig
   return out;
 }
 
-/** With signed attributes the signature covers them as a DER SET OF, not with their [0] IMPLICIT tag. */
-function signedBytesOf(signer: SignerInfo, content: Buffer): Buffer {
-  if (!signer.signedAttrs) return content;
-  return Buffer.concat([Buffer.from([0x31]), signer.signedAttrs.subarray(1)]);
-}
-
 function issuerAndSerial(certDer: Buffer): Buffer {
   const tbs = childrenOf(certDer, readTlv(certDer, 0))[0];
   const fields = childrenOf(certDer, tbs);

@@ -160,7 +160,6 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
   const findings = findingViews(split.detailed, input, cache);
   // Counts cover every finding, also those only summarised.
   const activeAll = input.findings.filter((f) => !f.suppressed);
-  const active = findings.filter((f) => !f.suppressed);
   const leads = leadViews(input.leads, findings);
   const told = summaryLeads(leads);
   const activeLeads = leads.filter((l) => !l.suppressed);
@@ -175,7 +174,6 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
   const hostName = visibleHost(host?.hostname ?? (a.statedHost ? `${a.statedHost} (as stated)` : 'unknown host'));
   const items = a.commands.map(inventoryItem);
   const imports = a.imports.map(importItem);
-  const highest = SEVERITIES.slice().reverse().find((s) => active.some((f) => f.severity === s));
   const unparsed = (input.parseReport?.artifacts ?? []).flatMap((p) => p.unparsed.map((u) => ({ artifact: visibleHost(p.artifact), line: u.line, text: visibleHost(u.text, { keepTabs: true }), reason: visible(u.reason) })));
   const commandsRun = [...new Set(a.commands.map((c) => commandLine(c.argv)))].join('; ');
   const signerStatement = ctx.signer.selfSigned
@@ -207,7 +205,6 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       leads: told,
       otherLeads: activeLeads.length - told.length,
       mainLead: told[0] ? { severity: told[0].severity, summary: told[0].summary } : null,
-      top: highest ? active.filter((f) => f.severity === highest || (SEVERITIES.indexOf(f.severity) >= 3)).slice(0, 8) : [],
       totalFindings: activeAll.length,
       suppressedFindings: input.findings.length - activeAll.length,
       totals: {

@@ -219,7 +219,6 @@ export interface ReportView {
     otherLeads: number;
     /** The most severe lead's one-sentence summary, for the cover. */
     mainLead: { severity: Severity; summary: string } | null;
-    top: FindingView[];
     totalFindings: number;
     suppressedFindings: number;
     totals: { artifacts: number; connections: number; listening: number; established: number; other: number; routes: number; routeLines: number; routeListings: number; processes: number; unparsed: number };

@@ -1,6 +1,6 @@
 import type { Rule, RuleHit } from '../types.js';
 import { describeOwner, describeSocket, socketHit } from '../rule-helpers.js';
-import { attackUrl, REF } from './refs.js';
+import { attackUrl } from './refs.js';
 
 export const netPortProxy: Rule = {
   meta: {
