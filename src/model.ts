@@ -179,6 +179,12 @@ export interface ProcessFacts {
   /** Process start time, UTC ISO-8601 (from /proc/PID/stat starttime and boot time). */
   startTime: string | null;
   socketInodes: number[];
+  /** SHA-256 of the running image read through /proc/PID/exe (also when deleted); absent in older folders. */
+  exeSha256?: string | null;
+  /** Size in bytes of that image. */
+  exeSize?: number | null;
+  /** Why it was not hashed (permission, over the size cap, no hash tool on the host, vanished). */
+  exeHashError?: string | null;
   errors: string[];
   /** Set by the parser: the line that cites this process (its JSON line; in the older array format the line of "pid"). */
   source?: SourceRef;

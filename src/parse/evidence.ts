@@ -94,10 +94,11 @@ function markPrimary(results: ParseResult[]): Connection[] {
   return all;
 }
 
-/** /proc facts (netcustody's own artifact) win over tasklist-style lists; both are keyed by PID. */
+/** /proc facts (netcustody's own artifacts: Node collector or sh reader) win over tasklist-style lists; both are keyed by PID. */
 function mergeProcesses(results: ParseResult[]): ProcessFacts[] {
   const byPid = new Map<number, ProcessFacts>();
-  const ordered = [...results].sort((a, b) => Number(a.format === 'netcustody-process-facts') - Number(b.format === 'netcustody-process-facts'));
+  const own = (r: ParseResult): number => Number(r.format === 'netcustody-process-facts' || r.format === 'netcustody-procfacts-sh');
+  const ordered = [...results].sort((a, b) => own(a) - own(b));
   for (const r of ordered) for (const p of r.processes) byPid.set(p.pid, p);
   return [...byPid.values()].sort((a, b) => a.pid - b.pid);
 }

@@ -13,6 +13,7 @@ import { linuxNetstatParser } from './linux-netstat.js';
 import { linuxRouteParser } from './linux-route.js';
 import { ipRouteParser } from './ip-route.js';
 import { processFactsParser } from './process-facts.js';
+import { processFactsShParser } from './process-facts-sh.js';
 import { ssParser } from './ss.js';
 import { procNetParser } from './proc-net.js';
 
@@ -28,6 +29,7 @@ export const PARSERS: Parser[] = [
   linuxRouteParser,
   ipRouteParser,
   processFactsParser,
+  processFactsShParser,
   ssParser,
   procNetParser,
 ];
