@@ -230,6 +230,8 @@ export interface CommandRecord {
   outputNotCreated?: string;
   stdout: ArtifactFile | null;
   stderr: ArtifactFile | null;
+  /** 'procfacts' step (issue 18): copies of socket owners' executables taken in the same read as their hash. */
+  binaries?: BinariesRecord;
 }
 
 export interface ImportRecord {
@@ -341,4 +343,38 @@ export interface Finding {
   expected?: string | null;
   /** Older folders only: the engine no longer raises findings of a PID hit by several rules. */
   escalated?: string | null;
+}
+
+// ---- Issue 18: the executables behind socket owners (hash, preserved copies) ----
+
+/** Which socket owners' executables are copied into the evidence: 'auto' = the suspicious ones. */
+export type PreservePolicy = 'auto' | 'all' | 'none';
+
+/** A copy of a running executable, read once through /proc/PID/exe: hashed and copied in that one read. */
+export interface PreservedBinary extends ArtifactFile {
+  pid: number;
+  /** The exe link as the kernel printed it (host text: may end in " (deleted)"). */
+  exe: string | null;
+  /** Why it was preserved: "deleted", "in a world-writable temporary directory", "name imitates ...", "--preserve-binaries all". */
+  reasons: string[];
+  /** Set when the copy is not the whole image (interrupted, a full disk): why. */
+  incomplete?: string;
+}
+
+/** An executable that should have been preserved but was not, and why (over the cap, unreadable). */
+export interface SkippedBinary {
+  pid: number;
+  exe: string | null;
+  reasons: string[];
+  /** Size of the image when known (fstat of /proc/PID/exe). */
+  size: number | null;
+  why: string;
+}
+
+export interface BinariesRecord {
+  policy: PreservePolicy;
+  /** --max-binary-size in bytes: larger executables are neither hashed nor copied. */
+  maxBytes: number;
+  preserved: PreservedBinary[];
+  skipped: SkippedBinary[];
 }

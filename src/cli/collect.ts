@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { EvidenceError } from '../evidence/folder.js';
 import { caseOptions, defaultCaseId, defaultExaminer, EXIT, intOption, makeLog, printJson, runAction, withCommonOptions } from './common.js';
 import { examinerOptions, resolveExaminer } from './examiner.js';
+import { binariesOf, binariesOptions } from './binaries-options.js';
 
 export function collectCommand(): Command {
   const cmd = new Command('collect')
@@ -20,6 +21,7 @@ The evidence folder is output/<case>/<host>_<UTC time>/ with raw/, acquisition.j
     );
   caseOptions(cmd);
   examinerOptions(cmd);
+  binariesOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (opts) => runAction(opts, async () => {
     const log = makeLog(opts);
@@ -34,6 +36,7 @@ The evidence folder is output/<case>/<host>_<UTC time>/ with raw/, acquisition.j
         role: who.role,
         timeoutMs: opts.timeout * 1000,
         profile: opts.profile,
+        ...binariesOf(opts),
         signal,
         log,
       }),

@@ -5,6 +5,7 @@ import { caseOptions, defaultCaseId, intOption, printJson, runAction, terminalSa
 import { examinerOptions, requireExaminerName, resolveExaminer, statementOptions, statementTexts } from './examiner.js';
 import { withInterrupts } from './collect.js';
 import { findingsTable } from './findings-table.js';
+import { binariesOf, binariesOptions } from './binaries-options.js';
 import { reportOptions, signingOptions } from './report.js';
 
 export function runCommand(): Command {
@@ -34,6 +35,7 @@ Prints where the bundle is, its SHA-256 and a findings summary. Check it later w
   statementOptions(cmd);
   reportOptions(cmd);
   signingOptions(cmd);
+  binariesOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (opts) => runAction(opts, async () => {
     const progress = makeProgress({ quiet: opts.quiet, verbose: opts.verbose, sanitize: terminalSafe });
@@ -44,7 +46,7 @@ Prints where the bundle is, its SHA-256 and a findings summary. Check it later w
     const { runPipeline } = await import('../pipeline/run.js');
     const result = await withInterrupts((signal) =>
       runPipeline(
-        { out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner, organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile, signal },
+        { out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner, organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile, ...binariesOf(opts), signal },
         { examiner, organisation: who.organisation, role: who.role, statements, baseline: opts.baseline, allow: opts.allow, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv },
         progress,
       ),

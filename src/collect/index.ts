@@ -1,6 +1,7 @@
 import { readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Acquisition, CommandRecord, HostInfo } from '../model.js';
+import type { Acquisition, CommandRecord, HostInfo, PreservePolicy } from '../model.js';
+import { DEFAULT_MAX_BINARY_BYTES } from './binaries.js';
 import { appendCustody } from '../evidence/custody.js';
 import { createEvidenceFolder, EvidenceError, newAcquisition, PATHS, writeAcquisition } from '../evidence/folder.js';
 import { sha256Hex } from '../evidence/files.js';
@@ -19,6 +20,10 @@ export interface CollectOptions {
   role?: string | null;
   timeoutMs: number;
   profile: 'auto' | Profile['name'];
+  /** Which socket owners' executables are copied into raw/binaries/ (default 'auto': suspicious ones). */
+  preserveBinaries?: PreservePolicy;
+  /** Executables larger than this are neither hashed nor copied (default 64 MiB). */
+  maxBinaryBytes?: number;
   /** Aborted on Ctrl-C / SIGTERM: running commands are stopped, what was captured stays. */
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -114,6 +119,7 @@ async function collectInto(state: RunState, profile: Profile, host: HostInfo, op
           order: ++order,
           timeoutMs: options.timeoutMs,
           signal,
+          binaries: { policy: options.preserveBinaries ?? 'auto', maxBytes: options.maxBinaryBytes ?? DEFAULT_MAX_BINARY_BYTES },
           onStart: (r) => appendCustody(dir, { actor, action: 'command started', object: commandText(r), time: r.start }),
         }),
       ),
@@ -174,7 +180,7 @@ function finish(state: RunState, acquisition: Acquisition, action: string, failu
 }
 
 function writeFailed(r: CommandRecord): boolean {
-  return Boolean(r.stdout?.writeError || r.stderr?.writeError || r.outputNotCreated);
+  return Boolean(r.stdout?.writeError || r.stderr?.writeError || r.outputNotCreated || r.binaries?.preserved.some((b) => b.writeError));
 }
 
 function diskFullText(dir: string, short: CommandRecord[], notRun: string[]): string {
@@ -209,6 +215,13 @@ function recordFinished(dir: string, actor: string, r: CommandRecord): void {
     const incomplete = file.writeError ? { incomplete: true, bytesNotWritten: file.writeError.bytesNotWritten, writeError: file.writeError.error } : {};
     // Hashed while it was written, so at the command's end (not when this line is logged).
     appendCustody(dir, { actor, action: file.writeError ? 'artifact incomplete' : 'artifact hashed', object: file.path, sha256: file.sha256, time: r.end, details: { bytes: file.bytes, ...incomplete } });
+  }
+  // Copies of executables: each is an artifact like any other (issue 18).
+  for (const b of r.binaries?.preserved ?? []) {
+    appendCustody(dir, { actor, action: b.incomplete ? 'executable copy incomplete' : 'executable preserved', object: b.path, sha256: b.sha256, time: r.end, details: { bytes: b.bytes, pid: b.pid, exe: b.exe, reasons: b.reasons, ...(b.incomplete ? { incomplete: b.incomplete } : {}) } });
+  }
+  for (const s of r.binaries?.skipped ?? []) {
+    appendCustody(dir, { actor, action: 'executable not preserved', object: `/proc/${s.pid}/exe`, time: r.end, details: { pid: s.pid, exe: s.exe, size: s.size, reasons: s.reasons, why: s.why } });
   }
 }
 

@@ -7,7 +7,7 @@ import type { ProcessFacts } from '../model.js';
 const SOCKET_LINK = /^socket:\[(\d+)\]$/;
 
 /** First line of the artifact: names the format, so an empty list is still recognised. */
-export const PROCESS_FACTS_HEADER = { format: 'netcustody-process-facts', version: 2 };
+export const PROCESS_FACTS_HEADER = { format: 'netcustody-process-facts', version: 3 };
 
 /**
  * The artifact: a header line, then one JSON object per process, so that "raw/NN-process-facts.jsonl
@@ -62,6 +62,10 @@ function factsFor(root: string, pid: number, socketInodes: number[], users: Map<
     user: uid === null ? null : (users.get(uid) ?? null),
     startTime,
     socketInodes,
+    // Filled by the executables read (binaries.ts) right after all facts are taken.
+    exeSha256: null,
+    exeSize: null,
+    exeHashError: 'not read',
     errors,
   };
 }

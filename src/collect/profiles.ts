@@ -15,6 +15,20 @@ export interface ProfileStep {
   argv: string[];
   /** Which evidence this step is an alternative source of (a missing netstat still leaves ss). */
   alternativeOf?: string;
+  /**
+   * For a process-facts step: the executable of every socket owner is read once, as the kernel maps
+   * it, and hashed; the same read copies it into raw/binaries/ when the preservation policy
+   * (--preserve-binaries, --max-binary-size) asks. Every transport that runs this step does both.
+   */
+  executables?: ExecutablesSpec;
+}
+
+export interface ExecutablesSpec {
+  /** Where the running image is read: never the path the host prints. */
+  read: string;
+  hash: 'sha256';
+  /** Copies are written beside the other raw artifacts, one file per PID. */
+  preserveInto: string;
 }
 
 export interface ProfileGroup {
@@ -70,8 +84,9 @@ export const PROFILES: Record<Profile['name'], Profile> = {
           {
             id: 'process-facts',
             kind: 'procfacts',
-            description: 'for every PID owning a socket: exe target (incl. deleted), cmdline, ppid, uid/user, start time',
+            description: 'for every PID owning a socket: exe target (incl. deleted), cmdline, ppid, uid/user, start time; SHA-256 and size of the running executable, copies of suspicious ones',
             argv: ['/proc/*/fd', '/proc/*/exe', '/proc/*/cmdline', '/proc/*/stat', '/proc/*/status'],
+            executables: { read: '/proc/PID/exe', hash: 'sha256', preserveInto: 'raw/binaries/<pid>-<name>.bin' },
           },
         ],
       },

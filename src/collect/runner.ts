@@ -4,6 +4,8 @@ import type { CommandRecord } from '../model.js';
 import type { ProfileStep } from './profiles.js';
 import { openArtifact, type ArtifactSink } from './sink.js';
 import { collectProcessFacts, formatProcessFacts } from './procfacts.js';
+import { DEFAULT_MAX_BINARY_BYTES, readExecutables } from './binaries.js';
+import type { PreservePolicy } from '../model.js';
 
 export interface StepContext {
   dir: string;
@@ -12,6 +14,8 @@ export interface StepContext {
   signal: AbortSignal;
   /** Called when the step really starts / ends (custody events). */
   onStart(record: CommandRecord): void;
+  /** Executables of socket owners (steps with `executables`): which to copy, and the size cap. */
+  binaries?: { policy: PreservePolicy; maxBytes: number };
 }
 
 // The locale is pinned so column titles and states are the ones the parsers know; numeric output
@@ -46,7 +50,7 @@ export async function runStep(step: ProfileStep, ctx: StepContext): Promise<Comm
   try {
     if (step.kind === 'command') await runCommand(step, ctx, base, record);
     else if (step.kind === 'file') await copyFile(step.argv[0], ctx, base, record);
-    else writeProcessFacts(ctx, base, record);
+    else await writeProcessFacts(step, ctx, base, record);
   } catch (err) {
     record.error = (err as Error).message;
   }
@@ -210,10 +214,16 @@ function pump(path: string, sink: ArtifactSink, signal: AbortSignal): Promise<vo
   });
 }
 
-function writeProcessFacts(ctx: StepContext, base: string, record: CommandRecord): void {
+async function writeProcessFacts(step: ProfileStep, ctx: StepContext, base: string, record: CommandRecord): Promise<void> {
   const sink = openArtifact(ctx.dir, `${base}.jsonl`);
   try {
-    sink.write(Buffer.from(formatProcessFacts(collectProcessFacts()), 'utf8'));
+    // The cheap facts of every process first, then the executables (slower): what vanishes first is read first.
+    const facts = collectProcessFacts();
+    if (step.executables) {
+      const policy = ctx.binaries ?? { policy: 'auto', maxBytes: DEFAULT_MAX_BINARY_BYTES };
+      record.binaries = await readExecutables(ctx.dir, facts, { ...policy, signal: ctx.signal, deadline: Date.now() + ctx.timeoutMs });
+    }
+    sink.write(Buffer.from(formatProcessFacts(facts), 'utf8'));
     record.exitCode = 0;
   } finally {
     record.stdout = sink.close();

@@ -1,5 +1,5 @@
 // Which raw files the folder vouches for: a raw artifact is evidence only when acquisition.json
-// records it (a command's stdout/stderr or an import) and the custody log has an event naming it
+// records it (a command's stdout/stderr, a preserved executable or an import) and the custody log has an event naming it
 // with the same SHA-256. Anything else in raw/ (a planted file, the copy a failed import left) is not.
 import type { Acquisition, ArtifactFile, CustodyEvent } from '../model.js';
 
@@ -15,6 +15,8 @@ export function recordedArtifacts(acquisition: Partial<Acquisition>): ArtifactFi
   for (const c of list(acquisition.commands)) {
     if (c?.stdout) out.push(c.stdout);
     if (c?.stderr) out.push(c.stderr);
+    // Copies of socket owners' executables (issue 18).
+    for (const b of list(c?.binaries?.preserved)) if (b) out.push(b);
   }
   for (const i of list(acquisition.imports)) if (i?.artifact) out.push(i.artifact);
   return out;
