@@ -341,6 +341,8 @@ export interface Finding {
   suppressed?: { by: string; reason: string } | null;
   /** Why the knowledge base lowered it to info (a listener a normal host of this OS opens). */
   expected?: string | null;
+  /** Why a known-good hash set lowered it to info (name-based rules only). */
+  knownGood?: string | null;
   /** Older folders only: the engine no longer raises findings of a PID hit by several rules. */
   escalated?: string | null;
 }

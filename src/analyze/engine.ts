@@ -7,6 +7,7 @@ import { findEntry } from './allow-list.js';
 import { safeText } from './names.js';
 import { expectedListener, osLabel } from './knowledge/index.js';
 import { severityRank } from './severity.js';
+import { lookupHash } from './hashsets.js';
 import type { AllowList, AnalysisContext, Rule, RuleHit, SocketInfo } from './types.js';
 
 export interface EngineResult {
@@ -85,6 +86,27 @@ function applyKnowledge(drafts: Draft[], ctx: AnalysisContext, rules: Map<string
   }
 }
 
+/**
+ * A known-good hash of the process's executable (analyze --hashset FILE:known-good) lowers the
+ * findings of name-based rules to info: the file is the vetted one whatever it is called.
+ */
+function applyKnownGood(drafts: Draft[], ctx: AnalysisContext, rules: Map<string, Rule>): void {
+  if (!ctx.hashSets?.some((s) => s.kind === 'known-good')) return;
+  for (const d of drafts) {
+    if (!rules.get(d.finding.rule)?.meta.nameBased || d.finding.severity === 'info' || typeof d.hit.pid !== 'number') continue;
+    const sha = ctx.processes.get(d.hit.pid)?.facts?.exeSha256;
+    const match = lookupHash(ctx.hashSets, sha, 'known-good');
+    if (!match) continue;
+    const entry = match.entry.name ? ` as "${safeText(match.entry.name, 80)}"` : '';
+    const reason = `the executable's SHA-256 ${sha} is in the known-good hash set ${safeText(match.set.file, 80)} (line ${match.entry.line}${entry}); this rule judges the name, and the hash, not the name, decides`;
+    d.finding.originalSeverity = d.finding.severity;
+    d.finding.severity = 'info';
+    d.finding.knownGood = reason;
+    d.finding.rationale = `${d.finding.rationale} Lowered to info: ${reason}.`;
+    d.lowered = true;
+  }
+}
+
 function applyAllowList(drafts: Draft[], allow: AllowList | null | undefined): void {
   if (!allow) return;
   for (const d of drafts) {
@@ -136,7 +158,9 @@ export function runRules(ctx: AnalysisContext, rules: Rule[], allow: AllowList |
     }
     for (const hit of hits) drafts.push({ finding: toFinding(rule, hit, ctx), hit, lowered: false });
   }
-  applyKnowledge(drafts, ctx, new Map(rules.map((r) => [r.meta.id, r])));
+  const byId = new Map(rules.map((r) => [r.meta.id, r]));
+  applyKnowledge(drafts, ctx, byId);
+  applyKnownGood(drafts, ctx, byId);
   applyAllowList(drafts, allow);
   drafts.sort((a, b) => compareFindings(a.finding, b.finding));
   const hits = new Map<string, RuleHit>();

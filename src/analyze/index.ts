@@ -6,10 +6,12 @@ import { buildContext } from './enrich.js';
 import { buildLeads, type Lead } from './leads.js';
 import { RULES } from './rules/index.js';
 import { emptySeverityCounts } from './severity.js';
+import { hashSetInfo, type HashSet, type HashSetInfo } from './hashsets.js';
 import type { AllowList, ConnectionAnnotation, OsFamily, ProcessView, RouteAnnotation, RuleMeta } from './types.js';
 import { buildConnectionAnnotations, buildProcessViews, buildRouteAnnotations, linkFindings } from './views.js';
 
 export type { Lead, LeadKind } from './leads.js';
+export { loadHashSet, parseHashSetArg, type HashSet, type HashSetInfo, type HashSetKind } from './hashsets.js';
 export type { AllowList, AllowEntry, ConnectionAnnotation, ProcessView, RouteAnnotation, RuleMeta, Rule, RuleHit } from './types.js';
 
 export interface AnalysisInput {
@@ -26,6 +28,8 @@ export interface AnalyzeOptions {
   baseline?: AnalysisInput | null;
   /** How findings name the baseline, e.g. its evidence id. */
   baselineLabel?: string;
+  /** The examiner's known-good / known-bad hash sets (issue 18). */
+  hashSets?: HashSet[];
 }
 
 export interface AnalysisSummary {
@@ -39,6 +43,8 @@ export interface AnalysisSummary {
   leadsBySeverity: Record<Severity, number>;
   /** OS family the rules assumed. */
   os: OsFamily;
+  /** The hash sets the analysis used (file name, SHA-256, entries, kind). */
+  hashSets: HashSetInfo[];
   /** Sockets after merging the views; processes known by PID. */
   sockets: number;
   processes: number;
@@ -61,6 +67,7 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
   const baselineLabel = options.baselineLabel ?? baselineName(options.baseline?.acquisition);
   const baseline = options.baseline ? buildContext(options.baseline, null, baselineLabel) : null;
   const ctx = buildContext(input, baseline, baselineLabel);
+  if (options.hashSets?.length) ctx.hashSets = options.hashSets;
   const { findings, hits, rulesRun, warnings } = runRules(ctx, RULES, options.allow);
   const links = linkFindings(findings, hits);
   const bySeverity = emptySeverityCounts();
@@ -81,7 +88,7 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
     processes: buildProcessViews(ctx, links, connectionAnnotations),
     connectionAnnotations,
     routeAnnotations: buildRouteAnnotations(ctx, links),
-    summary: { bySeverity, rulesRun, suppressed, expected, leadsBySeverity, os: ctx.os, sockets: ctx.sockets.length, processes: ctx.processList.length },
+    summary: { bySeverity, rulesRun, suppressed, expected, leadsBySeverity, hashSets: (options.hashSets ?? []).map(hashSetInfo), os: ctx.os, sockets: ctx.sockets.length, processes: ctx.processList.length },
     warnings,
   };
 }

@@ -4,6 +4,7 @@
 // rules hitting one process never raise each other.
 import type { Finding, Severity, SourceRef } from '../model.js';
 import { leadStatements } from './lead-text.js';
+import { leadExecutable, type LeadExecutable } from './lead-exe.js';
 import { severityRank } from './severity.js';
 import type { AnalysisContext, Rule, RuleHit, SocketInfo } from './types.js';
 
@@ -31,6 +32,8 @@ export interface Lead {
   process: string | null;
   /** Every finding of the lead was suppressed by the examiner's allow-list. */
   suppressed: boolean;
+  /** Process leads: the program file behind the process (issue 18); null when none is known. */
+  executable?: LeadExecutable | null;
 }
 
 /** What the sentences are built from: the records behind the lead (never the findings' text). */
@@ -90,7 +93,9 @@ function severityOf(findings: Finding[]): { severity: Severity; reason: string; 
   const notes: string[] = [];
   const expected = pool.filter((f) => f.expected).length;
   if (expected) notes.push(`${expected} finding${expected > 1 ? 's' : ''} lowered to info as an expected listener of this OS (knowledge base)`);
-  const lowered = pool.filter((f) => !f.expected && f.originalSeverity && f.originalSeverity !== f.severity).length;
+  const good = pool.filter((f) => f.knownGood).length;
+  if (good) notes.push(`${good} finding${good > 1 ? 's' : ''} lowered to info: the executable's SHA-256 is in a known-good hash set`);
+  const lowered = pool.filter((f) => !f.expected && !f.knownGood && f.originalSeverity && f.originalSeverity !== f.severity).length;
   if (lowered) notes.push(`${lowered} finding${lowered > 1 ? 's' : ''} lowered by the examiner's allow-list`);
   if (!active.length) notes.push('every finding suppressed by the allow-list');
   else if (active.length < findings.length) notes.push(`${findings.length - active.length} finding${findings.length - active.length > 1 ? 's' : ''} suppressed by the allow-list`);
@@ -152,6 +157,7 @@ export function buildLeads(findings: Finding[], hits: Map<string, RuleHit>, ctx:
       pid: actors.pid,
       process: list.find((f) => f.process)?.process ?? null,
       suppressed: sev.suppressed,
+      executable: actors.kind === 'process' ? leadExecutable(actors.pid, ctx) : null,
     });
   }
   drafts.sort((a, b) => Number(a.suppressed) - Number(b.suppressed) || severityRank(b.severity) - severityRank(a.severity) || (a.findings[0] as string).localeCompare(b.findings[0] as string));

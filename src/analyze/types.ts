@@ -12,6 +12,7 @@ import type {
   SourceRef,
 } from '../model.js';
 import type { AddressInfo, Cidr, AddressClass } from './address.js';
+import type { HashSet } from './hashsets.js';
 
 /** OS family the rules reason about ('bsd' covers macOS and FreeBSD). */
 export type OsFamily = 'linux' | 'windows' | 'bsd' | 'unknown';
@@ -106,6 +107,8 @@ export interface AnalysisContext {
   remoteAddresses: Set<string>;
   baseline: AnalysisContext | null;
   baselineLabel: string;
+  /** The examiner's hash sets (analyze --hashset); absent when none were given. */
+  hashSets?: HashSet[];
 }
 
 export interface RuleMeta {
@@ -130,6 +133,11 @@ export interface RuleMeta {
   os?: OsFamily[];
   /** Runs only when a baseline capture is given. */
   needsBaseline?: boolean;
+  /**
+   * The rule judges a process by its name (look-alike, tool or shell names): a known-good hash of
+   * its executable lowers such findings to info, because the hash, not the name, decides.
+   */
+  nameBased?: boolean;
 }
 
 /** What an allow-list entry may match on. */

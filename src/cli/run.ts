@@ -6,6 +6,8 @@ import { examinerOptions, requireExaminerName, resolveExaminer, statementOptions
 import { withInterrupts } from './collect.js';
 import { findingsTable } from './findings-table.js';
 import { binariesOf, binariesOptions } from './binaries-options.js';
+import { hashSetOptions, hashSetsOf } from './analyze.js';
+import { loadHashSet } from '../analyze/hashsets.js';
 import { reportOptions, signingOptions } from './report.js';
 
 export function runCommand(): Command {
@@ -36,18 +38,21 @@ Prints where the bundle is, its SHA-256 and a findings summary. Check it later w
   reportOptions(cmd);
   signingOptions(cmd);
   binariesOptions(cmd);
+  hashSetOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (opts) => runAction(opts, async () => {
     const progress = makeProgress({ quiet: opts.quiet, verbose: opts.verbose, sanitize: terminalSafe });
     const who = resolveExaminer(opts);
     // Files named by the statement options are read before the host is touched: a typo stops here.
     const statements = statementTexts(opts, who);
+    const hashSets = hashSetsOf(opts);
+    for (const h of hashSets) loadHashSet(h.path, h.kind);
     const examiner = await requireExaminerName(who);
     const { runPipeline } = await import('../pipeline/run.js');
     const result = await withInterrupts((signal) =>
       runPipeline(
         { out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner, organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile, ...binariesOf(opts), signal },
-        { examiner, organisation: who.organisation, role: who.role, statements, baseline: opts.baseline, allow: opts.allow, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv },
+        { examiner, organisation: who.organisation, role: who.role, statements, baseline: opts.baseline, allow: opts.allow, hashSets, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv },
         progress,
       ),
     );

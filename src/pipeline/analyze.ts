@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Finding, Severity } from '../model.js';
 import { SEVERITIES } from '../model.js';
-import { analyze, loadAllowList, type AnalysisInput, type AnalysisOutput } from '../analyze/index.js';
+import { analyze, loadAllowList, loadHashSet, type AnalysisInput, type AnalysisOutput, type HashSetKind } from '../analyze/index.js';
+import { hashSetInfo } from '../analyze/hashsets.js';
 import { appendCustody } from '../evidence/custody.js';
 import { sha256FileSync } from '../evidence/files.js';
 import { PATHS, writeJson } from '../evidence/folder.js';
@@ -13,6 +14,8 @@ export interface AnalyzeStageOptions {
   actor: string;
   baseline?: string | null;
   allow?: string | null;
+  /** Hash sets to match executables against: --hashset FILE:known-bad|known-good (issue 18). */
+  hashSets?: { path: string; kind: HashSetKind }[];
   log?: (line: string) => void;
   /** Classroom exercise: findings.json stays empty (the instructor key gets them), students analyse. */
   withholdFindings?: boolean;
@@ -55,12 +58,15 @@ async function analyzeLocked(dir: string, options: AnalyzeStageOptions): Promise
   }
 
   const allow = options.allow ? loadAllowList(options.allow) : null;
+  const hashSets = (options.hashSets ?? []).map((h) => loadHashSet(h.path, h.kind));
+  for (const h of hashSets) log(`  hash set ${h.file} (${h.kind}): ${h.entries} entries, SHA-256 ${h.sha256}`);
   const baseline = options.baseline ? await openBaseline(options.baseline) : null;
   try {
     const output = analyze(inputOf(parsed), {
       allow,
       baseline: baseline ? inputOf(parseEvidence(baseline.dir)) : null,
       baselineLabel: baseline?.label,
+      hashSets,
     });
     const withheld = options.withholdFindings === true;
     writeJson(dir, PATHS.findings, withheld ? [] : output.findings);
@@ -84,6 +90,7 @@ async function analyzeLocked(dir: string, options: AnalyzeStageOptions): Promise
       findings: output.findings.length,
       allowList: options.allow ?? null,
       baseline: baseline?.label ?? null,
+      hashSets: hashSets.map((h) => { const { path: _p, ...info } = hashSetInfo(h); return info; }),
       withheldForExercise: withheld,
     });
     return { parsed, output, counts: countsOf(parsed), findings: severityCounts(output.findings), leads: withheld ? severityCounts([]) : output.summary.leadsBySeverity };

@@ -15,6 +15,8 @@ export interface PipelineOptions {
   statements?: StatementsInput;
   baseline?: string | null;
   allow?: string | null;
+  /** Hash sets for the analysis (issue 18). */
+  hashSets?: { path: string; kind: 'known-good' | 'known-bad' }[];
   template?: string | null;
   paper?: 'a4' | 'letter';
   p12?: string | null;
@@ -42,7 +44,7 @@ export async function processEvidence(dir: string, options: PipelineOptions, pro
     import('./analyze.js'), import('../report/index.js'), import('../bundle/index.js'),
   ]);
   const analysis = await progress.stage('analyze', () =>
-    analyzeStage(dir, { actor: options.examiner, baseline: options.baseline, allow: options.allow, log: progress.info, withholdFindings: options.omitFindings }),
+    analyzeStage(dir, { actor: options.examiner, baseline: options.baseline, allow: options.allow, hashSets: options.hashSets, log: progress.info, withholdFindings: options.omitFindings }),
   );
   const report = await progress.stage('report', () =>
     buildReport(dir, {

@@ -7,6 +7,8 @@ import { SEVERITIES, type Finding, type Severity, type SourceRef } from '../mode
 import { PATHS, readJsonArray } from '../evidence/folder.js';
 import type { FindingView, LeadView, SeverityCount } from './view-types.js';
 import { visible } from './visible.js';
+import type { LeadExecutable } from '../analyze/lead-exe.js';
+import { leadExecutableView } from './view-binaries.js';
 
 /** leads.json as analyze writes it (src/analyze/leads.ts). */
 export interface LeadRecord {
@@ -23,6 +25,7 @@ export interface LeadRecord {
   pid?: number | null;
   process?: string | null;
   suppressed?: boolean;
+  executable?: LeadExecutable | null;
 }
 
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);
@@ -78,6 +81,7 @@ export function leadViews(leads: LeadRecord[], detailed: FindingView[]): LeadVie
       findingCount: l.findings.length,
       notShown: l.findings.length - findings.length,
       suppressed: l.suppressed === true,
+      executable: leadExecutableView(l.executable),
     };
   });
 }

@@ -10,6 +10,7 @@ import { buildMarks, custodyDetails, processColumns, routeColumns, wrapCommand, 
 import type { AppendixItem, InventoryItem, ReportView } from './view-types.js';
 import { visible, visibleHost } from './visible.js';
 import { leadCounts, leadViews, summaryLeads } from './view-leads.js';
+import { binariesInventory, hashSetsUsed } from './view-binaries.js';
 import type { FolderStatements } from '../evidence/statements.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { coverView, statedCaptureTime } from './view-cover.js';
@@ -222,7 +223,8 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       },
       chainOk: input.chain.ok,
     },
-    inventory: { items, imports, window: visible(windowText(input)), totalBytes: [...items, ...imports].reduce((n, i) => n + (i.stdout?.bytes ?? 0) + (i.stderr?.bytes ?? 0), 0) },
+    inventory: { items, imports, window: visible(windowText(input)), totalBytes: [...items, ...imports].reduce((n, i) => n + (i.stdout?.bytes ?? 0) + (i.stderr?.bytes ?? 0), 0), binaries: binariesInventory(a.commands) },
+    hashSets: hashSetsUsed(input.custody),
     methodology: {
       tool: visible(`${a.tool.name} ${a.tool.version}`),
       profile: visible(a.profile),

@@ -1,5 +1,6 @@
 // The data the templates see. Every field is present (null when unknown): Handlebars runs in strict
 // mode. Host strings are already passed through visible(); Handlebars escapes them on output.
+import type { binariesInventory, HashSetView, LeadExecutableView } from './view-binaries.js';
 import type { Severity } from '../model.js';
 import type { CoverView } from './view-cover.js';
 import type { ToolView } from './view-tool.js';
@@ -98,6 +99,8 @@ export interface LeadView {
   /** Findings of this lead not printed in full (counted by rule below the leads). */
   notShown: number;
   suppressed: boolean;
+  /** The program file behind a process lead (issue 18). */
+  executable: LeadExecutableView | null;
 }
 
 export interface ConnectionRow {
@@ -224,7 +227,9 @@ export interface ReportView {
     totals: { artifacts: number; connections: number; listening: number; established: number; other: number; routes: number; routeLines: number; routeListings: number; processes: number; unparsed: number };
     chainOk: boolean;
   };
-  inventory: { items: InventoryItem[]; imports: InventoryItem[]; window: string; totalBytes: number };
+  inventory: { items: InventoryItem[]; imports: InventoryItem[]; window: string; totalBytes: number; binaries: ReturnType<typeof binariesInventory> };
+  /** Hash sets the analysis matched executables against (issue 18). */
+  hashSets: HashSetView[];
   methodology: {
     tool: string;
     profile: string;

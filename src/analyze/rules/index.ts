@@ -25,6 +25,7 @@ import { netSuspPathNix } from './net-susp-path-nix.js';
 import { netSuspPathWin } from './net-susp-path-win.js';
 import { netTor } from './net-tor.js';
 import { netTunnelTool } from './net-tunnel-tool.js';
+import { procHashKnownBad } from './proc-hash-known-bad.js';
 import { procCoreNetworks } from './proc-core-networks.js';
 import { procKthreadFake } from './proc-kthread-fake.js';
 import { procNameExeMismatch } from './proc-name-exe-mismatch.js';
@@ -68,6 +69,7 @@ export const RULES: Rule[] = [
   netSuspPathNix,
   netSuspPathWin,
   netDeletedExe,
+  procHashKnownBad,
   // Routing table
   routeMultiDefault,
   routeHostOddGw,

@@ -23,6 +23,7 @@ export const netTunnelTool: Rule = {
     attack: ['T1572', 'T1090'],
     references: [attackUrl('T1572'), 'https://attack.mitre.org/detectionstrategies/DET0538', REF.sigmaNet],
     subject: 'process',
+    nameBased: true,
   },
   check(ctx) {
     const hits: RuleHit[] = [];

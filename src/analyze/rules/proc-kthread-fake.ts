@@ -29,6 +29,7 @@ export const procKthreadFake: Rule = {
     attack: ['T1036.004', 'T1036.005'],
     references: [attackUrl('T1036.004'), REF.malcontentFakeName, REF.elastic],
     subject: 'process',
+    nameBased: true,
     os: ['linux'],
   },
   check(ctx) {

@@ -72,6 +72,7 @@ export const procNameExeMismatch: Rule = {
     attack: ['T1036.005', 'T1036.011'],
     references: [attackUrl('T1036.005'), attackUrl('T1036.011'), REF.proc5],
     subject: 'process',
+    nameBased: true,
     os: ['linux', 'bsd'],
   },
   check(ctx) {

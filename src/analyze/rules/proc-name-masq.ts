@@ -17,6 +17,7 @@ export const procNameMasq: Rule = {
     attack: ['T1036.005'],
     references: [attackUrl('T1036.005'), REF.uts39, REF.damerau, 'https://github.com/ThreatHuntingProject/ThreatHunting/blob/master/hunts/critical_process_impersonation.md'],
     subject: 'process',
+    nameBased: true,
   },
   check(ctx) {
     const hits: RuleHit[] = [];

@@ -39,6 +39,7 @@ export const procPathMasq: Rule = {
     attack: ['T1036.005'],
     references: [attackUrl('T1036.005'), REF.huntEvil],
     subject: 'process',
+    nameBased: true,
   },
   check(ctx) {
     const hits: RuleHit[] = [];
