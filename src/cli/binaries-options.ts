@@ -1,16 +1,15 @@
 // --preserve-binaries and --max-binary-size, shared by collect and run (issue 18).
-import { Command, Option } from 'commander';
-import { EvidenceError } from '../evidence/folder.js';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { PreservePolicy } from '../model.js';
-import { EXIT } from './common.js';
 
 const UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
 
 /** "64M", "64MiB", "1048576", "0" (hash and copy nothing) → bytes. */
-export function parseSize(text: string, flag = '--max-binary-size'): number {
+export function parseSize(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
-  if (!m || unit === undefined) throw new EvidenceError(`${flag} expects a size in bytes or with K, M or G (binary units), got "${text}"`, undefined, EXIT.usage);
+  const unit = m ? UNITS[(m[2] as string).toLowerCase()] : undefined;
+  // Commander prints it as a usage error (exit 2) naming the option.
+  if (!m || unit === undefined) throw new InvalidArgumentError('expects a size in bytes or with K, M or G (binary units), e.g. 64M');
   return Math.floor(Number(m[1]) * unit);
 }
 
