@@ -17,8 +17,12 @@ export function exePath(exe: string | null): string | null {
   return exe.endsWith(' (deleted)') ? exe.slice(0, -' (deleted)'.length) : exe;
 }
 
-/** Why this process's executable should be preserved under `policy` (empty: not preserved). */
-export function preservationReasons(f: ProcessFacts, policy: PreservePolicy, procRoot = '/proc'): string[] {
+/**
+ * Why this process's executable should be preserved under `policy` (empty: not preserved).
+ * procRoot null: the process is on another host (SSH, kit) — its directory cannot be stat'ed here,
+ * so the world-writable check is left to the transport; every other reason comes from the facts.
+ */
+export function preservationReasons(f: ProcessFacts, policy: PreservePolicy, procRoot: string | null = '/proc'): string[] {
   if (policy === 'none' || f.exe === null) return [];
   const reasons = policy === 'all' ? [ALL_REASON] : [];
   const path = exePath(f.exe) as string;
@@ -26,7 +30,7 @@ export function preservationReasons(f: ProcessFacts, policy: PreservePolicy, pro
   else if (f.exeDeleted) reasons.push('deleted from the disk while running');
   const where = suspiciousUnixPath(path);
   if (where) reasons.push(where);
-  else if (worldWritableDir(f.pid, path, procRoot)) reasons.push(`in a world-writable directory (${safeText(dirname(path))})`);
+  else if (procRoot !== null && worldWritableDir(f.pid, path, procRoot)) reasons.push(`in a world-writable directory (${safeText(dirname(path))})`);
   const name = imitation(f, path);
   if (name) reasons.push(name);
   return reasons;

@@ -3,6 +3,17 @@
 // the preservation policy asks, copies it into raw/binaries/. The copy's SHA-256 is the hash
 // recorded in the process facts because both come from the same bytes. No path the host controls
 // is ever opened: only /proc/PID/exe, checked afterwards to still be the process we listed.
+//
+// Transports (SSH, field kit) inherit this through the profile step's `executables` spec and must:
+// 1. take exeSha256/exeSize/exeHashError from the sh reader (procFactsReaderScript({ maxHashBytes:
+//    the --max-binary-size })), which hashes /proc/PID/exe on the host;
+// 2. decide copies with preservationReasons(facts, policy, null) on the parsed facts;
+// 3. for each, stream `cat /proc/PID/exe` (never a path the host printed) into openArtifact(dir,
+//    copyName(pid, exe)) — hashing while writing — with the size cap checked before (exeSize); a copy
+//    whose SHA-256 differs from the reader's hash is kept and marked `incomplete` with both hashes;
+// 4. put { policy, maxBytes, preserved, skipped } (BinariesRecord) on the process-facts step's
+//    CommandRecord.binaries: recordFinished() in index.ts then logs the custody events, and
+//    recordedArtifacts() makes bundle/verify accept raw/binaries/ like any artifact.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
