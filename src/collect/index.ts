@@ -184,7 +184,7 @@ function writeFailed(r: CommandRecord): boolean {
 }
 
 function diskFullText(dir: string, short: CommandRecord[], notRun: string[]): string {
-  const files = short.flatMap((r) => [r.stdout, r.stderr]).filter((f) => f?.writeError);
+  const files = short.flatMap((r) => [r.stdout, r.stderr, ...(r.binaries?.preserved ?? [])]).filter((f) => f?.writeError);
   const what = files.map((f) => `${f!.path} holds only its first ${f!.bytes} bytes (${f!.writeError!.bytesNotWritten} not written: ${f!.writeError!.error})`);
   const uncreated = short.filter((r) => r.outputNotCreated).map((r) => `${commandText(r)}: could not create ${r.outputNotCreated}`);
   const skipped = notRun.length ? `; not run: ${notRun.join(', ')}` : '';

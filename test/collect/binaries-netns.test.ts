@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCustody } from '../../src/evidence/custody.js';
 import type { Acquisition, ProcessFacts } from '../../src/model.js';
 import { createLab, netnsAvailable } from '../lab/netns.mjs';
-import { perlCopy, sha256File, startListener } from '../lab/programs.mjs';
+import { PERL, perlCopy, sha256File, startListener, startMemfdListener } from '../lab/programs.mjs';
 import { readableCli, runCli, tempDir } from '../helpers/cli.js';
 
 const canNetns = netnsAvailable();
@@ -85,6 +85,10 @@ describe.runIf(canNetns)('executables of socket owners, in a namespace', () => {
     pids.locked = (await startListener(ns, locked, '127.0.0.1', 7005, { uid: 65534 })).pid;
     chmodSync(locked, 0o111);
 
+    // 7. Fileless: running from a memfd, no file on any disk.
+    pids.memfd = (await startMemfdListener(ns, 'payload', '127.0.0.1', 7006)).pid;
+    hashes.perl = sha256File(PERL);
+
     const out = tempDir();
     const r = await runCli(['collect', '--out', out, '--case', 'BIN-1', '--examiner', 'Lab Examiner', '--json'], { netns: ns });
     expect(r.exitCode, r.stderr).toBe(0);
@@ -134,6 +138,15 @@ describe.runIf(canNetns)('executables of socket owners, in a namespace', () => {
     expect(copy.path).toMatch(/^raw\/binaries\/\d+-[A-Za-z0-9._-]+\.bin$/);
     expect(copy.sha256).toBe(hashes.hostile);
     expect(copy.exe).toContain('\n');
+  });
+
+  it('hashes and copies a fileless program running from a memfd', () => {
+    const f = auto.facts.get(pids.memfd)!;
+    expect(f.exe).toBe('/memfd:payload (deleted)');
+    expect(f.exeSha256).toBe(hashes.perl);
+    const copy = binaries().preserved.find((b) => b.pid === pids.memfd)!;
+    expect(copy).toMatchObject({ path: `raw/binaries/${pids.memfd}-memfd_payload.bin`, sha256: hashes.perl });
+    expect(copy.reasons[0]).toMatch(/memory-only file \(memfd\)/);
   });
 
   it('hashes an ordinary program without copying it', () => {

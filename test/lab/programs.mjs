@@ -46,3 +46,23 @@ export function startListener(ns, bin, host, port, { uid } = {}) {
     child.on('exit', (code) => reject(new Error(`${bin} exited ${code}: ${err}`)));
   });
 }
+
+/**
+ * Fileless: python copies perl into an anonymous memory file (memfd_create) and executes it from
+ * there, as in-memory loaders do; /proc/PID/exe then reads "/memfd:<name> (deleted)".
+ */
+export function startMemfdListener(ns, name, host, port) {
+  const py = `import os,sys\nfd = os.memfd_create(${JSON.stringify(name)})\nos.write(fd, open(${JSON.stringify(PERL)}, 'rb').read())\nos.execv('/proc/self/fd/%d' % fd, ['kworker', '-e', sys.argv[1], sys.argv[2], sys.argv[3]])`;
+  const python = execFileSync('sh', ['-c', 'ls /usr/bin/python3* | grep -E "python3(\\.[0-9]+)?$" | head -1']).toString().trim();
+  const child = spawn('ip', ['netns', 'exec', ns, python, '-c', py, LISTENER, host, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('READY')) resolve({ pid: child.pid, child });
+    });
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => reject(new Error(`memfd listener exited ${code}: ${err}`)));
+  });
+}
