@@ -15,7 +15,7 @@
 //    CommandRecord.binaries: recordFinished() in index.ts then logs the custody events, and
 //    recordedArtifacts() makes bundle/verify accept raw/binaries/ like any artifact.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readlinkSync } from 'node:fs';
+import { mkdirSync, readlinkSync, statfsSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BinariesRecord, PreservePolicy, PreservedBinary, ProcessFacts } from '../model.js';
@@ -26,6 +26,8 @@ import { openArtifact, type ArtifactSink } from './sink.js';
 export const DEFAULT_MAX_BINARY_BYTES = 64 * 1024 * 1024;
 export const BINARIES_DIR = 'raw/binaries';
 const CHUNK = 1024 * 1024;
+/** Free space a copy must leave for the facts, acquisition.json and custody written after it. */
+const HEADROOM = 1024 * 1024;
 
 export interface BinaryOptions {
   policy: PreservePolicy;
@@ -90,11 +92,14 @@ async function readOne(dir: string, f: ProcessFacts, reasons: string[], options:
     if (now !== f.exe) return { size: null, error: `the process changed before its executable was read (exe link now ${JSON.stringify(now)})` };
     const st = await handle.stat();
     if (!st.isFile()) return { size: null, error: 'not a regular file' };
+    let copyError: string | undefined;
     if (st.size > options.maxBytes) {
       return { size: st.size, error: `larger than the size cap (${st.size} bytes > --max-binary-size ${options.maxBytes}): not read` };
     }
-    let copyError: string | undefined;
-    if (reasons.length) {
+    const room = reasons.length ? freeBytes(dir) : null;
+    if (room !== null && room < st.size + HEADROOM) {
+      copyError = `not enough free space for a copy on the evidence disk (${room} bytes free, ${st.size} needed plus ${HEADROOM} kept for the records)`;
+    } else if (reasons.length) {
       const rel = copyName(f.pid, f.exe);
       try {
         mkdirSync(join(dir, BINARIES_DIR), { recursive: true, mode: DIR_MODE });
@@ -138,6 +143,16 @@ function finishCopy(sink: ArtifactSink | null, f: ProcessFacts, reasons: string[
   if (result.sha256 && !file.writeError && file.sha256 !== result.sha256) copy.incomplete = 'the copy differs from the bytes hashed';
   else if (!result.sha256 || file.writeError) copy.incomplete = result.copyError ?? file.writeError?.error ?? result.error ?? 'incomplete';
   return { ...result, copy };
+}
+
+/** Bytes an unprivileged writer may still use on the evidence disk; null when it cannot be told. */
+function freeBytes(dir: string): number | null {
+  try {
+    const s = statfsSync(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return null;
+  }
 }
 
 function openError(err: unknown, link: string): string {

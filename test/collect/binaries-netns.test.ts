@@ -12,6 +12,9 @@ import type { Acquisition, ProcessFacts } from '../../src/model.js';
 import { createLab, netnsAvailable } from '../lab/netns.mjs';
 import { PERL, perlCopy, sha256File, startListener, startMemfdListener } from '../lab/programs.mjs';
 import { readableCli, runCli, tempDir } from '../helpers/cli.js';
+import { withTmpfs } from '../helpers/tmpfs.js';
+import { sha256Hex } from '../../src/evidence/files.js';
+import { readdirSync } from 'node:fs';
 
 const canNetns = netnsAvailable();
 
@@ -189,6 +192,27 @@ describe.runIf(canNetns)('executables of socket owners, in a namespace', () => {
     expect(rec.maxBytes).toBe(8 * 1024 * 1024);
     expect(rec.preserved.find((b) => b.pid === pids.plain)).toMatchObject({ sha256: hashes.plain, reasons: ['--preserve-binaries all'] });
     expect(rec.skipped.find((s) => s.pid === pids.huge)?.why).toMatch(/8388608/);
+  });
+
+  it('on a small evidence disk, copies that would not leave room for the records are skipped, not started', async () => {
+    await withTmpfs(6144, async (mnt) => {
+      const out = join(mnt, 'out');
+      const r = await runCli(['collect', '--out', out, '--case', 'BIN-5', '--examiner', 'Lab Examiner'], { netns: lab.victim });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const caseDir = join(out, 'BIN-5');
+      const c = readCollected(join(caseDir, readdirSync(caseDir)[0]!));
+      expect(c.acq.status).toBe('complete');
+      const rec = c.acq.commands.find((x) => x.kind === 'procfacts')!.binaries!;
+      expect(rec.preserved.length).toBeGreaterThanOrEqual(1);
+      for (const b of rec.preserved) {
+        expect(b.writeError).toBeUndefined();
+        expect(sha256Hex(readFileSync(join(c.dir, b.path)))).toBe(b.sha256);
+      }
+      expect(rec.skipped.some((s) => /not enough free space for a copy on the evidence disk/.test(s.why))).toBe(true);
+      // The facts, with every hash, and the less volatile routes were all written.
+      expect(c.facts.get(pids.replaced)!.exeSha256).toBe(hashes.replacedOriginal);
+      expect(c.acq.commands.some((x) => x.id === 'netstat-rn' && x.exitCode === 0)).toBe(true);
+    });
   });
 
   it('refuses a bad --max-binary-size as a usage error', async () => {
