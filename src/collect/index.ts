@@ -130,6 +130,7 @@ async function collectInto(state: RunState, profile: Profile, host: HostInfo, op
     for (const r of records) {
       acquisition.commands.push(r);
       log(describe(r));
+      if (r.binaries) log(`               executables: ${r.binaries.preserved.length} copied into raw/binaries/ (${r.binaries.preserved.reduce((n, b) => n + b.bytes, 0)} bytes), ${r.binaries.skipped.length} due but not copied`);
     }
     // The steps of a group ran concurrently: log their ends in the order they happened, so that the
     // custody log stays in time order.
