@@ -137,4 +137,16 @@ describe.runIf(canNetns)('run on a host with a deleted-binary backdoor and hash 
     expect(r4.exitCode).toBe(1);
     expect(r4.stderr).toMatch(/missing\.txt: cannot read hash set: ENOENT/);
   });
+
+  it('verify names a preserved copy changed after sealing (last: it alters the folder)', async () => {
+    const member = leadOf(pid.backdoor).executable!.copy!.path;
+    const path = join(result.evidenceDir, member);
+    chmodSync(path, 0o600);
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(path, bytes);
+    const v = await runCli(['verify', result.evidenceDir], { env: env() });
+    expect(v.exitCode).toBe(3);
+    expect(v.stdout + v.stderr).toContain(member);
+  });
 });
