@@ -38,13 +38,6 @@ export function hashSetInfo(s: HashSet): HashSetInfo {
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 const MAX_BYTES = 1024 ** 3;
 
-/** `--hashset FILE:known-bad` / `FILE:known-good` → path and kind; a usage error otherwise. */
-export function parseHashSetArg(arg: string): { path: string; kind: HashSetKind } {
-  const m = /^(.+):(known-good|known-bad)$/.exec(arg);
-  if (!m) throw new EvidenceError(`--hashset ${arg}: say what the set is: --hashset FILE:known-bad or FILE:known-good (or use --known-bad FILE / --known-good FILE)`, undefined, 2);
-  return { path: m[1] as string, kind: m[2] as HashSetKind };
-}
-
 export function loadHashSet(path: string, kind: HashSetKind): HashSet {
   let bytes: Buffer;
   let fd: number | null = null;

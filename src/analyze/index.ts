@@ -11,7 +11,7 @@ import type { AllowList, ConnectionAnnotation, OsFamily, ProcessView, RouteAnnot
 import { buildConnectionAnnotations, buildProcessViews, buildRouteAnnotations, linkFindings } from './views.js';
 
 export type { Lead, LeadKind } from './leads.js';
-export { loadHashSet, parseHashSetArg, type HashSet, type HashSetInfo, type HashSetKind } from './hashsets.js';
+export { loadHashSet, type HashSet, type HashSetInfo, type HashSetKind } from './hashsets.js';
 export type { AllowList, AllowEntry, ConnectionAnnotation, ProcessView, RouteAnnotation, RuleMeta, Rule, RuleHit } from './types.js';
 
 export interface AnalysisInput {

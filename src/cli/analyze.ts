@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { defaultExaminer, makeLog, printJson, runAction, withCommonOptions } from './common.js';
 import { findingsTable } from './findings-table.js';
-import { parseHashSetArg } from '../analyze/hashsets.js';
+import { EvidenceError } from '../evidence/errors.js';
 
 export function analyzeCommand(): Command {
   const cmd = new Command('analyze')
@@ -32,6 +32,13 @@ Writes parsed/connections.json, parsed/routes.json (+ .csv), parsed/parse-report
     if (!opts.quiet && !opts.json) process.stderr.write(findingsTable(r.output.findings, { limit: opts.verbose ? 200 : 15, connections: r.parsed.connections, routes: r.parsed.routes }));
     if (opts.json) printJson({ evidenceDir: dir, counts: r.counts, findings: r.findings, leads: r.leads });
   }));
+}
+
+/** `--hashset FILE:known-bad` / `FILE:known-good` → path and kind; a usage error otherwise. */
+export function parseHashSetArg(arg: string): { path: string; kind: 'known-good' | 'known-bad' } {
+  const m = /^(.+):(known-good|known-bad)$/.exec(arg);
+  if (!m) throw new EvidenceError(`--hashset ${arg}: say what the set is: --hashset FILE:known-bad or FILE:known-good (or use --known-bad FILE / --known-good FILE)`, undefined, 2);
+  return { path: m[1] as string, kind: m[2] as 'known-good' | 'known-bad' };
 }
 
 export function collectList(value: string, previous: string[]): string[] {

@@ -7,7 +7,6 @@ import { withInterrupts } from './collect.js';
 import { findingsTable } from './findings-table.js';
 import { binariesOf, binariesOptions } from './binaries-options.js';
 import { hashSetOptions, hashSetsOf } from './analyze.js';
-import { loadHashSet } from '../analyze/hashsets.js';
 import { reportOptions, signingOptions } from './report.js';
 
 export function runCommand(): Command {
@@ -46,7 +45,10 @@ Prints where the bundle is, its SHA-256 and a findings summary. Check it later w
     // Files named by the statement options are read before the host is touched: a typo stops here.
     const statements = statementTexts(opts, who);
     const hashSets = hashSetsOf(opts);
-    for (const h of hashSets) loadHashSet(h.path, h.kind);
+    if (hashSets.length) {
+      const { loadHashSet } = await import('../analyze/hashsets.js');
+      for (const h of hashSets) loadHashSet(h.path, h.kind);
+    }
     const examiner = await requireExaminerName(who);
     const { runPipeline } = await import('../pipeline/run.js');
     const result = await withInterrupts((signal) =>
