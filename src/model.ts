@@ -361,6 +361,8 @@ export interface PreservedBinary extends ArtifactFile {
   reasons: string[];
   /** Set when the copy is not the whole image (interrupted, a full disk): why. */
   incomplete?: string;
+  /** Another PID runs the same file (same device and inode): its copy is this path, written once. */
+  sharedWith?: number;
 }
 
 /** An executable that should have been preserved but was not, and why (over the cap, unreadable). */

@@ -50,10 +50,12 @@ export function copyName(pid: number, exe: string | null): string {
 export async function readExecutables(dir: string, facts: ProcessFacts[], options: BinaryOptions): Promise<BinariesRecord> {
   const record: BinariesRecord = { policy: options.policy, maxBytes: options.maxBytes, preserved: [], skipped: [] };
   const procRoot = options.procRoot ?? '/proc';
+  // Many processes often run one file (workers, sessions): read each file once.
+  const seen = new Map<string, Seen>();
   for (const f of facts) {
     const reasons = preservationReasons(f, options.policy, procRoot);
     const stopped = options.signal.aborted ? 'the collection was interrupted before it was read' : Date.now() > options.deadline ? 'the step timed out before it was read' : null;
-    const result = stopped ? { error: stopped, size: null } : await readOne(dir, f, reasons, options, procRoot);
+    const result = stopped ? { error: stopped, size: null } : await readOne(dir, f, reasons, options, procRoot, seen);
     f.exeSha256 = result.sha256 ?? null;
     f.exeSize = result.size;
     f.exeHashError = result.error ?? null;
@@ -61,6 +63,13 @@ export async function readExecutables(dir: string, facts: ProcessFacts[], option
     else if (reasons.length) record.skipped.push({ pid: f.pid, exe: f.exe, reasons, size: result.size, why: result.copyError ?? result.error ?? 'not copied' });
   }
   return record;
+}
+
+/** A file already read in this step, by device, inode, size and mtime (a running executable cannot be written). */
+interface Seen {
+  sha256: string;
+  size: number;
+  copy: PreservedBinary | null;
 }
 
 interface ReadResult {
@@ -71,7 +80,7 @@ interface ReadResult {
   copyError?: string;
 }
 
-async function readOne(dir: string, f: ProcessFacts, reasons: string[], options: BinaryOptions, procRoot: string): Promise<ReadResult> {
+async function readOne(dir: string, f: ProcessFacts, reasons: string[], options: BinaryOptions, procRoot: string, seen: Map<string, Seen>): Promise<ReadResult> {
   const link = `${procRoot}/${f.pid}/exe`;
   let handle: FileHandle;
   try {
@@ -92,6 +101,12 @@ async function readOne(dir: string, f: ProcessFacts, reasons: string[], options:
     if (now !== f.exe) return { size: null, error: `the process changed before its executable was read (exe link now ${JSON.stringify(now)})` };
     const st = await handle.stat();
     if (!st.isFile()) return { size: null, error: 'not a regular file' };
+    const key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+    const known = seen.get(key);
+    if (known && (reasons.length === 0 || known.copy)) {
+      const copy = known.copy && reasons.length ? { ...known.copy, pid: f.pid, exe: f.exe, reasons, sharedWith: known.copy.pid } : undefined;
+      return { sha256: known.sha256, size: known.size, copy };
+    }
     let copyError: string | undefined;
     if (st.size > options.maxBytes) {
       return { size: st.size, error: `larger than the size cap (${st.size} bytes > --max-binary-size ${options.maxBytes}): not read` };
@@ -126,7 +141,9 @@ async function readOne(dir: string, f: ProcessFacts, reasons: string[], options:
     }
     const sha256 = hash.digest('hex');
     const changed = total !== st.size ? `; the file held ${st.size} bytes when opened, ${total} were read` : '';
-    return finishCopy(sink, f, reasons, { sha256, size: total, error: changed ? changed.slice(2) : undefined, copyError });
+    const result = finishCopy(sink, f, reasons, { sha256, size: total, error: changed ? changed.slice(2) : undefined, copyError });
+    if (!changed) seen.set(key, { sha256, size: total, copy: result.copy && !result.copy.incomplete ? result.copy : null });
+    return result;
   } catch (err) {
     return finishCopy(sink, f, reasons, { size: null, error: `read failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
   } finally {

@@ -130,7 +130,7 @@ async function collectInto(state: RunState, profile: Profile, host: HostInfo, op
     for (const r of records) {
       acquisition.commands.push(r);
       log(describe(r));
-      if (r.binaries) log(`               executables: ${r.binaries.preserved.length} copied into raw/binaries/ (${r.binaries.preserved.reduce((n, b) => n + b.bytes, 0)} bytes), ${r.binaries.skipped.length} due but not copied`);
+      if (r.binaries) log(`               executables: ${r.binaries.preserved.length} copied into raw/binaries/ (${r.binaries.preserved.reduce((n, b) => n + (b.sharedWith === undefined ? b.bytes : 0), 0)} bytes), ${r.binaries.skipped.length} due but not copied`);
     }
     // The steps of a group ran concurrently: log their ends in the order they happened, so that the
     // custody log stays in time order.
@@ -219,7 +219,7 @@ function recordFinished(dir: string, actor: string, r: CommandRecord): void {
   }
   // Copies of executables: each is an artifact like any other (issue 18).
   for (const b of r.binaries?.preserved ?? []) {
-    appendCustody(dir, { actor, action: b.incomplete ? 'executable copy incomplete' : 'executable preserved', object: b.path, sha256: b.sha256, time: r.end, details: { bytes: b.bytes, pid: b.pid, exe: b.exe, reasons: b.reasons, ...(b.incomplete ? { incomplete: b.incomplete } : {}) } });
+    appendCustody(dir, { actor, action: b.incomplete ? 'executable copy incomplete' : 'executable preserved', object: b.path, sha256: b.sha256, time: r.end, details: { bytes: b.bytes, pid: b.pid, exe: b.exe, reasons: b.reasons, ...(b.sharedWith !== undefined ? { sameFileAsPid: b.sharedWith } : {}), ...(b.incomplete ? { incomplete: b.incomplete } : {}) } });
   }
   for (const s of r.binaries?.skipped ?? []) {
     appendCustody(dir, { actor, action: 'executable not preserved', object: `/proc/${s.pid}/exe`, time: r.end, details: { pid: s.pid, exe: s.exe, size: s.size, reasons: s.reasons, why: s.why } });

@@ -43,6 +43,8 @@ export interface BinaryInventoryView {
   bytes: number;
   sha256: string;
   incomplete: string | null;
+  /** The same file as this PID's copy (written once). */
+  sharedWith: number | null;
 }
 
 export interface SkippedBinaryView {
@@ -62,11 +64,11 @@ export function binariesInventory(commands: CommandRecord[]): { copies: BinaryIn
     if (!b) continue;
     policy = visible(`--preserve-binaries ${b.policy}, --max-binary-size ${b.maxBytes % 1048576 === 0 ? `${b.maxBytes / 1048576} MiB` : `${b.maxBytes} bytes`}`);
     for (const p of b.preserved ?? []) {
-      copies.push({ pid: p.pid, exe: visibleHost(p.exe ?? 'not shown'), reasons: visibleHost(p.reasons.join('; ')), path: visibleHost(p.path), bytes: p.bytes, sha256: p.sha256, incomplete: p.incomplete ? visibleHost(p.incomplete) : null });
+      copies.push({ pid: p.pid, exe: visibleHost(p.exe ?? 'not shown'), reasons: visibleHost(p.reasons.join('; ')), path: visibleHost(p.path), bytes: p.bytes, sha256: p.sha256, incomplete: p.incomplete ? visibleHost(p.incomplete) : null, sharedWith: typeof p.sharedWith === 'number' ? p.sharedWith : null });
     }
     for (const s of b.skipped ?? []) skipped.push({ pid: s.pid, exe: visibleHost(s.exe ?? 'not shown'), reasons: visibleHost(s.reasons.join('; ')), why: visibleHost(s.why) });
   }
-  return { copies, skipped, totalBytes: copies.reduce((n, c) => n + c.bytes, 0), policy };
+  return { copies, skipped, totalBytes: copies.reduce((n, c) => n + (c.sharedWith === null ? c.bytes : 0), 0), policy };
 }
 
 export interface HashSetView {

@@ -52,6 +52,7 @@ describe.runIf(canNetns)('executables of socket owners, in a namespace', () => {
     const deleted = join(work, 'updater');
     hashes.deleted = perlCopy(deleted);
     pids.deleted = (await startListener(ns, deleted, '0.0.0.0', 4444)).pid;
+    pids.deletedTwin = (await startListener(ns, deleted, '0.0.0.0', 4445)).pid;
     unlinkSync(deleted);
 
     // 2. Replaced on disk after it started (rename over it, as a package upgrade or an attacker does).
@@ -109,13 +110,22 @@ describe.runIf(canNetns)('executables of socket owners, in a namespace', () => {
     expect(f.exeSha256).toBe(hashes.deleted);
     expect(f.exeSize).toBe(statSync(execFileSync('sh', ['-c', 'command -v perl']).toString().trim()).size);
     const copy = binaries().preserved.find((b) => b.pid === pids.deleted)!;
-    expect(copy.path).toBe(`raw/binaries/${pids.deleted}-updater.bin`);
+    expect(copy.path).toMatch(/^raw\/binaries\/\d+-updater\.bin$/);
     expect(copy.sha256).toBe(hashes.deleted);
     expect(sha256File(join(auto.dir, copy.path))).toBe(hashes.deleted);
     expect(statSync(join(auto.dir, copy.path)).mode & 0o777).toBe(0o600);
     expect(copy.reasons.join('; ')).toMatch(/deleted from the disk while running; in a world-writable temporary directory/);
     const custody = readCustody(auto.dir).find((e) => e.object === copy.path)!;
     expect(custody).toMatchObject({ action: 'executable preserved', sha256: hashes.deleted });
+  });
+
+  it('reads a file run by two processes once: one copy, recorded for both PIDs', () => {
+    const [a, b] = [pids.deleted, pids.deletedTwin].sort((x, y) => x - y) as [number, number];
+    const first = binaries().preserved.find((p) => p.pid === a)!;
+    const twin = binaries().preserved.find((p) => p.pid === b)!;
+    expect(twin).toMatchObject({ path: first.path, sha256: hashes.deleted, sharedWith: a });
+    expect(auto.facts.get(b)!.exeSha256).toBe(hashes.deleted);
+    expect(readdirSync(join(auto.dir, 'raw/binaries')).filter((n) => n.endsWith('-updater.bin'))).toEqual([`${a}-updater.bin`]);
   });
 
   it('hashes the running image of a binary replaced on disk, not the new file', () => {

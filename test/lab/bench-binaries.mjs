@@ -3,6 +3,7 @@
 // 50 perl listeners, each its own file (a salted copy, so 50 different hashes), in a namespace.
 // Modes: nothing read (--max-binary-size 0: every executable over the cap), hash only (ordinary
 // folder, nothing to preserve), hash + copy of every owner (--preserve-binaries all).
+// OWNERS=N, RUNS=N, SHARED=1 (all owners run one file) change the setup.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
@@ -19,9 +20,12 @@ const bins = mkdtempSync('/var/lib/ncbench-');
 chmodSync(bins, 0o755);
 const out = mkdtempSync(join(tmpdir(), 'ncbench-out-'));
 try {
+  // SHARED=1: every owner runs one file (workers of one daemon): it is read once.
+  const shared = process.env.SHARED === '1';
+  if (shared) perlCopy(join(bins, 'svc'));
   for (let i = 0; i < OWNERS; i++) {
-    const bin = join(bins, `svc${i}`);
-    perlCopy(bin, `build ${i}`);
+    const bin = join(bins, shared ? 'svc' : `svc${i}`);
+    if (!shared) perlCopy(bin, `build ${i}`);
     await startListener(lab.victim, bin, '127.0.0.1', 20000 + i);
   }
   const modes = {
@@ -41,14 +45,14 @@ try {
       const step = acq.commands.find((c) => c.kind === 'procfacts');
       steps.push(step.durationMs);
       windows.push(acq.captureWindow.durationMs);
-      copied = (step.binaries?.preserved ?? []).reduce((n, b) => n + b.bytes, 0);
+      copied = (step.binaries?.preserved ?? []).reduce((n, b) => n + (b.sharedWith === undefined ? b.bytes : 0), 0);
       rmSync(dir, { recursive: true, force: true });
     }
     const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
     rows.push({ mode: name, processFactsStepMs: Math.round(median(steps)), captureWindowMs: Math.round(median(windows)), bytesPreserved: copied });
   }
   const perl = readFileSync(execFileSync('sh', ['-c', 'command -v perl']).toString().trim()).length;
-  console.log(JSON.stringify({ owners: OWNERS, executableBytes: perl, runs: RUNS, cores: (await import('node:os')).cpus().length, rows }, null, 1));
+  console.log(JSON.stringify({ owners: OWNERS, sharedFile: shared, executableBytes: perl, runs: RUNS, cores: (await import('node:os')).cpus().length, rows }, null, 1));
 } finally {
   lab.cleanup();
   rmSync(bins, { recursive: true, force: true });
