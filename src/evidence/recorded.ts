@@ -15,9 +15,8 @@ export function recordedArtifacts(acquisition: Partial<Acquisition>): ArtifactFi
   for (const c of list(acquisition.commands)) {
     if (c?.stdout) out.push(c.stdout);
     if (c?.stderr) out.push(c.stderr);
-    // Copies of socket owners' executables (issue 18).
+    // Copies of socket owners' executables (issue 18); a copy shared by several PIDs is one file.
     for (const b of list(c?.binaries?.preserved)) if (b && b.sharedWith === undefined) out.push(b);
-    // (a copy shared by several PIDs is one file, listed once)
   }
   for (const i of list(acquisition.imports)) if (i?.artifact) out.push(i.artifact);
   return out;
