@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { EvidenceError } from '../evidence/folder.js';
 import { jsonSafe, visibleHost } from '../markers.js';
 
@@ -65,7 +65,8 @@ export function caseOptions(cmd: Command): Command {
 export function intOption(flags: string, description: string, defaultValue: number): Option {
   return new Option(flags, description).default(defaultValue).argParser((v) => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new EvidenceError(`${flags.split(' ')[0]} expects a positive number, got "${v}"`, undefined, EXIT.usage);
+    // Thrown inside commander's parsing: InvalidArgumentError becomes one usage line (exit 2), not a stack trace.
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expects a positive number');
     return n;
   });
 }

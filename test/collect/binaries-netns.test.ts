@@ -229,5 +229,10 @@ describe.runIf(canNetns)('executables of socket owners, in a namespace', () => {
     const r = await runCli(['collect', '--out', tempDir(), '--max-binary-size', '12 parsecs']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--max-binary-size <size>' argument '12 parsecs' is invalid\. expects a size/);
+    // The same for the older numeric options (they printed a stack trace and exited 1).
+    const t = await runCli(['collect', '--out', tempDir(), '--timeout', 'abc']);
+    expect(t.exitCode).toBe(2);
+    expect(t.stderr).toMatch(/--timeout <seconds>' argument 'abc' is invalid\. expects a positive number/);
+    expect(t.stderr).not.toMatch(/\n\s+at /);
   });
 });
