@@ -1,3 +1,4 @@
+import type { TransportView } from './view-transport.js';
 // The data the templates see. Every field is present (null when unknown): Handlebars runs in strict
 // mode. Host strings are already passed through visible(); Handlebars escapes them on output.
 import type { Severity } from '../model.js';
@@ -225,6 +226,8 @@ export interface ReportView {
     chainOk: boolean;
   };
   inventory: { items: InventoryItem[]; imports: InventoryItem[]; window: string; totalBytes: number };
+  /** How the evidence reached the workstation (SSH), null for a local collection or an import. */
+  transport: TransportView | null;
   methodology: {
     tool: string;
     profile: string;
