@@ -77,22 +77,23 @@ describe.runIf(sshdAvailable())('collect over SSH from a workstation namespace',
       expect(a.transport!.remote!.sshConnection).toMatch(new RegExp(`^${lab.hosts[i].wsAddr.replace(/\./g, '\\.')} \\d+ ${lab.hosts[i].addr.replace(/\./g, '\\.')} 22$`));
       expect(a.host!.hostname).toBe(`lab-${t}`);
       expect(h.evidenceDir).toMatch(new RegExp(`/SSH-1/${t}_\\d{8}T\\d{6}Z$`));
-      // before and after each of the three groups
-      expect(a.transport!.clock!.readings.map((r) => r.when)).toEqual(['before sockets', 'after sockets', 'before processes', 'after processes', 'before routes', 'after routes']);
+      // before, between and after the three groups
+      expect(a.transport!.clock!.readings.map((r) => r.when)).toEqual(['before sockets', 'after sockets, before processes', 'after processes, before routes', 'after routes']);
       for (const r of a.transport!.clock!.readings) {
         expect(r.secondsOnly).toBe(false);
         // Same kernel clock on both sides: the offset is within the round trip.
         expect(Math.abs(r.offsetMs!)).toBeLessThanOrEqual(r.rttMs / 2 + 1);
       }
       const fp = a.transport!.footprint!;
-      expect(fp.commands.map((c) => c.command)).toEqual(expect.arrayContaining(['uname -s', 'sh -s', 'date -u +%s.%N']));
+      expect(fp.commands.map((c) => c.command)).toEqual(expect.arrayContaining(['sh -s', 'date -u +%s.%N']));
+      expect(fp.commands[0].script).toMatch(/^LC_ALL=C; export LC_ALL\necho "uname-s=\$\(uname -s/);
       expect(fp.readerSha256).toMatch(/^[0-9a-f]{64}$/);
       expect(fp.note).toMatch(/wtmp/);
       // Every output: the target's SHA-256 equals the received one.
       for (const c of a.commands) expect(c.remote, c.id).toMatchObject({ transit: 'match', stdoutSha256: c.stdout!.sha256 });
       expect(verifyCustodyFile(h.evidenceDir).ok).toBe(true);
       const events = readCustody(h.evidenceDir);
-      expect(events.find((e) => e.action === 'ssh connection opened')?.details).toMatchObject({ hostKey: h.hostKey, profile: 'linux', profileAnswer: 'Linux' });
+      expect(events.find((e) => e.action === 'ssh connection opened')?.details).toMatchObject({ hostKey: h.hostKey, profile: 'linux', profileAnswer: 'Linux', remoteUser: 'root' });
     }
   });
 

@@ -77,7 +77,10 @@ export async function openMaster(t: SshTarget, s: SshSettings, signal: AbortSign
     exited = `ssh master exited (${r.exitCode ?? r.signal}): ${lastLine(log)}`;
   });
   const deadline = Date.now() + (s.connectTimeoutS + 20) * 1000;
-  while (!existsSync(ctlPath)) {
+  // Ready when the control socket exists and its log line naming the host key has been read here
+  // (under load the socket can appear before this process has read ssh's stderr).
+  const keyLine = /debug1: Server host key: \S+ SHA256:/;
+  while (!existsSync(ctlPath) || !keyLine.test(log)) {
     if (exited !== null || Date.now() > deadline || signal.aborted) {
       sub.kill('SIGTERM');
       await done;

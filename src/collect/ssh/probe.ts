@@ -53,7 +53,7 @@ export function parseProbe(text: string): Probe {
 export function profileFor(unameS: string, stderr: string): Profile['name'] | null {
   if (unameS === 'Linux') return 'linux';
   if (unameS === 'Darwin' || unameS === 'FreeBSD' || unameS === 'OpenBSD') return 'macos';
-  // cmd.exe: "'uname' is not recognized as an internal or external command"; PowerShell: "The term 'uname' is not recognized".
-  if (/uname.{0,20} is not recognized|not recognized as the name of a cmdlet/i.test(stderr)) return 'windows';
+  // cmd.exe: "'sh' is not recognized as an internal or external command"; PowerShell: "The term 'sh' is not recognized as the name of a cmdlet".
+  if (/is not recognized as an internal or external command|is not recognized as the name of a cmdlet/i.test(stderr)) return 'windows';
   return null;
 }

@@ -51,20 +51,17 @@ export async function connectSsh(target: SshTarget, settings: SshSettings, o: Ss
 async function identify(target: SshTarget, settings: SshSettings, resolved: Resolved, master: Master, o: SshPrepareOptions): Promise<SshTransport> {
   const footprint: FootprintEntry[] = [];
   const dest = target.destination;
-  // uname -s alone first: a Windows OpenSSH server answers in cmd.exe or PowerShell, which have no sh.
-  const uname = await runSmall(master.ctlPath, dest, 'uname -s', '', 15_000);
-  footprint.push({ purpose: 'profile detection', command: 'uname -s' });
-  const answer = (uname.stdout.trim() || uname.stderr.trim()).split(/\r?\n/)[0] ?? '';
-  const detected = profileFor(uname.stdout.trim(), uname.stderr);
+  // One session asks everything: `sh -s` with the probe (uname -s first). A Windows OpenSSH server
+  // answers in cmd.exe or PowerShell, which have no sh: their complaint names the profile.
+  const r = await runSmall(master.ctlPath, dest, 'sh -s', PROBE_SCRIPT, 15_000);
+  footprint.push({ purpose: 'profile detection (uname -s) and host facts (uname, id, hash tool, timeout, SSH_CONNECTION)', command: 'sh -s', script: PROBE_SCRIPT, scriptSha256: sha256(PROBE_SCRIPT) });
+  const parsed = parseProbe(r.stdout);
+  const answer = (parsed.unameS ?? r.stderr.trim()).split(/\r?\n/)[0] ?? '';
+  const detected = profileFor(parsed.unameS ?? '', r.stderr);
   const profileName = o.profile === 'auto' ? detected : o.profile;
   if (!profileName) throw new EvidenceError(`${target.given}: no collection profile for a target answering \`uname -s\` with "${answer.slice(0, 80)}"`, 'use --profile linux|macos|windows', 1);
   const profile = PROFILES[profileName];
-  let probe: Probe | null = null;
-  if (profile.name !== 'windows') {
-    const r = await runSmall(master.ctlPath, dest, 'sh -s', PROBE_SCRIPT, 15_000);
-    footprint.push({ purpose: 'host facts (uname, id, hash tool, timeout, SSH_CONNECTION)', command: 'sh -s', script: PROBE_SCRIPT, scriptSha256: sha256(PROBE_SCRIPT) });
-    probe = parseProbe(r.stdout);
-  }
+  const probe: Probe | null = parsed.unameS ? parsed : null;
   const started = Date.now();
   const host: HostInfo = {
     hostname: probe?.unameN ?? target.given,
@@ -119,7 +116,7 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
     readings.push({ when, localSendMs: send, localReceiveMs: receive, remoteText: text.slice(0, 64), remoteMs, secondsOnly, offsetMs: estimate === null ? null : round(estimate - (send + receive) / 2), rttMs: receive - send });
     if (r.exit === 255) lost = lost ?? `the session for the clock reading failed: ${r.stderr.trim().split('\n').pop() ?? ''}`;
   };
-  footprint.push({ purpose: 'clock reading before and after each group', command: 'date -u +%s.%N' });
+  footprint.push({ purpose: 'clock reading before, between and after the groups', command: 'date -u +%s.%N' });
   const stepEntries = new Map<string, FootprintEntry>();
 
   const runStep = async (step: ProfileStep, ctx: StepContext): Promise<CommandRecord> => {
@@ -231,8 +228,12 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
     clock: { systemUtc: new Date(started).toISOString(), ntpSynchronized: null, source: 'the target\'s clock is compared with the workstation\'s around each group (acquisition.json transport.clock); times of commands are the workstation\'s' },
     folderName: target.given.replace(/^.*@/, ''),
     runStep,
-    beforeGroup: (g: ProfileGroup) => readClock(`before ${g.name}`),
-    afterGroup: (g: ProfileGroup) => readClock(`after ${g.name}`),
+    // Readings between groups serve as 'after' the one and 'before' the next (one session, not two).
+    beforeGroup: (g: ProfileGroup) => (profile.groups.indexOf(g) === 0 ? readClock(`before ${g.name}`) : Promise.resolve()),
+    afterGroup: (g: ProfileGroup) => {
+      const next = profile.groups[profile.groups.indexOf(g) + 1];
+      return readClock(next ? `after ${g.name}, before ${next.name}` : `after ${g.name}`);
+    },
     lost: () => lost ?? master.lost(),
     info,
     warnings: () => hooks,

@@ -51,23 +51,25 @@ if command -v sha256sum >/dev/null 2>&1; then nc_h=sha256sum; nc_hn=sha256sum
 elif command -v shasum >/dev/null 2>&1; then nc_h='shasum -a 256'; nc_hn=shasum
 elif command -v openssl >/dev/null 2>&1; then nc_h='openssl dgst -sha256'; nc_hn=openssl
 fi
+# The hash tool's line: "HEX  -" (sha256sum, shasum) or "SHA2-256(stdin)= HEX" (openssl).
+nc_cut() { case $nc_hn in openssl) nc_x=\${nc_x##* } ;; *) nc_x=\${nc_x%% *} ;; esac; }
 nc_t=; nc_tn=0
 if command -v timeout >/dev/null 2>&1; then nc_t='timeout ${Math.max(1, Math.ceil(opts.timeoutS))}'; nc_tn=1; fi
-# tee must be able to open the channel's stdout/stderr as /dev/fd/N (pipes: yes; sockets: no).
+# tee must be able to open the channel's stdout/stderr as /dev/fd/N: pipes (sshd's channels) can be
+# reopened, sockets cannot — then the output is sent without a remote hash, never lost.
 exec 3>&1 4>&2
-if [ -n "$nc_h" ] && printf '' | tee /dev/fd/3 /dev/fd/4 >/dev/null 2>&1; then
-  nc_r=$( { { { $nc_t ${argv} </dev/null 2>&7 3>&- 4>&- 5>&- 7>&-; echo "rc=$?" >&5; } | tee /dev/fd/3 | $nc_h | sed 's/^/out=/' >&5; } 7>&1 | tee /dev/fd/4 | $nc_h | sed 's/^/err=/' >&5; } 5>&1 )
+if [ -n "$nc_h" ] && [ -p /dev/fd/3 ] && [ -p /dev/fd/4 ]; then
+  nc_r=$( { { { $nc_t ${argv} </dev/null 2>&7 3>&- 4>&- 5>&- 7>&-; echo "rc=$?" >&5; } | tee /dev/fd/3 | { nc_x=$($nc_h); nc_cut; echo "out=$nc_x" >&5; }; } 7>&1 | tee /dev/fd/4 | { nc_x=$($nc_h); nc_cut; echo "err=$nc_x" >&5; }; } 5>&1 )
 else
   $nc_t ${argv} </dev/null
   nc_r="rc=$?"
 fi
 exec 3>&- 4>&-
-nc_rc=$(printf '%s\\n' "$nc_r" | sed -n 's/^rc=//p')
-printf '%s\\n' "$nc_r" | awk -v m="$nc_m" -v h="$nc_hn" -v t="$nc_tn" '
-  /^rc=/ { rc = substr($0, 4) }
-  /^(out|err)=/ { k = substr($0, 1, 3); for (i = 1; i <= NF; i++) { v = $i; sub(/^(out|err)=/, "", v); if (length(v) == 64 && v !~ /[^0-9a-f]/) x[k] = v } }
-  END { printf "%s rc=%s out=%s err=%s hash=%s timeout=%s %s\\n", m, rc, ((\"out\" in x) ? x["out"] : "-"), ((\"err\" in x) ? x["err"] : "-"), h, t, m }' >&2
-exit "\${nc_rc:-255}"
+set -f
+nc_rc=255; nc_o=-; nc_e=-
+for nc_w in $nc_r; do case $nc_w in rc=*) nc_rc=\${nc_w#rc=} ;; out=*) nc_o=\${nc_w#out=} ;; err=*) nc_e=\${nc_w#err=} ;; esac; done
+printf '%s rc=%s out=%s err=%s hash=%s timeout=%s %s\\n' "$nc_m" "$nc_rc" "$nc_o" "$nc_e" "$nc_hn" "$nc_tn" "$nc_m" >&2
+exit "$nc_rc"
 `;
 }
 
