@@ -4,7 +4,7 @@
 // process tree (netcustody and every ssh it starts). Real sshd (test/lab/sshd.mjs).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { treeMemory } from './proc-memory.js';
@@ -18,15 +18,22 @@ interface Run {
   json: any;
   wallS: number;
   peakBytes: number;
+  /** CPU seconds (user + system) of the workstation side: netcustody and every ssh client it ran. */
+  cpuS: number;
 }
 
 async function cliIn(ns: string, args: string[]): Promise<Run> {
   const t0 = performance.now();
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, CLI, ...args, '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // bash's `times` after the command: CPU of the children it waited for (node and its ssh clients;
+  // not the targets' sshd, whose sessions belong to the sshd process in each namespace).
+  const script = '"$@" 2>/dev/fd/3; rc=$?; times >&2; exit $rc';
+  const child = spawn('bash', ['-c', script, 'bash', 'ip', 'netns', 'exec', ns, process.execPath, CLI, ...args, '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout!.on('data', (d) => (stdout += d));
+  let times = '';
+  child.stderr!.on('data', (d) => (times += d));
+  (child.stdio[3] as NodeJS.ReadableStream).on('data', (d) => (stderr += d));
   let peak = 0;
   const timer = setInterval(() => {
     if (child.pid) peak = Math.max(peak, treeMemory(child.pid));
@@ -34,7 +41,10 @@ async function cliIn(ns: string, args: string[]): Promise<Run> {
   const code: number = await new Promise((res) => child.on('exit', (c) => res(c ?? -1)));
   clearInterval(timer);
   if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}: ${stderr.trim().split('\n').pop()}`);
-  return { json: JSON.parse(stdout), wallS: (performance.now() - t0) / 1000, peakBytes: peak };
+  // `times`: line 2 is the children's "XmY.YYYs XmY.YYYs" (user, system).
+  const sec = (t: string) => { const m = /(\d+)m([\d.]+)s/.exec(t); return m ? Number(m[1]) * 60 + Number(m[2]) : NaN; };
+  const kids = times.trim().split('\n')[1]?.split(/\s+/) ?? [];
+  return { json: JSON.parse(stdout), wallS: (performance.now() - t0) / 1000, peakBytes: peak, cpuS: sec(kids[0] ?? '') + sec(kids[1] ?? '') };
 }
 
 export async function benchSsh(): Promise<BenchRow[]> {
@@ -55,11 +65,14 @@ export async function benchSsh(): Promise<BenchRow[]> {
     if (failed.length) throw new Error(`${failed.length} of ${FLEET} hosts failed: ${failed[0].error}`);
     const slowest = Math.max(...fleet.json.hosts.map((h: any) => h.timings.captureWindowMs));
     const ms = (v: number) => Math.round(v);
+    const load = os.loadavg()[0].toFixed(1);
     return [
+      { area: 'ssh', metric: `conditions: ${os.cpus().length} cores, load average ${load}; the ${FLEET} targets' sshd and commands run on the same cores as the workstation`, value: NaN, unit: '' },
       { area: 'ssh', metric: 'one namespace host, local collect inside it: capture window', value: ms(local.json.captureWindow.durationMs), unit: `ms (wall ${local.wallS.toFixed(1)} s)` },
       { area: 'ssh', metric: 'the same host over SSH from the workstation namespace: capture window', value: ms(one.json.captureWindow.durationMs), unit: `ms (wall ${one.wallS.toFixed(1)} s incl. connect)` },
       { area: 'ssh', metric: `${FLEET} namespace hosts over SSH, --parallel ${FLEET}: wall time`, value: Math.round(fleet.wallS * 10) / 10, unit: 's', target: `≤ 3 × one host (${(3 * one.wallS).toFixed(1)} s)`, ok: fleet.wallS <= 3 * one.wallS },
       { area: 'ssh', metric: `${FLEET} hosts: slowest host's capture window`, value: ms(slowest), unit: 'ms' },
+      { area: 'ssh', metric: `workstation CPU (netcustody + ssh clients): one host / ${FLEET} hosts`, value: Math.round(one.cpuS * 10) / 10, unit: `s / ${fleet.cpuS.toFixed(1)} s` },
       { area: 'ssh', metric: `${FLEET} hosts: workstation peak memory (netcustody + ssh processes, PSS)`, value: Math.round(fleet.peakBytes / 1e6), unit: 'MB', target: '≤ 400 MB', ok: fleet.peakBytes <= 400e6 },
     ];
   } finally {
