@@ -26,20 +26,20 @@ async function cliIn(ns: string, args: string[]): Promise<Run> {
   const t0 = performance.now();
   // bash's `times` after the command: CPU of the children it waited for (node and its ssh clients;
   // not the targets' sshd, whose sessions belong to the sshd process in each namespace).
-  const script = '"$@" 2>/dev/fd/3; rc=$?; times >&2; exit $rc';
-  const child = spawn('bash', ['-c', script, 'bash', 'ip', 'netns', 'exec', ns, process.execPath, CLI, ...args, '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  const script = '"$@"; rc=$?; echo NC-TIMES >&2; times >&2; exit $rc';
+  const child = spawn('bash', ['-c', script, 'bash', 'ip', 'netns', 'exec', ns, process.execPath, CLI, ...args, '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
-  let times = '';
-  child.stderr!.on('data', (d) => (times += d));
-  (child.stdio[3] as NodeJS.ReadableStream).on('data', (d) => (stderr += d));
+  child.stderr!.on('data', (d) => (stderr += d));
   let peak = 0;
   const timer = setInterval(() => {
     if (child.pid) peak = Math.max(peak, treeMemory(child.pid));
   }, 25);
   const code: number = await new Promise((res) => child.on('exit', (c) => res(c ?? -1)));
   clearInterval(timer);
+  const times = stderr.slice(stderr.lastIndexOf('NC-TIMES\n') + 9);
+  stderr = stderr.slice(0, stderr.lastIndexOf('NC-TIMES\n'));
   if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}: ${stderr.trim().split('\n').pop()}`);
   // `times`: line 2 is the children's "XmY.YYYs XmY.YYYs" (user, system).
   const sec = (t: string) => { const m = /(\d+)m([\d.]+)s/.exec(t); return m ? Number(m[1]) * 60 + Number(m[2]) : NaN; };
