@@ -98,4 +98,21 @@ describe.runIf(sshdAvailable())('SSH collection when the target or the connectio
     expect(a.transport!.testHooks![0]).toMatch(/NETCUSTODY_TEST_CORRUPT_TRANSIT=ss-tunap/);
     expect(a.warnings.join('\n')).toMatch(/TEST HOOK/);
   }, 120_000);
+
+  it('Ctrl-C stops every host, keeps what arrived and exits 130', async () => {
+    const sub = execa('ip', ['netns', 'exec', lab.ws, process.execPath, CLI, 'collect', '--ssh', 'h3', '--ssh-config', lab.sshConfig, '--out', out, '--case', 'INT', '--examiner', 'T', '--json'], { reject: false, stdin: 'ignore' });
+    let err = '';
+    sub.stderr?.on('data', (d: Buffer) => (err += d));
+    const deadline = Date.now() + 60_000;
+    while (!/\[h3\] connected/.test(err) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    process.kill(sub.pid!, 'SIGINT');
+    const r = await sub;
+    expect(r.exitCode, err).toBe(130);
+    const j = JSON.parse(String(r.stdout));
+    expect(j.status).toBe('interrupted');
+    const a = acq(j.evidenceDir);
+    expect(a.status).toBe('interrupted');
+    expect(verifyCustodyFile(j.evidenceDir).ok).toBe(true);
+    expect(readCustody(j.evidenceDir).at(-1)!.action).toBe('collection interrupted');
+  }, 120_000);
 });
