@@ -1,7 +1,7 @@
 // `collect --ssh` against real sshd in network namespaces (test/lab/sshd.mjs): three hosts with
 // different planted scenarios collected in parallel give the same findings as a local collect
 // inside each namespace; a host that is down and one whose key changed fail on their own.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCustody, verifyCustodyFile } from '../../src/evidence/custody.js';
@@ -36,7 +36,10 @@ describe.runIf(sshdAvailable())('collect over SSH from a workstation namespace',
     await lab.changeHostKey(lab.hosts[3]);
     lab.killSshd(lab.hosts[4]);
     out = tempDir();
-    const r = await runCli(['collect', '--ssh', 'h1', '--ssh', 'h2', '--ssh', 'h3', '--ssh', 'h4', '--ssh', 'h5', '--ssh-config', lab.sshConfig, '--out', out, '--case', 'SSH-1', '--examiner', 'SSH Tester', '--json'], { netns: lab.ws });
+    // h4 and h5 come from an Ansible-style inventory (--hosts), the others from --ssh.
+    const hosts = join(out, 'inventory.ini');
+    writeFileSync(hosts, '[lab]\nh4\nh5  # down\n');
+    const r = await runCli(['collect', '--ssh', 'h1', '--ssh', 'h2', '--ssh', 'h3', '--hosts', hosts, '--ssh-config', lab.sshConfig, '--out', out, '--case', 'SSH-1', '--examiner', 'SSH Tester', '--json'], { netns: lab.ws });
     exitCode = r.exitCode;
     stderr = r.stderr;
     json = JSON.parse(r.stdout);
