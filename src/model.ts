@@ -232,6 +232,8 @@ export interface CommandRecord {
   stderr: ArtifactFile | null;
   /** 'procfacts' step (issue 18): copies of socket owners' executables taken in the same read as their hash. */
   binaries?: BinariesRecord;
+  /** Over SSH (issue 13): what ran on the target and the remote hashes of the outputs. */
+  remote?: RemoteRecord;
 }
 
 export interface ImportRecord {
@@ -303,6 +305,8 @@ export interface Acquisition {
   imports: ImportRecord[];
   warnings: string[];
   status: 'complete' | 'interrupted' | 'failed' | 'in-progress';
+  /** How the evidence reached the workstation (issue 13); absent in older folders = local. */
+  transport?: TransportInfo;
 }
 
 export interface CustodyEvent {
@@ -381,4 +385,70 @@ export interface BinariesRecord {
   maxBytes: number;
   preserved: PreservedBinary[];
   skipped: SkippedBinary[];
+}
+
+// ---- Issue 13: transports (local | ssh | kit) and their provenance ----
+
+/** One reading of the target's clock between two workstation readings (ms since the epoch). */
+export interface ClockReading {
+  /** 'before <group>' / 'after <group>'. */
+  when: string;
+  localSendMs: number;
+  localReceiveMs: number;
+  /** The target's `date -u` answer as printed (host text), and as ms; null when unreadable. */
+  remoteText: string;
+  remoteMs: number | null;
+  /** Whole seconds only (no %N on the target): the offset is then known to ±1 s. */
+  secondsOnly: boolean;
+  /** remote − midpoint of the two local readings; round trip = receive − send. */
+  offsetMs: number | null;
+  rttMs: number;
+}
+
+/** A command line that ran on the target (the examiner's footprint), with the script fed to it. */
+export interface FootprintEntry {
+  purpose: string;
+  /** The remote command line sshd ran (through the account's login shell). */
+  command: string;
+  /** The POSIX-sh script sent on its stdin, if any, exactly as sent. */
+  script?: string;
+  scriptSha256?: string;
+}
+
+export interface TransportInfo {
+  kind: 'local' | 'ssh' | 'kit';
+  /** The target as the examiner gave it ([user@]host[:port] or a ~/.ssh/config alias). */
+  target?: string;
+  /** As `ssh -G` resolved it with the examiner's ssh_config. */
+  resolved?: { hostname: string; port: number; user: string; proxyJump: string | null; proxyCommand: string | null; hostKeyAlias: string | null; configFile: string | null };
+  /** The key the connection used, as `ssh -v` printed it (the examined system's identity). */
+  hostKey?: { type: string; fingerprint: string; knownHosts: string | null };
+  client?: string;
+  /** The server's SSH version string (host text). */
+  serverSoftware?: string | null;
+  options?: string[];
+  /** `uname -s` (profile detection), `uname -n`, `id` and SSH_CONNECTION as the target printed them (host text). */
+  remote?: { unameS: string | null; unameN: string | null; unameR: string | null; unameM: string | null; id: string | null; user: string | null; sshConnection: string | null; hashTool: string | null; timeout: boolean };
+  profileDetection?: { asked: string; answer: string; profile: string; overriddenBy: string | null };
+  clock?: { readings: ClockReading[]; offsetMs: number | null; maxRttMs: number | null };
+  footprint?: { commands: FootprintEntry[]; readerSha256: string | null; note: string };
+  /** Test hooks that altered this capture on purpose (never set in real use): the report flags them. */
+  testHooks?: string[];
+  /** Why the connection ended early, when it did. */
+  lost?: string | null;
+}
+
+export interface RemoteRecord {
+  /** The remote command line (sshd runs it through the login shell) and the script on its stdin. */
+  command: string;
+  scriptSha256: string;
+  /** Exit status of the ssh client (255: the connection failed). */
+  sshExit: number | null;
+  /** SHA-256 the target computed of the output before sending it; null when it could not. */
+  stdoutSha256: string | null;
+  stderrSha256: string | null;
+  /** 'match' | 'mismatch' (a transit error) | 'not taken' (no hash tool, output cut off). */
+  transit: 'match' | 'mismatch' | 'not taken';
+  /** Why no remote hash / no trailer, when so. */
+  note: string | null;
 }

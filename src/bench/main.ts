@@ -8,6 +8,7 @@ const SUITES: { name: string; load: () => Promise<BenchFn> }[] = [
   { name: 'report', load: async () => (await import('./report.js')).benchReport },
   { name: 'bundle', load: async () => (await import('./bundle.js')).benchBundle },
   { name: 'run', load: async () => (await import('./run.js')).benchRun },
+  { name: 'ssh', load: async () => (await import('./ssh.js')).benchSsh },
 ];
 
 function formatValue(r: BenchRow): string {

@@ -3,10 +3,12 @@ import { EvidenceError } from '../evidence/folder.js';
 import { caseOptions, defaultCaseId, defaultExaminer, EXIT, intOption, makeLog, printJson, runAction, withCommonOptions } from './common.js';
 import { examinerOptions, resolveExaminer } from './examiner.js';
 import { binariesOf, binariesOptions } from './binaries-options.js';
+import { SSH_HELP, sshOptions, sshRequest } from './ssh-options.js';
+import { fleetJson, hostJson, reportFleet } from './fleet-output.js';
 
 export function collectCommand(): Command {
   const cmd = new Command('collect')
-    .description('capture the network state of this host (sockets, owners, routes) into a new evidence folder')
+    .description('capture the network state of this host, or of SSH targets, (sockets, owners, routes) into new evidence folders')
     .addOption(new Option('--profile <name>', 'collection profile').choices(['auto', 'linux', 'macos', 'windows']).default('auto'))
     .addOption(intOption('--timeout <seconds>', 'timeout per command', 30))
     .addHelpText(
@@ -17,8 +19,10 @@ Examples:
   netcustody collect --out /media/evidence --timeout 60 --json
 
 Run as root (Administrator on Windows): without it, the owners of other users' sockets are hidden.
-The evidence folder is output/<case>/<host>_<UTC time>/ with raw/, acquisition.json and custody.jsonl.`,
+The evidence folder is output/<case>/<host>_<UTC time>/ with raw/, acquisition.json and custody.jsonl.
+${SSH_HELP}`,
     );
+  sshOptions(cmd);
   caseOptions(cmd);
   examinerOptions(cmd);
   binariesOptions(cmd);
@@ -26,6 +30,17 @@ The evidence folder is output/<case>/<host>_<UTC time>/ with raw/, acquisition.j
   return cmd.action(async (opts) => runAction(opts, async () => {
     const log = makeLog(opts);
     const who = resolveExaminer(opts);
+    const ssh = await sshRequest(opts);
+    if (ssh) {
+      const { collectFleet } = await import('../collect/ssh/fleet.js');
+      const fleet = await withInterrupts((signal) =>
+        collectFleet({ ...ssh, out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner: who.name ?? defaultExaminer(), organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile, signal, log }),
+      );
+      reportFleet(fleet, log);
+      if (opts.json) printJson(fleet.hosts.length === 1 ? hostJson(fleet.hosts[0], fleet) : fleetJson(fleet));
+      if (fleet.hosts.some((h) => h.status === 'interrupted')) return EXIT.interrupted;
+      return fleet.hosts.every((h) => h.status === 'ok') ? EXIT.ok : EXIT.error;
+    }
     const { collect } = await import('../collect/index.js');
     const result = await withInterrupts((signal) =>
       collect({

@@ -8,10 +8,12 @@ import { findingsTable } from './findings-table.js';
 import { binariesOf, binariesOptions } from './binaries-options.js';
 import { hashSetOptions, hashSetsOf } from './analyze.js';
 import { reportOptions, signingOptions } from './report.js';
+import { SSH_HELP, sshOptions, sshRequest } from './ssh-options.js';
+import { runFleet } from './run-fleet.js';
 
 export function runCommand(): Command {
   const cmd = new Command('run')
-    .description('collect this host, analyze, render the signed report and seal the bundle — the whole job in one command')
+    .description('collect this host (or SSH targets), analyze, render the signed report and seal the bundle — the whole job in one command')
     .addOption(new Option('--profile <name>', 'collection profile').choices(['auto', 'linux', 'macos', 'windows']).default('auto'))
     .addOption(intOption('--timeout <seconds>', 'timeout per collection command', 30))
     .option('--baseline <dir|zip>', 'earlier capture of this host to compare with')
@@ -29,8 +31,11 @@ Without --examiner (or $NETCUSTODY_EXAMINER, or a case file) run asks for the ex
 terminal and refuses to start without one.
 
 Prints where the bundle is, its SHA-256 and a findings summary. Check it later with:
-  netcustody verify <bundle.zip>`,
+  netcustody verify <bundle.zip>
+${SSH_HELP}
+With SSH targets, each collected host is analysed, reported and bundled here, one bundle per host.`,
     );
+  sshOptions(cmd);
   caseOptions(cmd);
   examinerOptions(cmd);
   statementOptions(cmd);
@@ -49,7 +54,14 @@ Prints where the bundle is, its SHA-256 and a findings summary. Check it later w
       const { loadHashSet } = await import('../analyze/hashsets.js');
       for (const h of hashSets) loadHashSet(h.path, h.kind);
     }
+    const ssh = await sshRequest(opts);
     const examiner = await requireExaminerName(who);
+    if (ssh) {
+      return runFleet(ssh, opts, progress, {
+        collect: { out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner, organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile },
+        pipeline: { examiner, organisation: who.organisation, role: who.role, statements, baseline: opts.baseline, allow: opts.allow, hashSets, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv },
+      });
+    }
     const { runPipeline } = await import('../pipeline/run.js');
     const result = await withInterrupts((signal) =>
       runPipeline(

@@ -6,10 +6,9 @@ import { appendCustody } from '../evidence/custody.js';
 import { createEvidenceFolder, EvidenceError, newAcquisition, PATHS, writeAcquisition } from '../evidence/folder.js';
 import { sha256Hex } from '../evidence/files.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { clockInfo, hostInfo, privileges } from './host.js';
 import { PROFILES, profileForPlatform, type Profile } from './profiles.js';
 import { holdReserve, isNoSpace, RESERVE_BYTES, type Reserve } from './reserve.js';
-import { runStep } from './runner.js';
+import { localTransport, type Transport } from './transport.js';
 
 export interface CollectOptions {
   out: string;
@@ -45,13 +44,17 @@ export function resolveProfile(name: CollectOptions['profile']): Profile {
   return profile;
 }
 
+/** Collect this host. */
 export async function collect(options: CollectOptions): Promise<CollectResult> {
-  const profile = resolveProfile(options.profile);
-  const host = hostInfo();
+  return collectWith(localTransport(resolveProfile(options.profile)), options);
+}
+
+/** Collect through a transport (local, or a connected SSH target): the same folder, records and custody. */
+export async function collectWith(transport: Transport, options: CollectOptions): Promise<CollectResult> {
   const started = new Date();
   let folder;
   try {
-    folder = createEvidenceFolder(options.out, options.caseId, host.hostname, started);
+    folder = createEvidenceFolder(options.out, options.caseId, transport.folderName, started);
   } catch (err) {
     throw new EvidenceError(`cannot create the evidence folder under ${options.out}: ${(err as Error).message}`, 'choose a writable folder with --out DIR');
   }
@@ -66,7 +69,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   }
   const state: RunState = { dir, evidenceId: folder.evidenceId, actor: options.examiner, acquisition: null };
   try {
-    return await collectInto(state, profile, host, options, reserve);
+    return await collectInto(state, transport, options, reserve);
   } catch (err) {
     if (!isNoSpace(err)) throw err;
     // The disk filled up outside a command's output (custody, acquisition.json): record it if possible.
@@ -86,24 +89,27 @@ interface RunState {
   acquisition: Acquisition | null;
 }
 
-async function collectInto(state: RunState, profile: Profile, host: HostInfo, options: CollectOptions, reserve: Reserve): Promise<CollectResult> {
+async function collectInto(state: RunState, transport: Transport, options: CollectOptions, reserve: Reserve): Promise<CollectResult> {
   const log = options.log ?? (() => {});
   const { dir, evidenceId, actor } = state;
-  const priv = privileges(profile.unprivilegedLimitations);
+  const { profile, host, privileges: priv } = transport;
   const acquisition: Acquisition = {
-    ...newAcquisition({ caseId: options.caseId, evidenceId, examiner: options.examiner, organisation: options.organisation ?? null, mode: 'collect', profile: profile.name, clock: clockInfo() }),
+    ...newAcquisition({ caseId: options.caseId, evidenceId, examiner: options.examiner, organisation: options.organisation ?? null, mode: 'collect', profile: profile.name, clock: transport.clock }),
     examinerRole: options.role ?? null,
     host,
     privileges: priv,
-    warnings: priv.privileged ? [] : [`collection is not privileged (user ${priv.user}): ${priv.limitations.join('; ')}`],
+    warnings: [...(priv.privileged ? [] : [`collection is not privileged (user ${priv.user}): ${priv.limitations.join('; ')}`]), ...(transport.warnings?.() ?? [])],
   };
+  if (transport.kind !== 'local') acquisition.transport = transport.info();
   for (const w of acquisition.warnings) log(`warning: ${w}`);
+  const via = transport.kind === 'local' ? {} : { transport: transport.kind, target: acquisition.transport?.target ?? null, hostKey: acquisition.transport?.hostKey?.fingerprint ?? null };
   appendCustody(dir, {
     actor,
     action: 'case opened',
     object: evidenceId,
-    details: { caseId: options.caseId, examiner: options.examiner, organisation: options.organisation ?? null, role: options.role ?? null, host: host.hostname, tool: `${TOOL_NAME} ${TOOL_VERSION}`, profile: profile.name, privileged: priv.privileged },
+    details: { caseId: options.caseId, examiner: options.examiner, organisation: options.organisation ?? null, role: options.role ?? null, host: host.hostname, tool: `${TOOL_NAME} ${TOOL_VERSION}`, profile: profile.name, privileged: priv.privileged, ...via },
   });
+  for (const e of transport.openingEvents?.() ?? []) appendCustody(dir, { actor, ...e });
   writeAcquisition(dir, acquisition);
   state.acquisition = acquisition;
 
@@ -112,9 +118,15 @@ async function collectInto(state: RunState, profile: Profile, host: HostInfo, op
   let failure: string | null = null;
   for (const [g, group] of profile.groups.entries()) {
     if (signal.aborted) break;
+    const lost = transport.lost?.() ?? null;
+    if (lost) {
+      failure = connectionLostText(lost, profile.groups.slice(g).flatMap((later) => later.steps.map((s) => s.id)), acquisition.commands);
+      break;
+    }
+    await transport.beforeGroup?.(group);
     const records = await Promise.all(
       group.steps.map((step) =>
-        runStep(step, {
+        transport.runStep(step, {
           dir,
           order: ++order,
           timeoutMs: options.timeoutMs,
@@ -135,6 +147,8 @@ async function collectInto(state: RunState, profile: Profile, host: HostInfo, op
     // The steps of a group ran concurrently: log their ends in the order they happened, so that the
     // custody log stays in time order.
     for (const r of [...records].sort((a, b) => a.end.localeCompare(b.end))) recordFinished(dir, actor, r);
+    if (!signal.aborted) await transport.afterGroup?.(group);
+    if (transport.kind !== 'local') acquisition.transport = transport.info();
     if (short.length) {
       // A full disk cannot take more output: the later, less volatile steps are not run.
       const notRun = profile.groups.slice(g + 1).flatMap((later) => later.steps.map((s) => s.id));
@@ -143,7 +157,9 @@ async function collectInto(state: RunState, profile: Profile, host: HostInfo, op
     }
   }
 
+  if (!failure && !signal.aborted && transport.lost?.()) failure = connectionLostText(transport.lost()!, [], acquisition.commands);
   const interrupted = signal.aborted && !failure;
+  if (transport.kind !== 'local') acquisition.transport = transport.info();
   acquisition.captureWindow = captureWindow(acquisition.commands);
   reserve.release();
   if (failure) {
@@ -192,6 +208,15 @@ function diskFullText(dir: string, short: CommandRecord[], notRun: string[]): st
   return `the disk holding ${dir} filled up during collection: ${[...what, ...uncreated].join('; ')}${skipped}`;
 }
 
+/** The connection to the target ended early: what arrived is kept, what is missing is named. */
+function connectionLostText(why: string, notRun: string[], done: CommandRecord[]): string {
+  const cut = done.filter((r) => r.remote && r.remote.sshExit === 255).map((r) => r.id);
+  const parts = [`the connection to the target was lost (${why}); everything that arrived is kept`];
+  if (cut.length) parts.push(`cut off or not started: ${cut.join(', ')}`);
+  if (notRun.length) parts.push(`not run: ${notRun.join(', ')}`);
+  return parts.join('; ');
+}
+
 function removeEmptyFolder(dir: string): void {
   // Only empty directories are removed (rmdir fails on anything else): nothing collected is lost.
   for (const d of [join(dir, PATHS.raw), dir]) {
@@ -226,10 +251,11 @@ function recordFinished(dir: string, actor: string, r: CommandRecord): void {
   }
 }
 
-export function commandText(r: Pick<CommandRecord, 'kind' | 'argv'>): string {
-  if (r.kind === 'file') return `read ${r.argv[0]}`;
-  if (r.kind === 'procfacts') return 'read /proc/PID facts of socket owners';
-  return r.argv.join(' ');
+export function commandText(r: Pick<CommandRecord, 'kind' | 'argv' | 'remote'>): string {
+  const on = r.remote ? 'on the target: ' : '';
+  if (r.kind === 'file') return `${on}read ${r.argv[0]}`;
+  if (r.kind === 'procfacts') return `${on}read /proc/PID facts of socket owners${r.remote ? ' (sh reader)' : ''}`;
+  return `${on}${r.argv.join(' ')}`;
 }
 
 function captureWindow(commands: CommandRecord[]): Acquisition['captureWindow'] {

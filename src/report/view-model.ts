@@ -16,6 +16,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { coverView, statedCaptureTime } from './view-cover.js';
 import { toolView, type ToolFacts } from './view-tool.js';
 import { declarationView, examinerView } from './view-voice.js';
+import { transportView } from './view-transport.js';
 
 export interface ViewContext {
   reportId: string;
@@ -193,7 +194,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       generated: ctx.generated.toISOString(),
       tool: visible(`${a.tool.name} ${a.tool.version}`),
       paper: ctx.paper === 'letter' ? 'US Letter' : 'A4',
-      mode: a.mode === 'import' ? 'import of captured files' : 'live collection on the host',
+      mode: a.mode === 'import' ? 'import of captured files' : a.transport?.kind === 'ssh' ? 'live collection over SSH from the examiner\'s workstation' : 'live collection on the host',
       status: visible(a.status),
     },
     signer: { subject: visible(ctx.signer.subject), selfSigned: ctx.signer.selfSigned, fingerprint: ctx.signer.fingerprint, source: visibleHost(ctx.signer.source), statement: visible(signerStatement) },
@@ -225,6 +226,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
     },
     inventory: { items, imports, window: visible(windowText(input)), totalBytes: [...items, ...imports].reduce((n, i) => n + (i.stdout?.bytes ?? 0) + (i.stderr?.bytes ?? 0), 0), binaries: binariesInventory(a.commands) },
     hashSets: hashSetsUsed(input.custody),
+    transport: transportView(a),
     methodology: {
       tool: visible(`${a.tool.name} ${a.tool.version}`),
       profile: visible(a.profile),

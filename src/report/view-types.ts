@@ -1,3 +1,4 @@
+import type { TransportView } from './view-transport.js';
 // The data the templates see. Every field is present (null when unknown): Handlebars runs in strict
 // mode. Host strings are already passed through visible(); Handlebars escapes them on output.
 import type { binariesInventory, HashSetView, LeadExecutableView } from './view-binaries.js';
@@ -230,6 +231,8 @@ export interface ReportView {
   inventory: { items: InventoryItem[]; imports: InventoryItem[]; window: string; totalBytes: number; binaries: ReturnType<typeof binariesInventory> };
   /** Hash sets the analysis matched executables against (issue 18). */
   hashSets: HashSetView[];
+  /** How the evidence reached the workstation (SSH), null for a local collection or an import. */
+  transport: TransportView | null;
   methodology: {
     tool: string;
     profile: string;

@@ -1,0 +1,82 @@
+// SSH transport figures (issues 13 and 16): one namespace host collected over SSH beside a local
+// collect inside the same namespace, then 20 namespace hosts in parallel from the workstation
+// namespace — wall time, the slowest host's capture window, peak memory of the workstation's
+// process tree (netcustody and every ssh it starts). Real sshd (test/lab/sshd.mjs).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { treeMemory } from './proc-memory.js';
+import type { BenchRow } from './types.js';
+
+const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const LAB = fileURLToPath(new URL('../../test/lab/sshd.mjs', import.meta.url));
+const FLEET = 20;
+
+interface Run {
+  json: any;
+  wallS: number;
+  peakBytes: number;
+  /** CPU seconds (user + system) of the workstation side: netcustody and every ssh client it ran. */
+  cpuS: number;
+}
+
+async function cliIn(ns: string, args: string[]): Promise<Run> {
+  const t0 = performance.now();
+  // bash's `times` after the command: CPU of the children it waited for (node and its ssh clients;
+  // not the targets' sshd, whose sessions belong to the sshd process in each namespace).
+  const script = '"$@"; rc=$?; echo NC-TIMES >&2; times >&2; exit $rc';
+  const child = spawn('bash', ['-c', script, 'bash', 'ip', 'netns', 'exec', ns, process.execPath, CLI, ...args, '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  let peak = 0;
+  const timer = setInterval(() => {
+    if (child.pid) peak = Math.max(peak, treeMemory(child.pid));
+  }, 25);
+  const code: number = await new Promise((res) => child.on('exit', (c) => res(c ?? -1)));
+  clearInterval(timer);
+  const times = stderr.slice(stderr.lastIndexOf('NC-TIMES\n') + 9);
+  stderr = stderr.slice(0, stderr.lastIndexOf('NC-TIMES\n'));
+  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}: ${stderr.trim().split('\n').pop()}`);
+  // `times`: line 2 is the children's "XmY.YYYs XmY.YYYs" (user, system).
+  const sec = (t: string) => { const m = /(\d+)m([\d.]+)s/.exec(t); return m ? Number(m[1]) * 60 + Number(m[2]) : NaN; };
+  const kids = times.trim().split('\n')[1]?.split(/\s+/) ?? [];
+  return { json: JSON.parse(stdout), wallS: (performance.now() - t0) / 1000, peakBytes: peak, cpuS: sec(kids[0] ?? '') + sec(kids[1] ?? '') };
+}
+
+export async function benchSsh(): Promise<BenchRow[]> {
+  if (!existsSync(LAB)) return [{ area: 'ssh', metric: 'skipped: test/lab/sshd.mjs is not in this checkout', value: NaN, unit: '' }];
+  const { createSshLab, sshdAvailable } = await import(LAB);
+  if (!sshdAvailable()) return [{ area: 'ssh', metric: 'skipped: needs root, network namespaces and openssh-server', value: NaN, unit: '' }];
+  const lab = await createSshLab({ hosts: FLEET });
+  const out = mkdtempSync(join(tmpdir(), 'nc-bench-ssh-'));
+  try {
+    const h1 = lab.hosts[0];
+    await lab.startHolder(h1.ns, 'nc', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 4444 }] });
+    const common = ['--out', out, '--examiner', 'Bench'];
+    const local = await cliIn(h1.ns, ['collect', '--case', 'BENCH-LOCAL', ...common]);
+    const one = await cliIn(lab.ws, ['collect', '--ssh', 'h1', '--ssh-config', lab.sshConfig, '--case', 'BENCH-ONE', ...common]);
+    const targets = lab.hosts.flatMap((h: { name: string }) => ['--ssh', h.name]);
+    const fleet = await cliIn(lab.ws, ['collect', ...targets, '--parallel', String(FLEET), '--ssh-config', lab.sshConfig, '--case', 'BENCH-FLEET', ...common]);
+    const failed = fleet.json.hosts.filter((h: any) => h.status !== 'ok');
+    if (failed.length) throw new Error(`${failed.length} of ${FLEET} hosts failed: ${failed[0].error}`);
+    const slowest = Math.max(...fleet.json.hosts.map((h: any) => h.timings.captureWindowMs));
+    const ms = (v: number) => Math.round(v);
+    const load = os.loadavg()[0].toFixed(1);
+    return [
+      { area: 'ssh', metric: `conditions: ${os.cpus().length} cores, load average ${load}; the ${FLEET} targets' sshd and commands run on the same cores as the workstation`, value: NaN, unit: '' },
+      { area: 'ssh', metric: 'one namespace host, local collect inside it: capture window', value: ms(local.json.captureWindow.durationMs), unit: `ms (wall ${local.wallS.toFixed(1)} s)` },
+      { area: 'ssh', metric: 'the same host over SSH from the workstation namespace: capture window', value: ms(one.json.captureWindow.durationMs), unit: `ms (wall ${one.wallS.toFixed(1)} s incl. connect)` },
+      { area: 'ssh', metric: `${FLEET} namespace hosts over SSH, --parallel ${FLEET}: wall time`, value: Math.round(fleet.wallS * 10) / 10, unit: 's', target: `≤ 3 × one host (${(3 * one.wallS).toFixed(1)} s)`, ok: fleet.wallS <= 3 * one.wallS },
+      { area: 'ssh', metric: `${FLEET} hosts: slowest host's capture window`, value: ms(slowest), unit: 'ms' },
+      { area: 'ssh', metric: `workstation CPU (netcustody + ssh clients): one host / ${FLEET} hosts`, value: Math.round(one.cpuS * 10) / 10, unit: `s / ${fleet.cpuS.toFixed(1)} s` },
+      { area: 'ssh', metric: `${FLEET} hosts: workstation peak memory (netcustody + ssh processes, PSS)`, value: Math.round(fleet.peakBytes / 1e6), unit: 'MB', target: '≤ 400 MB', ok: fleet.peakBytes <= 400e6 },
+    ];
+  } finally {
+    lab.cleanup();
+    rmSync(out, { recursive: true, force: true });
+  }
+}

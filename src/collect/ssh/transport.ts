@@ -1,0 +1,271 @@
+// The SSH transport: connect once (master), ask the target what it is, then run each profile step
+// as its own session over that connection. Everything that ran on the target is kept as the
+// examiner's footprint; the target's clock is read around each group.
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import type { ClockReading, CommandRecord, FootprintEntry, HostInfo, Privileges, TransportInfo } from '../../model.js';
+import { EvidenceError } from '../../evidence/folder.js';
+import { PROFILES, type Profile, type ProfileGroup, type ProfileStep } from '../profiles.js';
+import { artifactBase, type StepContext } from '../runner.js';
+import { openArtifact } from '../sink.js';
+import type { Transport } from '../transport.js';
+import { procFactsReaderScript } from '../sh/procfacts-reader.js';
+import { runChannel, runSmall } from './channel.js';
+import { openMaster, resolveTarget, type Master, type Resolved } from './master.js';
+import type { SshSettings } from './options.js';
+import type { SshTarget } from './targets.js';
+import { PROBE_SCRIPT, parseProbe, profileFor, type Probe } from './probe.js';
+import { newMarker, splitTrailer, wrapperScript } from './wrapper.js';
+
+/** sshd's default MaxSessions: more sessions at once on one connection are refused. */
+const MAX_SESSIONS = 10;
+/** The local guard ends a session this long after the target's own timeout should have. */
+const GUARD_EXTRA_MS = 5000;
+/** Test-only: NETCUSTODY_TEST_CORRUPT_TRANSIT=<step id> flips a byte of that step's stdout on arrival. */
+export const CORRUPT_HOOK = 'NETCUSTODY_TEST_CORRUPT_TRANSIT';
+
+export interface SshTransport extends Transport {
+  close(): Promise<void>;
+}
+
+export interface SshPrepareOptions {
+  profile: 'auto' | Profile['name'];
+  timeoutMs: number;
+  maxHashBytes?: number;
+  signal: AbortSignal;
+}
+
+/** Connect and identify the target; throws SshConnectError / EvidenceError when it cannot. */
+export async function connectSsh(target: SshTarget, settings: SshSettings, o: SshPrepareOptions): Promise<SshTransport> {
+  const resolved = await resolveTarget(target, settings);
+  if (resolved.knownHostsFiles.length === 0) throw new EvidenceError(`${target.given}: your ssh_config leaves no known_hosts file (UserKnownHostsFile /dev/null): host keys could not be checked; refused`, 'point UserKnownHostsFile at a real file holding the host\'s key', 2);
+  const master = await openMaster(target, settings, o.signal);
+  try {
+    return await identify(target, settings, resolved, master, o);
+  } catch (err) {
+    await master.close();
+    throw err;
+  }
+}
+
+async function identify(target: SshTarget, settings: SshSettings, resolved: Resolved, master: Master, o: SshPrepareOptions): Promise<SshTransport> {
+  const footprint: FootprintEntry[] = [];
+  const dest = target.destination;
+  // One session asks everything: `sh -s` with the probe (uname -s first). A Windows OpenSSH server
+  // answers in cmd.exe or PowerShell, which have no sh: their complaint names the profile.
+  const r = await runSmall(master.ctlPath, dest, 'sh -s', PROBE_SCRIPT, 15_000);
+  footprint.push({ purpose: 'profile detection (uname -s) and host facts (uname, id, hash tool, timeout, SSH_CONNECTION)', command: 'sh -s', script: PROBE_SCRIPT, scriptSha256: sha256(PROBE_SCRIPT) });
+  const parsed = parseProbe(r.stdout);
+  const answer = (parsed.unameS ?? r.stderr.trim()).split(/\r?\n/)[0] ?? '';
+  const detected = profileFor(parsed.unameS ?? '', r.stderr);
+  const profileName = o.profile === 'auto' ? detected : o.profile;
+  if (!profileName) throw new EvidenceError(`${target.given}: no collection profile for a target answering \`uname -s\` with "${answer.slice(0, 80)}"`, 'use --profile linux|macos|windows', 1);
+  const profile = PROFILES[profileName];
+  const probe: Probe | null = parsed.unameS ? parsed : null;
+  const started = Date.now();
+  const host: HostInfo = {
+    hostname: probe?.unameN ?? target.given,
+    os: profile.name === 'macos' ? (/bsd/i.test(probe?.unameS ?? '') ? 'freebsd' : 'macos') : profile.name,
+    platform: (probe?.unameS ?? answer).toLowerCase(),
+    release: probe?.unameR ?? '',
+    kernel: probe?.unameV ?? '',
+    arch: probe?.unameM ?? '',
+    uptimeSeconds: probe?.uptimeSeconds ?? 0,
+    timeZone: 'UTC (times read with date -u)',
+    utcOffsetMinutes: 0,
+  };
+  const uid = probe?.uid ?? null;
+  const privileges: Privileges = {
+    user: probe?.user ?? resolved.user,
+    uid,
+    euid: uid,
+    privileged: uid === 0,
+    limitations: uid === 0 ? [] : profile.unprivilegedLimitations,
+  };
+  const readings: ClockReading[] = [];
+  const hooks = process.env[CORRUPT_HOOK] ? [`${CORRUPT_HOOK}=${process.env[CORRUPT_HOOK]} (TEST HOOK: one byte of that step's output was altered on arrival on purpose)`] : [];
+  let lost: string | null = null;
+  let sessions = 0;
+  const queue: (() => void)[] = [];
+  const acquire = async (): Promise<void> => {
+    if (sessions < MAX_SESSIONS) {
+      sessions++;
+      return;
+    }
+    await new Promise<void>((r) => queue.push(r));
+  };
+  const release = (): void => {
+    const next = queue.shift();
+    if (next) next();
+    else sessions--;
+  };
+  const marker = newMarker();
+  const readerSha = profile.name === 'linux' ? sha256(procFactsReaderScript({ maxHashBytes: o.maxHashBytes })) : null;
+
+  const readClock = async (when: string): Promise<void> => {
+    if (profile.name === 'windows' || lost) return;
+    const send = Date.now();
+    const r = await runSmall(master.ctlPath, dest, 'date -u +%s.%N', '', 15_000);
+    const receive = Date.now();
+    const text = r.stdout.trim();
+    const m = /^(\d+)(?:\.(\d{9}))?/.exec(text);
+    const remoteMs = m ? Number(m[1]) * 1000 + (m[2] ? Number(m[2].slice(0, 6)) / 1000 : 0) : null;
+    const secondsOnly = Boolean(m && !m[2]);
+    // With whole seconds the remote time lies anywhere in [s, s+1): its midpoint is the estimate.
+    const estimate = remoteMs === null ? null : secondsOnly ? remoteMs + 500 : remoteMs;
+    readings.push({ when, localSendMs: send, localReceiveMs: receive, remoteText: text.slice(0, 64), remoteMs, secondsOnly, offsetMs: estimate === null ? null : round(estimate - (send + receive) / 2), rttMs: receive - send });
+    if (r.exit === 255) lost = lost ?? `the session for the clock reading failed: ${r.stderr.trim().split('\n').pop() ?? ''}`;
+  };
+  footprint.push({ purpose: 'clock reading before, between and after the groups', command: 'date -u +%s.%N' });
+  const stepEntries = new Map<string, FootprintEntry>();
+
+  const runStep = async (step: ProfileStep, ctx: StepContext): Promise<CommandRecord> => {
+    await acquire();
+    try {
+      return await runRemoteStep(step, ctx);
+    } finally {
+      release();
+    }
+  };
+
+  const runRemoteStep = async (step: ProfileStep, ctx: StepContext): Promise<CommandRecord> => {
+    const base = artifactBase(ctx.order, step.id);
+    const windows = profile.name === 'windows';
+    const script = windows ? '' : wrapperScript(step, { marker, timeoutS: ctx.timeoutMs / 1000, maxHashBytes: o.maxHashBytes });
+    const command = windows ? step.argv.join(' ') : 'sh -s';
+    // The marker is random per run: the footprint shows the script with it replaced.
+    const shown = script.split(marker).join('<marker>');
+    stepEntries.set(step.id, { purpose: `step ${step.id}`, command, ...(windows ? {} : { script: shown, scriptSha256: sha256(script) }) });
+    const record = newRecord(step, ctx);
+    record.remote = { command, scriptSha256: sha256(script), sshExit: null, stdoutSha256: null, stderrSha256: null, transit: 'not taken', note: null };
+    ctx.onStart(record);
+    const t0 = process.hrtime.bigint();
+    const out = openArtifact(ctx.dir, `${base}.stdout`);
+    const err = openArtifact(ctx.dir, `${base}.stderr`);
+    try {
+      const r = await runChannel({ ctlPath: master.ctlPath, destination: dest, command, stdin: script, guardMs: ctx.timeoutMs + GUARD_EXTRA_MS, signal: ctx.signal, corruptStdout: process.env[CORRUPT_HOOK] === step.id }, out, err);
+      const { body, trailer } = windows ? { body: r.stderrTail, trailer: null } : splitTrailer(r.stderrTail, marker);
+      err.write(body);
+      record.remote.sshExit = r.sshExit;
+      record.signal = r.signal;
+      if (trailer?.missing) {
+        record.unavailable = true;
+        record.exitCode = 127;
+        record.error = step.kind === 'file' ? `${step.argv[0]}: not present on the target` : `${step.argv[0]}: command not found on the target`;
+      } else if (trailer) {
+        record.exitCode = trailer.rc;
+        record.remote.stdoutSha256 = trailer.out;
+        record.remote.stderrSha256 = trailer.err;
+        if (!trailer.out) record.remote.note = trailer.hashTool ? 'the target could not tee the output to its hash tool (/dev/fd missing)' : 'the target has no sha256sum, shasum or openssl';
+        if (trailer.timeout && trailer.rc === 124) {
+          record.timedOut = true;
+          record.error = `timed out after ${ctx.timeoutMs} ms: the target's timeout stopped it; output captured until then is kept`;
+        } else if (!trailer.timeout) record.remote.note = [record.remote.note, 'the target has no timeout command: only the workstation\'s guard limits the step'].filter(Boolean).join('; ');
+      } else if (windows) {
+        record.exitCode = r.sshExit;
+        record.remote.note = 'Windows target: run through its shell without the sh wrapper, no remote hash';
+      } else {
+        record.exitCode = null;
+        const why = r.interrupted ? 'interrupted' : r.guardFired ? `the session was stopped ${ctx.timeoutMs + GUARD_EXTRA_MS} ms after it started (the target did not end it)` : r.error ?? `the session ended without the wrapper's closing line (ssh exit ${r.sshExit ?? r.signal})`;
+        record.error = `${why}; output received until then is kept`;
+        record.remote.note = 'no trailer: the output may be cut off';
+        if (r.guardFired) record.timedOut = true;
+        if (r.sshExit === 255 || master.lost()) {
+          record.remote.sshExit = 255;
+          lost = lost ?? master.lost() ?? `a session failed (ssh exit 255) during ${step.id}`;
+        }
+      }
+    } catch (e) {
+      record.error = (e as Error).message;
+    } finally {
+      record.stdout = out.close();
+      record.stderr = err.close();
+    }
+    if (record.remote.stdoutSha256 && record.stdout) {
+      const ok = record.remote.stdoutSha256 === record.stdout.sha256 && (!record.remote.stderrSha256 || !record.stderr || record.remote.stderrSha256 === record.stderr.sha256);
+      record.remote.transit = ok ? 'match' : 'mismatch';
+      if (!ok) {
+        const which = record.remote.stdoutSha256 !== record.stdout.sha256 ? `stdout: target ${record.remote.stdoutSha256}, received ${record.stdout.sha256}` : `stderr: target ${record.remote.stderrSha256}, received ${record.stderr?.sha256}`;
+        record.error = [record.error, `TRANSIT ERROR: the bytes received differ from what the target sent (${which})`].filter(Boolean).join('; ');
+      }
+    }
+    const t1 = process.hrtime.bigint();
+    record.end = new Date().toISOString();
+    record.endNs = t1.toString();
+    record.durationMs = Number(t1 - t0) / 1e6;
+    return record;
+  };
+
+  const info = (): TransportInfo => {
+    const offsets = readings.filter((r) => r.offsetMs !== null);
+    const best = offsets.length ? offsets.reduce((a, b) => (b.rttMs < a.rttMs ? b : a)) : null;
+    return {
+      kind: 'ssh',
+      target: target.given,
+      resolved: { hostname: resolved.hostname, port: resolved.port, user: resolved.user, proxyJump: resolved.proxyJump, proxyCommand: resolved.proxyCommand, hostKeyAlias: resolved.hostKeyAlias, configFile: settings.configFile },
+      hostKey: master.hostKey,
+      client: sshVersion(),
+      serverSoftware: master.serverSoftware,
+      options: settings.options,
+      remote: probe ? { unameS: probe.unameS, unameN: probe.unameN, unameR: probe.unameR, unameM: probe.unameM, id: probe.id, user: probe.user, sshConnection: probe.sshConnection, hashTool: probe.hashTool, timeout: probe.timeout } : undefined,
+      profileDetection: { asked: 'uname -s', answer: answer.slice(0, 200), profile: profile.name, overriddenBy: o.profile === 'auto' ? null : `--profile ${o.profile}` },
+      clock: { readings, offsetMs: best?.offsetMs ?? null, maxRttMs: readings.length ? Math.max(...readings.map((r) => r.rttMs)) : null },
+      footprint: {
+        commands: [...footprint, ...stepEntries.values()],
+        readerSha256: readerSha,
+        note: 'Nothing was written on the target by netcustody. sshd itself records the login (wtmp/lastlog, the auth log or journal) and the session\'s processes and socket exist while the capture runs: the collection connection appears in the target\'s own socket list (SSH_CONNECTION above).',
+      },
+      testHooks: hooks.length ? hooks : undefined,
+      lost,
+    };
+  };
+
+  return {
+    kind: 'ssh',
+    profile,
+    host,
+    privileges,
+    clock: { systemUtc: new Date(started).toISOString(), ntpSynchronized: null, source: 'the target\'s clock is compared with the workstation\'s around each group (acquisition.json transport.clock); times of commands are the workstation\'s' },
+    folderName: target.given.replace(/^.*@/, ''),
+    runStep,
+    // Readings between groups serve as 'after' the one and 'before' the next (one session, not two).
+    beforeGroup: (g: ProfileGroup) => (profile.groups.indexOf(g) === 0 ? readClock(`before ${g.name}`) : Promise.resolve()),
+    afterGroup: (g: ProfileGroup) => {
+      const next = profile.groups[profile.groups.indexOf(g) + 1];
+      return readClock(next ? `after ${g.name}, before ${next.name}` : `after ${g.name}`);
+    },
+    lost: () => lost ?? master.lost(),
+    info,
+    warnings: () => hooks,
+    openingEvents: () => [
+      { action: 'ssh connection opened', object: target.given, details: { hostKey: master.hostKey.fingerprint, keyType: master.hostKey.type, knownHosts: master.hostKey.knownHosts, hostname: resolved.hostname, port: resolved.port, user: resolved.user, remoteUser: probe?.user ?? null, remoteId: probe?.id ?? null, sshConnection: probe?.sshConnection ?? null, profile: profile.name, profileAnswer: answer.slice(0, 200) } },
+    ],
+    close: () => master.close(),
+  };
+}
+
+function newRecord(step: ProfileStep, ctx: StepContext): CommandRecord {
+  return {
+    id: step.id, order: ctx.order, kind: step.kind, description: step.description, argv: step.argv,
+    start: new Date().toISOString(), end: '', startNs: process.hrtime.bigint().toString(), endNs: '', durationMs: 0,
+    exitCode: null, signal: null, timedOut: false, timeoutMs: ctx.timeoutMs, unavailable: false, error: null, stdout: null, stderr: null,
+  };
+}
+
+let clientVersion: string | null = null;
+/** `ssh -V` (it prints on stderr). */
+function sshVersion(): string {
+  if (clientVersion === null) {
+    const r = spawnSync('ssh', ['-V'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    clientVersion = `${r.stderr ?? ''}${r.stdout ?? ''}`.trim() || 'ssh (version unknown)';
+  }
+  return clientVersion;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
