@@ -230,6 +230,8 @@ export interface CommandRecord {
   outputNotCreated?: string;
   stdout: ArtifactFile | null;
   stderr: ArtifactFile | null;
+  /** Whose clock the times are (field kit: "recorded by the kit on the host's clock"); absent = this tool's. */
+  timeSource?: string;
 }
 
 export interface ImportRecord {
@@ -301,6 +303,8 @@ export interface Acquisition {
   imports: ImportRecord[];
   warnings: string[];
   status: 'complete' | 'interrupted' | 'failed' | 'in-progress';
+  /** How the evidence reached the workstation; absent in older folders = local. */
+  transport?: TransportInfo;
 }
 
 export interface CustodyEvent {
@@ -341,4 +345,40 @@ export interface Finding {
   expected?: string | null;
   /** Older folders only: the engine no longer raises findings of a PID hit by several rules. */
   escalated?: string | null;
+}
+
+// ---- Issue 14: the field kit (transport kind "kit") ----
+
+export interface TransportInfo {
+  kind: 'local' | 'ssh' | 'kit';
+  /** Field kit: what ran on the host and how its results were received. */
+  kit?: KitProvenance;
+}
+
+export interface KitProvenance {
+  /** The kit's version and OS as its manifest states them. */
+  version: string;
+  os: 'linux' | 'macos' | 'windows';
+  script: string;
+  /** SHA-256 of the script as the kit computed it on the host (null when the host had no tool). */
+  scriptSha256: string | null;
+  /** SHA-256 of the script this netcustody version generates for that OS, and whether they are equal. */
+  expectedScriptSha256: string;
+  scriptMatches: boolean;
+  /** Which SHA-256 tool the host had (sha256sum, shasum, openssl, Get-FileHash, certutil, none). */
+  hashTool: string;
+  /** Time resolution the host's date offered: ns, ticks (100 ns) or s. */
+  timePrecision: string;
+  /** The shell that ran it, as the host reported it (host text). */
+  shell: string | null;
+  /** The results as received: folder or tar, path, tar SHA-256, and the kit's manifest kept in the folder. */
+  results: { kind: 'folder' | 'tar'; path: string; name: string; sha256: string | null; manifest: string; manifestSha256: string };
+  runStart: string | null;
+  runEnd: string | null;
+  runComplete: boolean;
+  /** Steps the kit left no complete record of (interrupted), recorded as failed commands. */
+  missingSteps: string[];
+  /** Output files found without a complete record: not imported (named here). */
+  unrecordedFiles: string[];
+  timeSource: string;
 }
