@@ -189,7 +189,7 @@ describe.runIf(canNetns && has('dash') && has('busybox'))('field kit in a networ
     let results = '';
     while (Date.now() < deadline) {
       results = readdirSync(parent).map((n) => join(parent, n))[0] ?? '';
-      if (results && existsSync(join(results, '12-ip-route-all.rec')) && readFileSync(join(results, 'manifest.txt'), 'utf8').includes('step.09.end=')) break;
+      if (results && existsSync(join(results, '12-ip-route-all.rec')) && readFileSync(join(results, '09-process-facts.rec'), 'utf8').includes('step.09.stderr.sha256=')) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     await new Promise((r) => setTimeout(r, 1500)); // netstat -rn (10, 11) finish; ip (12, 13) hang

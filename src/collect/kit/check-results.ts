@@ -66,7 +66,7 @@ export function checkKitResults(res: KitResults): CheckedResults {
   const used = new Set<string>([MANIFEST_NAME]);
   for (const record of [...manifest.steps.values()].sort((a, b) => a.order - b.order)) {
     const complete = isComplete(record, hashTool);
-    if (record.id !== null && !/^[a-z0-9][a-z0-9-]{0,62}$/.test(record.id)) throw new EvidenceError(`${where(record.from)}: step ${pad(record.order)} has an id that is not a step id`, undefined, 1);
+    if (record.id !== null && !/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/.test(record.id)) throw new EvidenceError(`${where(record.from)}: step ${pad(record.order)} has an id that is not a step id`, undefined, 1);
     if (complete) {
       for (const stream of ['stdout', 'stderr'] as const) {
         const out = record.outputs[stream]!;

@@ -10,7 +10,7 @@ export const MANIFEST_FORMAT = 'netcustody-kit-manifest';
 export const MANIFEST_VERSION = '1';
 export const RESULTS_PREFIX = 'netcustody-kit_';
 /** Output files of step NN: NN-<id>.stdout / .stderr, and NN-<id>.rec while the step runs. */
-export const OUTPUT_NAME = /^(\d{2})-([a-z0-9][a-z0-9-]{0,62})\.(stdout|stderr|rec)$/;
+export const OUTPUT_NAME = /^(\d{2})-([A-Za-z0-9][A-Za-z0-9-]{0,62})\.(stdout|stderr|rec)$/;
 
 /** Percent-encoding of bytes as the kit writes it (printable ASCII 0x21–0x7e except '%' kept). */
 export function encodeValue(value: string | Buffer): string {

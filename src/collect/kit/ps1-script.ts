@@ -69,7 +69,7 @@ $kBase = Join-Path $ResultsParent ('${RESULTS_PREFIX}' + $kSafe + '_' + [DateTim
 $kDir = $kBase
 $kTry = 1
 while ($true) {
-  if (-not (Test-Path -LiteralPath $kDir)) { try { [void](New-Item -ItemType Directory -Path $kDir -ErrorAction Stop); break } catch { } }
+  if (-not (Test-Path -LiteralPath $kDir)) { try { [void][IO.Directory]::CreateDirectory($kDir); break } catch { } }
   $kTry++
   if ($kTry -gt 99) { [Console]::Error.WriteLine("netcustody kit: cannot create a results folder under $ResultsParent"); exit 1 }
   $kDir = "$kBase-$kTry"
@@ -112,12 +112,19 @@ function K-Start([string]$N, [string]$Id, [string]$Kind, [int]$Group, [string]$A
   $cmd = Get-Command $Exe -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
   if ($null -eq $cmd) {
     [IO.File]::WriteAllBytes("$o.stdout", [byte[]]@())
-    [IO.File]::WriteAllText("$o.stderr", "$Exe: not available on this host\`n", [Text.Encoding]::ASCII)
+    [IO.File]::WriteAllText("$o.stderr", "$($Exe): not available on this host\`n", [Text.Encoding]::ASCII)
     return $j
   }
   $p = @{ FilePath = $cmd.Source; RedirectStandardOutput = "$o.stdout"; RedirectStandardError = "$o.stderr"; NoNewWindow = $true; PassThru = $true }
   if ($Arguments.Count -gt 0) { $p.ArgumentList = $Arguments }
-  $j.Proc = Start-Process @p
+  try {
+    $j.Proc = Start-Process @p
+    # Without its handle cached, a finished process reports no ExitCode (a known PowerShell quirk).
+    [void]$j.Proc.Handle
+  } catch {
+    if (-not (Test-Path -LiteralPath "$o.stdout")) { [IO.File]::WriteAllBytes("$o.stdout", [byte[]]@()) }
+    [IO.File]::AppendAllText("$o.stderr", "$($Exe): could not be started: $($_.Exception.Message)\`n", [Text.Encoding]::UTF8)
+  }
   $j
 }
 function K-Finish($J) {

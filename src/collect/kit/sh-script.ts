@@ -118,10 +118,7 @@ k_fact user.uid "$(id -u 2>/dev/null)"
 k_fact user.id "$(id 2>/dev/null)"
 
 k_file() { cat "$1"; }
-k_procfacts() (
-${reader}
-)
-# k_job NN ID PROBE META ARGV...: one step; its record goes to NN-ID.rec, its output to NN-ID.stdout/.stderr.
+${reader ? `k_procfacts() (\n${reader}\n)\n` : ''}# k_job NN ID PROBE META ARGV...: one step; its record goes to NN-ID.rec, its output to NN-ID.stdout/.stderr.
 k_job() {
   k_o="$k_dir/$1-$2"
   {
