@@ -64,45 +64,9 @@ export function createLab(opts = {}) {
     return execFileSync('ip', ['netns', 'exec', ns, ...argv], { maxBuffer: 256 << 20, ...options });
   }
 
-  /**
-   * Start a socket holder named `name` (as netstat and ss will show it).
-   * spec: { listen: [{proto, host, port}], connect: [{host, port}], title }
-   * how: 'symlink' (default), 'copy' (own binary in dir), 'deleted' (copy, then unlink the file),
-   * 'mounted' (the holder runs from the real path `dir`/`name`, e.g. /usr/sbin/sshd, in a private
-   * mount namespace: a tmpfs over `over` holds an empty file with the node binary bind-mounted on it,
-   * so /proc/PID/exe reads /usr/sbin/sshd as on a real host; nothing on the host's disk changes).
-   */
-  async function startHolder(ns, name, spec = {}, how = 'symlink', dir = join(workDir, 'bin'), over = dir) {
-    const bin = join(dir, name);
-    let argv;
-    if (how === 'mounted') {
-      const script = 'mount -t tmpfs -o size=1m,mode=0755 tmpfs "$1" && mkdir -p "$2" && : > "$3" && mount --bind "$4" "$3" && exec "$3" "$5" "$6"';
-      argv = ['netns', 'exec', ns, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', over, dir, bin, process.execPath, HOLDER, JSON.stringify(spec)];
-    } else {
-      mkdirSync(dir, { recursive: true });
-      if (how === 'symlink') symlinkSync(process.execPath, bin);
-      else {
-        copyFileSync(process.execPath, bin);
-        chmodSync(bin, 0o755);
-      }
-      argv = ['netns', 'exec', ns, bin, HOLDER, JSON.stringify(spec)];
-    }
-    const child = spawn('ip', argv, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    holders.push(child);
-    await new Promise((resolve, reject) => {
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        if (out.includes('READY')) resolve(undefined);
-      });
-      child.stderr.on('data', (d) => (err += d));
-      child.on('exit', (code) => reject(new Error(`holder ${name} exited ${code}: ${err}`)));
-    });
-    if (how === 'deleted') unlinkSync(bin);
-    return { pid: child.pid, name, bin, child };
+  /** See startHolderIn (below): a holder in any namespace, stopped by cleanup(). */
+  function startHolder(ns, name, spec = {}, how = 'symlink', dir = join(workDir, 'bin'), over = dir) {
+    return startHolderIn(holders, ns, name, spec, how, dir, over);
   }
 
   function cleanup() {
@@ -125,4 +89,46 @@ export function createLab(opts = {}) {
   }
 
   return { victim, attacker, vethV, vethA, addr, workDir, exec, startHolder, cleanup };
+}
+
+/**
+ * Start a socket holder named `name` (as netstat and ss will show it) in namespace `ns`; its child
+ * process is pushed on `holders` (the caller kills them). Also used by the sshd lab (sshd.mjs).
+ * spec: { listen: [{proto, host, port}], connect: [{host, port}], title }
+ * how: 'symlink' (default), 'copy' (own binary in dir), 'deleted' (copy, then unlink the file),
+ * 'mounted' (the holder runs from the real path `dir`/`name`, e.g. /usr/sbin/sshd, in a private
+ * mount namespace: a tmpfs over `over` holds an empty file with the node binary bind-mounted on it,
+ * so /proc/PID/exe reads /usr/sbin/sshd as on a real host; nothing on the host's disk changes).
+ */
+export async function startHolderIn(holders, ns, name, spec = {}, how = 'symlink', dir, over = dir) {
+  const bin = join(dir, name);
+  let argv;
+  if (how === 'mounted') {
+    const script = 'mount -t tmpfs -o size=1m,mode=0755 tmpfs "$1" && mkdir -p "$2" && : > "$3" && mount --bind "$4" "$3" && exec "$3" "$5" "$6"';
+    argv = ['netns', 'exec', ns, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', over, dir, bin, process.execPath, HOLDER, JSON.stringify(spec)];
+  } else {
+    mkdirSync(dir, { recursive: true });
+    if (how === 'symlink') symlinkSync(process.execPath, bin);
+    else {
+      copyFileSync(process.execPath, bin);
+      chmodSync(bin, 0o755);
+    }
+    argv = ['netns', 'exec', ns, bin, HOLDER, JSON.stringify(spec)];
+  }
+  const child = spawn('ip', argv, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  holders.push(child);
+  await new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('READY')) resolve(undefined);
+    });
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => reject(new Error(`holder ${name} exited ${code}: ${err}`)));
+  });
+  if (how === 'deleted') unlinkSync(bin);
+  return { pid: child.pid, name, bin, child };
 }
