@@ -116,6 +116,7 @@ describe('the kit manifest reader', () => {
       ['host.hostname=a b\n', /not percent-encoded/],
       ['no equals sign\n', /not a key=value line/],
       ['step.01.stdout.bytes=-1\n', /not a number/],
+      ['host.hostname=a\nhost.hostname=b\n', /given twice/],
     ];
     for (const [text, message] of bad) {
       let err: unknown;
@@ -126,7 +127,7 @@ describe('the kit manifest reader', () => {
       }
       expect(err, text).toBeInstanceOf(ManifestError);
       expect((err as ManifestError).message).toMatch(message);
-      expect((err as ManifestError).line).toBe(text.split('\n').findIndex((l) => /\.\.\/x|etc|evil|a b|no equals|-1/.test(l)) + 1);
+      expect((err as ManifestError).line).toBe(text.split('\n').findIndex((l) => /\.\.\/x|etc|evil|a b|no equals|-1|=b/.test(l)) + 1);
     }
   });
 

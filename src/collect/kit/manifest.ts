@@ -75,12 +75,16 @@ const STEP_KEY = /^step\.(\d{2})\.(id|kind|argv|group|start|end|exit|unavailable
 export function parseManifestText(text: string, from: string, into: KitManifest = { values: new Map(), steps: new Map() }): KitManifest {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
+  const seen = new Set<string>();
   lines.forEach((line, i) => {
     const n = i + 1;
     if (line === '' || line.startsWith('#')) return;
     const eq = line.indexOf('=');
     const key = eq > 0 ? line.slice(0, eq) : '';
     if (!KEY.test(key)) throw new ManifestError(`not a key=value line`, n);
+    if (seen.has(key) || (key.startsWith('step.') && into.steps.has(Number(key.slice(5, 7))) && !seen.has(`step.${key.slice(5, 7)}`))) throw new ManifestError(`${key}: given twice`, n);
+    seen.add(key);
+    if (key.startsWith('step.')) seen.add(`step.${key.slice(5, 7)}`);
     const raw = line.slice(eq + 1);
     const bytes = decodeValue(key.endsWith('.argv') ? raw.replace(/ /g, '') : raw);
     if (!bytes) throw new ManifestError(`${key}: value is not percent-encoded text`, n);
