@@ -57,7 +57,8 @@ describe('kit scripts generated from the profiles', () => {
   });
 
   it('the macOS kit runs to the end on a host without its commands (each step recorded, none fatal)', async () => {
-    const dir = tempDir('nc-kitmac-');
+    // A USB path with a space, a quote and a $( ): every path in the kit is quoted.
+    const dir = join(tempDir('nc-kitmac-'), "usb stick's $(touch PWNED)");
     const k = await runCli(['kit', '--os', 'macos', '--out', dir, '--json']);
     expect(k.exitCode, k.stderr).toBe(0);
     const out = execFileSync('dash', [JSON.parse(k.stdout).kit, dir], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } }).trim();
@@ -69,6 +70,11 @@ describe('kit scripts generated from the profiles', () => {
     const acq = JSON.parse(readFileSync(join(JSON.parse(imp.stdout).evidenceDir, 'acquisition.json'), 'utf8'));
     expect(acq.profile).toBe('macos');
     expect(acq.transport.kit.scriptMatches).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['netcustody-collect.sh', 'netcustody-collect.sh.sha256', out.split('/').at(-1), 'out'].sort());
+    expect(readdirSync(join(dir, '..')).filter((n) => n.includes('PWNED') && n !== dir.split('/').at(-1))).toEqual([]);
+    const usage = await runCli(['import', '--kit', out, '--command', 'netstat', '--out', join(dir, 'out'), '--examiner', 'E']);
+    expect(usage.exitCode).toBe(2);
+    expect(usage.stderr).toMatch(/--command cannot be used with it/);
   });
 
   it('the PowerShell kit: every Windows command present with each argument single-quoted, paths taken literally', () => {
