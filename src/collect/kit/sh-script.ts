@@ -86,7 +86,7 @@ k_dir=$k_base
 k_try=1
 until mkdir "$k_dir" 2>/dev/null; do
   k_try=$((k_try + 1))
-  if [ "$k_try" -gt 99 ]; then echo "netcustody kit: cannot create a results folder under $k_parent" >&2; exit 1; fi
+  if [ "$k_try" -gt 99 ]; then echo "netcustody kit: cannot create a results folder under $k_parent (read-only media? give a writable RESULTS_PARENT: sh $0 /path)" >&2; exit 1; fi
   k_dir="$k_base-$k_try"
 done
 k_m="$k_dir/${MANIFEST_NAME}"
