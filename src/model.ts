@@ -234,6 +234,8 @@ export interface CommandRecord {
   binaries?: BinariesRecord;
   /** Over SSH (issue 13): what ran on the target and the remote hashes of the outputs. */
   remote?: RemoteRecord;
+  /** Whose clock the times are (field kit: "recorded by the kit on the host's clock"); absent = this tool's. */
+  timeSource?: string;
 }
 
 export interface ImportRecord {
@@ -436,6 +438,8 @@ export interface TransportInfo {
   testHooks?: string[];
   /** Why the connection ended early, when it did. */
   lost?: string | null;
+  /** Field kit: what ran on the host and how its results were received. */
+  kit?: KitProvenance;
 }
 
 export interface RemoteRecord {
@@ -451,4 +455,34 @@ export interface RemoteRecord {
   transit: 'match' | 'mismatch' | 'not taken';
   /** Why no remote hash / no trailer, when so. */
   note: string | null;
+}
+
+// ---- Issue 14: the field kit (transport kind "kit") ----
+
+export interface KitProvenance {
+  /** The kit's version and OS as its manifest states them. */
+  version: string;
+  os: 'linux' | 'macos' | 'windows';
+  script: string;
+  /** SHA-256 of the script as the kit computed it on the host (null when the host had no tool). */
+  scriptSha256: string | null;
+  /** SHA-256 of the script this netcustody version generates for that OS, and whether they are equal. */
+  expectedScriptSha256: string;
+  scriptMatches: boolean;
+  /** Which SHA-256 tool the host had (sha256sum, shasum, openssl, Get-FileHash, certutil, none). */
+  hashTool: string;
+  /** Time resolution the host's date offered: ns, ticks (100 ns) or s. */
+  timePrecision: string;
+  /** The shell that ran it, as the host reported it (host text). */
+  shell: string | null;
+  /** The results as received: folder or tar, path, tar SHA-256, and the kit's manifest kept in the folder. */
+  results: { kind: 'folder' | 'tar'; path: string; name: string; sha256: string | null; manifest: string; manifestSha256: string };
+  runStart: string | null;
+  runEnd: string | null;
+  runComplete: boolean;
+  /** Steps the kit left no complete record of (interrupted), recorded as failed commands. */
+  missingSteps: string[];
+  /** Output files found without a complete record: not imported (named here). */
+  unrecordedFiles: string[];
+  timeSource: string;
 }

@@ -13,6 +13,7 @@ export function importCommand(): Command {
     .option('--captured-by <name>', 'who captured the files, as stated')
     .option('--source-hash <sha256>', 'SHA-256 taken at the scene, one per file in file order; a file that does not match is refused', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--into <dir>', 'add the files to an evidence folder made by an earlier import')
+    .option('--kit', 'the arguments are field kit results (netcustody-kit_<host>_<UTC>/ folders or tars of them): each becomes an evidence folder')
     .addHelpText(
       'after',
       `
@@ -21,6 +22,7 @@ Examples:
       --captured-at 2026-11-28T10:15:00Z --captured-by "P. Officer" --source-hash 9f86d0…
   netcustody import route.txt --command "route print" --into output/2026-041/WS-042_20261128T101500Z
   netcustody analyze output/2026-041/WS-042_20261128T101500Z
+  netcustody import --kit /media/usb/netcustody-kit_web01_20261128T101500Z fetched/*.tar --case 2026-041
 
 The format of each file is recognised from its content; UTF-16 files saved by PowerShell are read as such.
 What you state (--command, --os, --host, --captured-at, --captured-by) is logged and shown as "(as stated)".`,
@@ -31,6 +33,7 @@ What you state (--command, --os, --host, --captured-at, --captured-by) is logged
   return cmd.action(async (files: string[], opts) => runAction(opts, async () => {
     const log = makeLog(opts);
     const who = resolveExaminer(opts);
+    if (opts.kit) return (await import('./import-kit.js')).importKitAction(files, opts, who, log);
     const { importFiles } = await import('../collect/import.js');
     const { pairSourceHashes, parseCapturedAt } = await import('../collect/import-provenance.js');
     const result = await importFiles(files, {

@@ -53,7 +53,7 @@ export function coverView(a: Acquisition): CoverView {
   return {
     kernel: h ? visibleHost(`${osLabel(h.os)} ${h.release}${h.kernel ? ` (${h.kernel})` : ''}, ${h.arch}`) : null,
     uptime: h ? visible(`${duration(h.uptimeSeconds)} at the start of the capture (booted about ${utc(new Date(Date.parse(a.captureWindow?.start ?? a.clock.systemUtc) - h.uptimeSeconds * 1000).toISOString().replace(/\.\d+Z$/, '.000Z')).replace('.000 UTC', ' UTC')})`) : null,
-    clock: visibleHost(a.mode === 'import' ? 'not observed (imported files)' : `${clockSync} (${a.clock.source}); ${offset}`),
+    clock: visibleHost(a.mode === 'import' ? 'not observed (imported files)' : a.transport?.kind === 'kit' ? `recorded by the kit on the host's clock (${clockSync}; not compared with a reference)` : `${clockSync} (${a.clock.source}); ${offset}`),
     provenance: provenance.map((p) => visibleHost(p)),
   };
 }

@@ -4,6 +4,7 @@ import { SEVERITIES, type CommandRecord, type ImportRecord } from '../model.js';
 import { expectedBundleName } from '../bundle/naming.js';
 import { shellQuote, verificationCommands as bundleVerificationCommands } from '../bundle/commands.js';
 import { PATHS } from '../evidence/folder.js';
+import { kitView } from './view-kit.js';
 import type { ReportInput } from './input.js';
 import { excerpt, type RawCache } from './raw-text.js';
 import { buildMarks, custodyDetails, processColumns, routeColumns, wrapCommand, connectionGroups, findingGroups, findingViews, isListening, primaryConnections, processRows, routeRows, singleArtifact, splitFindings } from './view-tables.js';
@@ -194,12 +195,12 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       generated: ctx.generated.toISOString(),
       tool: visible(`${a.tool.name} ${a.tool.version}`),
       paper: ctx.paper === 'letter' ? 'US Letter' : 'A4',
-      mode: a.mode === 'import' ? 'import of captured files' : a.transport?.kind === 'ssh' ? 'live collection over SSH from the examiner\'s workstation' : 'live collection on the host',
+      mode: kitView(a)?.mode ?? (a.mode === 'import' ? 'import of captured files' : a.transport?.kind === 'ssh' ? 'live collection over SSH from the examiner\'s workstation' : 'live collection on the host'),
       status: visible(a.status),
     },
     signer: { subject: visible(ctx.signer.subject), selfSigned: ctx.signer.selfSigned, fingerprint: ctx.signer.fingerprint, source: visibleHost(ctx.signer.source), statement: visible(signerStatement) },
     summary: {
-      collected: visibleHost(`${items.length + imports.length} artifact(s) from ${host?.hostname ?? a.statedHost ?? 'an unknown host'} by ${a.mode === 'import' ? 'import' : 'live collection'}${commandsRun ? `: ${commandsRun}` : ''}.`),
+      collected: visibleHost(`${items.length + imports.length} artifact(s) from ${host?.hostname ?? a.statedHost ?? 'an unknown host'} by ${kitView(a) ? 'the field kit' : a.mode === 'import' ? 'import' : 'live collection'}${commandsRun ? `: ${commandsRun}` : ''}.`),
       window: visible(windowText(input)),
       severityCounts: SEVERITIES.slice().reverse().map((s) => ({ severity: s, count: activeAll.filter((f) => f.severity === s).length })),
       leadCounts: leadCounts(input.leads),
@@ -231,6 +232,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       tool: visible(`${a.tool.name} ${a.tool.version}`),
       profile: visible(a.profile),
       mode: a.mode,
+      kit: kitView(a)?.lines ?? null,
       volatility: [...a.commands].sort((x, y) => x.order - y.order).map((c) => ({ order: c.order, command: visible(commandLine(c.argv)), description: visible(c.description) })),
       privileges: {
         user: visibleHost(a.privileges?.user ?? (a.mode === 'import' ? `not observed (imported files)${[...new Set(a.imports.map((i) => i.statedCapturedBy).filter(Boolean))].map((b) => `; captured by ${b} (as stated)`).join('')}` : 'unknown')),

@@ -237,6 +237,8 @@ export interface ReportView {
     tool: string;
     profile: string;
     mode: string;
+    /** Field kit: how it ran and what its manifest proves (null for other transports). */
+    kit: string[] | null;
     volatility: { order: number; command: string; description: string }[];
     privileges: { user: string; uid: string; privileged: boolean | null; limitations: string[] };
     clock: { systemUtc: string; ntp: string; source: string; timeZone: string; offset: string };

@@ -2,6 +2,7 @@
 // observations and conclusions (kept apart from the automated findings), and the declaration that
 // names the certificate they sign with. Their texts are data: every line is made visible() here and
 // escaped by Handlebars; blank lines separate paragraphs, single line breaks are kept.
+import { kitDeclaration } from './view-kit.js';
 import type { FolderStatements, RecordedStatement, TextKind } from '../evidence/statements.js';
 import type { Acquisition } from '../model.js';
 import { visible } from './visible.js';
@@ -86,8 +87,10 @@ export function declarationView(st: FolderStatements, f: DeclarationFacts): Decl
   const a = f.acquisition;
   const who = [st.examiner.name, st.examiner.role, st.examiner.organisation].filter(Boolean).join(', ');
   const collector = a.examiner === st.examiner.name ? 'I' : `${a.examiner} (as recorded in acquisition.json and the custody log)`;
-  const did =
-    a.mode === 'import'
+  const byKit = kitDeclaration(a, collector, f.tool);
+  const did = byKit
+    ? [byKit]
+    : a.mode === 'import'
       ? [`${collector} imported the files listed in the evidence inventory, which were captured elsewhere. Their capture time, the command that produced them and the host they come from are stated, not observed by the tool, and are marked "(as stated)".`]
       : [`${collector} ran ${f.tool} on the host ${a.host?.hostname ?? 'named on the cover'} as the account ${a.privileges?.user ?? 'shown in section 3'}; it ran the commands listed in the evidence inventory, in the order shown, and stored their output unchanged with its SHA-256.`];
   did.push(`The outputs were parsed and analysed by ${f.tool}; the findings in section 4 are leads produced by its rules, each citing the lines of evidence it rests on.`);

@@ -46,6 +46,7 @@ if [ "$1" = "--test" ]; then
   command -v python3 >/dev/null 2>&1 || missing="$missing python3"
   command -v busybox >/dev/null 2>&1 || missing="$missing busybox"
   { [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1; } || missing="$missing openssh-server openssh-client"
+  { command -v ansible-playbook >/dev/null 2>&1 && command -v dash >/dev/null 2>&1; } || missing="$missing ansible dash"
   if [ -n "$missing" ]; then apt_install $missing || say "could not install:$missing (tests that need them will fail)"; fi
 fi
 
