@@ -6,6 +6,7 @@ import { examinerOptions, requireExaminerName, resolveExaminer, statementOptions
 import { withInterrupts } from './collect.js';
 import { findingsTable } from './findings-table.js';
 import { reportOptions, signingOptions } from './report.js';
+import { stampLine, tsaOptions, tsaSettings } from './tsa-options.js';
 
 export function runCommand(): Command {
   const cmd = new Command('run')
@@ -34,8 +35,10 @@ Prints where the bundle is, its SHA-256 and a findings summary. Check it later w
   statementOptions(cmd);
   reportOptions(cmd);
   signingOptions(cmd);
+  tsaOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (opts) => runAction(opts, async () => {
+    const tsa = tsaSettings(opts);
     const progress = makeProgress({ quiet: opts.quiet, verbose: opts.verbose, sanitize: terminalSafe });
     const who = resolveExaminer(opts);
     // Files named by the statement options are read before the host is touched: a typo stops here.
@@ -45,7 +48,7 @@ Prints where the bundle is, its SHA-256 and a findings summary. Check it later w
     const result = await withInterrupts((signal) =>
       runPipeline(
         { out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner, organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile, signal },
-        { examiner, organisation: who.organisation, role: who.role, statements, baseline: opts.baseline, allow: opts.allow, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv },
+        { examiner, organisation: who.organisation, role: who.role, statements, baseline: opts.baseline, allow: opts.allow, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv, tsa },
         progress,
       ),
     );
@@ -64,6 +67,7 @@ export function jsonResult(r: PipelineResult): Record<string, unknown> {
     findings: r.severities,
     leads: r.analysis.leads,
     signer: r.report.signer,
+    timestamps: { pdf: r.report.timestamp, bundle: r.bundle.timestamp },
     durations: r.durations,
   };
 }
@@ -81,6 +85,7 @@ export function summary(r: PipelineResult, verbose = false): string {
     `Leads:           ${leads.critical} critical, ${leads.high} high, ${leads.medium} medium, ${leads.low} low, ${leads.info} info (one per process, route or peer)`,
     `Findings:        ${sev.critical} critical, ${sev.high} high, ${sev.medium} medium, ${sev.low} low, ${sev.info} info`,
   ];
+  for (const line of [stampLine('the PDF signature', r.report.timestamp), stampLine('manifest.tsr (SHA256SUMS)', r.bundle.timestamp)]) if (line) lines.push(`Trusted time:    ${terminalSafe(line)}`);
   if (r.report.signer.selfSigned) lines.push(`Signature:       SELF-SIGNED examiner certificate (${terminalSafe(r.report.signer.subject)}) — use --p12 for an issued certificate`);
   lines.push('', findingsTable(r.findings, { limit: verbose ? 200 : 10, connections: r.analysis.parsed.connections, routes: r.analysis.parsed.routes }), `Verify with:     netcustody verify ${terminalSafe(r.bundle.zipPath)}`, '');
   return lines.join('\n');
