@@ -25,7 +25,7 @@ export interface TsaAttempt {
 }
 
 export type StampOutcome =
-  | { ok: true; token: Buffer; url: string; check: TimestampCheck; attempts: TsaAttempt[] }
+  | { ok: true; token: Buffer; response: Buffer; url: string; check: TimestampCheck; attempts: TsaAttempt[] }
   | { ok: false; attempts: TsaAttempt[]; reason: string };
 
 /** A usage error (exit 2) for a URL that is not http(s). */
@@ -50,9 +50,9 @@ export async function requestTimestamp(data: Buffer, settings: TsaSettings): Pro
   const attempts: TsaAttempt[] = [];
   for (const url of settings.urls) {
     try {
-      const { token, check } = await askOne(url, data, settings);
+      const { token, response, check } = await askOne(url, data, settings);
       attempts.push({ url, error: null });
-      return { ok: true, token, url, check, attempts };
+      return { ok: true, token, response, url, check, attempts };
     } catch (err) {
       attempts.push({ url, error: (err as Error).message });
     }
@@ -61,7 +61,7 @@ export async function requestTimestamp(data: Buffer, settings: TsaSettings): Pro
   return { ok: false, attempts, reason };
 }
 
-async function askOne(url: string, data: Buffer, settings: TsaSettings): Promise<{ token: Buffer; check: TimestampCheck }> {
+async function askOne(url: string, data: Buffer, settings: TsaSettings): Promise<{ token: Buffer; response: Buffer; check: TimestampCheck }> {
   const req = buildRequest(data);
   const timeoutMs = settings.timeoutMs ?? tsaTimeoutMs();
   let res: Response;
@@ -91,7 +91,7 @@ async function askOne(url: string, data: Buffer, settings: TsaSettings): Promise
   if (!parsed.token) throw new Error(`the TSA granted but sent no token (${parsed.statusText})`);
   const check = checkToken(parsed.token, { data, nonce: req.nonce, anchors: settings.anchors, label: 'the token' });
   if (!check.ok) throw new Error(`token refused: ${check.problems.join('; ')}`);
-  return { token: parsed.token, check };
+  return { token: parsed.token, response: body, check };
 }
 
 async function readLimited(res: Response, timeoutMs: number): Promise<Buffer> {

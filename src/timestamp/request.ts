@@ -1,4 +1,4 @@
-// The RFC 3161 TimeStampReq: version 1, a SHA-256 message imprint, a random 128-bit nonce, certReq
+// The RFC 3161 TimeStampReq: version 1, a SHA-256 message imprint, a random 64-bit nonce (some TSAs take no more than 112 bits), certReq
 // TRUE (the TSA puts its certificate in the token, so the token verifies on its own).
 import { createHash, randomBytes } from 'node:crypto';
 import * as der from '../signing/der.js';
@@ -15,8 +15,8 @@ export interface TimeStampRequest {
 
 export function buildRequest(data: Buffer): TimeStampRequest {
   const imprint = createHash('sha256').update(data).digest();
-  const nonce = randomBytes(16);
-  nonce[0] |= 0x01; // never a leading zero byte: the INTEGER keeps all 16 bytes
+  const nonce = randomBytes(8);
+  nonce[0] |= 0x01; // never a leading zero byte: the INTEGER keeps all 8 bytes
   const body = der.seq(
     der.integer(1),
     der.seq(der.seq(der.oid(SHA256_OID), der.nullValue()), der.octetString(imprint)),

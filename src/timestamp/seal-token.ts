@@ -8,7 +8,7 @@ import { appendCustody } from '../evidence/custody.js';
 import { PATHS } from '../evidence/folder.js';
 import { readFileNoFollow, sha256Hex, writeFileDurableSync } from '../evidence/files.js';
 import { requestTimestamp, type TsaSettings } from './client.js';
-import { checkToken, type TimestampCheck } from './token.js';
+import { checkToken, tokenOfTsr, type TimestampCheck } from './token.js';
 
 export interface TimestampRecord {
   tsaUrl: string | null;
@@ -23,7 +23,7 @@ export interface TimestampRecord {
 }
 
 export interface StampResult {
-  /** added: a TSA answered now; kept: the folder's token still covers SHA256SUMS; failed: no TSA gave a good token; none: no TSA asked. */
+  /** The manifest.tsr bytes (a TimeStampResp). added: a TSA answered now; kept: the folder's token still covers SHA256SUMS; failed: no TSA gave a good token; none: no TSA asked. */
   status: 'added' | 'kept' | 'failed' | 'none';
   token: Buffer | null;
   record: TimestampRecord | null;
@@ -49,16 +49,21 @@ export function recordOf(check: TimestampCheck, token: Buffer, url: string | nul
 export async function stampSeal(folder: string, sums: Buffer, settings: TsaSettings | null, actor: string): Promise<StampResult> {
   const path = join(folder, PATHS.manifestTsr);
   if (existsSync(path)) {
-    const token = readFileNoFollow(path);
-    const check = checkToken(token, { data: sums, anchors: settings?.anchors ?? [] });
-    if (check.imprintMatches && check.signatureValid) return { status: 'kept', token, record: recordOf(check, token, null), reason: null };
+    const tsr = readFileNoFollow(path);
+    let check: TimestampCheck | null = null;
+    try {
+      check = checkToken(tokenOfTsr(tsr), { data: sums, anchors: settings?.anchors ?? [] });
+    } catch {
+      // Not a readable response: stale or damaged, removed below.
+    }
+    if (check?.imprintMatches && check.signatureValid) return { status: 'kept', token: tsr, record: recordOf(check, tsr, null), reason: null };
     rmSync(path, { force: true });
     appendCustody(folder, {
       actor,
       action: 'timestamp removed',
       object: PATHS.manifestTsr,
-      sha256: sha256Hex(token),
-      details: { reason: `it does not cover the current SHA256SUMS (${check.problems.join('; ')})`, sha256sumsSha256: sha256Hex(sums) },
+      sha256: sha256Hex(tsr),
+      details: { reason: `it does not cover the current SHA256SUMS (${check?.problems.join('; ') ?? 'not a TimeStampResp'})`, sha256sumsSha256: sha256Hex(sums) },
     });
   }
   if (!settings || settings.urls.length === 0) return { status: 'none', token: null, record: null, reason: null };
@@ -73,8 +78,9 @@ export async function stampSeal(folder: string, sums: Buffer, settings: TsaSetti
     });
     return { status: 'failed', token: null, record: null, reason: outcome.reason };
   }
-  writeFileDurableSync(path, outcome.token);
-  const record = recordOf(outcome.check, outcome.token, outcome.url);
+  // The whole TimeStampResp, as `openssl ts -verify -in manifest.tsr` expects it.
+  writeFileDurableSync(path, outcome.response);
+  const record = recordOf(outcome.check, outcome.response, outcome.url);
   appendCustody(folder, {
     actor,
     action: 'timestamp added',
@@ -82,5 +88,5 @@ export async function stampSeal(folder: string, sums: Buffer, settings: TsaSetti
     sha256: record.tokenSha256,
     details: { covers: PATHS.sums, sha256sumsSha256: sha256Hex(sums), ...record, attempts: outcome.attempts },
   });
-  return { status: 'added', token: outcome.token, record, reason: null };
+  return { status: 'added', token: outcome.response, record, reason: null };
 }

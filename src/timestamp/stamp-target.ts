@@ -77,7 +77,7 @@ async function stampLoneZip(zipPath: string, dir: string, sums: Buffer, tsa: Tsa
   if (Number.isNaN(fixedTime.getTime())) throw new EvidenceError(`${zipPath}: manifest.json has no zip timestamp`);
   const acquisition = JSON.parse(readFileSync(join(dir, PATHS.acquisition), 'utf8')) as Acquisition;
   const members: ZipMember[] = listFolder(dir).files.filter((f) => f !== PATHS.manifestTsr).map((name) => ({ name, source: { path: join(dir, name) } }));
-  members.push({ name: PATHS.manifestTsr, source: { bytes: outcome.token } });
+  members.push({ name: PATHS.manifestTsr, source: { bytes: outcome.response } });
   members.sort((a, b) => compareNames(a.name, b.name));
   if (!members.every((m) => SEAL_FILES.includes(m.name) || sums.includes(`  ${m.name}\n`))) throw new EvidenceError(`${zipPath}: holds members SHA256SUMS does not list`);
   const out = freeBundlePath(dirname(zipPath), acquisition, fixedTime);
@@ -88,7 +88,7 @@ async function stampLoneZip(zipPath: string, dir: string, sums: Buffer, tsa: Tsa
     sha256: zip.sha256,
     evidenceDir: null,
     status: 'added',
-    record: recordOf(outcome.check, outcome.token, outcome.url),
+    record: recordOf(outcome.check, outcome.response, outcome.url),
     note: `no evidence folder with this seal beside ${basename(zipPath)}: the custody log sealed in the zip cannot record the timestamp; the token (TSA, time, SHA256SUMS it covers) and ${basename(out)}.sha256 are the record`,
   };
 }

@@ -78,6 +78,17 @@ function integerValue(buf: Buffer, node: Tlv): number {
   return bytes.reduce((v, b) => v * 256 + b, 0);
 }
 
+/**
+ * The token of a .tsr file (manifest.tsr): a whole TimeStampResp as the TSA sent it, which
+ * `openssl ts -verify -in` reads; its status must be granted.
+ */
+export function tokenOfTsr(tsr: Buffer): Buffer {
+  const r = parseResponse(tsr);
+  if (r.status > 1) throw new Error(`the response's status is ${r.statusText}`);
+  if (!r.token) throw new Error('the response holds no token');
+  return r.token;
+}
+
 export function parseTstInfo(buf: Buffer): TstInfo {
   const top = expect(readTlv(buf, 0), 0x30, 'TSTInfo');
   if (top.end !== buf.length) throw new Error('trailing bytes after the TSTInfo');

@@ -6,7 +6,7 @@ import type { CheckFailure } from '../bundle/types.js';
 import { PATHS } from '../evidence/folder.js';
 import type { PdfSignatureCheck } from '../report/pdf-verify.js';
 import type { TrustAnchor } from '../signing/trust-store.js';
-import { checkToken, describeTimestamp, type TimestampCheck } from './token.js';
+import { checkToken, describeTimestamp, tokenOfTsr, type TimestampCheck } from './token.js';
 
 export interface TimestampReport {
   /** Where the token is: "manifest.tsr" or "report/report.pdf". */
@@ -49,7 +49,12 @@ export function checkTimestamps(view: EvidenceView, pdf: PdfSignatureCheck | nul
   const reports: TimestampReport[] = [];
   if (view.has(PATHS.manifestTsr)) {
     const data = view.has(PATHS.sums) ? view.read(PATHS.sums) : Buffer.alloc(0);
-    const check = checkToken(view.read(PATHS.manifestTsr), { data, anchors, label: PATHS.manifestTsr });
+    let check: TimestampCheck;
+    try {
+      check = checkToken(tokenOfTsr(view.read(PATHS.manifestTsr)), { data, anchors, label: PATHS.manifestTsr });
+    } catch (err) {
+      check = { ...checkToken(Buffer.alloc(0), { data, anchors }), problems: [`manifest.tsr is not a granted RFC 3161 TimeStampResp: ${(err as Error).message}`] };
+    }
     reports.push(report(PATHS.manifestTsr, PATHS.sums, check, sealClaim(view)));
   }
   const own = pdf?.signatures?.[0];
