@@ -55,7 +55,8 @@ async function runChecks(view: EvidenceView, options: VerifyOptions): Promise<{ 
   let signer: SignerReport | null = null;
   let pdfCheck: PdfSignatureCheck | null = null;
   let timestamps: TimestampReport[] = [];
-  const tsaAnchors = [...anchors, ...(options.tsaCaPem !== undefined ? trustFileAnchors(options.tsaCaPem, options.tsaCaFile) : [])];
+  const tsaCa = options.tsaCaPem !== undefined ? trustFileAnchors(options.tsaCaPem, options.tsaCaFile) : [];
+  const tsaAnchors = [...anchors, ...tsaCa.map((a) => ({ ...a, source: `--tsa-ca ${options.tsaCaFile ?? ''}`.trim() }))];
   const checks = [
     await guarded('members', () => checkMembers(view)),
     await guarded('manifest-signature', () => {

@@ -32,7 +32,7 @@ export function tsaCaAnchors(file: string | undefined): ReturnType<typeof anchor
     throw new EvidenceError(`--tsa-ca ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, undefined, EXIT.usage);
   }
   try {
-    return anchorsFromFile(text, `--tsa-ca ${file}`);
+    return anchorsFromFile(text, file).map((a) => ({ ...a, source: `--tsa-ca ${file}` }));
   } catch (err) {
     throw new EvidenceError((err as Error).message, undefined, EXIT.usage);
   }

@@ -303,8 +303,8 @@ function trustedTimeView(urls: string[]): { requested: boolean; short: string; t
   if (urls.length === 0) return { requested: false, short: 'none requested: the times below come from the examiner\'s and the host\'s clocks', text: 'None requested: every time in this report comes from the examiner\'s workstation clock or the examined host\'s clock.' };
   return {
     requested: true,
-    short: visible(`RFC 3161 token requested from ${urls[0]}${urls.length > 1 ? ` (or ${urls.length - 1} more)` : ''}; netcustody verify and pdfsig show its time`),
-    text: visible(`RFC 3161 time-stamp requested from ${urls.join(', then ')} over this PDF's signature (and over the bundle's SHA256SUMS as manifest.tsr). The token is added to the signature after this page was printed, so the TSA's time, name and policy are shown by netcustody verify and pdfsig, not here; if the TSA did not answer, the custody log says so and verify reports "no trusted timestamp".`),
+    short: visible(`RFC 3161 token requested from ${urls[0]}${urls.length > 1 ? ` (or ${urls.length - 1} more)` : ''}; netcustody verify shows its time`),
+    text: visible(`RFC 3161 time-stamp requested from ${urls.join(', then ')} over this PDF's signature (and over the bundle's SHA256SUMS as manifest.tsr). The token is added to the signature after this page was printed, so the TSA's time, name and policy are shown by netcustody verify (and openssl ts -reply -text for manifest.tsr), not here; pdfsig checks the signature but, in poppler 22.12, does not display the token; if the TSA did not answer, the custody log says so and verify reports "no trusted timestamp".`),
   };
 }
 
