@@ -164,6 +164,20 @@ describe('a TSA that fails never loses the report', () => {
     }
   }, 120_000);
 
+  it('timestamp refuses a folder changed since its seal; NETCUSTODY_TSA falls back to the next TSA', async () => {
+    // The reports above changed the PDF after the last seal: timestamp must not re-sign.
+    const t = await runCli(['timestamp', plain.evidenceDir, '--tsa', tsa.url, '--tsa-ca', pki.caFile], { env: { NETCUSTODY_HOME: home } });
+    expect(t.exitCode).toBe(1);
+    expect(t.stderr).toMatch(/no seal that still holds .*a timestamp is only added to an existing seal/);
+    const down = await downTsaUrl();
+    const b = await runCli(['bundle', plain.evidenceDir, '--tsa-ca', pki.caFile, '--json'], { env: { NETCUSTODY_HOME: home, NETCUSTODY_TSA: `${down} ${tsa.url}` } });
+    expect(b.exitCode, b.stderr).toBe(0);
+    const out = JSON.parse(b.stdout);
+    expect(out.timestamp).toMatchObject({ status: 'added', record: { tsaUrl: tsa.url } });
+    const added = custody(plain.evidenceDir).filter((e) => e.action === 'timestamp added').pop()!;
+    expect((added.details!.attempts as { url: string; error: string | null }[]).map((a) => a.url)).toEqual([down, tsa.url]);
+  }, 120_000);
+
   it('usage errors: a non-http TSA, --tsa-ca without a certificate', async () => {
     const a = await runCli(['bundle', plain.evidenceDir, '--tsa', 'ftp://x/'], { env: { NETCUSTODY_HOME: home } });
     expect(a.exitCode).toBe(2);
