@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anchorsFromFile } from '../../src/signing/trust-store.js';
 import { requestTimestamp } from '../../src/timestamp/client.js';
-import { checkToken } from '../../src/timestamp/token.js';
+import { checkToken, tokenOfTsr } from '../../src/timestamp/token.js';
 import { downTsaUrl, makeTestPki, startTestTsa, type TestPki, type TestTsa } from '../helpers/tsa-server.js';
 
 let pki: TestPki;
@@ -96,4 +96,20 @@ describe('RFC 3161 client', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toMatch(/is not trusted/);
   }, 60_000);
+
+  it('hostile bytes as a token or .tsr: a problem named, never an exception', async () => {
+    const r = await requestTimestamp(data, { urls: [tsa.url], anchors: anchors() });
+    if (!r.ok) throw new Error(r.reason);
+    for (const bad of [Buffer.alloc(0), Buffer.from('30800000', 'hex'), r.token.subarray(0, r.token.length - 1), Buffer.concat([r.token, Buffer.from([0])]), Buffer.from('not der at all')]) {
+      const c = checkToken(bad, { data, anchors: anchors() });
+      expect(c.ok).toBe(false);
+      expect(c.problems.length).toBeGreaterThan(0);
+    }
+    // A flipped byte in the TSA's signature value (the last bytes of the SignerInfo).
+    const flipped = Buffer.from(r.token);
+    flipped[flipped.length - 5] ^= 0xff;
+    expect(checkToken(flipped, { data, anchors: anchors() }).problems.join()).toMatch(/does not verify/);
+    expect(() => tokenOfTsr(Buffer.from('30053003020102', 'hex'))).toThrow(/rejection/);
+    expect(tokenOfTsr(r.response).equals(r.token)).toBe(true);
+  });
 });
