@@ -3,6 +3,7 @@
 // node:crypto (never with the code that signed), certificates checked as `openssl cms -verify` does.
 import { X509Certificate, constants, createHash, createVerify } from 'node:crypto';
 import { buildChain, chainProblems, readableName, signingUseProblems, type CertFacts } from '../signing/cert-check.js';
+import { timeStampingUseProblems } from '../timestamp/eku.js';
 import { bytesOf, childrenOf, contentOf, expect, oidOf, readTlv, timeOf, type Tlv } from './der-read.js';
 
 const OIDS = {
@@ -11,6 +12,7 @@ const OIDS = {
   contentType: '1.2.840.113549.1.9.3',
   messageDigest: '1.2.840.113549.1.9.4',
   signingTime: '1.2.840.113549.1.9.5',
+  tstInfo: '1.2.840.113549.1.9.16.1.4',
 };
 const DIGESTS: Record<string, string> = {
   '2.16.840.1.101.3.4.2.1': 'sha256',
@@ -47,6 +49,16 @@ export interface CmsVerification {
   validAt: { time: string; source: string } | null;
   digestMatches: boolean;
   signatureValid: boolean;
+  /** The signer's signature value (what a signature-time-stamp token covers). */
+  signatureValue: Buffer | null;
+  /** Unsigned attributes of the SignerInfo: type OID and the DER of each value. */
+  unsignedAttrs: { type: string; values: Buffer[] }[];
+  /** Signed attributes as the DER SET the signature covers (null without signed attributes). */
+  signedAttrs: Buffer | null;
+  /** The encapsulated content (a time-stamp token's TSTInfo), null for a detached signature. */
+  eContent: Buffer | null;
+  /** DER of the signer's certificate. */
+  signerDer: Buffer | null;
 }
 
 interface SignerInfo {
@@ -56,19 +68,25 @@ interface SignerInfo {
   signedAttrs: Buffer | null;
   signatureAlg: string;
   signature: Buffer;
+  unsignedAttrs: { type: string; values: Buffer[] }[];
 }
 
 export interface CmsInputs {
   /** DER CMS SignedData (detached). */
   signature: Buffer;
   /** The signed bytes, whole or in pieces (the two byte ranges of a PDF). */
-  content: Buffer | Buffer[];
+  content?: Buffer | Buffer[];
   /** Certificates besides those inside the signature (examiner-cert.pem): the signer and its chain. */
   extraCertsPem?: string;
   /** The time to check validity at when the signature has no signingTime attribute (default: now). */
   timeIfUnsigned?: { time: Date; source: string };
   /** How messages name the signature, e.g. "manifest.sig". */
   label?: string;
+  /**
+   * A time-stamp token: the content is encapsulated (TSTInfo, not detached), the certificate must be
+   * a TSA's (timeStamping EKU) instead of a document signer's, and is checked at the token's genTime.
+   */
+  timeStampToken?: boolean;
 }
 
 /**
@@ -77,7 +95,7 @@ export interface CmsInputs {
  * compares the chain with its anchors (see trust-store.ts).
  */
 export function verifyDetachedCms(input: CmsInputs): CmsVerification {
-  const result: CmsVerification = { ok: false, problems: [], signer: null, chain: [], chainComplete: false, signingTime: null, validAt: null, digestMatches: false, signatureValid: false };
+  const result: CmsVerification = { ok: false, problems: [], signer: null, chain: [], chainComplete: false, signingTime: null, validAt: null, digestMatches: false, signatureValid: false, signatureValue: null, unsignedAttrs: [], signedAttrs: null, eContent: null, signerDer: null };
   const label = input.label ?? 'the signature';
   try {
     checkSignature(input, label, result);
@@ -89,7 +107,7 @@ export function verifyDetachedCms(input: CmsInputs): CmsVerification {
 }
 
 function checkSignature(input: CmsInputs, label: string, result: CmsVerification): void {
-  let parsed: { signer: SignerInfo; certs: Buffer[]; eContentType: string; detached: boolean };
+  let parsed: ReturnType<typeof parseSignedData>;
   try {
     parsed = parseSignedData(input.signature);
   } catch (err) {
@@ -97,10 +115,18 @@ function checkSignature(input: CmsInputs, label: string, result: CmsVerification
     return;
   }
   const { signer } = parsed;
-  if (!parsed.detached) result.problems.push(`${label} embeds its content (a detached signature is expected)`);
-  if (parsed.eContentType !== OIDS.data) result.problems.push(`content type is ${parsed.eContentType}, expected id-data`);
+  result.signatureValue = signer.signature;
+  result.unsignedAttrs = signer.unsignedAttrs;
+  result.eContent = parsed.eContent;
+  if (signer.signedAttrs) result.signedAttrs = Buffer.concat([Buffer.from([0x31]), signer.signedAttrs.subarray(1)]);
+  const token = input.timeStampToken === true;
+  if (!token && !parsed.detached) result.problems.push(`${label} embeds its content (a detached signature is expected)`);
+  if (token && parsed.eContent === null) result.problems.push(`${label} carries no TSTInfo`);
+  const wantType = token ? OIDS.tstInfo : OIDS.data;
+  if (parsed.eContentType !== wantType) result.problems.push(`content type is ${parsed.eContentType}, expected ${token ? 'id-ct-TSTInfo' : 'id-data'}`);
 
-  const pieces = Array.isArray(input.content) ? input.content : [input.content];
+  const content = token ? (parsed.eContent ?? Buffer.alloc(0)) : (input.content ?? Buffer.alloc(0));
+  const pieces = Array.isArray(content) ? content : [content];
   const candidates = [...parsed.certs, ...pemCertificates(input.extraCertsPem ?? '')];
   const signedPieces = signer.signedAttrs ? [Buffer.concat([Buffer.from([0x31]), signer.signedAttrs.subarray(1)])] : pieces;
   const matching = candidates.filter((der) => !signer.sidIsIssuerSerial || issuerAndSerial(der).equals(signer.sid));
@@ -111,6 +137,7 @@ function checkSignature(input: CmsInputs, label: string, result: CmsVerification
     return;
   }
   const cert = new X509Certificate(signerDer);
+  result.signerDer = signerDer;
   const subject = readableName(cert.subject);
 
   const hash = createHash(signer.digest);
@@ -136,18 +163,20 @@ function checkSignature(input: CmsInputs, label: string, result: CmsVerification
   result.chain = chain.map(summary);
   result.signer = result.chain[0];
   result.chainComplete = complete;
-  const at = result.signingTime
+  const at = input.timeIfUnsigned && token
+    ? input.timeIfUnsigned
+    : result.signingTime
     ? { time: new Date(result.signingTime), source: 'the signing time' }
     : (input.timeIfUnsigned ?? { time: new Date(), source: 'the time of checking (no signing time)' });
   result.validAt = { time: at.time.toISOString(), source: at.source };
-  result.problems.push(...chainProblems(chain, at.time, at.source), ...signingUseProblems(chain[0]));
+  result.problems.push(...chainProblems(chain, at.time, at.source), ...(token ? timeStampingUseProblems(signerDer, chain[0]) : signingUseProblems(chain[0])));
 }
 
 function summary(f: CertFacts): CertSummary {
   return { subject: f.subject, fingerprint: f.fingerprint, selfSigned: f.selfSigned, notBefore: f.notBefore.toISOString(), notAfter: f.notAfter.toISOString(), pem: f.cert.toString() };
 }
 
-function parseSignedData(der: Buffer): { signer: SignerInfo; certs: Buffer[]; eContentType: string; detached: boolean } {
+function parseSignedData(der: Buffer): { signer: SignerInfo; certs: Buffer[]; eContentType: string; detached: boolean; eContent: Buffer | null } {
   const top = expect(readTlv(der, 0), 0x30, 'ContentInfo');
   if (top.end !== der.length) throw new Error('trailing bytes after ContentInfo');
   const [typeNode, wrapped] = childrenOf(der, top);
@@ -161,7 +190,9 @@ function parseSignedData(der: Buffer): { signer: SignerInfo; certs: Buffer[]; eC
   if (fields[i]?.tag === 0xa1) i++;
   const signerInfos = childrenOf(der, expect(fields[i], 0x31, 'SignerInfos'));
   if (signerInfos.length !== 1) throw new Error(`expected exactly one SignerInfo, found ${signerInfos.length}`);
-  return { signer: parseSignerInfo(der, signerInfos[0]), certs: certs.filter(isCertificate), eContentType: oidOf(der, encap[0]), detached: encap.length === 1 };
+  // eContent [0] EXPLICIT OCTET STRING (a time-stamp token's TSTInfo).
+  const eContent = encap[1] ? contentOf(der, expect(childrenOf(der, expect(encap[1], 0xa0, '[0] eContent'))[0], 0x04, 'eContent')) : null;
+  return { signer: parseSignerInfo(der, signerInfos[0]), certs: certs.filter(isCertificate), eContentType: oidOf(der, encap[0]), detached: encap.length === 1, eContent };
 }
 
 function parseSignerInfo(der: Buffer, node: Tlv): SignerInfo {
@@ -173,8 +204,12 @@ function parseSignerInfo(der: Buffer, node: Tlv): SignerInfo {
   let i = 3;
   const signedAttrs = f[i]?.tag === 0xa0 ? bytesOf(der, f[i++]) : null;
   const signatureAlg = oidOf(der, childrenOf(der, expect(f[i++], 0x30, 'signatureAlgorithm'))[0]);
-  const signature = contentOf(der, expect(f[i], 0x04, 'signature'));
-  return { sid: bytesOf(der, sid), sidIsIssuerSerial: sid.tag === 0x30, digest, signedAttrs, signatureAlg, signature };
+  const signature = contentOf(der, expect(f[i++], 0x04, 'signature'));
+  const unsignedAttrs = f[i]?.tag === 0xa1 ? childrenOf(der, f[i]).map((a) => {
+    const [typeNode, values] = childrenOf(der, expect(a, 0x30, 'unsigned Attribute'));
+    return { type: oidOf(der, typeNode), values: childrenOf(der, expect(values, 0x31, 'attribute values')).map((v) => bytesOf(der, v)) };
+  }) : [];
+  return { sid: bytesOf(der, sid), sidIsIssuerSerial: sid.tag === 0x30, digest, signedAttrs, signatureAlg, signature, unsignedAttrs };
 }
 
 function readAttributes(attrs: Buffer): { contentType: string | null; messageDigest: Buffer | null; signingTime: string | null } {

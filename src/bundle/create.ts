@@ -10,6 +10,7 @@ import { appendCustody, readCustody, verifyCustodyFile } from '../evidence/custo
 import { sha256Hex, writeNewFileSync } from '../evidence/files.js';
 import { loadIdentity } from '../signing/index.js';
 import { SEAL_FILES, compareNames } from './members.js';
+import { stampSeal, type StampResult } from '../timestamp/seal-token.js';
 import { countLines } from './custody-prefix.js';
 import { acquisitionTime, freeBundlePath } from './naming.js';
 import { certificateSummary, sealFolder, type Seal, type SealSigner } from './seal.js';
@@ -43,6 +44,7 @@ async function bundleLocked(folder: string, dir: string, options: BundleOptions)
   const examiner = options.examiner ?? acquisition.examiner;
   const pdfSigner = reportSigner(folder);
   const seal = await sealFolder(folder, acquisition, fixedTime, async () => {
+    if (options.keepSealOnly) throw new EvidenceError(`${folder}: the folder has no seal that still holds (SHA256SUMS, manifest.sig); a timestamp is only added to an existing seal`, `bundle it first: netcustody bundle ${dir}`);
     const id = await loadIdentity({ p12: options.p12, passphraseEnv: options.passphraseEnv, examiner, organisation: acquisition.organisation, allowExpiredCert: options.allowExpiredCert });
     assertOneSigner(folder, pdfSigner, certificateSummary(id.certPem));
     return id;
@@ -50,7 +52,11 @@ async function bundleLocked(folder: string, dir: string, options: BundleOptions)
   // A seal kept from an earlier bundle must have been made by the PDF's signer too.
   if (seal.reused) assertOneSigner(folder, pdfSigner, seal.signer);
 
-  const members = zipMembers(folder, seal);
+  const actor = options.actor ?? examiner;
+  const timestamp = await stampSeal(folder, seal.sums, options.tsa ?? null, actor);
+  // `timestamp`: no token, no new zip (the failure is in the custody log; the earlier zip stands).
+  if (options.keepSealOnly && timestamp.status === 'failed') throw new EvidenceError(`no timestamp: ${timestamp.reason}`, 'the evidence is unchanged; try again or another TSA (--tsa, repeatable)');
+  const members = zipMembers(folder, seal, timestamp);
   const { zipPath, zip } = await writeNewZip(outDir, acquisition, fixedTime, members);
   const sha256Path = `${zipPath}.sha256`;
   writeNewFileSync(sha256Path, `${zip.sha256}  ${basename(zipPath)}\n`);
@@ -74,9 +80,10 @@ async function bundleLocked(folder: string, dir: string, options: BundleOptions)
       selfSigned: seal.signer.selfSigned,
       certificateSha256: seal.signer.fingerprint,
       ...(seal.signer.expiredAllowed ? { allowExpiredCert: seal.signer.expiredAllowed } : {}),
+      timestamp: timestamp.record ? { status: timestamp.status, genTime: timestamp.record.genTime, tsa: timestamp.record.tsa, tokenSha256: timestamp.record.tokenSha256 } : { status: timestamp.status },
     },
   });
-  return { zipPath, sha256: zip.sha256, sha256Path, members: members.length, bytes: zip.bytes, signer: seal.signer, sealReused: seal.reused };
+  return { zipPath, sha256: zip.sha256, sha256Path, members: members.length, bytes: zip.bytes, signer: seal.signer, sealReused: seal.reused, timestamp };
 }
 
 /** Who signed report/report.pdf (null when the folder has no signed report yet). */
@@ -113,7 +120,7 @@ async function writeNewZip(outDir: string, acquisition: Acquisition, fixedTime: 
 }
 
 /** Every sealed file streamed from the folder (the custody log as sealed), then the seal files. */
-function zipMembers(folder: string, seal: Seal): ZipMember[] {
+function zipMembers(folder: string, seal: Seal, stamp: StampResult): ZipMember[] {
   const members: ZipMember[] = seal.files.map((f) =>
     f.path === PATHS.custody
       ? { name: f.path, source: { bytes: seal.custody }, sha256: f.sha256 }
@@ -125,6 +132,7 @@ function zipMembers(folder: string, seal: Seal): ZipMember[] {
     [PATHS.manifestSig]: seal.signature,
     [PATHS.certificate]: seal.certificatePem,
   };
-  for (const name of SEAL_FILES) members.push({ name, source: { bytes: sealBytes[name] } });
+  if (stamp.token) sealBytes[PATHS.manifestTsr] = stamp.token;
+  for (const name of SEAL_FILES) if (sealBytes[name]) members.push({ name, source: { bytes: sealBytes[name] } });
   return members.sort((a, b) => compareNames(a.name, b.name));
 }

@@ -2,6 +2,8 @@
 // Member names come from an untrusted zip: control and bidi characters are shown as \u{..}.
 import { colonFingerprint } from '../signing/cert-check.js';
 import type { CheckFailure, VerifyReport } from './types.js';
+import { describeTimestamp } from '../timestamp/token.js';
+import { formatDiff } from '../timestamp/verify-tokens.js';
 
 const MAX_FAILURES_SHOWN = 20;
 
@@ -18,6 +20,13 @@ export function formatVerifyReport(r: VerifyReport): string {
     lines.push(`        SHA-256 ${colonFingerprint(r.signer.fingerprint)}`);
     lines.push(`        ${printable(r.signer.how)}`);
   } else lines.push('SIGNER  none could be verified');
+  // Trusted time: what a TSA says, independent of the examiner's and the host's clocks.
+  if (r.timestamps.length === 0) lines.push('TIME    no trusted timestamp (no RFC 3161 token; every time comes from the examiner\'s or the host\'s clock)');
+  for (const t of r.timestamps) {
+    lines.push(`TIME    ${t.where} (over ${t.covers}): ${t.check.ok ? 'valid' : 'NOT VALID'}`);
+    lines.push(`        TSA time ${printable(describeTimestamp(t.check))}`);
+    if (t.differenceSeconds !== null && t.claimed) lines.push(`        ${formatDiff(t.differenceSeconds)} ${printable(t.claimed.source)} (${t.claimed.time})`);
+  }
   const failed = r.checks.filter((c) => !c.ok);
   lines.push(failed.length === 0 ? 'RESULT: PASS (all checks passed)' : `RESULT: FAIL (${failed.map((c) => c.id).join(', ')})`);
   return `${lines.join('\n')}\n`;

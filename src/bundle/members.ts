@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { PATHS } from '../evidence/folder.js';
 
 /** Files the seal itself consists of: listed in no SHA256SUMS (they sign or describe it). */
-export const SEAL_FILES: readonly string[] = [PATHS.sums, PATHS.manifest, PATHS.manifestSig, PATHS.certificate];
+export const SEAL_FILES: readonly string[] = [PATHS.sums, PATHS.manifest, PATHS.manifestSig, PATHS.certificate, PATHS.manifestTsr];
+/** The seal files every seal has (manifest.tsr only when a TSA answered). */
+export const REQUIRED_SEAL_FILES: readonly string[] = [PATHS.sums, PATHS.manifest, PATHS.manifestSig, PATHS.certificate];
 
 export interface SumEntry {
   path: string;

@@ -12,7 +12,7 @@ import { certFacts } from '../signing/cert-check.js';
 import { verifyDetachedCms } from './cms-verify.js';
 import { countLines, sealedPrefixLength } from './custody-prefix.js';
 import { buildManifest, type Manifest, type ManifestFile } from './manifest.js';
-import { SEAL_FILES, formatSums, listFolder, parseSums } from './members.js';
+import { REQUIRED_SEAL_FILES, SEAL_FILES, formatSums, listFolder, parseSums } from './members.js';
 import { assertSealable } from './admit.js';
 import { recordedArtifacts } from '../evidence/recorded.js';
 
@@ -96,7 +96,7 @@ async function writeNewSeal(dir: string, memberPaths: string[], acquisition: Acq
  * may have grown by whole lines), a signature that verifies and a manifest that agrees. Else null.
  */
 async function readValidSeal(dir: string, memberPaths: string[]): Promise<Seal | null> {
-  if (!SEAL_FILES.every((f) => existsSync(join(dir, f)))) return null;
+  if (!REQUIRED_SEAL_FILES.every((f) => existsSync(join(dir, f)))) return null;
   const [sums, signature, certificatePem, manifest] = [PATHS.sums, PATHS.manifestSig, PATHS.certificate, PATHS.manifest].map((f) =>
     readFileNoFollow(join(dir, f)),
   );

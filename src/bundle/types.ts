@@ -1,5 +1,8 @@
 import type { TrustAnchor } from '../signing/trust-store.js';
 import type { SealSigner } from './seal.js';
+import type { TsaSettings } from '../timestamp/client.js';
+import type { StampResult } from '../timestamp/seal-token.js';
+import type { TimestampReport } from '../timestamp/verify-tokens.js';
 
 // Public types of the bundle stage (createBundle) and of independent verification (verifyEvidence).
 
@@ -16,6 +19,10 @@ export interface BundleOptions {
   actor?: string;
   /** Sign with an expired certificate (re-signing old evidence; recorded in custody). */
   allowExpiredCert?: boolean;
+  /** TSAs to ask for manifest.tsr over SHA256SUMS (--tsa); a failure is reported, never fatal. */
+  tsa?: TsaSettings | null;
+  /** `netcustody timestamp`: the folder's existing seal must hold; never sign a new one. */
+  keepSealOnly?: boolean;
 }
 
 export interface BundleResult {
@@ -29,9 +36,11 @@ export interface BundleResult {
   signer: SealSigner;
   /** True when a still-valid seal (SHA256SUMS + manifest.sig) of an earlier bundle was reused. */
   sealReused: boolean;
+  /** manifest.tsr: added now, kept, failed (why), or none asked for. */
+  timestamp: StampResult;
 }
 
-export type CheckId = 'members' | 'manifest-signature' | 'pdf-signature' | 'signer' | 'custody-chain' | 'artifact-hashes' | 'report-pair' | 'zip-structure';
+export type CheckId = 'timestamps' | 'members' | 'manifest-signature' | 'pdf-signature' | 'signer' | 'custody-chain' | 'artifact-hashes' | 'report-pair' | 'zip-structure';
 
 export interface CheckFailure {
   member?: string;
@@ -64,6 +73,8 @@ export interface VerifyReport {
   kind: 'zip' | 'folder';
   checks: VerifyCheck[];
   signer: SignerReport | null;
+  /** Every RFC 3161 token found (manifest.tsr, the PDF signature's), checked. */
+  timestamps: TimestampReport[];
 }
 
 export interface VerifyOptions {
@@ -73,6 +84,9 @@ export interface VerifyOptions {
   trustFile?: string;
   /** Certificates trusted besides --trust: the pinned ones of the trust store. */
   anchors?: TrustAnchor[];
+  /** TSA CA certificates trusted for time-stamp tokens (--tsa-ca), besides the anchors. */
+  tsaCaPem?: string;
+  tsaCaFile?: string;
   /** An untrusted signer fails verification (--require-trust). */
   requireTrust?: boolean;
   /** Zip-bomb limits (defaults in zip-read.ts). */
@@ -98,4 +112,5 @@ export const CHECK_NAMES: Record<CheckId, string> = {
   'custody-chain': 'custody log hash chain',
   'artifact-hashes': 'artifact hashes in acquisition.json and report.html',
   'report-pair': 'report.html and report.pdf are one published report (id, hashes, custody)',
+  timestamps: 'RFC 3161 time-stamp tokens (manifest.tsr over SHA256SUMS, the PDF signature\'s): data, TSA signature, trust',
 };

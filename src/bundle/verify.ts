@@ -14,15 +14,17 @@ import { extractToTemp } from './extract.js';
 import { CHECK_NAMES, type CheckId, type SignerReport, type VerifyCheck, type VerifyOptions, type VerifyReport } from './types.js';
 import { check, viewOfFolder, type EvidenceView } from './view.js';
 import { DEFAULT_ZIP_LIMITS } from './zip-read.js';
+import type { PdfSignatureCheck } from '../report/pdf-verify.js';
+import { checkTimestamps, type TimestampReport } from '../timestamp/verify-tokens.js';
 
-const FOLDER_CHECKS: CheckId[] = ['members', 'manifest-signature', 'pdf-signature', 'signer', 'custody-chain', 'artifact-hashes', 'report-pair'];
+const FOLDER_CHECKS: CheckId[] = ['members', 'manifest-signature', 'pdf-signature', 'signer', 'timestamps', 'custody-chain', 'artifact-hashes', 'report-pair'];
 
 export async function verifyEvidence(target: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const path = resolve(target);
   if (!existsSync(path)) throw new EvidenceError(`${target}: no such file or folder`);
   if (statSync(path).isDirectory()) {
-    const { checks, signer } = await runChecks(viewOfFolder(path, 'folder'), options);
-    return report(path, 'folder', checks, signer);
+    const { checks, signer, timestamps } = await runChecks(viewOfFolder(path, 'folder'), options);
+    return report(path, 'folder', checks, signer, timestamps);
   }
 
   const extracted = await extractToTemp(path, { ...DEFAULT_ZIP_LIMITS, ...options.limits });
@@ -39,18 +41,22 @@ export async function verifyEvidence(target: string, options: VerifyOptions = {}
     const view = viewOfFolder(extracted.dir, 'zip', hashes);
     // Members SHA256SUMS does not list were never extracted: the members check names them.
     for (const path of read.unlisted) view.problems.push({ path, reason: 'extra member: not listed in SHA256SUMS (not extracted)' });
-    const { checks, signer } = await runChecks(view, options);
-    return report(path, 'zip', [structure, ...checks], signer);
+    const { checks, signer, timestamps } = await runChecks(view, options);
+    return report(path, 'zip', [structure, ...checks], signer, timestamps);
   } finally {
     extracted.cleanup();
   }
 }
 
-async function runChecks(view: EvidenceView, options: VerifyOptions): Promise<{ checks: VerifyCheck[]; signer: SignerReport | null }> {
+async function runChecks(view: EvidenceView, options: VerifyOptions): Promise<{ checks: VerifyCheck[]; signer: SignerReport | null; timestamps: TimestampReport[] }> {
   const anchors = [...(options.anchors ?? []), ...(options.trustCertPem !== undefined ? trustFileAnchors(options.trustCertPem, options.trustFile) : [])];
   let manifestChain: CertSummary[] | null = null;
   let pdfChain: CertSummary[] | null = null;
   let signer: SignerReport | null = null;
+  let pdfCheck: PdfSignatureCheck | null = null;
+  let timestamps: TimestampReport[] = [];
+  const tsaCa = options.tsaCaPem !== undefined ? trustFileAnchors(options.tsaCaPem, options.tsaCaFile) : [];
+  const tsaAnchors = [...anchors, ...tsaCa.map((a) => ({ ...a, source: `--tsa-ca ${options.tsaCaFile ?? ''}`.trim() }))];
   const checks = [
     await guarded('members', () => checkMembers(view)),
     await guarded('manifest-signature', () => {
@@ -61,6 +67,7 @@ async function runChecks(view: EvidenceView, options: VerifyOptions): Promise<{ 
     await guarded('pdf-signature', () => {
       const r = checkPdfSignature(view);
       pdfChain = r.pdf?.chain ?? null;
+      pdfCheck = r.pdf;
       return r.check;
     }),
     await guarded('signer', () => {
@@ -68,11 +75,16 @@ async function runChecks(view: EvidenceView, options: VerifyOptions): Promise<{ 
       signer = r.signer;
       return r.check;
     }),
+    await guarded('timestamps', () => {
+      const r = checkTimestamps(view, pdfCheck, tsaAnchors);
+      timestamps = r.reports;
+      return check('timestamps', r.failures, r.detail);
+    }),
     await guarded('custody-chain', () => checkCustodyChain(view)),
     await guarded('artifact-hashes', () => checkArtifactHashes(view)),
     await guarded('report-pair', () => checkReport(view)),
   ];
-  return { checks, signer };
+  return { checks, signer, timestamps };
 }
 
 /** A --trust text without a certificate trusts nothing (the signer check then fails). */
@@ -93,6 +105,6 @@ async function guarded(id: CheckId, run: () => VerifyCheck | Promise<VerifyCheck
   }
 }
 
-function report(target: string, kind: 'zip' | 'folder', checks: VerifyCheck[], signer: SignerReport | null = null): VerifyReport {
-  return { ok: checks.every((c) => c.ok), target, kind, checks, signer };
+function report(target: string, kind: 'zip' | 'folder', checks: VerifyCheck[], signer: SignerReport | null = null, timestamps: TimestampReport[] = []): VerifyReport {
+  return { ok: checks.every((c) => c.ok), target, kind, checks, signer, timestamps };
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { makeLog, printJson, runAction, withCommonOptions } from './common.js';
 import { resignOptions, signingOptions } from './report.js';
+import { stampLine, tsaOptions, tsaSettings } from './tsa-options.js';
 
 export function bundleCommand(): Command {
   const cmd = new Command('bundle')
@@ -19,16 +20,20 @@ Writes <case>_<host>_<UTC>.zip and <zip>.sha256; never overwrites an existing bu
     );
   signingOptions(cmd);
   resignOptions(cmd);
+  tsaOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (dir: string, opts) => runAction(opts, async () => {
     const log = makeLog(opts);
+    const tsa = tsaSettings(opts);
     const { createBundle } = await import('../bundle/index.js');
-    const r = await createBundle(dir, { outDir: opts.out, p12: opts.p12, passphraseEnv: opts.p12PassEnv, examiner: opts.examiner, allowExpiredCert: opts.allowExpiredCert === true });
+    const r = await createBundle(dir, { outDir: opts.out, p12: opts.p12, passphraseEnv: opts.p12PassEnv, examiner: opts.examiner, allowExpiredCert: opts.allowExpiredCert === true, tsa });
     log(`bundle: ${r.zipPath}`);
     log(`sha256: ${r.sha256}  (${r.sha256Path})`);
     log(`signer: ${r.signer.subject}, SHA-256 ${r.signer.fingerprint}`);
     if (r.signer.selfSigned) log(`warning: manifest signed with a SELF-SIGNED examiner certificate (${r.signer.subject})`);
     if (r.signer.expiredAllowed) log(`warning: ${r.signer.expiredAllowed}`);
-    if (opts.json) printJson({ evidenceDir: dir, bundle: r.zipPath, sha256: r.sha256, members: r.members, bytes: r.bytes, signer: r.signer });
+    const stamp = stampLine('manifest.tsr (SHA256SUMS)', r.timestamp);
+    if (stamp) log(stamp);
+    if (opts.json) printJson({ evidenceDir: dir, bundle: r.zipPath, sha256: r.sha256, members: r.members, bytes: r.bytes, signer: r.signer, timestamp: r.timestamp });
   }));
 }

@@ -12,6 +12,7 @@ import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
 import { trustCommand } from './trust.js';
 import { kitCommand } from './kit.js';
+import { timestampCommand } from './timestamp.js';
 
 // Each command loads its pipeline stage only when it runs (dynamic import in its action): `collect`
 // does not wait for the PDF, signing and zip libraries before it starts capturing, and --help is quick.
@@ -33,7 +34,7 @@ Examples:
 Exit codes: 0 success, 1 error, 2 usage, 3 verification failed, 130 interrupted.`,
     );
   program.exitOverride();
-  for (const cmd of [runCommand(), collectCommand(), importCommand(), analyzeCommand(), reportCommand(), bundleCommand(), verifyCommand(), trustCommand(), demoCommand(), kitCommand()]) program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  for (const cmd of [runCommand(), collectCommand(), importCommand(), analyzeCommand(), reportCommand(), bundleCommand(), verifyCommand(), trustCommand(), timestampCommand(), demoCommand(), kitCommand()]) program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return program;
 }
 

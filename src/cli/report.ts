@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { makeLog, printJson, runAction, withCommonOptions } from './common.js';
 import { examinerOptions, resolveExaminer, statementOptions, statementTexts } from './examiner.js';
+import { stampLine, tsaOptions, tsaSettings } from './tsa-options.js';
 
 export function signingOptions(cmd: Command): Command {
   return cmd
@@ -43,9 +44,11 @@ Check the signature independently with: pdfsig report/report.pdf`,
   reportOptions(cmd);
   signingOptions(cmd);
   resignOptions(cmd);
+  tsaOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (dir: string, opts) => runAction(opts, async () => {
     const log = makeLog(opts);
+    const tsa = tsaSettings(opts);
     // The folder's examiner beats the environment: a report on a colleague's folder stays in their name.
     const who = resolveExaminer(opts, {});
     const statements = statementTexts(opts, who);
@@ -60,10 +63,13 @@ Check the signature independently with: pdfsig report/report.pdf`,
       role: who.role ?? undefined,
       statements,
       allowExpiredCert: opts.allowExpiredCert === true,
+      tsa,
     });
     log(`report: ${r.pdf} (${r.pages} pages, sha256 ${r.pdfSha256})`);
     log(`signer: ${r.signer.subject}, SHA-256 ${r.signer.fingerprint}`);
+    const stamp = stampLine('the PDF signature', r.timestamp);
+    if (stamp && r.timestamp.status !== 'failed') log(stamp);
     for (const w of r.warnings) log(`warning: ${w}`);
-    if (opts.json) printJson({ evidenceDir: dir, report: r.pdf, html: r.html, pdfSha256: r.pdfSha256, pages: r.pages, signer: r.signer });
+    if (opts.json) printJson({ evidenceDir: dir, report: r.pdf, html: r.html, pdfSha256: r.pdfSha256, pages: r.pages, signer: r.signer, timestamp: r.timestamp });
   }));
 }

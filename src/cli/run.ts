@@ -10,6 +10,7 @@ import { hashSetOptions, hashSetsOf } from './analyze.js';
 import { reportOptions, signingOptions } from './report.js';
 import { SSH_HELP, sshOptions, sshRequest } from './ssh-options.js';
 import { runFleet } from './run-fleet.js';
+import { stampLine, tsaOptions, tsaSettings } from './tsa-options.js';
 
 export function runCommand(): Command {
   const cmd = new Command('run')
@@ -43,8 +44,10 @@ With SSH targets, each collected host is analysed, reported and bundled here, on
   signingOptions(cmd);
   binariesOptions(cmd);
   hashSetOptions(cmd);
+  tsaOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (opts) => runAction(opts, async () => {
+    const tsa = tsaSettings(opts);
     const progress = makeProgress({ quiet: opts.quiet, verbose: opts.verbose, sanitize: terminalSafe });
     const who = resolveExaminer(opts);
     // Files named by the statement options are read before the host is touched: a typo stops here.
@@ -59,14 +62,14 @@ With SSH targets, each collected host is analysed, reported and bundled here, on
     if (ssh) {
       return runFleet(ssh, opts, progress, {
         collect: { out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner, organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile },
-        pipeline: { examiner, organisation: who.organisation, role: who.role, statements, baseline: opts.baseline, allow: opts.allow, hashSets, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv },
+        pipeline: { examiner, organisation: who.organisation, role: who.role, statements, baseline: opts.baseline, allow: opts.allow, hashSets, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv, tsa },
       });
     }
     const { runPipeline } = await import('../pipeline/run.js');
     const result = await withInterrupts((signal) =>
       runPipeline(
         { out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner, organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile, ...binariesOf(opts), signal },
-        { examiner, organisation: who.organisation, role: who.role, statements, baseline: opts.baseline, allow: opts.allow, hashSets, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv },
+        { examiner, organisation: who.organisation, role: who.role, statements, baseline: opts.baseline, allow: opts.allow, hashSets, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv, tsa },
         progress,
       ),
     );
@@ -85,6 +88,7 @@ export function jsonResult(r: PipelineResult): Record<string, unknown> {
     findings: r.severities,
     leads: r.analysis.leads,
     signer: r.report.signer,
+    timestamps: { pdf: r.report.timestamp, bundle: r.bundle.timestamp },
     durations: r.durations,
   };
 }
@@ -102,6 +106,7 @@ export function summary(r: PipelineResult, verbose = false): string {
     `Leads:           ${leads.critical} critical, ${leads.high} high, ${leads.medium} medium, ${leads.low} low, ${leads.info} info (one per process, route or peer)`,
     `Findings:        ${sev.critical} critical, ${sev.high} high, ${sev.medium} medium, ${sev.low} low, ${sev.info} info`,
   ];
+  for (const line of [stampLine('the PDF signature', r.report.timestamp), stampLine('manifest.tsr (SHA256SUMS)', r.bundle.timestamp)]) if (line) lines.push(`Trusted time:    ${terminalSafe(line)}`);
   if (r.report.signer.selfSigned) lines.push(`Signature:       SELF-SIGNED examiner certificate (${terminalSafe(r.report.signer.subject)}) — use --p12 for an issued certificate`);
   lines.push('', findingsTable(r.findings, { limit: verbose ? 200 : 10, connections: r.analysis.parsed.connections, routes: r.analysis.parsed.routes }), `Verify with:     netcustody verify ${terminalSafe(r.bundle.zipPath)}`, '');
   return lines.join('\n');

@@ -8,6 +8,7 @@ export function verifyCommand(): Command {
     .description('check a bundle zip or an evidence folder: hashes, manifest signature, PDF signature, custody chain, recorded hashes')
     .argument('<target>', 'bundle zip or evidence folder')
     .option('--trust <cert>', 'PEM certificate (examiner or CA) you trust for this check; an untrusted signer then fails')
+    .option('--tsa-ca <file>', "a time-stamping authority's CA certificate (PEM) trusted for RFC 3161 tokens, besides the pinned ones")
     .option('--require-trust', 'fail (exit 3) when the signer is neither pinned (netcustody trust add) nor --trust')
     .addHelpText(
       'after',
@@ -21,7 +22,11 @@ Always prints the signer's subject, SHA-256 fingerprint and whether it is truste
 \`netcustody trust add\`, or --trust). A self-signed PASS proves the bundle is unchanged since it was
 sealed by the holder of that key; only a fingerprint you compared or a CA you trust says who that is.
 Exit 0 when every check passes, 3 when any fails (the failing member and check are named).
-The same checks with standard tools: unzip, sha256sum -c SHA256SUMS, openssl cms -verify, pdfsig.`,
+The same checks with standard tools: unzip, sha256sum -c SHA256SUMS, openssl cms -verify, pdfsig,
+and for a trusted timestamp: openssl ts -verify -data SHA256SUMS -in manifest.tsr -CAfile tsa-ca.pem.
+Every RFC 3161 token (manifest.tsr, the PDF signature's) is checked: a token over other data, a
+broken TSA signature or a TSA that is neither pinned nor --tsa-ca fails (exit 3); none at all passes
+and says "no trusted timestamp".`,
     );
   withCommonOptions(cmd);
   return cmd.action(async (target: string, opts) => runAction(opts, async () => {
@@ -36,7 +41,9 @@ The same checks with standard tools: unzip, sha256sum -c SHA256SUMS, openssl cms
     }
     const { formatVerifyReport, verifyEvidence } = await import('../bundle/index.js');
     const { listTrusted } = await import('../signing/trust-store.js');
-    const report = await verifyEvidence(target, { trustCertPem, trustFile: opts.trust, anchors: listTrusted(), requireTrust: opts.requireTrust === true });
+    const { tsaCaAnchors } = await import('./tsa-options.js');
+    const tsaAnchors = tsaCaAnchors(opts.tsaCa);
+    const report = await verifyEvidence(target, { trustCertPem, trustFile: opts.trust, anchors: listTrusted(), tsaCaPem: tsaAnchors.map((a) => a.pem).join('') || undefined, tsaCaFile: opts.tsaCa, requireTrust: opts.requireTrust === true });
     if (opts.json) printJson(report);
     else process.stdout.write(formatVerifyReport(report));
     return report.ok ? EXIT.ok : EXIT.verifyFailed;

@@ -34,6 +34,8 @@ export const PATHS = {
   manifest: 'manifest.json',
   manifestSig: 'manifest.sig',
   certificate: 'examiner-cert.pem',
+  /** RFC 3161 time-stamp token over SHA256SUMS (optional seal file). */
+  manifestTsr: 'manifest.tsr',
   /** The examiner's statements: identity, scope, notes, conclusions, declaration (statements.ts). */
   statements: 'statements',
   /** Held while a command works on the folder (lock.ts); never evidence, never sealed. */

@@ -6,6 +6,7 @@ import type { Finding, Severity } from '../model.js';
 import type { ReportResult } from '../report/index.js';
 import type { AnalyzeStageResult } from './analyze.js';
 import type { Progress } from './progress.js';
+import type { TsaSettings } from '../timestamp/client.js';
 
 export interface PipelineOptions {
   examiner: string;
@@ -24,6 +25,8 @@ export interface PipelineOptions {
   bundleOut?: string | null;
   /** Classroom exercise: the report and findings.json leave the findings out (instructor key has them). */
   omitFindings?: boolean;
+  /** RFC 3161 TSAs for the PDF signature and manifest.tsr (--tsa). */
+  tsa?: TsaSettings | null;
 }
 
 export interface PipelineResult {
@@ -57,10 +60,11 @@ export async function processEvidence(dir: string, options: PipelineOptions, pro
       role: options.role ?? undefined,
       statements: options.statements,
       omitFindings: options.omitFindings,
+      tsa: options.tsa,
     }),
   );
   const bundle = await progress.stage('bundle', () =>
-    createBundle(dir, { outDir: options.bundleOut ?? undefined, p12: options.p12 ?? undefined, passphraseEnv: options.passphraseEnv, examiner: options.examiner, actor: options.examiner }),
+    createBundle(dir, { outDir: options.bundleOut ?? undefined, p12: options.p12 ?? undefined, passphraseEnv: options.passphraseEnv, examiner: options.examiner, actor: options.examiner, tsa: options.tsa }),
   );
   return {
     evidenceDir: dir,

@@ -13,7 +13,9 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { launchPrintBrowser, type PrintBrowser } from './browser.js';
 import { loadReportInput, type ReportInput } from './input.js';
 import { htmlToPdf, type Paper } from './pdf-render.js';
-import { signPdf } from './pdf-sign.js';
+import { signPdfStamped } from './pdf-sign.js';
+import { requestTimestamp, type TsaSettings } from '../timestamp/client.js';
+import { recordOf, type TimestampRecord } from '../timestamp/seal-token.js';
 import { countPages } from './pdf-pages.js';
 import { assertReportId, markHtml, pdfReason } from './report-id.js';
 import { DEFAULT_TEMPLATE_DIR, loadTemplates } from './templates.js';
@@ -55,6 +57,8 @@ export interface ReportOptions {
   maxConnectionRows?: number;
   /** Most findings printed in full beyond the critical and high ones (default MAX_FINDING_DETAILS). */
   maxFindingDetails?: number;
+  /** TSAs for an RFC 3161 token over the PDF signature (--tsa); a failure leaves the report signed without it. */
+  tsa?: TsaSettings | null;
 }
 
 export interface ReportResult {
@@ -72,6 +76,8 @@ export interface ReportResult {
   /** For the terminal: e.g. that the signature is self-signed. */
   warnings: string[];
   durations: { loadMs: number; htmlMs: number; pdfMs: number; signMs: number; totalMs: number };
+  /** The signature-time-stamp token: added (what the TSA said), failed (why), or none asked for. */
+  timestamp: { status: 'added' | 'failed' | 'none'; record: TimestampRecord | null; reason: string | null };
 }
 
 export const DEFAULT_APPENDIX_LIMIT = 64 * 1024;
@@ -132,6 +138,7 @@ async function buildReportLocked(dir: string, options: ReportOptions): Promise<R
       maxConnectionRows: options.maxConnectionRows,
       maxFindingDetails: options.maxFindingDetails,
       statements,
+      tsaUrls: options.tsa?.urls ?? [],
       tool: { package: cachedPackageIdentity(), node: process.version, chromium: printer.version, template: templates.dir, defaultTemplate: options.templateDir === undefined || options.templateDir === DEFAULT_TEMPLATE_DIR },
     });
     page = { view, html: templates.render(view) };
@@ -154,12 +161,21 @@ async function buildReportLocked(dir: string, options: ReportOptions): Promise<R
   }
   const t3 = performance.now();
 
-  const signed = signPdf(rendered.pdf, identity, {
+  let timestamp: ReportResult['timestamp'] = { status: 'none', record: null, reason: null };
+  const tsa = options.tsa && options.tsa.urls.length > 0 ? options.tsa : null;
+  const signed = await signPdfStamped(rendered.pdf, identity, {
     reason: pdfReason(reportId, input.acquisition.caseId, input.acquisition.evidenceId, htmlSha256),
     location: organisation ?? undefined,
     // No signingTime: the signature carries the real time of signing, after the PDF was rendered and
     // before the custody event below (`now` may be fixed for a reproducible report id).
-  });
+  }, async (signatureValue) => {
+    if (!tsa) return { problem: 'no TSA asked' };
+    const outcome = await requestTimestamp(signatureValue, tsa);
+    if (!outcome.ok) return { problem: outcome.reason };
+    timestamp = { status: 'added', record: recordOf(outcome.check, outcome.token, outcome.url), reason: null };
+    return { token: outcome.token };
+  }, tsa !== null);
+  if (tsa && signed.stampProblem) timestamp = { status: 'failed', record: null, reason: signed.stampProblem };
   const pdfSha256 = sha256Hex(signed.pdf);
   const pages = countPages(signed.pdf);
   const { htmlPath, pdfPath } = publishPair(dir, html, signed.pdf);
@@ -182,6 +198,7 @@ async function buildReportLocked(dir: string, options: ReportOptions): Promise<R
       selfSigned: identity.selfSigned,
       certificateSha256: fingerprint,
       signingTime: signed.signingTime.toISOString(),
+      ...(tsa ? { timestamp: { status: timestamp.status, tsaUrls: tsa.urls, ...(timestamp.record ?? {}), ...(timestamp.reason ? { failure: timestamp.reason } : {}), tokenBytes: signed.tokenBytes } } : {}),
       ...(identity.expiredAllowed ? { allowExpiredCert: identity.expiredAllowed } : {}),
     },
   });
@@ -192,6 +209,7 @@ async function buildReportLocked(dir: string, options: ReportOptions): Promise<R
     warnings.push(`The PDF is signed with a SELF-SIGNED certificate (${identity.subject}, SHA-256 ${fingerprint}): it proves the file is unchanged, not who signed it.`);
   }
   if (identity.expiredAllowed) warnings.push(`The PDF is ${identity.expiredAllowed}; verify and openssl will report it.`);
+  if (timestamp.status === 'failed') warnings.push(`No trusted timestamp in the PDF signature: ${timestamp.reason}. The report is signed without it; netcustody timestamp can time-stamp the bundle later.`);
   if (rendered.blockedRequests.length) warnings.push(`The report page tried ${rendered.blockedRequests.length} network request(s); all were blocked.`);
   return {
     html: htmlPath,
@@ -206,6 +224,7 @@ async function buildReportLocked(dir: string, options: ReportOptions): Promise<R
     signer: { subject: identity.subject, selfSigned: identity.selfSigned, certPath: identity.certPath, fingerprint, source: identity.source },
     warnings,
     durations: { loadMs: t1 - t0, htmlMs: t2 - t1, pdfMs: t3 - t2, signMs: t4 - t3, totalMs: t4 - t0 },
+    timestamp,
   };
 }
 

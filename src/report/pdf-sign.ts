@@ -3,6 +3,7 @@
 // cross-reference section of the same kind as the file's last one (table, or stream for xref-stream files).
 import { createHash } from 'node:crypto';
 import { signDetachedCms, type SigningIdentity } from '../signing/index.js';
+import { signatureValueOf, withSignatureTimeStamp } from '../signing/cms.js';
 import { dict, isDict, isRef, name, ref, serialize, textString, type PdfDict, type PdfValue } from './pdf-objects.js';
 import { firstPageRef, readStructure, resolve, type PdfStructure } from './pdf-structure.js';
 
@@ -31,7 +32,56 @@ export function pdfDate(d: Date): string {
   return `D:${iso.slice(0, 19).replace(/[-T:]/g, '')}+00'00'`;
 }
 
+/** Room kept in /Contents for an RFC 3161 token (a TSA's token with its certificates is 2-8 KiB). */
+export const TOKEN_ROOM = 24 * 1024;
+
 export function signPdf(original: Buffer, identity: SigningIdentity, opts: PdfSignOptions = {}): PdfSignResult {
+  const { pdf, sigOffset, when } = layOut(original, identity, opts, 0);
+  const r = ranges(pdf, sigOffset);
+  const cms = signDetachedCms({ sha256: r.digest }, identity, { signingTime: when });
+  writeContents(pdf, r.contentsAt, r.contentsEnd, cms);
+  return { pdf, byteRange: r.byteRange, signatureBytes: cms.length, originalLength: original.length, signingTime: when };
+}
+
+export interface StampedSignResult extends PdfSignResult {
+  /** Bytes of the token in the signature; null when none was added. */
+  tokenBytes: number | null;
+  /** Why no token was added (the TSA failed, or its token did not fit). */
+  stampProblem: string | null;
+}
+
+/**
+ * Sign, then ask `stamp` for an RFC 3161 token over the signature value and add it as the unsigned
+ * signature-time-stamp attribute (PAdES B-T): unsigned, so the signed bytes and the signature stay
+ * as they are. Without a token the signature is kept as it is (the report is never lost).
+ */
+export async function signPdfStamped(
+  original: Buffer,
+  identity: SigningIdentity,
+  opts: PdfSignOptions,
+  stamp: (signatureValue: Buffer) => Promise<{ token: Buffer } | { problem: string }>,
+  /** Keep room for the token (false: no TSA asked, the placeholder stays as small as before). */
+  reserve = true,
+): Promise<StampedSignResult> {
+  const { pdf, sigOffset, when } = layOut(original, identity, opts, reserve ? TOKEN_ROOM : 0);
+  const r = ranges(pdf, sigOffset);
+  const cms = signDetachedCms({ sha256: r.digest }, identity, { signingTime: when });
+  const answer = await stamp(signatureValueOf(cms));
+  let final = cms;
+  let stampProblem: string | null = null;
+  if ('token' in answer) {
+    final = withSignatureTimeStamp(cms, answer.token);
+    if (2 * final.length > r.contentsEnd - r.contentsAt - 2) {
+      stampProblem = `the TSA's token (${answer.token.length} bytes) does not fit the ${TOKEN_ROOM} bytes kept for it`;
+      final = cms;
+    }
+  } else stampProblem = answer.problem;
+  writeContents(pdf, r.contentsAt, r.contentsEnd, final);
+  const tokenBytes = final === cms ? null : final.length - cms.length;
+  return { pdf, byteRange: r.byteRange, signatureBytes: final.length, originalLength: original.length, signingTime: when, tokenBytes, stampProblem };
+}
+
+function layOut(original: Buffer, identity: SigningIdentity, opts: PdfSignOptions, extraRoom: number): { pdf: Buffer; sigOffset: number; when: Date } {
   const when = opts.signingTime ?? new Date();
   const structure = readStructure(original);
   const rootRef = structure.trailer.entries.get('Root');
@@ -49,7 +99,7 @@ export function signPdf(original: Buffer, identity: SigningIdentity, opts: PdfSi
   const signerName = identity.subject.match(/CN=([^,]*)/)?.[1] ?? identity.subject;
   // Size the /Contents placeholder from a trial signature of the same identity.
   const trialLength = signDetachedCms({ sha256: Buffer.alloc(32) }, identity, { signingTime: when }).length;
-  const contentsHexLength = 2 * (trialLength + 512);
+  const contentsHexLength = 2 * (trialLength + 512 + extraRoom);
 
   const sigDict = dict([
     ['Type', name('Sig')],
@@ -86,7 +136,7 @@ export function signPdf(original: Buffer, identity: SigningIdentity, opts: PdfSi
   ];
   const update = writeUpdate(structure, objects, acroNum + 1);
   const pdf = Buffer.concat([original, update.bytes]);
-  return { ...fillSignature(pdf, original.length + update.sigOffset, identity, when), originalLength: original.length, signingTime: when };
+  return { pdf, sigOffset: original.length + update.sigOffset, when };
 }
 
 function withEntry(d: PdfDict, key: string, value: PdfValue): PdfDict {
@@ -189,8 +239,8 @@ function xrefStream(xrefNum: number, offsets: Map<number, [number, number]>, tra
   return `${xrefNum} 0 obj\n${serialize({ kind: 'dict', entries: d })}\nstream\n${data.toString('latin1')}\nendstream\nendobj\n`;
 }
 
-/** Patch /ByteRange, hash the two ranges with node:crypto, and write the CMS into /Contents. */
-function fillSignature(pdf: Buffer, sigOffset: number, identity: SigningIdentity, when: Date): Omit<PdfSignResult, 'originalLength' | 'signingTime'> {
+/** Patch /ByteRange and hash the two ranges with node:crypto. */
+function ranges(pdf: Buffer, sigOffset: number): { byteRange: [number, number, number, number]; contentsAt: number; contentsEnd: number; digest: Buffer } {
   const brAt = pdf.indexOf(`/ByteRange ${BYTE_RANGE_PLACEHOLDER}`, sigOffset, 'latin1') + '/ByteRange '.length;
   const contentsAt = pdf.indexOf('/Contents <', sigOffset, 'latin1') + '/Contents '.length;
   const contentsEnd = pdf.indexOf('>', contentsAt) + 1;
@@ -199,10 +249,13 @@ function fillSignature(pdf: Buffer, sigOffset: number, identity: SigningIdentity
   if (brText.length !== BYTE_RANGE_PLACEHOLDER.length) throw new Error('PDF: file too large for the byte range placeholder');
   pdf.write(brText, brAt, 'latin1');
   const digest = createHash('sha256').update(pdf.subarray(0, contentsAt)).update(pdf.subarray(contentsEnd)).digest();
-  const cms = signDetachedCms({ sha256: digest }, identity, { signingTime: when });
+  return { byteRange, contentsAt, contentsEnd, digest };
+}
+
+/** The CMS into /Contents (the rest of the placeholder stays zero padding). */
+function writeContents(pdf: Buffer, contentsAt: number, contentsEnd: number, cms: Buffer): void {
   const hex = cms.toString('hex');
   const room = contentsEnd - contentsAt - 2;
   if (hex.length > room) throw new Error('PDF: signature larger than its placeholder');
   pdf.write(hex, contentsAt + 1, 'latin1');
-  return { pdf, byteRange, signatureBytes: cms.length };
 }

@@ -17,7 +17,13 @@ export interface OneSignature {
   signerCert: CertSummary | null;
   /** Why this signature does not verify, or null. */
   problem: string | null;
+  /** The signature value and the RFC 3161 tokens over it (unsigned signature-time-stamp attributes). */
+  signatureValue?: Buffer | null;
+  timeStampTokens?: Buffer[];
 }
+
+/** id-aa-signatureTimeStampToken (RFC 3161 appendix A, CAdES-T / PAdES B-T). */
+export const SIGNATURE_TIME_STAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
 
 export interface PdfSignatureCheck {
   ok: boolean;
@@ -128,6 +134,8 @@ function checkOne(pdf: Buffer, br: number[]): Checked {
   sig.signerCert = cms.signer;
   sig.digestMatches = cms.digestMatches;
   sig.signatureValid = cms.signatureValid;
+  sig.signatureValue = cms.signatureValue;
+  sig.timeStampTokens = cms.unsignedAttrs.filter((a) => a.type === SIGNATURE_TIME_STAMP_TOKEN).flatMap((a) => a.values);
   if (!cms.ok) sig.problem = cms.problems.join('; ');
   return { sig, describesFile: true, signingTime: cms.signingTime, chain: cms.chain };
 }

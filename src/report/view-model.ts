@@ -37,6 +37,8 @@ export interface ViewContext {
   statements: FolderStatements;
   /** What produced the report: package hash, Node, Chromium, template. */
   tool: ToolFacts;
+  /** TSAs asked for RFC 3161 tokens over this PDF's signature and the bundle's SHA256SUMS (--tsa). */
+  tsaUrls?: string[];
 }
 
 const MAX_UNPARSED_SHOWN = 200;
@@ -288,7 +290,8 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       ),
     },
     findingsWithheld: ctx.findingsWithheld === true,
-    verification: { commands: verificationCommandRows(expectedBundleName(a, input.custody)) },
+    verification: { commands: verificationCommandRows(expectedBundleName(a, input.custody), (ctx.tsaUrls ?? []).length > 0) },
+    trustedTime: trustedTimeView(ctx.tsaUrls ?? []),
     cover: coverView(a),
     examiner: examinerView(ctx.statements),
     declaration: declarationView(ctx.statements, { acquisition: a, tool: `${a.tool.name} ${a.tool.version}`, generated: ctx.generated, signer: ctx.signer, hasConclusions: ctx.statements.texts.conclusions !== undefined }),
@@ -298,7 +301,20 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
 }
 
 /** The bundle stage's own command list (tests run exactly these), each with what it proves. */
-function verificationCommandRows(zipName: string): { purpose: string; command: string; expect: string }[] {
+/**
+ * The token is made over this PDF's signature after the page is printed: the report can say which
+ * TSA was asked, never the TSA's time (verify and pdfsig show it).
+ */
+function trustedTimeView(urls: string[]): { requested: boolean; short: string; text: string } {
+  if (urls.length === 0) return { requested: false, short: 'none requested: the times below come from the examiner\'s and the host\'s clocks', text: 'None requested: every time in this report comes from the examiner\'s workstation clock or the examined host\'s clock.' };
+  return {
+    requested: true,
+    short: visible(`RFC 3161 token requested from ${urls[0]}${urls.length > 1 ? ` (or ${urls.length - 1} more)` : ''}; netcustody verify shows its time`),
+    text: visible(`RFC 3161 time-stamp requested from ${urls.join(', then ')} over this PDF's signature (and over the bundle's SHA256SUMS as manifest.tsr). The token is added to the signature after this page was printed, so the TSA's time, name and policy are shown by netcustody verify (and openssl ts -reply -text for manifest.tsr), not here; pdfsig checks the signature but, in poppler 22.12, does not display the token; if the TSA did not answer, the custody log says so and verify reports "no trusted timestamp".`),
+  };
+}
+
+function verificationCommandRows(zipName: string, timestamped = false): { purpose: string; command: string; expect: string }[] {
   const explain = (command: string): { purpose: string; expect: string } => {
     if (command.startsWith('sha256sum -c SHA256SUMS')) return { purpose: 'Every file of the bundle is unchanged', expect: 'every line ends in "OK"' };
     if (command.startsWith('sha256sum -c')) return { purpose: 'The zip is the one whose hash was logged at bundling', expect: '"OK"' };
@@ -312,6 +328,7 @@ function verificationCommandRows(zipName: string): { purpose: string; command: s
   return [
     ...bundleVerificationCommands(zipName).map((command) => ({ command: wrapCommand(command), ...explain(command) })),
     { purpose: 'The certificate is the examiner\'s (compare with the fingerprint on this report)', command: 'openssl x509 -in examiner-cert.pem -noout -subject -fingerprint -sha256', expect: 'the subject and SHA-256 fingerprint printed in this report' },
+    ...(timestamped ? [{ purpose: 'A time-stamping authority saw SHA256SUMS at the time in its token (tsa-ca.pem: the TSA\'s CA certificate, obtained from the TSA)', command: 'openssl ts -verify -data SHA256SUMS -in manifest.tsr -CAfile tsa-ca.pem', expect: '"Verification: OK"' }] : []),
     { purpose: 'Everything above plus the custody hash chain, in one step', command: wrapCommand(`netcustody verify ${shellQuote(zipName)}`), expect: 'exit code 0' },
   ];
 }

@@ -271,6 +271,8 @@ export interface ReportView {
   analysisPath: string;
   custody: { rows: CustodyRow[]; ok: boolean; events: number; statement: string };
   verification: { commands: { purpose: string; command: string; expect: string }[] };
+  /** RFC 3161 trusted time: which TSA was asked, or that none was. */
+  trustedTime: { requested: boolean; short: string; text: string };
   /** Kernel, uptime, clock and stated provenance on the cover. */
   cover: CoverView;
   /** The examiner's identity, instructions, observations and conclusions (their words, not the tool's). */

@@ -79,3 +79,33 @@ export function signDetachedCms(content: SignableContent, id: SigningIdentity, o
   );
   return der.seq(der.oid(CMS_OID.signedData), der.contextTag(0, signedData));
 }
+
+/** id-aa-signatureTimeStampToken: an RFC 3161 token over the signature value (CAdES-T, PAdES B-T). */
+export const SIGNATURE_TIME_STAMP_OID = '1.2.840.113549.1.9.16.2.14';
+
+/** The SignerInfo of a CMS this module made (one signer), and the pieces around it. */
+function signerInfoOf(cms: Buffer): { sdFields: der.Node[]; signerInfo: der.Node; typeNode: der.Node } {
+  const [typeNode, wrapped] = der.children(cms, der.readNode(cms));
+  const signedData = der.children(cms, wrapped)[0];
+  const sdFields = der.children(cms, signedData);
+  const [signerInfo] = der.children(cms, sdFields[sdFields.length - 1]);
+  return { sdFields, signerInfo, typeNode };
+}
+
+/** The signature value (what a signature-time-stamp token covers). */
+export function signatureValueOf(cms: Buffer): Buffer {
+  const fields = der.children(cms, signerInfoOf(cms).signerInfo);
+  const value = fields.find((n, i) => i > 3 && n.tag === der.TAG.octetString);
+  if (!value) throw new Error('CMS: SignerInfo has no signature value');
+  return Buffer.from(der.content(cms, value));
+}
+
+/** The same CMS with the token added as the SignerInfo's unsigned signature-time-stamp attribute. */
+export function withSignatureTimeStamp(cms: Buffer, token: Buffer): Buffer {
+  const { sdFields, signerInfo, typeNode } = signerInfoOf(cms);
+  const attribute = der.seq(der.oid(SIGNATURE_TIME_STAMP_OID), der.setOf(token));
+  // unsignedAttrs [1] IMPLICIT SET OF Attribute, after the signature value.
+  const newSignerInfo = der.seq(der.content(cms, signerInfo), der.contextTag(1, attribute));
+  const signedData = der.seq(...sdFields.slice(0, -1).map((n) => der.whole(cms, n)), der.setOf(newSignerInfo));
+  return der.seq(der.whole(cms, typeNode), der.contextTag(0, signedData));
+}

@@ -100,14 +100,15 @@ describe('createBundle', () => {
 
   it('verifies the zip: every check passes', async () => {
     const r = await verifyEvidence(bundle.zipPath);
-    expect(r.checks.map((c) => c.id)).toEqual(['zip-structure', 'members', 'manifest-signature', 'pdf-signature', 'signer', 'custody-chain', 'artifact-hashes', 'report-pair']);
+    expect(r.checks.map((c) => c.id)).toEqual(['zip-structure', 'members', 'manifest-signature', 'pdf-signature', 'signer', 'timestamps', 'custody-chain', 'artifact-hashes', 'report-pair']);
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);
     expect(r.ok).toBe(true);
     // The real report prints each artifact's hash (inventory, custody log, appendix): all were compared.
     expect(r.checks.find((c) => c.id === 'artifact-hashes')!.detail).toMatch(/^2 artifacts recorded in acquisition.json, [6-9] hashes printed in report.html$/);
     const text = formatVerifyReport(r);
-    // A line per check, the signer's subject, fingerprint and trust, and the result.
-    expect(text.trim().split('\n')).toHaveLength(13);
+    // A line per check, the signer's subject, fingerprint and trust, the trusted time (none), and the result.
+    expect(text.trim().split('\n')).toHaveLength(15);
+    expect(text).toMatch(/^TIME {4}no trusted timestamp/m);
     expect(text).toMatch(/^SIGNER  CN=Jane Doe, O=Forensic Lab/m);
     expect(text).toMatch(/NOT TRUSTED: self-signed, compare the fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
     expect(text).toMatch(/RESULT: PASS/);
