@@ -31,7 +31,7 @@ export interface BundleResult {
   sealReused: boolean;
 }
 
-export type CheckId = 'members' | 'manifest-signature' | 'pdf-signature' | 'signer' | 'custody-chain' | 'artifact-hashes' | 'report-pair' | 'zip-structure';
+export type CheckId = 'members' | 'manifest-signature' | 'pdf-signature' | 'signer' | 'custody-chain' | 'artifact-hashes' | 'report-pair' | 'zip-structure' | 'host-bundles';
 
 export interface CheckFailure {
   member?: string;
@@ -98,4 +98,5 @@ export const CHECK_NAMES: Record<CheckId, string> = {
   'custody-chain': 'custody log hash chain',
   'artifact-hashes': 'artifact hashes in acquisition.json and report.html',
   'report-pair': 'report.html and report.pdf are one published report (id, hashes, custody)',
+  'host-bundles': 'case bundle: every host bundle under hosts/ named in case.json with its SHA-256 and passing verify on its own',
 };

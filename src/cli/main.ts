@@ -11,6 +11,7 @@ import { verifyCommand } from './verify.js';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
 import { trustCommand } from './trust.js';
+import { caseCommand } from './case.js';
 
 // Each command loads its pipeline stage only when it runs (dynamic import in its action): `collect`
 // does not wait for the PDF, signing and zip libraries before it starts capturing, and --help is quick.
@@ -32,7 +33,7 @@ Examples:
 Exit codes: 0 success, 1 error, 2 usage, 3 verification failed, 130 interrupted.`,
     );
   program.exitOverride();
-  for (const cmd of [runCommand(), collectCommand(), importCommand(), analyzeCommand(), reportCommand(), bundleCommand(), verifyCommand(), trustCommand(), demoCommand()]) program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  for (const cmd of [runCommand(), collectCommand(), importCommand(), analyzeCommand(), reportCommand(), bundleCommand(), verifyCommand(), trustCommand(), demoCommand(), caseCommand()]) program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return program;
 }
 
