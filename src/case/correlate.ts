@@ -15,6 +15,8 @@ export interface OutsidePeer {
   /** "public", "documentation (TEST-NET-3, RFC 5737)", "private" … */
   network: string;
   external: boolean;
+  /** The outside address connected to a listener of the host (else the host connected out). */
+  inbound: boolean;
   end: FlowEnd;
 }
 
@@ -126,7 +128,7 @@ export function correlate(hosts: CaseHostInput[], names: Map<string, string>, bo
       }
       if (owner === undefined && shared === undefined) {
         const info = addressInfo(remote);
-        outside.push({ host: a.host.key, address: remote, port: remotePort, network: addressLabel(info), external: ['public', 'documentation', 'benchmarking'].includes(info.cls), end: end(a, s, local, localPort) });
+        outside.push({ host: a.host.key, address: remote, port: remotePort, network: addressLabel(info), external: ['public', 'documentation', 'benchmarking'].includes(info.cls), inbound: listenerOn(a, local, localPort) !== null, end: end(a, s, local, localPort) });
         continue;
       }
       const key = [`${a.host.key}|${local}|${localPort}`, `${owner ?? remote}|${remote}|${remotePort}`].sort().join('~');
