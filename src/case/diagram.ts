@@ -5,7 +5,7 @@
 // one-ended flows are dashed, so a black-and-white print loses nothing. Every text from a host is made
 // visible (control characters as markers) and XML-escaped.
 import { SEVERITIES, type Severity } from '../model.js';
-import { visibleHost } from '../markers.js';
+import { fit as fitText, xml } from '../report/svg-text.js';
 import type { OutsidePeer } from './correlate.js';
 import type { CaseFile, CaseFlow } from './types.js';
 
@@ -17,14 +17,9 @@ const LINE = 14;
 const BOX_W = 230;
 const MAX_CHARS = 34;
 
-export function xml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** Host text, visible and cut to fit a box line (the tables hold it whole). */
+/** Host text cut to a box line. */
 function fit(text: string, max = MAX_CHARS): string {
-  const v = visibleHost(text);
-  return v.length > max ? `${v.slice(0, max - 1)}…` : v;
+  return fitText(text, max);
 }
 
 interface Box {

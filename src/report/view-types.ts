@@ -219,6 +219,8 @@ export interface ReportView {
     otherLeads: number;
     /** The most severe lead's one-sentence summary, for the cover. */
     mainLead: { severity: Severity; summary: string } | null;
+    /** SVG of the lead processes and their sockets (lead-graph.ts), null without such a lead. */
+    leadGraph: string | null;
     totalFindings: number;
     suppressedFindings: number;
     totals: { artifacts: number; connections: number; listening: number; established: number; other: number; routes: number; routeLines: number; routeListings: number; processes: number; unparsed: number };

@@ -168,6 +168,17 @@ describe.runIf(canNetns)('netcustody case on a four-host namespace lab', () => {
     expect(html).not.toMatch(/<script/i);
   });
 
+  it('draws each host report\'s leads as a picture (lead process → its sockets), escaped, only when it has leads', () => {
+    const web = readFileSync(join(folders.web, 'report/report.html'), 'utf8');
+    const graph = /<svg[^>]*class="lead-graph"[\s\S]*?<\/svg>/.exec(web)?.[0];
+    expect(graph).toBeDefined();
+    expect(graph).toContain(`bash (PID ${lab.pids.webShell})`);
+    expect(graph).toContain(`${lab.a.c2}:4444`);
+    expect(graph).toMatch(/L-\d{3} CRITICAL/);
+    const text = execFileSync('pdftotext', ['-f', '1', '-l', '3', '-layout', join(folders.web, 'report/report.pdf'), '-'], { encoding: 'utf8' });
+    expect(text).toContain(`bash (PID ${lab.pids.webShell})`);
+  });
+
   it('makes a case bundle with the host bundles unchanged that verify and the standard tools accept', async () => {
     const { json, file } = fromBundles;
     expect(json.bundle).toMatch(/\.zip$/);
