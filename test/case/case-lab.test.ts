@@ -201,6 +201,20 @@ describe.runIf(canNetns)('netcustody case on a four-host namespace lab', () => {
     expect(vf.exitCode, vf.stdout).toBe(0);
   });
 
+  it('a host bundle changed inside the case fails verify, naming it under members and host-bundles', async () => {
+    const copy = join(work, 'tampered-case');
+    execFileSync('cp', ['-a', fromBundles.json.caseDir, copy]);
+    const member = fromBundles.file.hosts[1].bundle!.file;
+    const bytes = readFileSync(join(copy, member));
+    bytes[bytes.length - 30] ^= 0x01;
+    writeFileSync(join(copy, member), bytes);
+    const v = await runCli(['verify', copy, '--json'], { env });
+    expect(v.exitCode).toBe(3);
+    const failed = JSON.parse(v.stdout).checks.filter((c: { ok: boolean }) => !c.ok);
+    expect(failed.map((c: { id: string }) => c.id).sort()).toEqual(['host-bundles', 'members']);
+    for (const c of failed) expect(c.failures[0].member).toBe(member);
+  });
+
   it('gives the same flows and leads from the evidence folders', async () => {
     const r = await runCase([folders.web, folders.db, folders.file]);
     expect(r.exitCode, r.stderr).toBe(0);
