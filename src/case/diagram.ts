@@ -5,7 +5,7 @@
 // one-ended flows are dashed, so a black-and-white print loses nothing. Every text from a host is made
 // visible (control characters as markers) and XML-escaped.
 import { SEVERITIES, type Severity } from '../model.js';
-import { fit as fitText, xml } from '../report/svg-text.js';
+import { Picture, fit as fitText, xml } from '../report/svg-text.js';
 import type { OutsidePeer } from './correlate.js';
 import type { CaseFile, CaseFlow } from './types.js';
 
@@ -45,7 +45,7 @@ interface Edge {
  * Row of each examined host: 1 + its distance along the flows (client → server) from where the case
  * starts — the hosts nothing connects to, else (a cycle) a host whose lead talks outside, else the first.
  */
-function rows(file: CaseFile, outside: OutsidePeer[]): Map<string, number> {
+export function rows(file: CaseFile, outside: OutsidePeer[]): Map<string, number> {
   const edges = file.flows.filter((f) => f.client.host && f.server.host && !f.ambiguous && f.client.host !== f.server.host).map((f) => [f.client.host!, f.server.host!] as const);
   const incoming = new Set(edges.map(([, b]) => b));
   let roots = file.hosts.map((h) => h.key).filter((k) => !incoming.has(k) && edges.some(([a]) => a === k));
@@ -68,7 +68,7 @@ function procLine(process: string | null, pid: number | null): string {
   return `${process === null ? '(process not shown)' : fit(process, 22)}${pid !== null ? ` (${pid})` : ''}`;
 }
 
-export function caseDiagram(file: CaseFile, outside: OutsidePeer[]): string {
+export function caseDiagram(file: CaseFile, outside: OutsidePeer[]): Picture {
   const names = new Map(file.hosts.map((h) => [h.key, h.name]));
   const col = rows(file, outside);
   const boxes: Box[] = [];
@@ -142,7 +142,7 @@ export function caseDiagram(file: CaseFile, outside: OutsidePeer[]): string {
       ? { from: group, to: host, label: `in to ${procs} on port ${ports}${tag}`, severity: e.severity, dashed: false }
       : { from: host, to: group, label: `${procs} out to port ${ports}${tag}`, severity: e.severity, dashed: false });
   }
-  return render(boxes, edges);
+  return new Picture(render(boxes, edges));
 }
 
 const BOX_GAP = 40;

@@ -81,8 +81,8 @@ export async function runCase(opts: CaseOptions): Promise<CaseResult> {
     writeJson(dir, CASE_JSON, built.file);
     appendCustody(dir, { actor, action: 'case analysed', object: CASE_JSON, sha256: await sha256File(join(dir, CASE_JSON)), details: { hosts: built.file.hosts.length, flows: built.file.flows.length, leads: built.file.leads.length, ambiguities: built.file.ambiguities.length } });
     const svg = caseDiagram(built.file, built.outside);
-    writeFileDurableSync(join(dir, CASE_GRAPH), svg);
-    appendCustody(dir, { actor, action: 'diagram drawn', object: CASE_GRAPH, sha256: sha256Hex(svg) });
+    writeFileDurableSync(join(dir, CASE_GRAPH), svg.markup);
+    appendCustody(dir, { actor, action: 'diagram drawn', object: CASE_GRAPH, sha256: sha256Hex(svg.markup) });
 
     const missing = built.file.hosts.filter((h) => !h.bundle);
     const zipPath = join(dir, '..', `${name}.zip`);

@@ -3,7 +3,7 @@
 // was sealed, else its custody chain and raw hashes). Parsed data comes through the report's loader.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EvidenceError, PATHS } from '../evidence/folder.js';
+import { EvidenceError, PATHS, readAcquisition } from '../evidence/folder.js';
 import { parseCustodyEvents, verifyCustodyFile } from '../evidence/custody.js';
 import { readFileNoFollow, sha256File, sha256Hex } from '../evidence/files.js';
 import { recordedArtifacts } from '../evidence/recorded.js';
@@ -78,7 +78,7 @@ async function openFolder(key: string, source: string, dir: string, log: (line: 
   // Not sealed yet: what can be checked without a seal is the custody chain and the raw hashes.
   const chain = verifyCustodyFile(dir);
   if (!chain.ok) throw new EvidenceError(`${source}: refused: custody-chain (${PATHS.custody}:${chain.firstBrokenLine ?? '?'}: ${chain.reason})`, undefined, EXIT_VERIFY_FAILED);
-  const acquisition = JSON.parse(readFileNoFollow(join(dir, PATHS.acquisition)).toString('utf8'));
+  const acquisition = readAcquisition(dir);
   for (const a of recordedArtifacts(acquisition)) {
     const full = join(dir, a.path);
     const actual = existsSync(full) ? await sha256File(full) : 'missing';

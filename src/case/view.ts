@@ -7,7 +7,9 @@ import { visible, visibleHost } from '../markers.js';
 import { shellQuote, verificationCommands } from '../bundle/commands.js';
 import { custodyDetails, wrapCommand } from '../report/view-tables.js';
 import type { DeclarationView } from '../report/view-voice.js';
+import type { Picture } from '../report/svg-text.js';
 import type { OutsidePeer } from './correlate.js';
+import { rows } from './diagram.js';
 import type { CaseFile, CaseFlow, FlowEnd } from './types.js';
 
 const rank = (s: Severity | null): number => (s === null ? -1 : SEVERITIES.indexOf(s));
@@ -20,7 +22,7 @@ export interface CaseViewContext {
   zipName: string;
   custody: CustodyEvent[];
   chainOk: boolean;
-  diagramSvg: string;
+  diagramSvg: Picture;
 }
 
 function endText(e: FlowEnd, names: Map<string, string>): string {
@@ -41,7 +43,10 @@ function story(file: CaseFile, outside: OutsidePeer[], names: Map<string, string
     out.push(`On ${names.get(p.host)}, ${p.end.process ? `the program "${p.end.process}"` : 'a program'}${p.end.pid !== null ? ` (process ${p.end.pid})` : ''}, which that host's own report rates ${p.end.lead!.severity} (lead ${p.end.lead!.id}), is connected with ${p.address} port ${p.port}, an address outside the examined hosts (${p.network}).`);
   }
   const chainOrder = ['CASE-LEAD-PEER', 'CASE-LATERAL-ADMIN', 'CASE-SHARED-EXTERNAL'];
-  const leads = [...file.leads].filter((l) => chainOrder.includes(l.rule)).sort((a, b) => chainOrder.indexOf(a.rule) - chainOrder.indexOf(b.rule) || firstFlow(a.flows) - firstFlow(b.flows));
+  // Along the chain: the rows of the diagram (where the case starts first), then the rule.
+  const row = rows(file, outside);
+  const at = (hosts: string[]): number => Math.min(...hosts.map((h) => row.get(h) ?? 99));
+  const leads = [...file.leads].filter((l) => chainOrder.includes(l.rule)).sort((a, b) => chainOrder.indexOf(a.rule) - chainOrder.indexOf(b.rule) || at(a.hosts) - at(b.hosts) || firstFlow(a.flows) - firstFlow(b.flows));
   for (const l of leads) out.push(`${l.summary} (case lead ${l.id}, ${l.severity}).`.replace(/\.\s*\(case lead/, ' (case lead'));
   return out.map((s) => visibleHost(s));
 }
@@ -95,7 +100,7 @@ export function caseView(file: CaseFile, outside: OutsidePeer[], ctx: CaseViewCo
       clock: visibleHost(`${h.clock.source}; NTP synchronised: ${h.clock.ntpSynchronized === null ? 'not shown' : h.clock.ntpSynchronized ? 'yes' : 'no'}${h.clock.offset ? `; offset ${h.clock.offset}` : ''}`),
       bundle: h.bundle ? { file: h.bundle.file, sha256: h.bundle.sha256 } : null,
       acquisitionSha256: h.acquisitionSha256,
-      hostLeads: h.hostLeads.map((l) => ({ id: l.id, severity: l.severity, summary: visibleHost(l.summary) })),
+      hostLeads: h.hostLeads.map((l) => ({ id: l.id, severity: l.severity, summary: visible(l.summary) })),
     })),
     flows: file.flows.map((f: CaseFlow) => ({
       id: f.id,

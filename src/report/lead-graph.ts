@@ -3,7 +3,7 @@
 // process → peer). Severity is written in every box as well as coloured; host text is escaped.
 import { SEVERITIES, type Connection, type Severity } from '../model.js';
 import type { LeadRecord } from './view-leads.js';
-import { fit, xml } from './svg-text.js';
+import { Picture, fit, fitMarked, xml } from './svg-text.js';
 
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);
 const COLOUR: Record<Severity, string> = { info: '#555555', low: '#2471a3', medium: '#b35c00', high: '#c00000', critical: '#6d0000' };
@@ -18,7 +18,7 @@ interface Item {
 }
 
 /** SVG of the leads that have a process with sockets, or null (no such lead: no picture). */
-export function leadGraph(leads: LeadRecord[], primary: Connection[]): string | null {
+export function leadGraph(leads: LeadRecord[], primary: Connection[]): Picture | null {
   const rows = leads
     .filter((l) => !l.suppressed && typeof l.pid === 'number' && rank(l.severity) >= rank('low'))
     .slice(0, MAX_LEADS)
@@ -35,7 +35,7 @@ export function leadGraph(leads: LeadRecord[], primary: Connection[]): string | 
     const strong = rank(lead.severity) >= rank('high');
     out.push(`<rect x="10" y="${y}" width="230" height="${h}" rx="5" fill="#fff" stroke="${c}" stroke-width="${strong ? 2.4 : 1.2}"/>`);
     out.push(`<text x="18" y="${y + 17}" font-weight="bold" fill="${c}">${xml(`${lead.id} ${lead.severity.toUpperCase()}`)}</text>`);
-    out.push(`<text x="18" y="${y + 33}">${xml(`${fit(lead.process ?? 'process not shown', 22)} (PID ${lead.pid})`)}</text>`);
+    out.push(`<text x="18" y="${y + 33}">${xml(`${fitMarked(lead.process ?? 'process not shown', 22)} (PID ${lead.pid})`)}</text>`);
     shown.forEach((it, i) => {
       const iy = y + 6 + i * ROW;
       const x = it.kind === 'listen' ? 330 : 430;
@@ -48,12 +48,12 @@ export function leadGraph(leads: LeadRecord[], primary: Connection[]): string | 
     if (items.length > shown.length) out.push(`<text x="330" y="${y + h + 10}" font-size="9" fill="#555">${items.length - shown.length} more sockets in the tables</text>`);
     y += h + (items.length > shown.length ? 22 : 12);
   }
-  return [
+  return new Picture([
     `<svg xmlns="http://www.w3.org/2000/svg" class="lead-graph" viewBox="0 0 ${W} ${y}" width="${W}" height="${y}" role="img" aria-label="Leads" font-family="DejaVu Sans, Arial, sans-serif" font-size="10.5">`,
     '<defs><marker id="lg-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
     ...out,
     '</svg>',
-  ].join('\n');
+  ].join('\n'));
 }
 
 function socketsOf(pid: number, primary: Connection[]): Item[] {

@@ -29,7 +29,7 @@ function caseFile(): CaseFile {
 
 describe('hostile host text in the case graph and report', () => {
   it('the SVG is well-formed XML with every host text as text', () => {
-    const svg = caseDiagram(caseFile(), []);
+    const svg = caseDiagram(caseFile(), []).markup;
     expect(svg).not.toMatch(/<script|<img|<svg onload|<\/svg><img/);
     expect(svg.match(/<svg/g)).toHaveLength(1);
     expect(svg.match(/<\/text>/g)).toHaveLength(svg.match(/<text /g)!.length);
