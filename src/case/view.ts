@@ -48,7 +48,7 @@ function story(file: CaseFile, outside: OutsidePeer[], names: Map<string, string
   const at = (hosts: string[]): number => Math.min(...hosts.map((h) => row.get(h) ?? 99));
   const leads = [...file.leads].filter((l) => chainOrder.includes(l.rule)).sort((a, b) => chainOrder.indexOf(a.rule) - chainOrder.indexOf(b.rule) || at(a.hosts) - at(b.hosts) || firstFlow(a.flows) - firstFlow(b.flows));
   for (const l of leads) out.push(`${l.summary} (case lead ${l.id}, ${l.severity}).`.replace(/\.\s*\(case lead/, ' (case lead'));
-  return out.map((s) => visibleHost(s));
+  return out.map((s) => visibleHost(s.charAt(0).toUpperCase() + s.slice(1)));
 }
 
 function firstFlow(ids: string[]): number {
