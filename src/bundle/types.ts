@@ -40,7 +40,7 @@ export interface BundleResult {
   timestamp: StampResult;
 }
 
-export type CheckId = 'timestamps' | 'members' | 'manifest-signature' | 'pdf-signature' | 'signer' | 'custody-chain' | 'artifact-hashes' | 'report-pair' | 'zip-structure';
+export type CheckId = 'timestamps' | 'members' | 'manifest-signature' | 'pdf-signature' | 'signer' | 'custody-chain' | 'artifact-hashes' | 'report-pair' | 'zip-structure' | 'host-bundles';
 
 export interface CheckFailure {
   member?: string;
@@ -113,4 +113,5 @@ export const CHECK_NAMES: Record<CheckId, string> = {
   'artifact-hashes': 'artifact hashes in acquisition.json and report.html',
   'report-pair': 'report.html and report.pdf are one published report (id, hashes, custody)',
   timestamps: 'RFC 3161 time-stamp tokens (manifest.tsr over SHA256SUMS, the PDF signature\'s): data, TSA signature, trust',
+  'host-bundles': 'case bundle: every host bundle under hosts/ named in case.json with its SHA-256 and passing verify on its own',
 };

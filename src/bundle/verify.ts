@@ -11,6 +11,7 @@ import type { CertSummary } from './cms-verify.js';
 import { anchorsFromFile, type TrustAnchor } from '../signing/trust-store.js';
 import { checkArtifactHashes, checkCustodyChain, checkReport } from './check-records.js';
 import { extractToTemp } from './extract.js';
+import { checkHostBundles, isCaseLayout } from './check-hosts.js';
 import { CHECK_NAMES, type CheckId, type SignerReport, type VerifyCheck, type VerifyOptions, type VerifyReport } from './types.js';
 import { check, viewOfFolder, type EvidenceView } from './view.js';
 import { DEFAULT_ZIP_LIMITS } from './zip-read.js';
@@ -81,7 +82,8 @@ async function runChecks(view: EvidenceView, options: VerifyOptions): Promise<{ 
       return check('timestamps', r.failures, r.detail);
     }),
     await guarded('custody-chain', () => checkCustodyChain(view)),
-    await guarded('artifact-hashes', () => checkArtifactHashes(view)),
+    // A case bundle has no raw artifacts of its own: its host bundles are checked instead, each in full.
+    isCaseLayout(view) ? await guarded('host-bundles', () => checkHostBundles(view, options, verifyEvidence)) : await guarded('artifact-hashes', () => checkArtifactHashes(view)),
     await guarded('report-pair', () => checkReport(view)),
   ];
   return { checks, signer, timestamps };

@@ -13,6 +13,7 @@ import { demoCommand } from './demo.js';
 import { trustCommand } from './trust.js';
 import { kitCommand } from './kit.js';
 import { timestampCommand } from './timestamp.js';
+import { caseCommand } from './case.js';
 
 // Each command loads its pipeline stage only when it runs (dynamic import in its action): `collect`
 // does not wait for the PDF, signing and zip libraries before it starts capturing, and --help is quick.
@@ -34,7 +35,7 @@ Examples:
 Exit codes: 0 success, 1 error, 2 usage, 3 verification failed, 130 interrupted.`,
     );
   program.exitOverride();
-  for (const cmd of [runCommand(), collectCommand(), importCommand(), analyzeCommand(), reportCommand(), bundleCommand(), verifyCommand(), trustCommand(), timestampCommand(), demoCommand(), kitCommand()]) program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  for (const cmd of [runCommand(), collectCommand(), importCommand(), analyzeCommand(), reportCommand(), bundleCommand(), verifyCommand(), trustCommand(), timestampCommand(), demoCommand(), kitCommand(), caseCommand()]) program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return program;
 }
 

@@ -3,6 +3,7 @@
 import type { HelperDelegate } from 'handlebars';
 import { SEVERITIES, type Severity } from '../model.js';
 import { escapeHtml } from './visible.js';
+import { Picture } from './svg-text.js';
 
 type SafeStringCtor = new (html: string) => unknown;
 
@@ -69,6 +70,8 @@ export function makeHelpers(SafeString: SafeStringCtor): Record<string, HelperDe
       if (!/^[0-9a-fA-F]+$/.test(text)) return text;
       return safe(`<span class="hash">${text}</span>`);
     },
+    /** A picture netcustody drew (svg-text.ts Picture); anything else prints nothing. */
+    picture: (v: unknown) => (v instanceof Picture ? safe(v.markup) : ''),
     eq: (a: unknown, b: unknown) => a === b,
     gt: (a: unknown, b: unknown) => typeof a === 'number' && typeof b === 'number' && a > b,
     not: (a: unknown) => !a,

@@ -8,13 +8,13 @@ import Handlebars from 'handlebars';
 import { EvidenceError } from '../evidence/folder.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { makeHelpers } from './helpers.js';
-import type { ReportView } from './view-types.js';
 
 export const DEFAULT_TEMPLATE_DIR = join(PACKAGE_ROOT, 'templates');
 
 export interface TemplateSet {
   dir: string;
-  render(view: ReportView): string;
+  /** The host report's view (ReportView) or the case report's. */
+  render(view: object): string;
 }
 
 /** CSS goes inside <style>: a stray "</style" in a lab's stylesheet must not end the element. */
@@ -63,29 +63,21 @@ function sameFolder(path: string, before: Stats): void {
   if (!now || now.isSymbolicLink() || now.dev !== before.dev || now.ino !== before.ino) throw new EvidenceError(`${path}: changed while the templates were read; refused`);
 }
 
-export function loadTemplates(dir: string = DEFAULT_TEMPLATE_DIR): TemplateSet {
+/** `base`: a template folder whose partials/ and report.css are read first (the case report reuses the host report's). */
+export function loadTemplates(dir: string = DEFAULT_TEMPLATE_DIR, base?: string): TemplateSet {
   const main = join(dir, 'report.hbs');
   // The folder the examiner named may itself be a link (their choice); nothing inside it may be.
   if (!entry(main)) throw new EvidenceError(`${dir}: not a template folder (report.hbs is missing)`, 'a template folder holds report.hbs, partials/*.hbs and report.css');
   const mainText = readTemplateFile(main);
   const hb = Handlebars.create();
-  const cssPath = join(dir, 'report.css');
-  const css = entry(cssPath) ? safeCss(readTemplateFile(cssPath)) : '';
+  const cssOf = (folder: string): string => (entry(join(folder, 'report.css')) ? safeCss(readTemplateFile(join(folder, 'report.css'))) : '');
+  const css = (base ? cssOf(base) + '\n' : '') + cssOf(dir);
   hb.registerHelper(makeHelpers(hb.SafeString));
   hb.registerHelper('inlineCss', () => new hb.SafeString(css));
-  const partialsDir = join(dir, 'partials');
-  const partialsStat = entry(partialsDir);
-  if (partialsStat) {
-    refuseLink(partialsDir, partialsStat);
-    if (!partialsStat.isDirectory()) throw new EvidenceError(`${partialsDir}: not a folder; refused`);
-    for (const file of readdirSync(partialsDir, { withFileTypes: true }).filter((f) => f.name.endsWith('.hbs')).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      hb.registerPartial(basename(file.name, '.hbs'), readTemplateFile(join(partialsDir, file.name)));
-    }
-    sameFolder(partialsDir, partialsStat);
-  }
-  let template: HandlebarsTemplateDelegate<ReportView>;
+  for (const folder of base ? [base, dir] : [dir]) registerPartials(hb, join(folder, 'partials'));
+  let template: HandlebarsTemplateDelegate<object>;
   try {
-    template = hb.compile<ReportView>(mainText, { strict: true, noEscape: false, preventIndent: true });
+    template = hb.compile<object>(mainText, { strict: true, noEscape: false, preventIndent: true });
   } catch (err) {
     throw new EvidenceError(`${main}: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -100,4 +92,16 @@ export function loadTemplates(dir: string = DEFAULT_TEMPLATE_DIR): TemplateSet {
       }
     },
   };
+}
+
+function registerPartials(hb: typeof Handlebars, partialsDir: string): void {
+  const partialsStat = entry(partialsDir);
+  if (partialsStat) {
+    refuseLink(partialsDir, partialsStat);
+    if (!partialsStat.isDirectory()) throw new EvidenceError(`${partialsDir}: not a folder; refused`);
+    for (const file of readdirSync(partialsDir, { withFileTypes: true }).filter((f) => f.name.endsWith('.hbs')).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      hb.registerPartial(basename(file.name, '.hbs'), readTemplateFile(join(partialsDir, file.name)));
+    }
+    sameFolder(partialsDir, partialsStat);
+  }
 }

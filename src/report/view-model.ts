@@ -18,6 +18,7 @@ import { coverView, statedCaptureTime } from './view-cover.js';
 import { toolView, type ToolFacts } from './view-tool.js';
 import { declarationView, examinerView } from './view-voice.js';
 import { transportView } from './view-transport.js';
+import { leadGraph } from './lead-graph.js';
 
 export interface ViewContext {
   reportId: string;
@@ -210,6 +211,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       leads: told,
       otherLeads: activeLeads.length - told.length,
       mainLead: told[0] ? { severity: told[0].severity, summary: told[0].summary } : null,
+      leadGraph: ctx.findingsWithheld ? null : leadGraph(input.leads, primary),
       totalFindings: activeAll.length,
       suppressedFindings: input.findings.length - activeAll.length,
       totals: {

@@ -2,6 +2,7 @@ import type { TransportView } from './view-transport.js';
 // The data the templates see. Every field is present (null when unknown): Handlebars runs in strict
 // mode. Host strings are already passed through visible(); Handlebars escapes them on output.
 import type { binariesInventory, HashSetView, LeadExecutableView } from './view-binaries.js';
+import type { Picture } from './svg-text.js';
 import type { Severity } from '../model.js';
 import type { CoverView } from './view-cover.js';
 import type { ToolView } from './view-tool.js';
@@ -223,6 +224,8 @@ export interface ReportView {
     otherLeads: number;
     /** The most severe lead's one-sentence summary, for the cover. */
     mainLead: { severity: Severity; summary: string } | null;
+    /** SVG of the lead processes and their sockets (lead-graph.ts), null without such a lead. */
+    leadGraph: Picture | null;
     totalFindings: number;
     suppressedFindings: number;
     totals: { artifacts: number; connections: number; listening: number; established: number; other: number; routes: number; routeLines: number; routeListings: number; processes: number; unparsed: number };

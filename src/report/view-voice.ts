@@ -25,6 +25,8 @@ export interface ExaminerView {
 }
 
 export interface DeclarationView {
+  /** Its section number (11 in a host report). */
+  number: number;
   /** The examiner's own declaration (--declaration), else null and the default text is printed. */
   custom: TextBlock | null;
   opening: string;
@@ -96,6 +98,7 @@ export function declarationView(st: FolderStatements, f: DeclarationFacts): Decl
   did.push(`The outputs were parsed and analysed by ${f.tool}; the findings in section 4 are leads produced by its rules, each citing the lines of evidence it rests on.`);
   did.push(f.hasConclusions ? 'My own conclusions are in section 10 and are mine alone.' : 'I have recorded no conclusions of my own in this report.');
   return {
+    number: 11,
     custom: block(st.texts.declaration),
     opening: visible(`I, ${who}, declare that:`),
     statements: [

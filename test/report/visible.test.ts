@@ -71,7 +71,7 @@ describe('template helpers and environment', () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { DEFAULT_TEMPLATE_DIR } = await import('../../src/report/templates.js');
-    const files = ['report.hbs', ...readdirSync(join(DEFAULT_TEMPLATE_DIR, 'partials')).map((f) => join('partials', f))];
+    const files = ['report.hbs', ...readdirSync(join(DEFAULT_TEMPLATE_DIR, 'partials')).map((f) => join('partials', f)), 'case/report.hbs', ...readdirSync(join(DEFAULT_TEMPLATE_DIR, 'case/partials')).map((f) => join('case/partials', f))];
     for (const f of files) expect(readFileSync(join(DEFAULT_TEMPLATE_DIR, f), 'utf8')).not.toContain('{{{');
     expect(loadTemplates().dir).toBe(DEFAULT_TEMPLATE_DIR);
   });

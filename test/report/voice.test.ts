@@ -19,7 +19,11 @@ const sha = (p: string) => sha256Hex(readFileSync(p));
 function pages(pdf: string): string[] {
   return execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 }).split('\f');
 }
-const pageWith = (all: string[], heading: string) => all.find((p) => p.includes(heading)) ?? '';
+/** The page where a section starts and the next one (a section may run over a page break). */
+const pageWith = (all: string[], heading: string) => {
+  const at = all.findIndex((p) => p.includes(heading));
+  return at < 0 ? '' : all.slice(at, at + 2).join('\n');
+};
 /** pdftotext breaks long lines: compare without any whitespace. */
 const flat = (text: string) => text.replace(/\s+/g, '');
 
