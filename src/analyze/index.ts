@@ -26,6 +26,12 @@ export interface AnalyzeOptions {
   baseline?: AnalysisInput | null;
   /** How findings name the baseline, e.g. its evidence id. */
   baselineLabel?: string;
+  /**
+   * 'all' (default): an annotation for every socket and each process view lists its sockets.
+   * 'marked': only the sockets findings point at, process views without socket lists (what
+   * analyze writes: every socket is in parsed/connections.json).
+   */
+  annotate?: 'all' | 'marked';
 }
 
 export interface AnalysisSummary {
@@ -74,11 +80,12 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
   const leads = buildLeads(findings, hits, ctx, RULES);
   const leadsBySeverity = emptySeverityCounts();
   for (const l of leads) if (!l.suppressed) leadsBySeverity[l.severity]++;
-  const connectionAnnotations = buildConnectionAnnotations(ctx, links);
+  const all = options.annotate !== 'marked';
+  const connectionAnnotations = buildConnectionAnnotations(ctx, links, !all);
   return {
     findings,
     leads,
-    processes: buildProcessViews(ctx, links, connectionAnnotations),
+    processes: buildProcessViews(ctx, links, all ? connectionAnnotations : null),
     connectionAnnotations,
     routeAnnotations: buildRouteAnnotations(ctx, links),
     summary: { bySeverity, rulesRun, suppressed, expected, leadsBySeverity, os: ctx.os, sockets: ctx.sockets.length, processes: ctx.processList.length },

@@ -159,7 +159,7 @@ export function singleArtifact(sources: { artifact: string }[]): string | null {
 
 /**
  * The PDF lists at most this many connection rows (10,000 rows print in well under 10 s; a busy
- * server's 100,000 make Chromium give up). Every record stays in parsed/connections.csv and .json.
+ * server's 100,000 make Chromium give up). Every record stays in parsed/connections.json.
  */
 export const MAX_CONNECTION_ROWS = 10_000;
 

@@ -184,7 +184,7 @@ export interface ConnectionGroup {
   /** Column widths sized from the content (CSS percentages). */
   cols: string[];
   total: number;
-  /** Rows of this group left out of the PDF (they are in parsed/connections.csv and .json). */
+  /** Rows of this group left out of the PDF (they are in parsed/connections.json). */
   omitted: number;
 }
 
@@ -250,6 +250,7 @@ export interface ReportView {
   connections: {
     groups: ConnectionGroup[]; total: number; otherViews: number; markedCount: number; omitted: number;
     /** Where every record is, for rows the PDF leaves out. */
+    /** parsed/connections.csv is no longer written: the JSON path, for templates that still name it. */
     csvPath: string; jsonPath: string;
   };
   routes: { rows: RouteRow[]; cols: string[]; artifact: string | null; markedCount: number; lines: number; listings: number };
