@@ -113,6 +113,8 @@ export interface ConnectionRow {
   marked: boolean;
   severity: Severity | null;
   findingIds: string;
+  /** The row as monospaced text lines, in tables of COMPACT_TABLE_ROWS rows or more (text-table.ts). */
+  text?: string;
 }
 
 export interface RouteRow {
@@ -186,6 +188,8 @@ export interface ConnectionGroup {
   total: number;
   /** Rows of this group left out of the PDF (they are in parsed/connections.json). */
   omitted: number;
+  /** Large groups print as text rows (each row's `text`) under this header line; null otherwise. */
+  compactHeader: string | null;
 }
 
 export interface ReportView {
