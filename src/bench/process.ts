@@ -47,9 +47,9 @@ function descendants(root: number): number[] {
 }
 
 /** Run `node dist/cli/main.js ...args`, sampling every `everyMs` (memory sampling of Chromium's tree is costly). */
-export async function watchCli(args: string[], options: { everyMs?: number; env?: NodeJS.ProcessEnv; sampleChildren?: boolean } = {}): Promise<Watched> {
+export async function watchCli(args: string[], options: { everyMs?: number; env?: NodeJS.ProcessEnv; sampleChildren?: boolean; cli?: string } = {}): Promise<Watched> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const child = spawn(process.execPath, [options.cli ?? CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

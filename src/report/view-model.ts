@@ -119,7 +119,7 @@ function limitations(input: ReportInput, primaryCount: number, omittedRows: numb
   out.push(...input.notes);
   if (primaryCount < input.connections.length) out.push(`The connection tables show the primary listing (${primaryCount} records); ${input.connections.length - primaryCount} further records from other views are in ${PATHS.connections}.`);
   if (omittedRows > 0) {
-    out.push(`${omittedRows} of ${primaryCount} connection rows are not printed in this report (rows findings point at come first); all of them are in ${PATHS.connections}, whose hash are in the bundle.`);
+    out.push(`${omittedRows} of ${primaryCount} connection rows are not printed in this report (rows findings point at come first); all of them are in ${PATHS.connections}, whose hash is in the bundle.`);
   }
   if (ownerless) out.push(ownerless);
   if (!input.chain.ok) out.push(`The custody log does not verify: ${input.chain.reason ?? 'unknown reason'}.`);

@@ -45,6 +45,7 @@ if [ "$1" = "--test" ]; then
   command -v lsof >/dev/null 2>&1 || missing="$missing lsof"
   command -v python3 >/dev/null 2>&1 || missing="$missing python3"
   command -v busybox >/dev/null 2>&1 || missing="$missing busybox"
+  command -v jq >/dev/null 2>&1 || missing="$missing jq"; command -v jc >/dev/null 2>&1 || missing="$missing jc"  # jq: JSON contract tests; jc: the bench's side-by-side (Debian's jc package; PyPI is not needed)
   if [ -n "$missing" ]; then apt_install $missing || say "could not install:$missing (tests that need them will fail)"; fi
 fi
 
