@@ -80,12 +80,22 @@ function registryBlocks(rows: readonly SpecialBlock[], version: 4 | 6): Registry
 
 let v4Blocks: RegistryBlock[] | null = null;
 let v6Blocks: RegistryBlock[] | null = null;
+/** The blocks with their prefix shifts computed once (BigInt arithmetic per block per address was most of the cost). */
+interface ShiftedBlock { shift: bigint; net: bigint; block: RegistryBlock }
+let v4Shifted: ShiftedBlock[] | null = null;
+let v6Shifted: ShiftedBlock[] | null = null;
+function shiftedBlocks(blocks: RegistryBlock[], bits: bigint): ShiftedBlock[] {
+  return blocks.map((block) => {
+    const shift = bits - BigInt(block.prefix);
+    return { shift, net: block.network >> shift, block };
+  });
+}
 
 /** The most specific special-purpose entry holding the address (value as 32- or 128-bit). */
 export function registryEntry(value: bigint, version: 4 | 6): RegistryBlock | null {
   const blocks = version === 4 ? (v4Blocks ??= registryBlocks(IPV4_SPECIAL, 4)) : (v6Blocks ??= registryBlocks(IPV6_SPECIAL, 6));
-  const bits = version === 4 ? 32n : 128n;
-  for (const b of blocks) if (value >> (bits - BigInt(b.prefix)) === b.network >> (bits - BigInt(b.prefix))) return b;
+  const shifted = version === 4 ? (v4Shifted ??= shiftedBlocks(blocks, 32n)) : (v6Shifted ??= shiftedBlocks(blocks, 128n));
+  for (const s of shifted) if (value >> s.shift === s.net) return s.block;
   return null;
 }
 
@@ -167,22 +177,21 @@ export function cleanAddress(raw: string): string {
   return s.toLowerCase();
 }
 
+/** IPv4 registry blocks as plain number ranges, most specific first, each with its shared result. */
+let v4Ranges: { lo: number; hi: number; result: { cls: AddressClass; special?: string } }[] | null = null;
+const PUBLIC_V4: { cls: AddressClass } = Object.freeze({ cls: 'public' });
+const MULTICAST_V4: { cls: AddressClass; special: string } = Object.freeze({ cls: 'multicast', special: 'multicast (RFC 5771)' });
+
 /** IPv4: the IANA special-purpose entry, multicast (224/4, RFC 5771), else public. */
 function classifyV4(v: number): { cls: AddressClass; special?: string } {
-  const a = Math.floor(v / 16777216);
-  if (a >= 224 && a <= 239) return { cls: 'multicast', special: 'multicast (RFC 5771)' };
-  v4Blocks ??= registryBlocks(IPV4_SPECIAL, 4);
-  let entry: RegistryBlock | null = null;
-  // Plain numbers (no BigInt): this runs once per distinct IPv4 address of a capture.
-  for (const b of v4Blocks) {
-    const size = 2 ** (32 - b.prefix);
-    if (Math.floor(v / size) === Math.floor(Number(b.network) / size)) {
-      entry = b;
-      break;
-    }
-  }
-  if (!entry) return { cls: 'public' };
-  return { cls: entry.cls, special: entry.label };
+  if (v >= 0xe0000000 && v <= 0xefffffff) return MULTICAST_V4;
+  // Plain number ranges (no BigInt): this runs once per distinct IPv4 address of a capture.
+  v4Ranges ??= (v4Blocks ??= registryBlocks(IPV4_SPECIAL, 4)).map((b) => {
+    const lo = Number(b.network);
+    return { lo, hi: lo + 2 ** (32 - b.prefix) - 1, result: Object.freeze({ cls: b.cls, special: b.label }) };
+  });
+  for (const r of v4Ranges) if (v >= r.lo && v <= r.hi) return r.result;
+  return PUBLIC_V4;
 }
 
 function classifyV6(groups: number[]): { cls: AddressClass; mapped: boolean; special?: string } {

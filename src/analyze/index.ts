@@ -30,6 +30,12 @@ export interface AnalyzeOptions {
   baselineLabel?: string;
   /** The examiner's known-good / known-bad hash sets (issue 18). */
   hashSets?: HashSet[];
+  /**
+   * 'all' (default): an annotation for every socket and each process view lists its sockets.
+   * 'marked': only the sockets findings point at, process views without socket lists (what
+   * analyze writes: every socket is in parsed/connections.json).
+   */
+  annotate?: 'all' | 'marked';
 }
 
 export interface AnalysisSummary {
@@ -81,11 +87,12 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
   const leads = buildLeads(findings, hits, ctx, RULES);
   const leadsBySeverity = emptySeverityCounts();
   for (const l of leads) if (!l.suppressed) leadsBySeverity[l.severity]++;
-  const connectionAnnotations = buildConnectionAnnotations(ctx, links);
+  const all = options.annotate !== 'marked';
+  const connectionAnnotations = buildConnectionAnnotations(ctx, links, !all);
   return {
     findings,
     leads,
-    processes: buildProcessViews(ctx, links, connectionAnnotations),
+    processes: buildProcessViews(ctx, links, all ? connectionAnnotations : null),
     connectionAnnotations,
     routeAnnotations: buildRouteAnnotations(ctx, links),
     summary: { bySeverity, rulesRun, suppressed, expected, leadsBySeverity, hashSets: (options.hashSets ?? []).map(hashSetInfo), os: ctx.os, sockets: ctx.sockets.length, processes: ctx.processList.length },

@@ -214,8 +214,12 @@ export interface ProcessView {
   cmdline: string[] | null;
   startTime: string | null;
   socketCount: number;
-  /** The process's sockets (the same objects as connectionAnnotations), capped at 500; socketCount tells the total. */
-  sockets: ConnectionAnnotation[];
+  /**
+   * The process's sockets (the same objects as connectionAnnotations), capped at 500; socketCount tells
+   * the total. Left out when analyze() runs with `annotate: 'marked'` (analyze's files: every socket
+   * is in parsed/connections.json already).
+   */
+  sockets?: ConnectionAnnotation[];
   listeningPorts: number[];
   remotePeers: string[];
   findingIds: string[];

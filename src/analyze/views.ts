@@ -47,9 +47,10 @@ function remoteText(s: SocketInfo): string | null {
   return s.listening ? null : endpoint(withZone(s.remote.text, s.primary.remoteAddress), s.remotePort);
 }
 
-export function buildProcessViews(ctx: AnalysisContext, links: Links, annotations: ConnectionAnnotation[]): ProcessView[] {
+/** `annotations` null: the views leave out their socket lists (socketCount still tells how many). */
+export function buildProcessViews(ctx: AnalysisContext, links: Links, annotations: ConnectionAnnotation[] | null): ProcessView[] {
   const bySocket = new Map<SocketInfo, ConnectionAnnotation>();
-  ctx.sockets.forEach((s, i) => bySocket.set(s, annotations[i] as ConnectionAnnotation));
+  if (annotations) ctx.sockets.forEach((s, i) => bySocket.set(s, annotations[i] as ConnectionAnnotation));
   const views: ProcessView[] = ctx.processList.map((p) => {
     const findings = links.byPid.get(p.pid) ?? [];
     const listening = new Set<number>();
@@ -71,7 +72,7 @@ export function buildProcessViews(ctx: AnalysisContext, links: Links, annotation
       cmdline: f?.cmdline ? f.cmdline.map((a) => safeText(a, 400)) : null,
       startTime: f?.startTime ?? null,
       socketCount: p.sockets.length,
-      sockets: p.sockets.slice(0, MAX_SOCKETS_PER_VIEW).map((s) => bySocket.get(s) as ConnectionAnnotation),
+      ...(annotations ? { sockets: p.sockets.slice(0, MAX_SOCKETS_PER_VIEW).map((s) => bySocket.get(s) as ConnectionAnnotation) } : {}),
       listeningPorts: [...listening].sort((a, b) => a - b),
       remotePeers: [...peers].sort().slice(0, MAX_PEERS),
       findingIds: findings.map((x) => x.id),
@@ -84,7 +85,8 @@ export function buildProcessViews(ctx: AnalysisContext, links: Links, annotation
   return views.sort((a, b) => rank(b.maxSeverity) - rank(a.maxSeverity) || a.pid - b.pid);
 }
 
-export function buildConnectionAnnotations(ctx: AnalysisContext, links: Links): ConnectionAnnotation[] {
+/** One annotation per socket; `markedOnly`: only the sockets findings point at. */
+export function buildConnectionAnnotations(ctx: AnalysisContext, links: Links, markedOnly = false): ConnectionAnnotation[] {
   const names = new Map<string, string>();
   const safeName = (raw: string): string => {
     let v = names.get(raw);
@@ -94,7 +96,8 @@ export function buildConnectionAnnotations(ctx: AnalysisContext, links: Links): 
     }
     return v;
   };
-  return ctx.sockets.map((s) => {
+  const sockets = markedOnly ? ctx.sockets.filter((s) => links.bySocket.has(s.id)) : ctx.sockets;
+  return sockets.map((s) => {
     const findings = links.bySocket.get(s.id);
     return {
       id: s.id,

@@ -5,6 +5,7 @@ import type { BenchFn, BenchRow } from './types.js';
 const SUITES: { name: string; load: () => Promise<BenchFn> }[] = [
   { name: 'parse', load: async () => (await import('./parse.js')).benchParse },
   { name: 'analyze', load: async () => (await import('./analyze.js')).benchAnalyze },
+  { name: 'analyze-process', load: async () => (await import('./analyze-process.js')).benchAnalyzeProcess },
   { name: 'report', load: async () => (await import('./report.js')).benchReport },
   { name: 'bundle', load: async () => (await import('./bundle.js')).benchBundle },
   { name: 'run', load: async () => (await import('./run.js')).benchRun },

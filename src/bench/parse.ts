@@ -66,7 +66,8 @@ export async function benchParse(): Promise<BenchRow[]> {
       rows.push({ area: 'parse', metric: `${c.label}: ${SOCKETS.toLocaleString('en')} sockets, ${mb.toFixed(1)} MB (median of 7 after the first)`, value: round(speed), unit: 'MB/s', target: '≥ 50 MB/s', ok: speed >= 50 });
       rows.push({ area: 'parse', metric: `${c.label}: first parse in a fresh process (cold JIT)`, value: round(mb / (f.coldMs / 1000)), unit: `MB/s (${Math.round(f.coldMs)} ms)` });
       rows.push({ area: 'parse', metric: `${c.label}: floor (read + split lines only)`, value: round(mb / (f.floorMs / 1000)), unit: 'MB/s', target: `parse at ${round((f.floorMs / f.parseMs) * 100)} % of floor speed` });
-      rows.push({ area: 'parse', metric: `${c.label}: peak memory over baseline / input size`, value: round(f.peakRssOverBaseline / f.bytes), unit: '× input', target: '< 5×', ok: f.peakRssOverBaseline / f.bytes < 5 });
+      // Issue 16 retired the parse-only memory target (the whole-process analyze figures replace it); the figure stays for regressions.
+      rows.push({ area: 'parse', metric: `${c.label}: peak memory over baseline / input size`, value: round(f.peakRssOverBaseline / f.bytes), unit: '× input' });
       const capped = measure(c.file, [CAPPED_YOUNG_GENERATION]);
       rows.push({ area: 'parse', metric: `${c.label}: same with NODE_OPTIONS=${CAPPED_YOUNG_GENERATION} (opt-in)`, value: round(capped.peakRssOverBaseline / capped.bytes), unit: `× input, parse ${round(mb / (capped.parseMs / 1000))} MB/s` });
       rows.push({ area: 'parse', metric: `${c.label}: records / unparsed lines`, value: f.records, unit: `records, ${f.unparsed} unparsed` });

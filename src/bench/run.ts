@@ -1,38 +1,19 @@
-import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+// Whole-command figures (issue 16): `netcustody run` on this host start to verified bundle, the
+// collect footprint on the examined host, and a busy server's 100,000 sockets stage by stage.
+import { readdirSync, readFileSync, rmSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generateLinuxNetstat } from '../parse/linux-netstat-gen.js';
 import { generateWindowsNetstat } from '../parse/windows-netstat-gen.js';
-import { treeMemory } from './proc-memory.js';
+import { watchCli, type Watched } from './process.js';
 import type { BenchRow } from './types.js';
 
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const MB = 1e6;
 
-interface CliRun {
-  stdout: string;
-  wallS: number;
-  /** Peak memory (PSS) of the process tree (Node and any Chromium it starts), sampled every 25 ms. */
-  peakBytes: number;
-}
-
-/** One CLI command in a child process, watched for wall time and peak memory; throws when it fails. */
-async function cli(args: string[]): Promise<CliRun> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  let peak = 0;
-  const timer = setInterval(() => {
-    if (child.pid) peak = Math.max(peak, treeMemory(child.pid));
-  }, 25);
-  const code: number = await new Promise((res) => child.on('exit', (c) => res(c ?? -1)));
-  clearInterval(timer);
-  if (code !== 0) throw new Error(`${args[0]} exited ${code}: ${stderr.trim().split('\n').pop()}`);
-  return { stdout, wallS: (performance.now() - t0) / 1000, peakBytes: peak };
+async function cli(args: string[], env?: NodeJS.ProcessEnv): Promise<Watched> {
+  const r = await watchCli(args, { env });
+  if (r.code !== 0) throw new Error(`${args[0]} exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
+  return r;
 }
 
 const SOCKETS = 100_000;
@@ -43,38 +24,65 @@ const BUSY_CAPTURES = [
 ] as const;
 
 /** import → analyze → report → bundle of a busy server's socket listing, stage by stage. */
-async function benchBusyServer(out: string, capture: (typeof BUSY_CAPTURES)[number]): Promise<BenchRow[]> {
+async function benchBusyServer(out: string, capture: (typeof BUSY_CAPTURES)[number], env: NodeJS.ProcessEnv): Promise<BenchRow[]> {
   const file = join(out, `${capture.os}.txt`);
   writeFileSync(file, capture.generate(SOCKETS));
-  const mb = (b: number) => Math.round(b / 1e6);
-  const imported = await cli(['import', file, '--command', capture.label, '--os', capture.os, '--out', out, '--case', `BUSY-${capture.os}`, '--json', '--quiet']);
+  const mb = (b: number) => Math.round(b / MB);
+  const imported = await cli(['import', file, '--command', capture.label, '--os', capture.os, '--out', out, '--case', `BUSY-${capture.os}`, '--examiner', 'Bench', '--json', '--quiet'], env);
   const dir = (JSON.parse(imported.stdout) as { evidenceDir: string }).evidenceDir;
   const rows: BenchRow[] = [];
   for (const stage of ['analyze', 'report', 'bundle'] as const) {
-    const r = await cli([stage, dir, '--quiet']);
-    rows.push({ area: 'run', metric: `${SOCKETS.toLocaleString('en')}-socket ${capture.label} (${(statSync(file).size / 1e6).toFixed(1)} MB): ${stage}, peak memory of the process tree (PSS)`, value: Math.round(r.wallS * 10) / 10, unit: `s, ${mb(r.peakBytes)} MB` });
+    const r = await cli([stage, dir, '--quiet'], env);
+    rows.push({ area: 'run', metric: `${SOCKETS.toLocaleString('en')}-socket ${capture.label} (${(statSync(file).size / MB).toFixed(1)} MB): ${stage}, peak memory of the process tree (PSS)`, value: Math.round(r.wallS * 10) / 10, unit: `s, ${mb(r.treePeak)} MB` });
   }
   return rows;
 }
 
-/** The whole `netcustody run` on this host: wall time, peak memory of the process tree, capture window. */
+function folderBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n += statSync(join(e.parentPath, e.name)).size;
+  return n;
+}
+
+/** What `collect` costs the examined host: peak RSS, processes started, bytes written. */
+async function benchCollect(out: string, env: NodeJS.ProcessEnv): Promise<BenchRow[]> {
+  const r = await watchCli(['collect', '--out', out, '--case', 'FOOT', '--examiner', 'Bench', '--json', '--quiet'], { everyMs: 5, env });
+  if (r.code !== 0) throw new Error(`collect exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
+  const dir = (JSON.parse(r.stdout) as { evidenceDir: string }).evidenceDir;
+  const acq = JSON.parse(readFileSync(join(dir, 'acquisition.json'), 'utf8')) as { commands: unknown[]; captureWindow: { durationMs: number } };
+  return [
+    { area: 'collect', metric: 'collect on this host: wall time', value: Math.round(r.wallS * 100) / 100, unit: 's' },
+    { area: 'collect', metric: '  peak RSS of the collector (VmHWM)', value: Math.round(r.nodeHwm / MB), unit: 'MB' },
+    { area: 'collect', metric: `  processes started (the ${acq.commands.length} recorded commands; ${r.descendantsSeen} seen while sampling every 5 ms)`, value: acq.commands.length + 1, unit: 'incl. node' },
+    { area: 'collect', metric: '  bytes written (the whole evidence folder)', value: Math.round(folderBytes(dir) / 1024), unit: 'KiB' },
+    { area: 'collect', metric: '  capture window', value: Math.round(acq.captureWindow.durationMs * 10) / 10, unit: 'ms' },
+  ];
+}
+
+/** The whole `netcustody run` on this host: start to verified bundle, peak memory, capture window. */
 export async function benchRun(): Promise<BenchRow[]> {
   const out = mkdtempSync(join(tmpdir(), 'nc-bench-run-'));
+  const env = { ...process.env, NETCUSTODY_HOME: join(out, 'home') };
   try {
+    // The examiner's key is made on first use: a first run outside the figures.
+    await cli(['run', '--out', join(out, 'warm'), '--case', 'WARM', '--examiner', 'Bench', '--json', '--quiet'], env);
     const launchedAt = Date.now();
-    const r = await cli(['run', '--out', out, '--case', 'BENCH', '--json', '--quiet']);
-    const wall = r.wallS;
-    const peak = r.peakBytes;
-    const result = JSON.parse(r.stdout) as { evidenceDir: string; counts: { connections: number } };
+    const r = await cli(['run', '--out', out, '--case', 'BENCH', '--examiner', 'Bench', '--json', '--quiet'], env);
+    const result = JSON.parse(r.stdout) as { evidenceDir: string; bundle: string; counts: { connections: number } };
+    const verified = await cli(['verify', result.bundle, '--quiet'], env);
+    const wall = (Date.now() - launchedAt) / 1000;
     const acq = JSON.parse(readFileSync(join(result.evidenceDir, 'acquisition.json'), 'utf8')) as { captureWindow: { start: string; durationMs: number } };
     const launchToCapture = Date.parse(acq.captureWindow.start) - launchedAt;
     return [
-      { area: 'run', metric: `netcustody run on this host (${result.counts.connections} connections)`, value: Math.round(wall * 100) / 100, unit: 's wall' },
-      { area: 'run', metric: 'peak memory of the process tree (Node + Chromium, PSS)', value: Math.round(peak / 1e6), unit: 'MB' },
-      { area: 'run', metric: 'launch → first capture command started (process start-up included)', value: launchToCapture, unit: 'ms' },
-      { area: 'run', metric: 'capture window (first command started → last finished)', value: Math.round(acq.captureWindow.durationMs * 10) / 10, unit: 'ms' },
-      ...(await benchBusyServer(out, BUSY_CAPTURES[0])),
-      ...(await benchBusyServer(out, BUSY_CAPTURES[1])),
+      { area: 'run', metric: `netcustody run on this host (${result.counts.connections} connections) + verify of its bundle`, value: Math.round(wall * 100) / 100, unit: 's wall', target: '≤ 3 s', ok: wall <= 3 },
+      { area: 'run', metric: '  of which run', value: Math.round(r.wallS * 100) / 100, unit: 's' },
+      { area: 'run', metric: '  of which verify', value: Math.round(verified.wallS * 100) / 100, unit: 's' },
+      { area: 'run', metric: '  peak memory of the process tree (Node + Chromium, PSS)', value: Math.round(r.treePeak / MB), unit: 'MB' },
+      { area: 'run', metric: '  launch → first capture command started (process start-up included)', value: launchToCapture, unit: 'ms' },
+      { area: 'run', metric: '  capture window (first command started → last finished)', value: Math.round(acq.captureWindow.durationMs * 10) / 10, unit: 'ms' },
+      ...(await benchCollect(join(out, 'collect'), env)),
+      ...(await benchBusyServer(out, BUSY_CAPTURES[0], env)),
+      ...(await benchBusyServer(out, BUSY_CAPTURES[1], env)),
     ];
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -21,7 +21,7 @@ Examples:
   netcustody analyze DIR --baseline output/2026-041/ws042_20261101T090000Z --allow lab-allow.json --json
   netcustody analyze DIR --known-bad ioc-sha256.txt --hashset vendor-hashes.csv:known-good
 
-Writes parsed/connections.json, parsed/routes.json (+ .csv), parsed/parse-report.json findings.json and leads.json (one lead per process, route or remote peer).`,
+Writes parsed/connections.json, parsed/routes.json (+ routes.csv), parsed/parse-report.json, findings.json and leads.json (one lead per process, route or remote peer).`,
     );
   withCommonOptions(cmd);
   return cmd.action(async (dir: string, opts) => runAction(opts, async () => {

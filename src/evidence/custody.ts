@@ -37,6 +37,36 @@ export function appendCustody(dir: string, input: CustodyInput): CustodyEvent {
   return event;
 }
 
+/**
+ * Several events appended at once (analyze logs one per file it wrote): the same lines and chain as
+ * appendCustody called for each, written and flushed in one go.
+ */
+export function appendCustodyEvents(dir: string, inputs: CustodyInput[]): CustodyEvent[] {
+  if (inputs.length === 0) return [];
+  const path = join(dir, CUSTODY_FILE);
+  let { lastLine, count } = present(path) ? lastLineOf(readFileNoFollow(path)) : { lastLine: null as Buffer | null, count: 0 };
+  const events: CustodyEvent[] = [];
+  const lines: string[] = [];
+  for (const input of inputs) {
+    const event: CustodyEvent = {
+      seq: ++count,
+      time: input.time ?? new Date().toISOString(),
+      actor: input.actor,
+      action: input.action,
+      object: input.object ?? null,
+      sha256: input.sha256 ?? null,
+      ...(input.details ? { details: input.details } : {}),
+      prev: lastLine === null ? GENESIS_PREV : sha256Hex(lastLine),
+    };
+    const line = JSON.stringify(event);
+    lastLine = Buffer.from(line, 'utf8');
+    events.push(event);
+    lines.push(`${line}\n`);
+  }
+  appendFileNoFollow(path, lines.join(''));
+  return events;
+}
+
 function lastLineOf(bytes: Buffer): { lastLine: Buffer | null; count: number } {
   const lines = splitRawLines(bytes);
   return { lastLine: lines.length ? lines[lines.length - 1] : null, count: lines.length };

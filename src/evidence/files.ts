@@ -140,9 +140,10 @@ const PIECES_BUFFER = 1 << 20;
  * write() as often as it likes and at most one 1 MiB buffer is held before it goes to disk, instead
  * of the whole text, its flattened copy and its UTF-8 bytes at once.
  */
-export function writeTextDurableSync(path: string, produce: (write: (piece: string | Uint8Array) => void) => void): void {
-  const tmp = writeTempSync(path, produce);
+export function writeTextDurableSync(path: string, produce: (write: (piece: string | Uint8Array) => void) => void): string {
+  const { tmp, sha256 } = writeTempHashedSync(path, produce);
   renameDurable(tmp, path);
+  return sha256;
 }
 
 /**
@@ -151,22 +152,43 @@ export function writeTextDurableSync(path: string, produce: (write: (piece: stri
  * several files together: write each with this, then rename them one after the other.
  */
 export function writeTempSync(path: string, produce: (write: (piece: string | Uint8Array) => void) => void): string {
+  return writeTempHashedSync(path, produce).tmp;
+}
+
+export interface TempWritten {
+  tmp: string;
+  /** SHA-256 of the bytes as they were written (no second read of the file). */
+  sha256: string;
+  bytes: number;
+}
+
+/** writeTempSync that hashes the bytes on their way to disk (custody needs the hash of every output). */
+export function writeTempHashedSync(path: string, produce: (write: (piece: string | Uint8Array) => void) => void): TempWritten {
   assertRealFolder(dirname(path));
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openTempNew(tmp);
+  const hash = createHash('sha256');
+  let bytes = 0;
   try {
     const buffer = Buffer.allocUnsafe(PIECES_BUFFER);
     let used = 0;
+    const out = (buf: Uint8Array, length: number): void => {
+      writeAllSync(fd, buf, length);
+      hash.update(length === buf.length ? buf : buf.subarray(0, length));
+      bytes += length;
+    };
     const flush = (): void => {
-      writeAllSync(fd, buffer, used);
+      out(buffer, used);
       used = 0;
     };
     produce((piece) => {
       // A UTF-8 character takes at most 3 bytes per UTF-16 unit: a piece that may not fit is flushed first.
       const most = typeof piece === 'string' ? piece.length * 3 : piece.length;
       if (used + most > PIECES_BUFFER) flush();
-      if (most > PIECES_BUFFER) writeAllSync(fd, typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece);
-      else if (typeof piece === 'string') used += buffer.write(piece, used, 'utf8');
+      if (most > PIECES_BUFFER) {
+        const buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+        out(buf, buf.length);
+      } else if (typeof piece === 'string') used += buffer.write(piece, used, 'utf8');
       else {
         buffer.set(piece, used);
         used += piece.length;
@@ -181,7 +203,7 @@ export function writeTempSync(path: string, produce: (write: (piece: string | Ui
     throw err;
   }
   closeSync(fd);
-  return tmp;
+  return { tmp, sha256: hash.digest('hex'), bytes };
 }
 
 /** A new temp file; our own leftover of the same name (a regular file) is replaced, a link refused. */

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, chmodSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Acquisition } from '../model.js';
-import { DIR_MODE, mkdirPrivate, readFileNoFollow, writeFileDurableSync, writeTextDurableSync } from './files.js';
+import { existsSync, mkdirSync, chmodSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Acquisition, Connection, UnixSocket } from '../model.js';
+import { DIR_MODE, fsyncDir, mkdirPrivate, readFileNoFollow, writeFileDurableSync, writeTempHashedSync, writeTextDurableSync } from './files.js';
+import { restoreDefaults } from './record-defaults.js';
 import { readJsonArrayFile } from './json-array.js';
 import { writeJsonPieces } from './json-pieces.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -14,6 +15,7 @@ export const PATHS = {
   custody: 'custody.jsonl',
   parsed: 'parsed',
   connections: 'parsed/connections.json',
+  /** Written by versions before issue 16 (a second full copy of every record); never written now. */
   connectionsCsv: 'parsed/connections.csv',
   routes: 'parsed/routes.json',
   routesCsv: 'parsed/routes.csv',
@@ -139,15 +141,83 @@ export function readJson<T>(dir: string, relPath: string): T {
   }
 }
 
-/** A JSON array file of any size (parsed/connections.json of a busy host), element by element. */
+/**
+ * A JSON array file of any size (parsed/connections.json of a busy host), element by element. For
+ * parsed/connections.json and unix-sockets.json the fields written once per artifact in
+ * parse-report.json (record-defaults.ts) are put back: callers get the records as parsed.
+ */
 export function readJsonArray<T>(dir: string, relPath: string): T[] {
   const full = join(dir, relPath);
+  let records: T[];
   try {
-    return readJsonArrayFile(full) as T[];
+    records = readJsonArrayFile(full) as T[];
   } catch (err) {
     if (err instanceof EvidenceError) throw err;
     throw new EvidenceError(`${full}: cannot read: ${(err as Error).message}`);
   }
+  const kind = relPath === PATHS.connections ? 'connections' : relPath === PATHS.unixSockets ? 'unixSockets' : null;
+  return kind ? restoreDefaults(records as object[], recordDefaults(dir, kind)) as T[] : records;
+}
+
+/** The loaders of the parsed socket records (every consumer reads them through these). */
+export function readConnections(dir: string): Connection[] {
+  return readJsonArray<Connection>(dir, PATHS.connections);
+}
+
+export function readUnixSockets(dir: string): UnixSocket[] {
+  return readJsonArray<UnixSocket>(dir, PATHS.unixSockets);
+}
+
+/** parse-report.json's per-artifact record defaults of one record kind (empty for older folders). */
+function recordDefaults(dir: string, kind: string): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  if (!existsSync(join(dir, PATHS.parseReport))) return out;
+  const report = readJson<{ artifacts?: { artifact: string; recordDefaults?: Record<string, Record<string, unknown>> }[] }>(dir, PATHS.parseReport);
+  for (const a of report.artifacts ?? []) {
+    const d = a.recordDefaults?.[kind];
+    if (d && typeof d === 'object') out.set(a.artifact, d);
+  }
+  return out;
+}
+
+/** A derived file to publish with others: its path in the folder and what writes its content. */
+export interface OutputFile {
+  rel: string;
+  produce: (write: (piece: string) => void) => void;
+}
+
+export interface PublishedFile {
+  rel: string;
+  sha256: string;
+  bytes: number;
+}
+
+/**
+ * Write several derived files (parsed/*, findings.json …) at once: each to its temporary name,
+ * hashed while written and flushed; then all renamed into place and each folder flushed once (one
+ * directory fsync per folder instead of one per file). A crash leaves each file old or new, never
+ * half written; a failure before the renames leaves every old file as it was.
+ */
+export function publishFiles(dir: string, files: OutputFile[]): PublishedFile[] {
+  const temps: { rel: string; tmp: string; sha256: string; bytes: number }[] = [];
+  try {
+    for (const f of files) {
+      const full = join(dir, f.rel);
+      mkdirPrivate(dirname(full));
+      temps.push({ rel: f.rel, ...writeTempHashedSync(full, f.produce) });
+    }
+  } catch (err) {
+    for (const t of temps) rmSync(t.tmp, { force: true });
+    throw err;
+  }
+  const folders = new Set<string>();
+  for (const t of temps) {
+    const full = join(dir, t.rel);
+    renameSync(t.tmp, full);
+    folders.add(dirname(full));
+  }
+  for (const f of folders) fsyncDir(f);
+  return temps.map(({ rel, sha256, bytes }) => ({ rel, sha256, bytes }));
 }
 
 export { EvidenceError } from './errors.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Acquisition, Connection, NetInterface, OtherSocket, ParseResult, ProcessFacts, Route, UnixSocket } from '../model.js';
-import { PATHS, readAcquisition, writeJson } from '../evidence/folder.js';
-import { writeTextDurableSync } from '../evidence/files.js';
+import { PATHS, readAcquisition, type OutputFile } from '../evidence/folder.js';
+import { computeDefaults, CONNECTION_CONTRACT, stripDefaults, UNIX_SOCKET_CONTRACT, writeRecordLines, type RecordDefaults } from '../evidence/record-defaults.js';
 import { type CsvColumn, writeCsvPieces } from './csv.js';
 import { parseText } from './registry.js';
 import type { ParseReport } from './report-types.js';
@@ -103,35 +103,38 @@ function mergeProcesses(results: ParseResult[]): ProcessFacts[] {
   return [...byPid.values()].sort((a, b) => a.pid - b.pid);
 }
 
-/** Write parsed/*.json and CSV views. */
-export function writeParsed(dir: string, parsed: ParsedEvidence): string[] {
-  writeJson(dir, PATHS.connections, parsed.connections);
-  writeJson(dir, PATHS.routes, parsed.routes);
-  writeJson(dir, PATHS.unixSockets, parsed.unixSockets);
-  writeJson(dir, PATHS.otherSockets, parsed.otherSockets);
-  writeJson(dir, PATHS.processes, parsed.processes);
-  writeJson(dir, PATHS.parseReport, parsed.report);
-  writeTextDurableSync(join(dir, PATHS.connectionsCsv), (write) => writeCsvPieces(parsed.connections, CONNECTION_COLUMNS, write));
-  writeTextDurableSync(join(dir, PATHS.routesCsv), (write) => writeCsvPieces(parsed.routes, ROUTE_COLUMNS, write));
-  return [PATHS.connections, PATHS.connectionsCsv, PATHS.routes, PATHS.routesCsv, PATHS.unixSockets, PATHS.otherSockets, PATHS.processes, PATHS.parseReport];
+/**
+ * The parsed/ files to publish (folder.ts publishFiles): compact JSON arrays, one record per line;
+ * socket records leave out the fields their artifact's recordDefaults (parse-report.json) hold.
+ * routes.csv is kept (a few lines); the connections are in connections.json only — a 100k-socket
+ * host's CSV was a second full copy (jq -r makes one: README).
+ */
+export function parsedOutputs(parsed: ParsedEvidence): OutputFile[] {
+  const connDefaults = computeDefaults(parsed.connections, CONNECTION_CONTRACT);
+  const unixDefaults = computeDefaults(parsed.unixSockets, UNIX_SOCKET_CONTRACT);
+  const report: ParseReport = {
+    ...parsed.report,
+    artifacts: parsed.report.artifacts.map((a) => {
+      const recordDefaults: RecordDefaults = {};
+      const c = connDefaults.get(a.artifact);
+      const u = unixDefaults.get(a.artifact);
+      if (c) recordDefaults.connections = c;
+      if (u) recordDefaults.unixSockets = u;
+      return Object.keys(recordDefaults).length ? { ...a, recordDefaults } : a;
+    }),
+  };
+  const records = (list: readonly unknown[], defaults?: Map<string, Record<string, unknown>>) => (write: (piece: string) => void) =>
+    writeRecordLines(list, write, defaults ? (r) => stripDefaults(r as object, defaults) : undefined);
+  return [
+    { rel: PATHS.connections, produce: records(parsed.connections, connDefaults) },
+    { rel: PATHS.routes, produce: records(parsed.routes) },
+    { rel: PATHS.routesCsv, produce: (write) => writeCsvPieces(parsed.routes, ROUTE_COLUMNS, write) },
+    { rel: PATHS.unixSockets, produce: records(parsed.unixSockets, unixDefaults) },
+    { rel: PATHS.otherSockets, produce: records(parsed.otherSockets) },
+    { rel: PATHS.processes, produce: records(parsed.processes) },
+    { rel: PATHS.parseReport, produce: (write) => write(`${JSON.stringify(report, null, 2)}\n`) },
+  ];
 }
-
-const CONNECTION_COLUMNS: CsvColumn<Connection>[] = [
-  { header: 'protocol', value: (c) => c.protocol },
-  { header: 'ipVersion', value: (c) => c.ipVersion },
-  { header: 'localAddress', value: (c) => c.localAddress },
-  { header: 'localPort', value: (c) => c.localPort },
-  { header: 'remoteAddress', value: (c) => c.remoteAddress },
-  { header: 'remotePort', value: (c) => c.remotePort },
-  { header: 'state', value: (c) => c.state },
-  { header: 'stateRaw', value: (c) => c.stateRaw },
-  { header: 'pid', value: (c) => c.pid },
-  { header: 'process', value: (c) => c.process },
-  { header: 'view', value: (c) => c.view },
-  { header: 'primary', value: (c) => c.primary },
-  { header: 'artifact', value: (c) => c.source.artifact },
-  { header: 'line', value: (c) => c.source.line },
-];
 
 const ROUTE_COLUMNS: CsvColumn<Route>[] = [
   { header: 'destination', value: (r) => r.destination },

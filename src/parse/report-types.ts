@@ -14,6 +14,8 @@ export interface ArtifactParseSummary {
   unparsedReasons?: Record<string, number>;
   warnings: string[];
   records: { connections: number; routes: number; unixSockets: number; otherSockets: number; processes: number };
+  /** Fields written once for the artifact's records (evidence/record-defaults.ts): kind → field → value. */
+  recordDefaults?: Record<string, Record<string, unknown>>;
 }
 
 export interface ParseReport {

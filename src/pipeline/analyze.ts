@@ -1,13 +1,11 @@
-import { join } from 'node:path';
 import type { Finding, Severity } from '../model.js';
 import { SEVERITIES } from '../model.js';
 import { analyze, loadAllowList, loadHashSet, type AnalysisInput, type AnalysisOutput, type HashSetKind } from '../analyze/index.js';
 import { hashSetInfo } from '../analyze/hashsets.js';
-import { appendCustody } from '../evidence/custody.js';
-import { sha256FileSync } from '../evidence/files.js';
-import { PATHS, writeJson } from '../evidence/folder.js';
+import { PATHS } from '../evidence/folder.js';
 import { withEvidenceFolder } from '../evidence/session.js';
-import { parseEvidence, writeParsed, type ParsedEvidence } from '../parse/evidence.js';
+import { parseEvidence, type ParsedEvidence } from '../parse/evidence.js';
+import { writeAnalyzeFiles } from './analyze-output.js';
 import { openBaseline } from './baseline.js';
 
 export interface AnalyzeStageOptions {
@@ -49,8 +47,6 @@ export async function analyzeStage(dir: string, options: AnalyzeStageOptions): P
 async function analyzeLocked(dir: string, options: AnalyzeStageOptions): Promise<AnalyzeStageResult> {
   const log = options.log ?? (() => {});
   const parsed = parseEvidence(dir);
-  const written = writeParsed(dir, parsed);
-  for (const rel of written) logWritten(dir, rel, options.actor, 'parsed output written');
   for (const a of parsed.report.artifacts) {
     log(`  parsed  ${a.artifact}  as ${a.format} (${a.encoding}): ${a.lines.records} records, ${a.lines.unparsed} unparsed`);
     for (const u of a.unparsed.slice(0, 5)) log(`    warning: ${a.artifact}:${u.line}: ${u.reason}`);
@@ -67,40 +63,22 @@ async function analyzeLocked(dir: string, options: AnalyzeStageOptions): Promise
       baseline: baseline ? inputOf(parseEvidence(baseline.dir)) : null,
       baselineLabel: baseline?.label,
       hashSets,
+      annotate: 'marked',
     });
     const withheld = options.withholdFindings === true;
-    writeJson(dir, PATHS.findings, withheld ? [] : output.findings);
-    writeJson(dir, PATHS.leads, withheld ? [] : output.leads);
-    writeJson(
-      dir,
-      PATHS.analysis,
-      withheld ? { withheld: 'classroom exercise: findings are in the instructor key' } : { processes: output.processes, connectionAnnotations: output.connectionAnnotations, routeAnnotations: output.routeAnnotations, summary: output.summary },
-    );
-    // analysis.json annotates every socket (600 MB for a million); the report only needs the rows
-    // findings point at.
-    const marked = <T extends { findingIds: string[] }>(list: T[]) => (withheld ? [] : list.filter((a) => a.findingIds.length > 0));
-    writeJson(dir, PATHS.findingMarks, {
-      connections: marked(output.connectionAnnotations).map((a) => ({ source: a.source, findingIds: a.findingIds })),
-      routes: marked(output.routeAnnotations).map((a) => ({ source: a.source, findingIds: a.findingIds })),
-    });
-    logWritten(dir, PATHS.analysis, options.actor, 'analysis written');
-    logWritten(dir, PATHS.findingMarks, options.actor, 'finding marks written');
-    logWritten(dir, PATHS.leads, options.actor, 'leads written', { leads: withheld ? 0 : output.leads.length });
-    logWritten(dir, PATHS.findings, options.actor, 'findings written', {
-      findings: output.findings.length,
-      allowList: options.allow ?? null,
-      baseline: baseline?.label ?? null,
-      hashSets: hashSets.map((h) => { const { path: _p, ...info } = hashSetInfo(h); return info; }),
-      withheldForExercise: withheld,
+    writeAnalyzeFiles(dir, options.actor, parsed, output, {
+      withheld,
+      findingsDetails: {
+        allowList: options.allow ?? null,
+        baseline: baseline?.label ?? null,
+        hashSets: hashSets.map((h) => { const { path: _p, ...info } = hashSetInfo(h); return info; }),
+        withheldForExercise: withheld,
+      },
     });
     return { parsed, output, counts: countsOf(parsed), findings: severityCounts(output.findings), leads: withheld ? severityCounts([]) : output.summary.leadsBySeverity };
   } finally {
     baseline?.cleanup();
   }
-}
-
-function logWritten(dir: string, rel: string, actor: string, action: string, details?: Record<string, unknown>): void {
-  appendCustody(dir, { actor, action, object: rel, sha256: sha256FileSync(join(dir, rel)), details });
 }
 
 export function countsOf(parsed: ParsedEvidence): AnalyzeStageResult['counts'] {

@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import type { Acquisition, CommandRecord, Connection, Finding, ProcessFacts, Route, UnparsedLine } from '../model.js';
 import { appendCustody } from '../evidence/custody.js';
-import { mkdirPrivate, sha256Hex, writeNewFileSync } from '../evidence/files.js';
+import { mkdirPrivate, sha256Hex, writeNewFileSync, writeTextDurableSync } from '../evidence/files.js';
+import { writeRecordLines } from '../evidence/record-defaults.js';
 import { PATHS, compactUtc, safeName, writeAcquisition, writeJson } from '../evidence/folder.js';
 import type { ParseReport } from '../parse/report-types.js';
 
@@ -112,11 +113,14 @@ export function writeEvidenceFolder(parent: string, host: SyntheticHost, opts: S
   writeAcquisition(dir, acquisition);
   appendCustody(dir, { actor, action: 'acquisition completed', object: PATHS.acquisition, sha256: sha256Hex(`${JSON.stringify(acquisition, null, 2)}\n`), time: at(endMs) });
 
-  writeJson(dir, PATHS.connections, host.connections);
-  writeJson(dir, PATHS.routes, host.routes);
-  writeJson(dir, PATHS.processes, host.processes);
+  // The layout analyze writes: one record per line (evidence/record-defaults.ts).
+  const records = (rel: string, list: unknown[]) => writeTextDurableSync(join(dir, rel), (write) => writeRecordLines(list, write));
+  mkdirPrivate(join(dir, PATHS.parsed));
+  records(PATHS.connections, host.connections);
+  records(PATHS.routes, host.routes);
+  records(PATHS.processes, host.processes);
   writeJson(dir, PATHS.parseReport, parseReportOf(host, commands));
-  writeJson(dir, PATHS.findings, host.findings);
+  records(PATHS.findings, host.findings);
   for (const rel of [PATHS.connections, PATHS.routes, PATHS.processes, PATHS.parseReport]) {
     appendCustody(dir, { actor, action: 'parsed output written', object: rel, time: at(endMs + 900) });
   }

@@ -125,7 +125,7 @@ function limitations(input: ReportInput, primaryCount: number, omittedRows: numb
   out.push(...input.notes);
   if (primaryCount < input.connections.length) out.push(`The connection tables show the primary listing (${primaryCount} records); ${input.connections.length - primaryCount} further records from other views are in ${PATHS.connections}.`);
   if (omittedRows > 0) {
-    out.push(`${omittedRows} of ${primaryCount} connection rows are not printed in this report (rows findings point at come first); all of them are in ${PATHS.connectionsCsv} and ${PATHS.connections}, whose hashes are in the bundle.`);
+    out.push(`${omittedRows} of ${primaryCount} connection rows are not printed in this report (rows findings point at come first); all of them are in ${PATHS.connections}, whose hash is in the bundle.`);
   }
   if (ownerless) out.push(ownerless);
   if (!input.chain.ok) out.push(`The custody log does not verify: ${input.chain.reason ?? 'unknown reason'}.`);
@@ -264,7 +264,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
     leadsPath: PATHS.leads,
     findingGroups: findingGroups(split.rest),
     findingsPath: PATHS.findings,
-    connections: { groups, total: primary.length, otherViews: input.connections.length - primary.length, markedCount: groups.reduce((n, g) => n + g.rows.filter((r) => r.marked).length, 0), omitted, csvPath: PATHS.connectionsCsv, jsonPath: PATHS.connections },
+    connections: { groups, total: primary.length, otherViews: input.connections.length - primary.length, markedCount: groups.reduce((n, g) => n + g.rows.filter((r) => r.marked).length, 0), omitted, csvPath: PATHS.connections, jsonPath: PATHS.connections },
     routes: { rows: routes, cols: routeColumns(routes, singleArtifact(input.routes.map((r) => r.source)) !== null), artifact: singleArtifact(input.routes.map((r) => r.source)), markedCount: routes.filter((r) => r.marked).length, lines: input.routes.length, listings: new Set(input.routes.map((r) => r.source.artifact)).size },
     processes: processRowsShown,
     processCols: processColumns(processRowsShown),

@@ -5,6 +5,8 @@ import type { ReportInput } from './input.js';
 import { quoteLine, type RawCache } from './raw-text.js';
 import { columnWidths, type ColumnSpec } from './column-widths.js';
 import { visible, visibleHost } from './visible.js';
+import { SEVERITY_STYLE } from './helpers.js';
+import { connectionTextColumns, textColumnWidths, textRow } from './text-table.js';
 import type { ConnectionGroup, ConnectionRow, FindingGroupView, FindingView, ProcessRow, RouteRow } from './view-types.js';
 
 export const refKey = (artifact: string, line: number): string => `${artifact}:${line}`;
@@ -159,7 +161,7 @@ export function singleArtifact(sources: { artifact: string }[]): string | null {
 
 /**
  * The PDF lists at most this many connection rows (10,000 rows print in well under 10 s; a busy
- * server's 100,000 make Chromium give up). Every record stays in parsed/connections.csv and .json.
+ * server's 100,000 make Chromium give up). Every record stays in parsed/connections.json.
  */
 export const MAX_CONNECTION_ROWS = 10_000;
 
@@ -201,16 +203,34 @@ export function connectionGroups(connections: Connection[], marks: Marks, maxRow
     const rows = shown === null ? groups[key] : groups[key].filter((c) => shown.has(c));
     const artifact = singleArtifact(groups[key].map((c) => c.source));
     const printed = rows.map((c) => connectionRow(c, marks));
+    const compact = printed.length >= COMPACT_TABLE_ROWS ? compactRows(printed, artifact !== null) : null;
     return {
       key,
       title: GROUP_TITLES[key],
       artifact,
       rows: printed,
-      cols: connectionColumns(printed, artifact !== null),
+      cols: compact ? [] : connectionColumns(printed, artifact !== null),
       total: groups[key].length,
       omitted: groups[key].length - rows.length,
+      compactHeader: compact?.header ?? null,
     };
   });
+}
+
+/**
+ * From this many rows a group prints as monospaced text rows, one table cell per row (text-table.ts):
+ * Chromium's memory and time for an 8-cell row made 10,000 rows cost 2 GB. Smaller tables keep their
+ * columns.
+ */
+export const COMPACT_TABLE_ROWS = 1_000;
+
+/** Sets each row's `text` (the row as lines of text) and returns the header line. */
+function compactRows(rows: ConnectionRow[], singleArtifact: boolean): { header: string } {
+  const mark = (r: ConnectionRow): string => (r.marked && r.severity ? `${SEVERITY_STYLE[r.severity].symbol} ${SEVERITY_STYLE[r.severity].label} ${r.findingIds}` : '');
+  const columns = connectionTextColumns(singleArtifact, mark);
+  const widths = textColumnWidths(rows, columns);
+  for (const r of rows) r.text = textRow(r, columns, widths);
+  return { header: columns.map((c, i) => (c.right ? c.header.padStart(widths[i]) : c.header.padEnd(widths[i]))).join(' ').trimEnd() };
 }
 
 /** Gateway text that means "no next hop" in some listing (net-tools prints 0.0.0.0, ip prints nothing). */

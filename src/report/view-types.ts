@@ -118,6 +118,8 @@ export interface ConnectionRow {
   marked: boolean;
   severity: Severity | null;
   findingIds: string;
+  /** The row as monospaced text lines, in tables of COMPACT_TABLE_ROWS rows or more (text-table.ts). */
+  text?: string;
 }
 
 export interface RouteRow {
@@ -189,8 +191,10 @@ export interface ConnectionGroup {
   /** Column widths sized from the content (CSS percentages). */
   cols: string[];
   total: number;
-  /** Rows of this group left out of the PDF (they are in parsed/connections.csv and .json). */
+  /** Rows of this group left out of the PDF (they are in parsed/connections.json). */
   omitted: number;
+  /** Large groups print as text rows (each row's `text`) under this header line; null otherwise. */
+  compactHeader: string | null;
 }
 
 export interface ReportView {
@@ -263,6 +267,7 @@ export interface ReportView {
   connections: {
     groups: ConnectionGroup[]; total: number; otherViews: number; markedCount: number; omitted: number;
     /** Where every record is, for rows the PDF leaves out. */
+    /** parsed/connections.csv is no longer written: the JSON path, for templates that still name it. */
     csvPath: string; jsonPath: string;
   };
   routes: { rows: RouteRow[]; cols: string[]; artifact: string | null; markedCount: number; lines: number; listings: number };

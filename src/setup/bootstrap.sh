@@ -47,6 +47,7 @@ if [ "$1" = "--test" ]; then
   command -v busybox >/dev/null 2>&1 || missing="$missing busybox"
   { [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1; } || missing="$missing openssh-server openssh-client"
   { command -v ansible-playbook >/dev/null 2>&1 && command -v dash >/dev/null 2>&1; } || missing="$missing ansible dash"
+  command -v jq >/dev/null 2>&1 || missing="$missing jq"; command -v jc >/dev/null 2>&1 || missing="$missing jc"  # jq: JSON contract tests; jc: the bench's side-by-side (Debian's jc package; PyPI is not needed)
   if [ -n "$missing" ]; then apt_install $missing || say "could not install:$missing (tests that need them will fail)"; fi
 fi
 

@@ -19,10 +19,23 @@ describe('readJsonArrayFile', () => {
   it('equals JSON.parse for arbitrary arrays, pretty-printed or compact', () => {
     const strings = fc.oneof(fc.string(), fc.constantFrom('[', ']', '{', '}', ',', '"', '\\', '\\"]', 'Ä€😀'));
     const value = fc.jsonValue({ maxDepth: 3 });
-    fc.assert(fc.property(fc.array(fc.oneof(value, strings, fc.dictionary(strings, value)), { maxLength: 12 }), fc.boolean(), (arr, pretty) => {
-      const text = pretty ? JSON.stringify(arr, null, 2) : JSON.stringify(arr);
+    fc.assert(fc.property(fc.array(fc.oneof(value, strings, fc.dictionary(strings, value)), { maxLength: 12 }), fc.constantFrom('pretty', 'compact', 'lines'), (arr, layout) => {
+      // 'lines': one element per line, as analyze writes parsed/*.json (read by the fast path).
+      const text = layout === 'pretty' ? JSON.stringify(arr, null, 2) : layout === 'compact' ? JSON.stringify(arr) : arr.length ? `[\n${arr.map((x) => JSON.stringify(x)).join(',\n')}\n]\n` : '[]\n';
       expect(viaFile(text)).toEqual(JSON.parse(text));
     }), { numRuns: 300 });
+  });
+
+  it('reads one-element-per-line files, and refuses broken ones as JSON.parse does', () => {
+    expect(viaFile('[\n{"a":1},\n"x,",\n[1,2]\n]\n')).toEqual([{ a: 1 }, 'x,', [1, 2]]);
+    for (const bad of ['[\n1,\n]\n', '[\n1\n2\n]\n', '[\n1,\n2\n', '[\n1\n]\nx', '[\n1,2 3\n]']) {
+      expect(() => viaFile(bad), bad).toThrow();
+      expect(() => JSON.parse(bad), bad).toThrow();
+    }
+    // Layouts the fast path does not take still read right.
+    expect(viaFile('[\r\n1,\r\n2\r\n]\r\n')).toEqual([1, 2]);
+    expect(viaFile('[\n1,2,\n3\n]')).toEqual([1, 2, 3]);
+    expect(viaFile('[\n\n1\n]')).toEqual([1]);
   });
 
   it('reads an array larger than one piece, with elements and characters cut across pieces', () => {

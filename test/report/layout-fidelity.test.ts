@@ -79,10 +79,10 @@ describe('report layout and fidelity on the Windows scenario', () => {
     expect(text).toContain(sha);
   });
 
-  it('keeps the IPv6 zone id in the report, parsed/connections.json and .csv', () => {
+  it('keeps the IPv6 zone id in the report and parsed/connections.json', () => {
     const json = JSON.parse(readFileSync(join(win.evidenceDir, 'parsed/connections.json'), 'utf8')) as { localAddress: string; localPort: number }[];
     expect(json.some((c) => c.localAddress === 'fe80::5d2c:8a1e:4f7b:92c3%7' && c.localPort === 1900)).toBe(true);
-    expect(readFileSync(join(win.evidenceDir, 'parsed/connections.csv'), 'utf8')).toContain('fe80::5d2c:8a1e:4f7b:92c3%7');
+    expect(readFileSync(join(win.evidenceDir, 'parsed/connections.json'), 'utf8')).toContain('fe80::5d2c:8a1e:4f7b:92c3%7');
     expect(pdftotext(win.report, '-layout')).toContain('[fe80::5d2c:8a1e:4f7b:92c3%7]:1900');
   });
 

@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/collect/import.js';
 import { verifyCustodyFile } from '../../src/evidence/custody.js';
-import { analyzeStage } from '../../src/pipeline/analyze.js';
+import { analyze } from '../../src/analyze/index.js';
+import { analyzeStage, inputOf } from '../../src/pipeline/analyze.js';
+import { parseEvidence } from '../../src/parse/evidence.js';
 import { buildReport, type ReportResult } from '../../src/report/index.js';
 import { loadReportInput } from '../../src/report/input.js';
 import { buildMarks } from '../../src/report/view-tables.js';
@@ -47,19 +49,24 @@ describe('report of real imported Windows output', () => {
 });
 
 describe('finding marks', () => {
-  it('finding-marks.json holds the annotated rows of analysis.json and marks the same rows', () => {
+  it('finding-marks.json marks the rows findings point at, as the full analysis annotates them', () => {
     type Annotated = { source: { artifact: string; line: number }; findingIds: string[] };
-    const analysis = JSON.parse(readFileSync(join(dir, 'parsed/analysis.json'), 'utf8')) as { connectionAnnotations: Annotated[]; routeAnnotations: Annotated[] };
+    // What analyze wrote before issue 16: an annotation for every socket (analyze() with annotate 'all').
+    const full = analyze(inputOf(parseEvidence(dir)), { annotate: 'all' });
     const marks = JSON.parse(readFileSync(join(dir, 'parsed/finding-marks.json'), 'utf8')) as { connections: Annotated[]; routes: Annotated[] };
     const withFindings = (list: Annotated[]) => list.filter((a) => a.findingIds.length > 0).map((a) => ({ source: a.source, findingIds: a.findingIds }));
-    expect(marks.connections).toEqual(withFindings(analysis.connectionAnnotations));
-    expect(marks.routes).toEqual(withFindings(analysis.routeAnnotations));
+    expect(marks.connections).toEqual(withFindings(full.connectionAnnotations));
+    expect(marks.routes).toEqual(withFindings(full.routeAnnotations));
     expect(marks.connections.length + marks.routes.length).toBeGreaterThan(0);
+    // analysis.json no longer repeats every socket.
+    const analysis = JSON.parse(readFileSync(join(dir, 'parsed/analysis.json'), 'utf8')) as Record<string, unknown>;
+    expect(analysis.connectionAnnotations).toBeUndefined();
 
-    // A folder analysed before finding-marks.json existed: the report reads analysis.json instead.
+    // A folder analysed before finding-marks.json existed: the report reads its analysis.json instead.
     const older = join(work, 'older');
     cpSync(dir, older, { recursive: true });
     rmSync(join(older, 'parsed/finding-marks.json'));
+    writeFileSync(join(older, 'parsed/analysis.json'), JSON.stringify({ connectionAnnotations: full.connectionAnnotations, routeAnnotations: full.routeAnnotations }, null, 2));
     const fromMarks = buildMarks(loadReportInput(dir));
     const fromAnalysis = buildMarks(loadReportInput(older));
     for (const a of [...marks.connections, ...marks.routes]) {

@@ -118,7 +118,7 @@ describe('a report over the row limit', () => {
     expect(markedLines.length).toBeGreaterThan(0);
     for (const line of markedLines) expect(printed).toContain(line);
     expect(text).toMatch(/rows are printed: rows a finding points at first, then the first in listing order\./);
-    expect(text).toMatch(/parsed\/connections\.csv and parsed\/connections\.json/);
+    expect(text).toMatch(/are in parsed\/connections\.json, whose hash is in the bundle/);
     expect(text).toMatch(/2,900 of 3,000 connection rows are not printed|2900 of 3000 connection rows are not printed/);
     expect(execFileSync('pdfsig', [result.pdf], { encoding: 'utf8' })).toContain('Signature is Valid.');
   });

@@ -1,0 +1,79 @@
+// Issue 16: `netcustody analyze DIR` as a whole process (start to exit) on a 100,000-socket capture,
+// with `jc --netstat` on the same file timed in the same run (interleaved, median of 3 each), the
+// process's peak RSS and the bytes analyze wrote into the folder.
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateLinuxNetstat } from '../parse/linux-netstat-gen.js';
+import { generateWindowsNetstat } from '../parse/windows-netstat-gen.js';
+import { median, timeJcOnce, watchCli } from './process.js';
+import type { BenchRow } from './types.js';
+
+const SOCKETS = 100_000;
+const RUNS = 3;
+const MB = 1e6;
+
+function folderBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n += statSync(join(e.parentPath, e.name)).size;
+  return n;
+}
+
+interface Figures { wall: number; hwm: number; written: number; input: number }
+
+async function analyzeRuns(work: string, os: 'linux' | 'windows', command: string, text: string, withJc: boolean): Promise<Figures & { jc: number | null }> {
+  const file = join(work, `${os}.txt`);
+  writeFileSync(file, text);
+  const imp = await watchCli(['import', file, '--command', command, '--os', os, '--out', work, '--case', `AN-${os}`, '--examiner', 'Bench', '--json', '--quiet'], { sampleChildren: false });
+  if (imp.code !== 0) throw new Error(`import failed: ${imp.stderr.trim().split('\n').pop()}`);
+  const base = (JSON.parse(imp.stdout) as { evidenceDir: string }).evidenceDir;
+  const walls: number[] = [];
+  const hwms: number[] = [];
+  const jcs: number[] = [];
+  let written = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const dir = `${base}-run${i}`;
+    cpSync(base, dir, { recursive: true });
+    const before = folderBytes(dir);
+    const r = await watchCli(['analyze', dir, '--quiet', '--examiner', 'Bench'], { everyMs: 10, sampleChildren: false });
+    if (r.code !== 0) throw new Error(`analyze failed: ${r.stderr.trim().split('\n').pop()}`);
+    walls.push(r.wallS);
+    hwms.push(r.nodeHwm);
+    written = folderBytes(dir) - before;
+    rmSync(dir, { recursive: true, force: true });
+    if (withJc) {
+      const jc = timeJcOnce(file);
+      if (jc !== null) jcs.push(jc);
+    }
+  }
+  return { wall: median(walls), hwm: Math.max(...hwms), written, input: statSync(file).size, jc: jcs.length ? median(jcs) : null };
+}
+
+export async function benchAnalyzeProcess(): Promise<BenchRow[]> {
+  const work = mkdtempSync(join(tmpdir(), 'nc-bench-analyze-'));
+  try {
+    const linux = await analyzeRuns(work, 'linux', 'netstat -anp', generateLinuxNetstat(SOCKETS), true);
+    const windows = await analyzeRuns(work, 'windows', 'netstat -anob', generateWindowsNetstat(SOCKETS), false);
+    const rows: BenchRow[] = [];
+    const label = `${(linux.input / MB).toFixed(1)} MB netstat -anp, 100k sockets`;
+    if (linux.jc === null) rows.push({ area: 'analyze', metric: 'jc --netstat on the same file', value: NaN, unit: 'not installed (apt-get install jc)' });
+    else rows.push({ area: 'analyze', metric: `jc --netstat on the same file (process wall time, median of ${RUNS}, interleaved)`, value: linux.jc, unit: 's' });
+    rows.push({
+      area: 'analyze',
+      metric: `netcustody analyze DIR, whole process, ${label} (median of ${RUNS})`,
+      value: linux.wall,
+      unit: 's',
+      target: linux.jc === null ? '≥ 3× faster than jc (jc missing)' : `≥ 3× faster than jc: ≤ ${(linux.jc / 3).toFixed(2)} s`,
+      ok: linux.jc === null ? undefined : linux.wall <= linux.jc / 3,
+    });
+    if (linux.jc !== null) rows.push({ area: 'analyze', metric: '  speed-up over jc --netstat (whole process)', value: linux.jc / linux.wall, unit: '×', target: '≥ 3×', ok: linux.jc / linux.wall >= 3 });
+    rows.push({ area: 'analyze', metric: '  peak RSS of the analyze process (VmHWM)', value: Math.round(linux.hwm / MB), unit: 'MB', target: '≤ 150 MB', ok: linux.hwm <= 150 * MB });
+    rows.push({ area: 'analyze', metric: `  bytes written into the folder (${(linux.written / MB).toFixed(1)} MB)`, value: linux.written / linux.input, unit: '× input', target: '≤ 3×', ok: linux.written <= 3 * linux.input });
+    rows.push({ area: 'analyze', metric: `netcustody analyze DIR, whole process, ${(windows.input / MB).toFixed(1)} MB netstat -anob, 100k sockets`, value: windows.wall, unit: 's', target: `≤ 1.5× Linux: ≤ ${(1.5 * linux.wall).toFixed(2)} s`, ok: windows.wall <= 1.5 * linux.wall });
+    rows.push({ area: 'analyze', metric: '  peak RSS (VmHWM)', value: Math.round(windows.hwm / MB), unit: 'MB' });
+    rows.push({ area: 'analyze', metric: `  bytes written (${(windows.written / MB).toFixed(1)} MB; findings + leads of 6,000 findings included)`, value: windows.written / windows.input, unit: '× input', target: '≤ 3×', ok: windows.written <= 3 * windows.input });
+    return rows;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

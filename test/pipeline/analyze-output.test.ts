@@ -1,0 +1,80 @@
+// Issue 16: analyze writes compact files (one record per line, per-artifact record defaults in
+// parse-report.json, no connections.csv, no per-socket copy in analysis.json). On the 100k-socket
+// captures, nothing is lost: the loaders return exactly the records the parser made, and findings and
+// leads are exactly those of the analysis as it was written before (annotate: 'all').
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/analyze/index.js';
+import { readCustody } from '../../src/evidence/custody.js';
+import { sha256FileSync } from '../../src/evidence/files.js';
+import { PATHS, publishFiles, readConnections, readJsonArray, readUnixSockets } from '../../src/evidence/folder.js';
+import { inputOf } from '../../src/pipeline/analyze.js';
+import { parseEvidence } from '../../src/parse/evidence.js';
+import { generateLinuxNetstat } from '../../src/parse/linux-netstat-gen.js';
+import { generateWindowsNetstat } from '../../src/parse/windows-netstat-gen.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+function folderBytes(dir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.set(join(e.parentPath, e.name), statSync(join(e.parentPath, e.name)).size);
+  return out;
+}
+
+const CAPTURES = [
+  { os: 'linux', command: 'netstat -anp', text: () => generateLinuxNetstat(100_000), maxRatio: 3 },
+  // Windows -anob: 6,000 findings and leads (7 MB each) are part of what analyze must write.
+  { os: 'windows', command: 'netstat -anob', text: () => generateWindowsNetstat(100_000), maxRatio: 5 },
+] as const;
+
+describe('analyze output on a 100,000-socket capture', () => {
+  for (const c of CAPTURES) {
+    it(`${c.command}: loaders give back every record, findings and leads unchanged, bytes ≤ ${c.maxRatio}× input`, async () => {
+      const work = tempDir('nc-analyze-out-');
+      const file = join(work, `${c.os}.txt`);
+      writeFileSync(file, c.text());
+      const imp = await runCli(['import', file, '--command', c.command, '--os', c.os, '--out', work, '--case', 'OUT', '--examiner', 'T', '--json', '--quiet']);
+      expect(imp.exitCode, imp.stderr).toBe(0);
+      const dir = (JSON.parse(imp.stdout) as { evidenceDir: string }).evidenceDir;
+      const before = folderBytes(dir);
+      const r = await runCli(['analyze', dir, '--examiner', 'T', '--quiet']);
+      expect(r.exitCode, r.stderr).toBe(0);
+      let written = 0;
+      for (const [path, size] of folderBytes(dir)) if (before.get(path) !== size) written += size - (before.get(path) ?? 0);
+      expect(written).toBeLessThanOrEqual(c.maxRatio * statSync(file).size);
+
+      // The records as parsed and the analysis as analyze() makes it with every annotation.
+      const parsed = parseEvidence(dir);
+      const full = analyze(inputOf(parsed), { annotate: 'all' });
+      expect(readConnections(dir)).toEqual(JSON.parse(JSON.stringify(parsed.connections)));
+      expect(readUnixSockets(dir)).toEqual(JSON.parse(JSON.stringify(parsed.unixSockets)));
+      expect(readFileSync(join(dir, PATHS.findings), 'utf8')).toBe(`[\n${full.findings.map((f) => JSON.stringify(f)).join(',\n')}\n]\n`);
+      expect(JSON.parse(readFileSync(join(dir, PATHS.leads), 'utf8'))).toEqual(JSON.parse(JSON.stringify(full.leads)));
+      expect(readJsonArray(dir, PATHS.findings)).toEqual(JSON.parse(JSON.stringify(full.findings)));
+      expect(existsSync(join(dir, 'parsed/connections.csv'))).toBe(false);
+
+      // jq reads the files as arrays with the contract's field names; one record per line.
+      const jq = execFileSync('jq', ['-c', '.[0] | {protocol, ipVersion, localAddress, localPort, remoteAddress, remotePort, state, stateRaw, pid, process, source}', join(dir, PATHS.connections)], { encoding: 'utf8' });
+      expect(JSON.parse(jq)).toEqual(Object.fromEntries(['protocol', 'ipVersion', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'stateRaw', 'pid', 'process', 'source'].map((k) => [k, (parsed.connections[0] as unknown as Record<string, unknown>)[k]])));
+      expect(execFileSync('jq', ['length', join(dir, PATHS.connections)], { encoding: 'utf8' }).trim()).toBe(String(parsed.connections.length));
+      expect(readFileSync(join(dir, PATHS.connections), 'utf8').split('\n').length).toBe(parsed.connections.length + 3);
+
+      // Custody holds each file's hash as it is on disk (hashed while written).
+      const events = readCustody(dir).filter((e) => e.action.endsWith('written'));
+      expect(events.map((e) => e.object).sort()).toEqual([PATHS.analysis, PATHS.connections, PATHS.findingMarks, PATHS.findings, PATHS.leads, PATHS.otherSockets, PATHS.parseReport, PATHS.processes, PATHS.routes, PATHS.routesCsv, PATHS.unixSockets].sort());
+      for (const e of events) expect(e.sha256, e.object ?? '').toBe(sha256FileSync(join(dir, e.object!)));
+    }, 240_000);
+  }
+
+  it('a file that fails while being written leaves every earlier file as it was and no temporary file', () => {
+    const dir = tempDir('nc-publish-');
+    writeFileSync(join(dir, 'a.json'), 'old a');
+    expect(() => publishFiles(dir, [
+      { rel: 'a.json', produce: (w) => w('new a') },
+      { rel: 'b.json', produce: () => { throw new Error('disk full'); } },
+    ])).toThrow('disk full');
+    expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe('old a');
+    expect(readdirSync(dir)).toEqual(['a.json']);
+  });
+});
