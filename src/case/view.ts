@@ -7,6 +7,7 @@ import { visible, visibleHost } from '../markers.js';
 import { shellQuote, verificationCommands } from '../bundle/commands.js';
 import { custodyDetails, wrapCommand } from '../report/view-tables.js';
 import type { DeclarationView } from '../report/view-voice.js';
+import { trustedTimeView } from '../report/view-model.js';
 import type { Picture } from '../report/svg-text.js';
 import type { OutsidePeer } from './correlate.js';
 import { rows } from './diagram.js';
@@ -136,6 +137,8 @@ export function caseView(file: CaseFile, outside: OutsidePeer[], ctx: CaseViewCo
       rows: ctx.custody.map((e) => ({ seq: e.seq, time: e.time, actor: visibleHost(e.actor), action: visibleHost(e.action), object: e.object === null ? null : visibleHost(e.object), sha256: e.sha256, details: custodyDetails(e.details, 160) })),
     },
     verification: { commands: commands(ctx.zipName, file) },
+    // The case report is signed without a token; `netcustody timestamp` adds manifest.tsr to the case bundle.
+    trustedTime: trustedTimeView([]),
     declaration: declaration(file, ctx),
   };
 }

@@ -307,7 +307,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
  * The token is made over this PDF's signature after the page is printed: the report can say which
  * TSA was asked, never the TSA's time (verify and pdfsig show it).
  */
-function trustedTimeView(urls: string[]): { requested: boolean; short: string; text: string } {
+export function trustedTimeView(urls: string[]): { requested: boolean; short: string; text: string } {
   if (urls.length === 0) return { requested: false, short: 'none requested: the times below come from the examiner\'s and the host\'s clocks', text: 'None requested: every time in this report comes from the examiner\'s workstation clock or the examined host\'s clock.' };
   return {
     requested: true,
