@@ -24,7 +24,7 @@ Writes <case>_<host>_<UTC>.zip and <zip>.sha256; never overwrites an existing bu
   withCommonOptions(cmd);
   return cmd.action(async (dir: string, opts) => runAction(opts, async () => {
     const log = makeLog(opts);
-    const tsa = tsaSettings(opts);
+    const tsa = await tsaSettings(opts);
     const { createBundle } = await import('../bundle/index.js');
     const r = await createBundle(dir, { outDir: opts.out, p12: opts.p12, passphraseEnv: opts.p12PassEnv, examiner: opts.examiner, allowExpiredCert: opts.allowExpiredCert === true, tsa });
     log(`bundle: ${r.zipPath}`);

@@ -48,7 +48,7 @@ Check the signature independently with: pdfsig report/report.pdf`,
   withCommonOptions(cmd);
   return cmd.action(async (dir: string, opts) => runAction(opts, async () => {
     const log = makeLog(opts);
-    const tsa = tsaSettings(opts);
+    const tsa = await tsaSettings(opts);
     // The folder's examiner beats the environment: a report on a colleague's folder stays in their name.
     const who = resolveExaminer(opts, {});
     const statements = statementTexts(opts, who);

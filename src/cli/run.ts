@@ -47,7 +47,7 @@ With SSH targets, each collected host is analysed, reported and bundled here, on
   tsaOptions(cmd);
   withCommonOptions(cmd);
   return cmd.action(async (opts) => runAction(opts, async () => {
-    const tsa = tsaSettings(opts);
+    const tsa = await tsaSettings(opts);
     const progress = makeProgress({ quiet: opts.quiet, verbose: opts.verbose, sanitize: terminalSafe });
     const who = resolveExaminer(opts);
     // Files named by the statement options are read before the host is touched: a typo stops here.

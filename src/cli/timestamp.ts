@@ -27,7 +27,7 @@ Exit codes: 0 token added (or kept), 1 no TSA gave a good token (nothing changed
   withCommonOptions(cmd);
   return cmd.action(async (target: string, opts) => runAction(opts, async () => {
     const log = makeLog(opts);
-    const tsa = tsaSettings(opts);
+    const tsa = await tsaSettings(opts);
     if (!tsa) throw new EvidenceError('timestamp needs --tsa URL (or $NETCUSTODY_TSA)', undefined, EXIT.usage);
     const { timestampTarget } = await import('../timestamp/stamp-target.js');
     const r = await timestampTarget(target, tsa, opts.actor ?? 'netcustody timestamp');

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { EvidenceError } from '../evidence/folder.js';
-import { anchorsFromFile, listTrusted } from '../signing/trust-store.js';
-import { checkTsaUrl, type TsaSettings } from '../timestamp/client.js';
+import type { TrustAnchor } from '../signing/trust-store.js';
+import type { TsaSettings } from '../timestamp/client.js';
 import { EXIT } from './common.js';
 
 export function tsaOptions(cmd: Command): Command {
@@ -13,18 +13,24 @@ export function tsaOptions(cmd: Command): Command {
     .option('--tsa-ca <file>', "the TSA's CA certificate (PEM) to trust besides those pinned with netcustody trust add");
 }
 
-/** null when no TSA is given (nothing is asked); usage errors (exit 2) for a bad URL or CA file. */
-export function tsaSettings(opts: { tsa?: string[]; tsaCa?: string }): TsaSettings | null {
+/**
+ * null when no TSA is given (nothing is asked); usage errors (exit 2) for a bad URL or CA file.
+ * The certificate and CMS code loads only when a TSA is given: collect and --help stay light.
+ */
+export async function tsaSettings(opts: { tsa?: string[]; tsaCa?: string }): Promise<TsaSettings | null> {
   const urls = opts.tsa ?? (process.env.NETCUSTODY_TSA ?? '').split(/\s+/).filter(Boolean);
   if (urls.length === 0) {
     if (opts.tsaCa) throw new EvidenceError('--tsa-ca needs --tsa URL (or $NETCUSTODY_TSA)', undefined, EXIT.usage);
     return null;
   }
-  return { urls: urls.map(checkTsaUrl), anchors: [...tsaCaAnchors(opts.tsaCa), ...listTrusted()] };
+  const { checkTsaUrl } = await import('../timestamp/client.js');
+  const { listTrusted } = await import('../signing/trust-store.js');
+  return { urls: urls.map(checkTsaUrl), anchors: [...(await tsaCaAnchors(opts.tsaCa)), ...listTrusted()] };
 }
 
-export function tsaCaAnchors(file: string | undefined): ReturnType<typeof anchorsFromFile> {
+export async function tsaCaAnchors(file: string | undefined): Promise<TrustAnchor[]> {
   if (!file) return [];
+  const { anchorsFromFile } = await import('../signing/trust-store.js');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -42,7 +42,7 @@ and says "no trusted timestamp".`,
     const { formatVerifyReport, verifyEvidence } = await import('../bundle/index.js');
     const { listTrusted } = await import('../signing/trust-store.js');
     const { tsaCaAnchors } = await import('./tsa-options.js');
-    const tsaAnchors = tsaCaAnchors(opts.tsaCa);
+    const tsaAnchors = await tsaCaAnchors(opts.tsaCa);
     const report = await verifyEvidence(target, { trustCertPem, trustFile: opts.trust, anchors: listTrusted(), tsaCaPem: tsaAnchors.map((a) => a.pem).join('') || undefined, tsaCaFile: opts.tsaCa, requireTrust: opts.requireTrust === true });
     if (opts.json) printJson(report);
     else process.stdout.write(formatVerifyReport(report));
