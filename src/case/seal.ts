@@ -56,7 +56,8 @@ export async function sealCaseFolder(dir: string, zipPath: string, caseId: strin
 
   const members: ZipMember[] = files.map((f) => (f.path === PATHS.custody ? { name: f.path, source: { bytes: custody }, sha256: f.sha256 } : { name: f.path, source: { path: join(dir, f.path) }, sha256: f.sha256 }));
   const sealBytes: Record<string, Buffer> = { [PATHS.sums]: sums, [PATHS.manifest]: manifestBytes, [PATHS.manifestSig]: signature, [PATHS.certificate]: certificatePem };
-  for (const name of SEAL_FILES) members.push({ name, source: { bytes: sealBytes[name] } });
+  // manifest.tsr is a seal file too, added later by `netcustody timestamp`: none at sealing.
+  for (const name of SEAL_FILES) if (sealBytes[name]) members.push({ name, source: { bytes: sealBytes[name] } });
   members.sort((a, b) => compareNames(a.name, b.name));
   const zip = await writeDeterministicZip(zipPath, members, when);
   writeNewFileSync(`${zipPath}.sha256`, `${zip.sha256}  ${basename(zipPath)}\n`);
