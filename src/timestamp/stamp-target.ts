@@ -35,11 +35,15 @@ export interface TimestampTargetResult {
 export async function timestampTarget(target: string, tsa: TsaSettings, actor: string): Promise<TimestampTargetResult> {
   const path = resolve(target);
   if (!existsSync(path)) throw new EvidenceError(`${target}: no such file or folder`);
-  if (statSync(path).isDirectory()) return stampFolder(path, tsa, actor);
+  if (statSync(path).isDirectory()) {
+    if (isCaseFolder(path)) throw new EvidenceError(`${target}: a case folder: time-stamp its case bundle (the .zip beside it) instead`, `netcustody timestamp ${join(dirname(path), `${basename(path)}.zip`)} --tsa URL`, 2);
+    return stampFolder(path, tsa, actor);
+  }
   const extracted = await extractBundle(path);
   try {
     const sums = readFileSync(join(extracted.dir, PATHS.sums));
-    const folder = folderBeside(path, extracted.dir, sums);
+    // A case bundle is stamped as a zip alone: its case folder is sealed by the case command, not by bundle.
+    const folder = isCaseFolder(extracted.dir) ? null : folderBeside(path, extracted.dir, sums);
     if (folder) return stampFolder(folder, tsa, actor);
     return await stampLoneZip(path, extracted.dir, sums, tsa);
   } finally {
@@ -51,6 +55,21 @@ async function stampFolder(dir: string, tsa: TsaSettings, actor: string): Promis
   const r = await createBundle(dir, { tsa, keepSealOnly: true, actor });
   if (!r.timestamp.record || (r.timestamp.status !== 'added' && r.timestamp.status !== 'kept')) throw new EvidenceError(`no timestamp: ${r.timestamp.reason ?? 'no TSA answered'}`);
   return { zipPath: r.zipPath, sha256: r.sha256, evidenceDir: dir, status: r.timestamp.status, record: r.timestamp.record, note: null };
+}
+
+/** A case folder or unpacked case bundle (case.json, no acquisition.json of its own). */
+function isCaseFolder(dir: string): boolean {
+  return existsSync(join(dir, 'case.json')) && !existsSync(join(dir, PATHS.acquisition));
+}
+
+/** `<zip name>-2.zip` (or -3 …) beside the zip: a name for the time-stamped copy of a case bundle. */
+function freeNameBeside(zipPath: string): string {
+  const base = basename(zipPath).replace(/\.zip$/i, '').replace(/-\d+$/, '');
+  for (let n = 2; n < 1000; n++) {
+    const candidate = join(dirname(zipPath), `${base}-${n}.zip`);
+    if (!existsSync(candidate)) return candidate;
+  }
+  throw new EvidenceError(`${zipPath}: no free name for the time-stamped zip beside it`);
 }
 
 /** The zip's evidence folder, when it sits beside the zip and still has the seal the zip carries. */
@@ -75,12 +94,12 @@ async function stampLoneZip(zipPath: string, dir: string, sums: Buffer, tsa: Tsa
   const manifest = JSON.parse(readFileSync(join(dir, PATHS.manifest), 'utf8')) as { zip?: { timestamp?: string } };
   const fixedTime = new Date(manifest.zip?.timestamp ?? '');
   if (Number.isNaN(fixedTime.getTime())) throw new EvidenceError(`${zipPath}: manifest.json has no zip timestamp`);
-  const acquisition = JSON.parse(readFileSync(join(dir, PATHS.acquisition), 'utf8')) as Acquisition;
+  const acquisition = existsSync(join(dir, PATHS.acquisition)) ? (JSON.parse(readFileSync(join(dir, PATHS.acquisition), 'utf8')) as Acquisition) : null;
   const members: ZipMember[] = listFolder(dir).files.filter((f) => f !== PATHS.manifestTsr).map((name) => ({ name, source: { path: join(dir, name) } }));
   members.push({ name: PATHS.manifestTsr, source: { bytes: outcome.response } });
   members.sort((a, b) => compareNames(a.name, b.name));
   if (!members.every((m) => SEAL_FILES.includes(m.name) || sums.includes(`  ${m.name}\n`))) throw new EvidenceError(`${zipPath}: holds members SHA256SUMS does not list`);
-  const out = freeBundlePath(dirname(zipPath), acquisition, fixedTime);
+  const out = acquisition ? freeBundlePath(dirname(zipPath), acquisition, fixedTime) : freeNameBeside(zipPath);
   const zip = await writeDeterministicZip(out, members, fixedTime);
   writeNewFileSync(`${out}.sha256`, `${zip.sha256}  ${basename(out)}\n`);
   return {

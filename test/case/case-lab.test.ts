@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netnsAvailable } from '../lab/netns.mjs';
 import { CLI, runCli, tempDir } from '../helpers/cli.js';
 import { createCaseLab, createOtherSite } from './lab.mjs';
+import { makeTestPki, startTestTsa } from '../helpers/tsa-server.js';
 import type { CaseFile } from '../../src/case/types.js';
 
 const canNetns = netnsAvailable();
@@ -274,4 +275,29 @@ describe.runIf(canNetns)('netcustody case on a four-host namespace lab', () => {
     expect(r.json.bundle).toBeNull();
     expect(r.stderr).toContain('no case bundle');
   }, 300_000);
+
+  // Last: it adds manifest.tsr and a custody event to the case folder the tests above read.
+  it('timestamp adds an RFC 3161 token to the case bundle that verify and openssl accept', async () => {
+    const pki = makeTestPki();
+    const tsa = await startTestTsa('ok', pki);
+    try {
+      const t = await runCli(['timestamp', fromBundles.json.bundle, '--tsa', tsa.url, '--tsa-ca', pki.caFile, '--json'], { env });
+      expect(t.exitCode, t.stderr).toBe(0);
+      const stamped = JSON.parse(t.stdout).bundle as string;
+      expect(stamped).not.toBe(fromBundles.json.bundle);
+      const v = await runCli(['verify', stamped, '--tsa-ca', pki.caFile], { env });
+      expect(v.exitCode, v.stdout).toBe(0);
+      expect(v.stdout).toContain('manifest.tsr (over SHA256SUMS): valid');
+      const x = join(work, 'stamped');
+      mkdirSync(x);
+      execFileSync('unzip', ['-q', stamped, '-d', x]);
+      execFileSync('openssl', ['ts', '-verify', '-data', 'SHA256SUMS', '-in', 'manifest.tsr', '-CAfile', pki.caFile], { cwd: x, stdio: 'pipe' });
+      // The case folder is sealed by `case`, not by bundle: timestamp points at its zip.
+      const f = await runCli(['timestamp', fromBundles.json.caseDir, '--tsa', tsa.url, '--tsa-ca', pki.caFile], { env });
+      expect(f.exitCode).toBe(2);
+      expect(f.stderr).toContain('a case folder: time-stamp its case bundle');
+    } finally {
+      await tsa.close();
+    }
+  });
 });
