@@ -8,7 +8,7 @@
 //           file pg_dump → db postgres :5432 over IPv4 (db's dual-stack listener prints it IPv4-mapped)
 // Each host is collected with the real CLI inside its namespace, under its own hostname (a UTS namespace).
 import { execFileSync } from 'node:child_process';
-import { createLab } from '../lab/netns.mjs';
+import { createLab, removeNetns } from '../lab/netns.mjs';
 
 const C2 = '203.0.113.66';
 
@@ -36,13 +36,7 @@ export async function createCaseLab() {
   };
   const cleanupAll = () => {
     for (const ns of extra) {
-      try {
-        const pids = execFileSync('ip', ['netns', 'pids', ns]).toString().trim().split(/\s+/).filter(Boolean);
-        for (const p of pids) process.kill(Number(p), 'SIGKILL');
-      } catch {}
-      try {
-        ip(['netns', 'del', ns]);
-      } catch {}
+      removeNetns(ns);
     }
     lab.cleanup();
   };
@@ -109,14 +103,6 @@ export function createOtherSite(caseLab) {
   return {
     ns,
     start: () => caseLab.lab.startHolder(ns, 'sshd', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 22 }] }, 'mounted', '/usr/sbin'),
-    cleanup: () => {
-      try {
-        const pids = execFileSync('ip', ['netns', 'pids', ns]).toString().trim().split(/\s+/).filter(Boolean);
-        for (const p of pids) process.kill(Number(p), 'SIGKILL');
-      } catch {}
-      try {
-        ip(['netns', 'del', ns]);
-      } catch {}
-    },
+    cleanup: () => removeNetns(ns),
   };
 }

@@ -76,14 +76,7 @@ export function createLab(opts = {}) {
       } catch {}
     }
     for (const ns of [victim, attacker]) {
-      try {
-        // Kill anything still inside (holders run as children of `ip netns exec`).
-        const pids = execFileSync('ip', ['netns', 'pids', ns]).toString().trim().split(/\s+/).filter(Boolean);
-        for (const p of pids) process.kill(Number(p), 'SIGKILL');
-      } catch {}
-      try {
-        ip(['netns', 'del', ns]);
-      } catch {}
+      removeNetns(ns);
     }
     rmSync(workDir, { recursive: true, force: true });
   }
@@ -100,6 +93,17 @@ export function createLab(opts = {}) {
  * mount namespace: a tmpfs over `over` holds an empty file with the node binary bind-mounted on it,
  * so /proc/PID/exe reads /usr/sbin/sshd as on a real host; nothing on the host's disk changes).
  */
+/** Kill everything still inside namespace `ns` (holders run as children of `ip netns exec`) and delete it. */
+export function removeNetns(ns) {
+  try {
+    const pids = execFileSync('ip', ['netns', 'pids', ns]).toString().trim().split(/\s+/).filter(Boolean);
+    for (const p of pids) process.kill(Number(p), 'SIGKILL');
+  } catch {}
+  try {
+    execFileSync('ip', ['netns', 'del', ns], { stdio: 'pipe' });
+  } catch {}
+}
+
 export async function startHolderIn(holders, ns, name, spec = {}, how = 'symlink', dir, over = dir) {
   const bin = join(dir, name);
   let argv;

@@ -9,7 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { netnsAvailable, startHolderIn } from './netns.mjs';
+import { netnsAvailable, removeNetns, startHolderIn } from './netns.mjs';
 
 const SSHD = '/usr/sbin/sshd';
 
@@ -160,13 +160,7 @@ export async function createSshLab(opts = {}) {
       } catch {}
     }
     for (const ns of [ws, ...hosts.map((h) => h.ns)]) {
-      try {
-        const pids = execFileSync('ip', ['netns', 'pids', ns]).toString().trim().split(/\s+/).filter(Boolean);
-        for (const p of pids) process.kill(Number(p), 'SIGKILL');
-      } catch {}
-      try {
-        ip(['netns', 'del', ns]);
-      } catch {}
+      removeNetns(ns);
     }
     rmSync(dir, { recursive: true, force: true });
   }
