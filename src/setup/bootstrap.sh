@@ -48,7 +48,14 @@ if [ "$1" = "--test" ]; then
   { [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1; } || missing="$missing openssh-server openssh-client"
   { command -v ansible-playbook >/dev/null 2>&1 && command -v dash >/dev/null 2>&1; } || missing="$missing ansible dash"
   command -v jq >/dev/null 2>&1 || missing="$missing jq"; command -v jc >/dev/null 2>&1 || missing="$missing jc"  # jq: JSON contract tests; jc: the bench's side-by-side (Debian's jc package; PyPI is not needed)
-  if [ -n "$missing" ]; then apt_install $missing || say "could not install:$missing (tests that need them will fail)"; fi
+  if [ -n "$missing" ]; then
+    # openssh-server is only the tests' namespace sshd: keep Debian's maintainer scripts from starting
+    # it as a service on this machine (policy-rc.d 101 = "not allowed"), unless a policy already exists.
+    guard=""
+    if [ ! -e /usr/sbin/policy-rc.d ] && as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'; then guard=1; fi
+    apt_install $missing || say "could not install:$missing (tests that need them will fail)"
+    if [ -n "$guard" ]; then as_root rm -f /usr/sbin/policy-rc.d; fi
+  fi
 fi
 
 if ! find_browser >/dev/null; then
