@@ -1,6 +1,6 @@
 import { readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Acquisition, CommandRecord, HostInfo, PreservePolicy } from '../model.js';
+import type { Acquisition, CommandRecord, PreservePolicy } from '../model.js';
 import { DEFAULT_MAX_BINARY_BYTES } from './binaries.js';
 import { appendCustody } from '../evidence/custody.js';
 import { createEvidenceFolder, EvidenceError, newAcquisition, PATHS, writeAcquisition } from '../evidence/folder.js';
