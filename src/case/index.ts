@@ -10,6 +10,7 @@ import { DIR_MODE, mkdirPrivate, sha256File, sha256Hex, writeFileDurableSync } f
 import { loadIdentity } from '../signing/index.js';
 import { launchPrintBrowser } from '../report/browser.js';
 import { htmlToPdf } from '../report/pdf-render.js';
+import { layoutEngine } from '../report/graphviz.js';
 import { signPdf } from '../report/pdf-sign.js';
 import { countPages } from '../report/pdf-pages.js';
 import { markHtml, pdfReason } from '../report/report-id.js';
@@ -80,9 +81,10 @@ export async function runCase(opts: CaseOptions): Promise<CaseResult> {
     for (const a of built.file.ambiguities) log(`ambiguous: ${a.detail}`);
     writeJson(dir, CASE_JSON, built.file);
     appendCustody(dir, { actor, action: 'case analysed', object: CASE_JSON, sha256: await sha256File(join(dir, CASE_JSON)), details: { hosts: built.file.hosts.length, flows: built.file.flows.length, leads: built.file.leads.length, ambiguities: built.file.ambiguities.length } });
-    const svg = caseDiagram(built.file, built.outside);
+    const svg = await caseDiagram(built.file, built.outside);
+    const layout = await layoutEngine();
     writeFileDurableSync(join(dir, CASE_GRAPH), svg.markup);
-    appendCustody(dir, { actor, action: 'diagram drawn', object: CASE_GRAPH, sha256: sha256Hex(svg.markup) });
+    appendCustody(dir, { actor, action: 'diagram drawn', object: CASE_GRAPH, sha256: sha256Hex(svg.markup), details: { layout } });
 
     const missing = built.file.hosts.filter((h) => !h.bundle);
     const zipPath = join(dir, '..', `${name}.zip`);
@@ -98,6 +100,7 @@ export async function runCase(opts: CaseOptions): Promise<CaseResult> {
       custody: readCustody(dir),
       chainOk: verifyCustodyFile(dir).ok,
       diagramSvg: svg,
+      diagramLayout: layout,
     });
     const html = markHtml(templates.render(view), reportId);
     const htmlSha256 = sha256Hex(html);

@@ -1,7 +1,7 @@
 // The case report's view: the chain in plain words first, the diagram, then the hosts, flows and case
 // leads, what stays ambiguous, the case custody log, verification and the declaration (the host
 // report's partials for the last three). Host text is made visible here and escaped by Handlebars; the
-// SVG is built by diagram.ts, which escapes every text it draws.
+// SVG comes from diagram.ts (Graphviz, every text escaped for DOT, the SVG checked by svg-check.ts).
 import { SEVERITIES, type CustodyEvent, type Severity } from '../model.js';
 import { visible, visibleHost } from '../markers.js';
 import { shellQuote, verificationCommands } from '../bundle/commands.js';
@@ -24,6 +24,8 @@ export interface CaseViewContext {
   custody: CustodyEvent[];
   chainOk: boolean;
   diagramSvg: Picture;
+  /** What laid the diagram out (graphviz.ts layoutEngine()). */
+  diagramLayout: string;
 }
 
 function endText(e: FlowEnd, names: Map<string, string>): string {
@@ -89,6 +91,7 @@ export function caseView(file: CaseFile, outside: OutsidePeer[], ctx: CaseViewCo
       ],
     },
     diagram: ctx.diagramSvg,
+    diagramLayout: ctx.diagramLayout,
     hosts: file.hosts.map((h) => ({
       key: h.key,
       name: visibleHost(h.name),

@@ -1,4 +1,4 @@
-// Text inside the SVG pictures of the reports (the host report's lead picture, the case graph): host
+// Text inside the SVG pictures of the reports (the host report's lead picture, the case graph's DOT): host
 // text made visible (control and bidi characters as markers), cut to fit a line, and XML-escaped.
 import { visible, visibleHost } from '../markers.js';
 
@@ -21,8 +21,10 @@ function cut(v: string, max: number): string {
 }
 
 /**
- * SVG markup netcustody drew itself, every text in it escaped (xml()). Templates print it with the
- * `picture` helper, which prints nothing else: no triple-stash, no other way for markup in.
+ * SVG markup netcustody drew itself, every text in it escaped (xml()), or Graphviz's layout of DOT that
+ * netcustody wrote, accepted by svg-check.ts graphvizPicture() (the only way Graphviz output gets here).
+ * Templates print it with the `picture` helper, which prints nothing else: no triple-stash, no other way
+ * for markup in.
  */
 export class Picture {
   constructor(readonly markup: string) {}

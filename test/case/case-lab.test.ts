@@ -164,6 +164,12 @@ describe.runIf(canNetns)('netcustody case on a four-host namespace lab', () => {
     const svg = readFileSync(join(json.caseDir, 'case-graph.svg'), 'utf8');
     for (const h of file.hosts) expect(svg).toContain(`>${h.name}<`);
     execFileSync('python3', ['-c', 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])', join(json.caseDir, 'case-graph.svg')]);
+    // Laid out by Graphviz (WebAssembly), kept only as the plain picture the report may print.
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" class="case-graph" /);
+    expect(svg).not.toMatch(/<\?xml|<!DOCTYPE|<!--|href|<script|foreignObject/);
+    for (const f of file.flows.filter((x) => !x.ambiguous)) expect(svg).toContain(f.id.replace('-', '&#45;'));
+    expect(svg).toMatch(/\[HIGH\] CASE&#45;LEAD&#45;PEER C&#45;\d{3}/);
+    expect(svg).toContain('seen only from web');
     const html = readFileSync(join(json.caseDir, 'report/report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script/i);
@@ -222,6 +228,8 @@ describe.runIf(canNetns)('netcustody case on a four-host namespace lab', () => {
     const shape = (f: CaseFile) => ({ flows: f.flows.map((x) => [x.id, x.seen, x.client.pid, x.server.pid]), leads: f.leads.map((l) => [l.rule, l.severity, l.flows]) });
     expect(shape(r.file)).toEqual(shape(fromBundles.file));
     expect(r.json.bundle).toMatch(/\.zip$/);
+    // Graphviz lays the same case out the same way in another process: the same SVG bytes.
+    expect(readFileSync(join(r.json.caseDir, 'case-graph.svg'), 'utf8')).toBe(readFileSync(join(fromBundles.json.caseDir, 'case-graph.svg'), 'utf8'));
   }, 300_000);
 
   it('refuses a bundle that fails verification, naming the check', async () => {
