@@ -5,8 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { netnsAvailable } from '../lab/netns.mjs';
+import { CLI } from '../helpers/cli.js';
 import { caseDiagram, caseDot } from '../../src/case/diagram.js';
 import { graphvizPicture, SvgRefused } from '../../src/report/svg-check.js';
 import { renderDot } from '../../src/report/graphviz.js';
@@ -106,6 +108,16 @@ describe('host text through DOT and Graphviz', () => {
     expect(caseDot(hostileCase(), [])).toBe(caseDot(hostileCase(), []));
     expect(b.markup).toBe(a.markup);
     expect((await caseDiagram(caseFile(), [])).markup).toBe((await caseDiagram(caseFile(), [])).markup);
+  });
+
+  // The wasm is inside the package: another Node process with no network at all (unshare -n, root
+  // only) lays the case out to the same bytes as this one.
+  it.runIf(netnsAvailable())('lays the same case out to the same bytes in another process with no network', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nc-dot-'));
+    writeFileSync(join(dir, 'case.json'), JSON.stringify(hostileCase()));
+    const script = `import { readFileSync } from 'node:fs'; import { caseDiagram } from ${JSON.stringify(join(dirname(CLI), '../case/diagram.js'))}; process.stdout.write((await caseDiagram(JSON.parse(readFileSync(process.argv[1], 'utf8')), [])).markup);`;
+    const other = execFileSync('unshare', ['-n', process.execPath, '--input-type=module', '-e', script, join(dir, 'case.json')], { encoding: 'utf8' });
+    expect(other).toBe((await caseDiagram(hostileCase(), [])).markup);
   });
 
   it('keeps of Graphviz\'s SVG only a plain picture: no prolog, DOCTYPE, comments or ids, netcustody\'s own root', async () => {
