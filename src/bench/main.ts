@@ -10,6 +10,7 @@ const SUITES: { name: string; load: () => Promise<BenchFn> }[] = [
   { name: 'bundle', load: async () => (await import('./bundle.js')).benchBundle },
   { name: 'run', load: async () => (await import('./run.js')).benchRun },
   { name: 'ssh', load: async () => (await import('./ssh.js')).benchSsh },
+  { name: 'case-graph', load: async () => (await import('./case-graph.js')).benchCaseGraph },
 ];
 
 function formatValue(r: BenchRow): string {

@@ -1,14 +1,14 @@
 // The case graph: DOT built here from case.json's content, laid out by Graphviz compiled to
 // WebAssembly (report/graphviz.ts: @viz-js/viz, no system binary, no script in the PDF) and embedded
 // as SVG only after report/svg-check.ts accepted it. Top to bottom along the chain: peers outside the
-// examined hosts first (grouped by kind of network, dashed boxes), then the examined hosts in the order
+// examined hosts first (a dashed box per kind of network listing its addresses), then the examined hosts in the order
 // rows() gives, each a box with its name, addresses and the processes holding flows; arrows run from the
 // side that connected to the side that listens, labelled with the flows, port, both programs and each
 // case lead in words ("[HIGH] CASE-LEAD-PEER C-003"). Colour only repeats the words, and one-ended flows
 // are dashed and say "seen only from X", so a black-and-white print loses nothing. Host text is made
 // visible (control characters as markers) and escaped for DOT; Graphviz escapes it for XML.
 import { SEVERITIES, type Severity } from '../model.js';
-import { dotLabel, dotString, renderDot } from '../report/graphviz.js';
+import { dotLabel, renderDot } from '../report/graphviz.js';
 import { graphvizPicture } from '../report/svg-check.js';
 import { fit, type Picture } from '../report/svg-text.js';
 import type { OutsidePeer } from './correlate.js';
@@ -121,7 +121,8 @@ export function caseDot(file: CaseFile, outside: OutsidePeer[]): string {
     `node [shape=box, style=rounded, fontname="${FONT}", fontsize=9, margin="0.08,0.03", height=0.3];`,
     `edge [fontname="${FONT}", fontsize=8, arrowsize=0.7];`,
   ];
-  // Outside peers, one dashed box per kind of network, one node per address (capped).
+  // Outside peers: one dashed box per kind of network listing its addresses (capped), so that many
+  // peers make the top row no wider than the kinds of network; the arrows name address and port.
   const groups = new Map<string, string[]>();
   for (const p of outside) {
     const list = groups.get(p.network) ?? [];
@@ -130,14 +131,9 @@ export function caseDot(file: CaseFile, outside: OutsidePeer[]): string {
   }
   const outsideNode = new Map<string, string>();
   [...groups.entries()].forEach(([network, addrs], g) => {
-    out.push(`subgraph cluster_o${g + 1} {`, `label=${dotLabel([`not examined: ${fit(network, 40)}`])}; style="dashed,rounded"; margin=10; color="#666666";`);
-    addrs.forEach((a, i) => {
-      const id = i < MAX_OUTSIDE ? `o${g + 1}_${i + 1}` : `o${g + 1}_more`;
-      if (i === MAX_OUTSIDE) out.push(`${id} [label=${dotString(`${addrs.length - MAX_OUTSIDE} more addresses (section 4)`)}, style="rounded,dashed"];`);
-      else if (i < MAX_OUTSIDE) out.push(`${id} [label=${dotString(fit(a, 40))}, style="rounded,dashed"];`);
-      outsideNode.set(`${network}|${a}`, id);
-    });
-    out.push('}');
+    const lines = [`not examined: ${fit(network, 40)}`, ...addrs.slice(0, MAX_OUTSIDE).map((a) => fit(a, 40)), ...(addrs.length > MAX_OUTSIDE ? [`${addrs.length - MAX_OUTSIDE} more addresses (section 4)`] : [])];
+    out.push(`o${g + 1} [label=${dotLabel(lines)}, style="rounded,dashed", color="#666666", fontsize=9];`);
+    outsideNode.set(network, `o${g + 1}`);
   });
   const edges: string[] = [];
   const laidOut: [string, string][] = [];
@@ -166,11 +162,12 @@ export function caseDot(file: CaseFile, outside: OutsidePeer[]): string {
     else edge(from, to, `label=${label}, ${style(sev, f.seen !== 'both')}`);
   }
   // Outside peers sit above the hosts: every arrow to them is laid out from them, pointing the way it went.
-  const outEdges = new Map<string, { ports: Set<string>; severity: Severity | null; lead: string | null }>();
+  const outEdges = new Map<string, { peers: string[]; severity: Severity | null; lead: string | null }>();
   for (const p of outside) {
-    const key = `${outsideNode.get(`${p.network}|${p.address}`)}|${of(p.end)}|${p.inbound ? 'in' : 'out'}`;
-    const e = outEdges.get(key) ?? { ports: new Set<string>(), severity: null, lead: null };
-    e.ports.add(String((p.inbound ? p.end.port : p.port) ?? '?'));
+    const key = `${outsideNode.get(p.network)}|${of(p.end)}|${p.inbound ? 'in' : 'out'}`;
+    const e = outEdges.get(key) ?? { peers: [], severity: null, lead: null };
+    const peer = p.inbound ? `from ${fit(p.address, 40)} to TCP ${p.end.port ?? '?'}` : `to ${fit(p.address, 40)} TCP ${p.port ?? '?'}`;
+    if (!e.peers.includes(peer)) e.peers.push(peer);
     if (p.end.lead && rank(p.end.lead.severity) > rank(e.severity)) {
       e.severity = p.end.lead.severity;
       e.lead = `${sevTag(p.end.lead.severity)} host lead ${p.end.lead.id}`;
@@ -179,8 +176,7 @@ export function caseDot(file: CaseFile, outside: OutsidePeer[]): string {
   }
   for (const [key, e] of outEdges) {
     const [peer, proc, way] = key.split('|');
-    const ports = [...e.ports];
-    const label = dotLabel([`TCP ${ports.slice(0, 4).join(', ')}${ports.length > 4 ? ` +${ports.length - 4}` : ''}${way === 'in' ? ' (inbound)' : ''}`, ...(e.lead ? [e.lead] : [])]);
+    const label = dotLabel([...e.peers.slice(0, 3), ...(e.peers.length > 3 ? [`${e.peers.length - 3} more (section 4)`] : []), ...(e.lead ? [e.lead] : [])]);
     edge(peer, proc, `label=${label}${way === 'out' ? ', dir=back' : ''}, ${style(e.severity)}`);
   }
   // Examined hosts: a box holding a node that names the host and its addresses (a node, not the box's
