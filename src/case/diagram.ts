@@ -20,6 +20,8 @@ const FONT = 'DejaVu Sans';
 const MAX_ADDRESSES = 4;
 const MAX_PROCESSES = 8;
 const MAX_OUTSIDE = 6;
+/** Above this many flows, those seen from both ends with no case lead above low share one arrow per pair of hosts. */
+const MAX_ARROWS = 40;
 
 /**
  * Row of each examined host: 1 + its distance along the flows (client → server) from where the case
@@ -63,7 +65,7 @@ interface ProcNode {
 }
 
 /** Process nodes per host: one per process (name and PID) holding a flow, capped; the rest folded. */
-function processNodes(file: CaseFile, outside: OutsidePeer[]): { nodes: Map<string, ProcNode>; of: (e: FlowEnd) => string } {
+function processNodes(file: CaseFile, shown: CaseFlow[], outside: OutsidePeer[]): { nodes: Map<string, ProcNode>; of: (e: FlowEnd) => string } {
   const nodes = new Map<string, ProcNode>();
   const count = new Map<string, number>();
   const keyOf = (e: FlowEnd): string => `${e.host}|${e.ref === null ? 'noline' : `${e.process ?? ''}|${e.pid ?? ''}`}`;
@@ -86,7 +88,7 @@ function processNodes(file: CaseFile, outside: OutsidePeer[]): { nodes: Map<stri
     const name = e.ref === null ? 'no line in its evidence' : `${e.process === null ? 'process not shown' : fit(e.process, 28)}${e.pid !== null ? ` (PID ${e.pid})` : ''}`;
     nodes.set(key, { id: `${e.host}_p${n}`, host: e.host, lines: [name], severity: e.lead?.severity ?? null });
   };
-  for (const f of drawn(file)) {
+  for (const f of shown) {
     note(f.client);
     note(f.server);
   }
@@ -99,9 +101,21 @@ function processNodes(file: CaseFile, outside: OutsidePeer[]): { nodes: Map<stri
   return { nodes, of: (e) => nodes.get(keyOf(e))!.id };
 }
 
-/** Flows drawn between examined hosts (an ambiguous address joins no host: listed in the report). */
-function drawn(file: CaseFile): CaseFlow[] {
-  return file.flows.filter((f) => f.client.host && f.server.host && !f.ambiguous);
+/**
+ * Flows drawn between examined hosts (an ambiguous address joins no host: listed in the report), each
+ * on an arrow of its own processes, or, in a large case, folded into one arrow per pair of hosts when
+ * seen from both ends with no case lead above low.
+ */
+function drawn(file: CaseFile): { shown: CaseFlow[]; folded: CaseFlow[] } {
+  const all = file.flows.filter((f) => f.client.host && f.server.host && !f.ambiguous);
+  if (all.length <= MAX_ARROWS) return { shown: all, folded: [] };
+  const quiet = (f: CaseFlow): boolean => f.seen === 'both' && rank(f.severity) < rank('medium');
+  return { shown: all.filter((f) => !quiet(f)), folded: all.filter(quiet) };
+}
+
+/** Flow ids on a label: up to three, else the first and last. */
+function idList(flows: CaseFlow[]): string {
+  return flows.length > 3 ? `${flows[0].id} … ${flows.at(-1)!.id} (${flows.length} flows)` : flows.map((x) => x.id).join(', ');
 }
 
 function leadLines(leads: CaseLead[]): string[] {
@@ -114,7 +128,8 @@ function leadLines(leads: CaseLead[]): string[] {
 export function caseDot(file: CaseFile, outside: OutsidePeer[]): string {
   const names = new Map(file.hosts.map((h) => [h.key, h.name]));
   const row = rows(file, outside);
-  const { nodes, of } = processNodes(file, outside);
+  const { shown, folded } = drawn(file);
+  const { nodes, of } = processNodes(file, shown, outside);
   const out: string[] = [
     'digraph case {',
     `graph [rankdir=TB, newrank=true, nodesep=0.25, ranksep=0.45, margin=0.05, fontname="${FONT}", fontsize=10, labeljust=l];`,
@@ -143,7 +158,7 @@ export function caseDot(file: CaseFile, outside: OutsidePeer[]): string {
   };
   // Flows between examined hosts: one arrow per client process, server process, port and kind of seen.
   const grouped = new Map<string, CaseFlow[]>();
-  for (const f of drawn(file)) {
+  for (const f of shown) {
     const key = `${of(f.client)}|${of(f.server)}|${f.server.port}|${f.seen === 'both' ? 'both' : f.seen}`;
     grouped.set(key, [...(grouped.get(key) ?? []), f]);
   }
@@ -152,7 +167,7 @@ export function caseDot(file: CaseFile, outside: OutsidePeer[]): string {
     const f = flows[0];
     const leads = file.leads.filter((l) => flows.some((x) => l.flows.includes(x.id)));
     const sev = leads.reduce<Severity | null>((a, l) => (rank(l.severity) > rank(a) ? l.severity : a), null);
-    const ids = flows.length > 3 ? `${flows[0].id} … ${flows.at(-1)!.id} (${flows.length} flows)` : flows.map((x) => x.id).join(', ');
+    const ids = idList(flows);
     const programs = `${fit(f.client.process ?? '?', 16)} → ${fit(f.server.process ?? '?', 16)}`;
     const seen = f.seen === 'both' ? [] : [`seen only from ${fit(names.get(f.seen === 'client-only' ? f.client.host! : f.server.host!)!, 24)}`];
     const label = dotLabel([`${ids} TCP ${port}`, programs, ...leadLines(leads), ...seen]);
@@ -160,6 +175,15 @@ export function caseDot(file: CaseFile, outside: OutsidePeer[]): string {
     const up = (row.get(f.client.host!) ?? 1) > (row.get(f.server.host!) ?? 1);
     if (up) edge(to, from, `label=${label}, dir=back, ${style(sev, f.seen !== 'both')}`);
     else edge(from, to, `label=${label}, ${style(sev, f.seen !== 'both')}`);
+  }
+  const quiet = new Map<string, CaseFlow[]>();
+  for (const f of folded) quiet.set(`${f.client.host}|${f.server.host}`, [...(quiet.get(`${f.client.host}|${f.server.host}`) ?? []), f]);
+  for (const [key, flows] of quiet) {
+    const [from, to] = key.split('|');
+    const ports = [...new Set(flows.map((f) => f.server.port ?? '?'))];
+    const label = dotLabel([`${flows.length} flows, no case lead above low`, `TCP ${ports.slice(0, 5).join(', ')}${ports.length > 5 ? ` +${ports.length - 5}` : ''}`, `${idList(flows)} (section 4)`]);
+    if ((row.get(from) ?? 1) > (row.get(to) ?? 1)) edge(to, from, `label=${label}, dir=back, ${style(null)}`);
+    else edge(from, to, `label=${label}, ${style(null)}`);
   }
   // Outside peers sit above the hosts: every arrow to them is laid out from them, pointing the way it went.
   const outEdges = new Map<string, { peers: string[]; severity: Severity | null; lead: string | null }>();
