@@ -88,11 +88,10 @@ function processNodes(file: CaseFile, shown: CaseFlow[], outside: OutsidePeer[])
     const name = e.ref === null ? 'no line in its evidence' : `${e.process === null ? 'process not shown' : fit(e.process, 28)}${e.pid !== null ? ` (PID ${e.pid})` : ''}`;
     nodes.set(key, { id: `${e.host}_p${n}`, host: e.host, lines: [name], severity: e.lead?.severity ?? null });
   };
-  for (const f of shown) {
-    note(f.client);
-    note(f.server);
-  }
-  for (const p of outside) note(p.end);
+  // Lead processes first, highest first, so the cap never folds one away; then the rest in case order.
+  const ends = [...shown.flatMap((f) => [f.client, f.server]), ...outside.map((p) => p.end)];
+  const leadEnds = ends.filter((e) => e.lead).sort((a, b) => rank(b.lead!.severity) - rank(a.lead!.severity));
+  for (const e of [...leadEnds, ...ends]) note(e);
   // The host's own lead in words under the process name.
   for (const [key, n] of nodes) {
     const end = [...file.flows.flatMap((f) => [f.client, f.server]), ...outside.map((p) => p.end)].find((e) => e.host !== null && keyOf(e) === key && e.lead);
@@ -121,7 +120,8 @@ function idList(flows: CaseFlow[]): string {
 function leadLines(leads: CaseLead[]): string[] {
   const strong = leads.filter((l) => rank(l.severity) >= rank('medium')).map((l) => `${sevTag(l.severity)} ${l.rule} ${l.id}`);
   const weak = leads.filter((l) => rank(l.severity) < rank('medium'));
-  return [...strong, ...(weak.length ? [`${sevTag(weak[0].severity)} ${[...new Set(weak.map((l) => l.rule))].join(', ')} ${weak.map((l) => l.id).join(', ')}`] : [])];
+  const top = weak.reduce((a, l) => (rank(l.severity) > rank(a) ? l.severity : a), weak[0]?.severity ?? 'info');
+  return [...strong, ...(weak.length ? [`${sevTag(top)} ${[...new Set(weak.map((l) => l.rule))].join(', ')} ${weak.map((l) => l.id).join(', ')}`] : [])];
 }
 
 /** The DOT text of the case graph (deterministic: the order of case.json). */
