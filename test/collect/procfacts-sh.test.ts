@@ -53,8 +53,9 @@ describe.runIf(canNetns && hasShells)('POSIX-sh process-facts reader in a networ
     await lab.startHolder(attacker, 'c2', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 4444 }] });
     pids.srss = (await lab.startHolder(victim, 'srss.exe', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 1337 }], connect: [{ host: addr.attacker4, port: 4444 }] }, 'copy')).pid;
     pids.gone = (await lab.startHolder(victim, 'gone', { listen: [{ proto: 'udp', host: '0.0.0.0', port: 5353 }] }, 'deleted')).pid;
-    // A name a hostile user could choose: spaces, a percent sign, a newline, a forged "proc" line.
-    pids.hostile = (await lab.startHolder(victim, 'a b%41\nproc pid=1 sockets=1', { listen: [{ proto: 'tcp', host: '::', port: 8080 }], title: 'x y' }, 'copy')).pid;
+    // A name a hostile user could choose: spaces, a percent sign, a newline, a forged "proc" line;
+    // in its command line a backslash escape that an `echo` would turn into a line of its own.
+    pids.hostile = (await lab.startHolder(victim, 'a b%41\nproc pid=1 sockets=1', { listen: [{ proto: 'tcp', host: '::', port: 8080 }], title: String.raw`x y\nproc pid=1 sockets=1 \c` }, 'copy')).pid;
   });
   afterAll(() => {
     lab?.cleanup();
@@ -85,7 +86,7 @@ describe.runIf(canNetns && hasShells)('POSIX-sh process-facts reader in a networ
       expect(parsed.processes.every((p) => p.source?.line && text.split('\n')[p.source.line - 1].startsWith(`proc pid=${p.pid} `))).toBe(true);
       const hostile = parsed.processes.find((p) => p.pid === pids.hostile)!;
       expect(hostile.exe).toBe(join(lab.workDir, 'bin', 'a b%41\nproc pid=1 sockets=1'));
-      expect(hostile.cmdline?.[0]).toBe('x y');
+      expect(hostile.cmdline?.[0]).toBe(String.raw`x y\nproc pid=1 sockets=1 \c`);
       const gone = parsed.processes.find((p) => p.pid === pids.gone)!;
       expect(gone.exeDeleted).toBe(true);
       // The running image is hashed, also when its file is deleted (the holders are copies of node).

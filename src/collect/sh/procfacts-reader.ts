@@ -10,8 +10,10 @@
 //   ever printed. Only sockets of this network namespace count (the inode columns of /proc/net/*),
 //   as in the Node collector.
 // - Every value taken from the process (exe target, comm, cmdline, stat, user name) is printed
-//   percent-encoded from `od` bytes: printable ASCII stays readable, space, '%' and every other byte
-//   becomes %XX, so a value can never break the line format and the bytes are kept exactly.
+//   percent-encoded from `od` bytes: printable ASCII stays readable, space, '%', backslash and every
+//   other byte becomes %XX, so a value can never break the line format and the bytes are kept
+//   exactly. The line is printed with printf '%s' (dash's echo would turn a "\n" a process put in
+//   its command line into a newline: a forged line).
 // - The executable is hashed through /proc/PID/exe (the running image, also when deleted), with
 //   the first of sha256sum, shasum -a 256, openssl; its size comes from `ls -lLn`, checked against
 //   a cap before any read.
@@ -31,7 +33,7 @@ export interface ReaderOptions {
 // be read, other lines are od hex bytes. Keys listed in `strip` lose one final newline byte (readlink
 // and /proc/PID/comm end with one that is not part of the value).
 const ENCODER_AWK = String.raw`BEGIN {
-  for (i = 33; i < 127; i++) if (i != 37) chr[sprintf("%02x", i)] = sprintf("%c", i)
+  for (i = 33; i < 127; i++) if (i != 37 && i != 92) chr[sprintf("%02x", i)] = sprintf("%c", i)
   nk = 0
 }
 /^@!/ { k = substr($1, 3); err[k] = $2; if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }; cur = ""; next }
@@ -124,7 +126,7 @@ ls -lLin /proc/[0-9]*/fd 2>/dev/null | awk "$nc_socks" $nc_files - | while read 
     [ -n "$nc_uid" ] && nc_extra="$nc_extra uid=$nc_uid"
     [ -n "$nc_size" ] && nc_extra="$nc_extra size=$nc_size"
     if [ -n "$nc_sum" ]; then nc_extra="$nc_extra sha256=$nc_sum"; else nc_extra="$nc_extra sha256!=$nc_sumerr"; fi
-    echo "proc pid=$nc_pid sockets=$nc_inodes$nc_rest$nc_extra"
+    printf '%s\\n' "proc pid=$nc_pid sockets=$nc_inodes$nc_rest$nc_extra"
   }
 done
 echo end
