@@ -367,8 +367,23 @@ export interface PreservedBinary extends ArtifactFile {
   reasons: string[];
   /** Set when the copy is not the whole image (interrupted, a full disk): why. */
   incomplete?: string;
-  /** Another PID runs the same file (same device and inode): its copy is this path, written once. */
+  /** Another PID runs the same file (same device and inode; over SSH: the same SHA-256): its copy is this path, written once. */
   sharedWith?: number;
+  /** Over SSH: the copy came from `cat /proc/PID/exe` on the target, beside the hashes it is checked against. */
+  remote?: RemoteCopy;
+}
+
+export interface RemoteCopy {
+  /** SHA-256 of the executable taken by the process-facts reader on the target (null: not taken). */
+  readerSha256: string | null;
+  /** SHA-256 the target computed of the bytes it sent for this copy (null: no hash tool). */
+  targetSha256: string | null;
+  /** Received bytes against the target's hash (as for every SSH output). */
+  transit: 'match' | 'mismatch' | 'not taken';
+  /** SHA-256 of the wrapper script sent to the target's `sh -s` for this copy (its text: transport.footprint). */
+  scriptSha256: string;
+  /** How long the copy's session took, on the workstation's clock. */
+  durationMs: number;
 }
 
 /** An executable that should have been preserved but was not, and why (over the cap, unreadable). */

@@ -34,7 +34,7 @@ ${SSH_HELP}`,
     if (ssh) {
       const { collectFleet } = await import('../collect/ssh/fleet.js');
       const fleet = await withInterrupts((signal) =>
-        collectFleet({ ...ssh, out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner: who.name ?? defaultExaminer(), organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile, signal, log }),
+        collectFleet({ ...ssh, out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner: who.name ?? defaultExaminer(), organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile, ...binariesOf(opts), signal, log }),
       );
       reportFleet(fleet, log);
       if (opts.json) printJson(fleet.hosts.length === 1 ? hostJson(fleet.hosts[0], fleet) : fleetJson(fleet));

@@ -61,7 +61,7 @@ With SSH targets, each collected host is analysed, reported and bundled here, on
     const examiner = await requireExaminerName(who);
     if (ssh) {
       return runFleet(ssh, opts, progress, {
-        collect: { out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner, organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile },
+        collect: { out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner, organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile, ...binariesOf(opts) },
         pipeline: { examiner, organisation: who.organisation, role: who.role, statements, baseline: opts.baseline, allow: opts.allow, hashSets, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv, tsa },
       });
     }

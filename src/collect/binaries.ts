@@ -27,7 +27,7 @@ export const DEFAULT_MAX_BINARY_BYTES = 64 * 1024 * 1024;
 export const BINARIES_DIR = 'raw/binaries';
 const CHUNK = 1024 * 1024;
 /** Free space a copy must leave for the facts, acquisition.json and custody written after it. */
-const HEADROOM = 1024 * 1024;
+export const HEADROOM = 1024 * 1024;
 
 export interface BinaryOptions {
   policy: PreservePolicy;
@@ -163,7 +163,7 @@ function finishCopy(sink: ArtifactSink | null, f: ProcessFacts, reasons: string[
 }
 
 /** Bytes an unprivileged writer may still use on the evidence disk; null when it cannot be told. */
-function freeBytes(dir: string): number | null {
+export function freeBytes(dir: string): number | null {
   try {
     const s = statfsSync(dir);
     return s.bavail * s.bsize;

@@ -244,7 +244,7 @@ function recordFinished(dir: string, actor: string, r: CommandRecord): void {
   }
   // Copies of executables: each is an artifact like any other (issue 18).
   for (const b of r.binaries?.preserved ?? []) {
-    appendCustody(dir, { actor, action: b.incomplete ? 'executable copy incomplete' : 'executable preserved', object: b.path, sha256: b.sha256, time: r.end, details: { bytes: b.bytes, pid: b.pid, exe: b.exe, reasons: b.reasons, ...(b.sharedWith !== undefined ? { sameFileAsPid: b.sharedWith } : {}), ...(b.incomplete ? { incomplete: b.incomplete } : {}) } });
+    appendCustody(dir, { actor, action: b.incomplete ? 'executable copy incomplete' : 'executable preserved', object: b.path, sha256: b.sha256, time: r.end, details: { bytes: b.bytes, pid: b.pid, exe: b.exe, reasons: b.reasons, ...(b.sharedWith !== undefined ? { sameFileAsPid: b.sharedWith } : {}), ...(b.incomplete ? { incomplete: b.incomplete } : {}), ...(b.remote ? { remote: b.remote } : {}) } });
   }
   for (const s of r.binaries?.skipped ?? []) {
     appendCustody(dir, { actor, action: 'executable not preserved', object: `/proc/${s.pid}/exe`, time: r.end, details: { pid: s.pid, exe: s.exe, size: s.size, reasons: s.reasons, why: s.why } });

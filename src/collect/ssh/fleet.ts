@@ -88,6 +88,9 @@ async function collectOne(target: SshTarget, o: FleetOptions): Promise<HostOutco
     log(`connected: host key ${outcome.hostKey}, profile ${transport.profile.name}`);
     const result = await collectWith(transport, { ...o, log });
     outcome.result = result;
+    for (const b of result.acquisition.commands.flatMap((c) => c.binaries?.preserved ?? [])) {
+      if (b.incomplete && b.sharedWith === undefined) log(`executable copy INCOMPLETE: ${b.path} (PID ${b.pid}): ${b.incomplete}`);
+    }
     outcome.evidenceDir = result.dir;
     outcome.timings.captureWindowMs = result.acquisition.captureWindow?.durationMs ?? null;
     const problems = hostProblems(result);
@@ -123,7 +126,8 @@ async function collectOne(target: SshTarget, o: FleetOptions): Promise<HostOutco
 /** Steps that timed out or whose bytes changed in transit make the host's result need attention. */
 function hostProblems(r: CollectResult): string[] {
   const out: string[] = [];
-  const transit = r.acquisition.commands.filter((c) => c.remote?.transit === 'mismatch').map((c) => c.id);
+  const copies = r.acquisition.commands.flatMap((c) => c.binaries?.preserved ?? []).filter((b) => b.remote?.transit === 'mismatch' && b.sharedWith === undefined).map((b) => b.path);
+  const transit = [...r.acquisition.commands.filter((c) => c.remote?.transit === 'mismatch').map((c) => c.id), ...copies];
   if (transit.length) out.push(`TRANSIT ERROR (remote and received SHA-256 differ): ${transit.join(', ')}`);
   const timedOut = r.acquisition.commands.filter((c) => c.timedOut).map((c) => c.id);
   if (timedOut.length) out.push(`timed out on the target: ${timedOut.join(', ')} (output until then kept)`);

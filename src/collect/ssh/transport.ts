@@ -3,7 +3,7 @@
 // examiner's footprint; the target's clock is read around each group.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import type { ClockReading, CommandRecord, FootprintEntry, HostInfo, Privileges, TransportInfo } from '../../model.js';
+import type { ClockReading, CommandRecord, FootprintEntry, HostInfo, Privileges, ProcessFacts, TransportInfo } from '../../model.js';
 import { EvidenceError } from '../../evidence/folder.js';
 import { PROFILES, type Profile, type ProfileGroup, type ProfileStep } from '../profiles.js';
 import { artifactBase, type StepContext } from '../runner.js';
@@ -16,6 +16,8 @@ import type { SshSettings } from './options.js';
 import type { SshTarget } from './targets.js';
 import { PROBE_SCRIPT, parseProbe, profileFor, type Probe } from './probe.js';
 import { newMarker, splitTrailer, wrapperScript } from './wrapper.js';
+import { COPY_HOOK_ID, copyRemoteExecutables, readerFacts } from './binaries.js';
+import { DEFAULT_MAX_BINARY_BYTES } from '../binaries.js';
 
 /** sshd's default MaxSessions: more sessions at once on one connection are refused. */
 const MAX_SESSIONS = 10;
@@ -189,11 +191,32 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
         record.error = [record.error, `TRANSIT ERROR: the bytes received differ from what the target sent (${which})`].filter(Boolean).join('; ');
       }
     }
+    if (step.executables && profile.name === 'linux') await copyExecutables(record, ctx);
     const t1 = process.hrtime.bigint();
     record.end = new Date().toISOString();
     record.endNs = t1.toString();
     record.durationMs = Number(t1 - t0) / 1e6;
     return record;
+  };
+
+  // Issue 18: the copies the parsed facts call for, each one more session on this connection.
+  const copyExecutables = async (record: CommandRecord, ctx: StepContext): Promise<void> => {
+    const { policy, maxBytes } = ctx.binaries ?? { policy: 'auto', maxBytes: o.maxHashBytes ?? DEFAULT_MAX_BINARY_BYTES };
+    let facts: ProcessFacts[] = [];
+    try {
+      if (policy !== 'none') facts = readerFacts(ctx.dir, record);
+    } catch (e) {
+      record.error = [record.error, `the reader's output could not be read back to decide copies: ${(e as Error).message}`].filter(Boolean).join('; ');
+    }
+    record.binaries = await copyRemoteExecutables(facts, {
+      ctlPath: master.ctlPath, destination: dest, marker, dir: ctx.dir, signal: ctx.signal, timeoutMs: ctx.timeoutMs, guardExtraMs: GUARD_EXTRA_MS, policy, maxBytes,
+      corrupt: process.env[CORRUPT_HOOK] === COPY_HOOK_ID,
+      lost: () => lost ?? master.lost(),
+      ran: (entry) => stepEntries.set(entry.purpose, entry),
+    });
+    const bad = record.binaries.preserved.filter((b) => b.incomplete && b.sharedWith === undefined);
+    if (bad.length) record.error = [record.error, ...bad.map((b) => `executable copy INCOMPLETE: ${b.path} (PID ${b.pid}): ${b.incomplete}`)].filter(Boolean).join('; ');
+    if (master.lost()) lost = lost ?? master.lost();
   };
 
   const info = (): TransportInfo => {
