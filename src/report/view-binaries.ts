@@ -1,6 +1,6 @@
 // Issue 18 in the report: the executable behind each process lead, the copies of executables in the
 // evidence inventory, and the hash sets the analysis used (named by file, SHA-256 and entry count).
-import type { CommandRecord, CustodyEvent } from '../model.js';
+import type { CommandRecord, CustodyEvent, PreservedBinary } from '../model.js';
 import type { LeadExecutable } from '../analyze/lead-exe.js';
 import { visible, visibleHost } from './visible.js';
 
@@ -45,6 +45,8 @@ export interface BinaryInventoryView {
   incomplete: string | null;
   /** The same file as this PID's copy (written once). */
   sharedWith: number | null;
+  /** Over SSH: how the copy compares with the target's own hashes. */
+  check: string | null;
 }
 
 export interface SkippedBinaryView {
@@ -55,20 +57,32 @@ export interface SkippedBinaryView {
 }
 
 /** Every preserved executable and every one that was due but not copied, across the steps. */
-export function binariesInventory(commands: CommandRecord[]): { copies: BinaryInventoryView[]; skipped: SkippedBinaryView[]; totalBytes: number; policy: string | null } {
+export function binariesInventory(commands: CommandRecord[]): { copies: BinaryInventoryView[]; skipped: SkippedBinaryView[]; totalBytes: number; policy: string | null; overSsh: boolean } {
   const copies: BinaryInventoryView[] = [];
   const skipped: SkippedBinaryView[] = [];
   let policy: string | null = null;
+  let overSsh = false;
   for (const c of commands) {
     const b = c.binaries;
     if (!b) continue;
+    // The process-facts step ran on an SSH target: its copies came in sessions of their own.
+    if (c.remote) overSsh = true;
     policy = visible(`--preserve-binaries ${b.policy}, --max-binary-size ${b.maxBytes % 1048576 === 0 ? `${b.maxBytes / 1048576} MiB` : `${b.maxBytes} bytes`}`);
     for (const p of b.preserved ?? []) {
-      copies.push({ pid: p.pid, exe: visibleHost(p.exe ?? 'not shown'), reasons: visibleHost(p.reasons.join('; ')), path: visibleHost(p.path), bytes: p.bytes, sha256: p.sha256, incomplete: p.incomplete ? visibleHost(p.incomplete) : null, sharedWith: typeof p.sharedWith === 'number' ? p.sharedWith : null });
+      copies.push({ pid: p.pid, exe: visibleHost(p.exe ?? 'not shown'), reasons: visibleHost(p.reasons.join('; ')), path: visibleHost(p.path), bytes: p.bytes, sha256: p.sha256, incomplete: p.incomplete ? visibleHost(p.incomplete) : null, sharedWith: typeof p.sharedWith === 'number' ? p.sharedWith : null, check: remoteCheck(p) });
     }
     for (const s of b.skipped ?? []) skipped.push({ pid: s.pid, exe: visibleHost(s.exe ?? 'not shown'), reasons: visibleHost(s.reasons.join('; ')), why: visibleHost(s.why) });
   }
-  return { copies, skipped, totalBytes: copies.reduce((n, c) => n + (c.sharedWith === null ? c.bytes : 0), 0), policy };
+  return { copies, skipped, totalBytes: copies.reduce((n, c) => n + (c.sharedWith === null ? c.bytes : 0), 0), policy, overSsh };
+}
+
+/** The copy against the reader's hash and the target's hash of what it sent (SSH only). */
+function remoteCheck(p: PreservedBinary): string | null {
+  const r = p.remote;
+  if (!r || typeof r !== 'object') return null;
+  const same = (v: unknown, what: string): string => (typeof v !== 'string' ? `${what}: not taken` : v === p.sha256 ? `${what}: equal` : `${what}: DIFFERENT (${v})`);
+  const took = typeof r.durationMs === 'number' ? `; copied in ${(r.durationMs / 1000).toFixed(2)} s` : '';
+  return visible(`${same(r.readerSha256, "the process-facts reader's SHA-256 on the target")}; ${same(r.targetSha256, "the target's SHA-256 of the bytes it sent")}${took}`);
 }
 
 export interface HashSetView {

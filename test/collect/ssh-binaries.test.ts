@@ -13,6 +13,7 @@ import { processFactsShParser } from '../../src/parse/process-facts-sh.js';
 import { createSshLab, sshdAvailable } from '../lab/sshd.mjs';
 import { perlCopy, sha256File, startListener } from '../lab/programs.mjs';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { withTmpfs } from '../helpers/tmpfs.js';
 
 interface Collected {
   dir: string;
@@ -131,6 +132,22 @@ describe.runIf(sshdAvailable())('executables behind sockets, copied over SSH', (
     const skip = c.binaries.skipped.find((s) => s.pid === pids.deleted)!;
     expect(skip.why).toBe(`larger than the size cap (${f.exeSize} bytes > --max-binary-size 1048576): not copied`);
     expect(readCustody(c.dir).some((e) => e.action === 'executable not preserved' && e.object === `/proc/${pids.deleted}/exe`)).toBe(true);
+  }, 120_000);
+
+  it('on a small evidence disk, a copy that would not leave room for the records is skipped, not started', async () => {
+    await withTmpfs(6144, async (mnt) => {
+      const r = await runCli(['collect', ...sshArgs().map((a) => (a === out ? join(mnt, 'out') : a)), '--case', 'SSHBIN-5'], { netns: lab.ws });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const c = readCollected(JSON.parse(r.stdout).evidenceDir);
+      expect(c.acq.status).toBe('complete');
+      expect(c.binaries.preserved.filter((b) => b.sharedWith === undefined)).toHaveLength(1);
+      for (const b of c.binaries.preserved) {
+        expect(b.writeError).toBeUndefined();
+        expect(sha256File(join(c.dir, b.path))).toBe(b.sha256);
+      }
+      expect(c.binaries.skipped.some((s) => /^not enough free space for a copy on the evidence disk \(\d+ bytes free, \d+ needed plus 1048576 kept for the records\)$/.test(s.why))).toBe(true);
+      expect(c.acq.commands.some((x) => x.id === 'netstat-rn' && x.exitCode === 0)).toBe(true);
+    });
   }, 120_000);
 
   it('a copy whose bytes change in transit is kept, marked incomplete with both hashes, and the host is flagged', async () => {
