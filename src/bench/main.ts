@@ -11,6 +11,7 @@ const SUITES: { name: string; load: () => Promise<BenchFn> }[] = [
   { name: 'run', load: async () => (await import('./run.js')).benchRun },
   { name: 'ssh', load: async () => (await import('./ssh.js')).benchSsh },
   { name: 'case-graph', load: async () => (await import('./case-graph.js')).benchCaseGraph },
+  { name: 'ssh-binaries', load: async () => (await import('./ssh-binaries.js')).benchSshBinaries },
 ];
 
 function formatValue(r: BenchRow): string {
