@@ -126,7 +126,10 @@ async function copyOne(f: ProcessFacts, reasons: string[], c: RemoteCopyContext,
   } else if (trailer.timeout && trailer.rc === 124) problems.push('the target\'s timeout stopped the copy');
   else if (trailer.rc !== 0) problems.push(`cat exited ${trailer.rc ?? '?'} on the target${said ? ` (${said})` : ''}`);
   if (transit === 'mismatch') problems.push(`TRANSIT ERROR: the target's SHA-256 of what it sent is ${targetSha256}, the bytes received hash to ${file.sha256}`);
-  if (f.exeSha256 && file.sha256 !== f.exeSha256) {
+  const whole = trailer !== null && trailer.rc === 0 && !sink.overCap() && !file.writeError;
+  if (f.exeSha256 && file.sha256 !== f.exeSha256 && !whole) {
+    problems.push(`it holds ${file.bytes} bytes of the ${f.exeSize ?? 'unknown number of'} the reader hashed (SHA-256 ${file.sha256}; the reader's: ${f.exeSha256})`);
+  } else if (f.exeSha256 && file.sha256 !== f.exeSha256) {
     const cause = transit === 'match' ? 'the target sent these bytes: the PID was reused or the executable changed after the reader hashed it' : 'the PID was reused, the executable changed, or bytes were altered in transit';
     problems.push(`the copy's SHA-256 ${file.sha256} differs from the ${f.exeSha256} the process-facts reader took (${cause})`);
   }
