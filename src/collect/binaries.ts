@@ -4,7 +4,7 @@
 // recorded in the process facts because both come from the same bytes. No path the host controls
 // is ever opened: only /proc/PID/exe, checked afterwards to still be the process we listed.
 //
-// Transports (SSH, field kit) inherit this through the profile step's `executables` spec and must:
+// Transports (SSH: ssh/binaries.ts; field kit) inherit this through the profile step's `executables` spec and must:
 // 1. take exeSha256/exeSize/exeHashError from the sh reader (procFactsReaderScript({ maxHashBytes:
 //    the --max-binary-size })), which hashes /proc/PID/exe on the host;
 // 2. decide copies with preservationReasons(facts, policy, null) on the parsed facts;
