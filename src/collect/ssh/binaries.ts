@@ -24,6 +24,8 @@ import { splitTrailer, wrapperScript } from './wrapper.js';
 /** Test-only: NETCUSTODY_TEST_CORRUPT_TRANSIT=executable-copy flips a byte of every copy on arrival. */
 export const COPY_HOOK_ID = 'executable-copy';
 
+const READER_MAX_BYTES = 256 * 1024 * 1024;
+
 export interface RemoteCopyContext {
   ctlPath: string;
   destination: string;
@@ -45,6 +47,8 @@ export interface RemoteCopyContext {
 /** The socket owners the reader listed in the step's stdout (parsed as the parse stage will). */
 export function readerFacts(dir: string, record: CommandRecord): ProcessFacts[] {
   if (!record.stdout) return [];
+  // A target may send anything: an absurd output is not read back into memory here (analyze will say more).
+  if (record.stdout.bytes > READER_MAX_BYTES) throw new Error(`${record.stdout.path} holds ${record.stdout.bytes} bytes, more than the ${READER_MAX_BYTES} read back to decide copies`);
   const { text, encoding } = decodeBytes(readFileSync(join(dir, record.stdout.path)));
   return processFactsShParser.parse({ text, artifact: record.stdout.path, encoding }).processes;
 }
