@@ -65,8 +65,15 @@ export interface PrintBrowser {
 
 // Profiles of browsers still running, removed however the process ends: close(), a normal exit, or
 // SIGINT/SIGTERM/SIGHUP when nothing else handles them (then the signal is raised again).
-const live = new Map<string, () => void>();
+interface LiveBrowser {
+  /** Ends the browser's process group; false while the launch has not given us its process yet. */
+  kill(): boolean;
+}
+const live = new Map<string, LiveBrowser>();
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** How long a signal waits for a browser still being launched (its process is not known before). */
+const LAUNCH_WAIT_MS = 15_000;
+let ending: NodeJS.Signals | null = null;
 
 function removeProfile(profile: string): void {
   // Chromium's helper processes may still be writing for a moment after the browser is killed (longer
@@ -85,8 +92,8 @@ function removeProfile(profile: string): void {
 }
 
 function cleanupAll(): void {
-  for (const [profile, kill] of live) {
-    kill();
+  for (const [profile, b] of live) {
+    b.kill();
     removeProfile(profile);
   }
   live.clear();
@@ -95,9 +102,22 @@ function cleanupAll(): void {
 function onSignal(signal: NodeJS.Signals): void {
   const alone = process.listenerCount(signal) === 1;
   if (!alone) return; // a command that handles interrupts itself closes the browser on its way out
-  cleanupAll();
-  unwatch();
-  process.kill(process.pid, signal);
+  if (ending) return;
+  ending = signal;
+  // A signal during puppeteer.launch(): Chromium runs (and writes its profile) but its process is not
+  // ours to end yet. Wait for the launch to settle, else the browser outlives us with its profile.
+  const since = Date.now();
+  const finish = (): void => {
+    const starting = [...live.values()].some((b) => !b.kill());
+    if (starting && Date.now() - since < LAUNCH_WAIT_MS) {
+      setTimeout(finish, 50);
+      return;
+    }
+    cleanupAll();
+    unwatch();
+    process.kill(process.pid, signal);
+  };
+  finish();
 }
 
 function watch(): void {
@@ -128,15 +148,18 @@ export async function launchPrintBrowser(chosenPath?: string): Promise<PrintBrow
   const puppeteer = await loadPuppeteer();
   const profile = mkdtempSync(join(tmpdir(), 'netcustody-chrome-'));
   let browser: Browser | null = null;
-  live.set(profile, () => {
-    // Puppeteer starts Chromium in its own process group: end the helpers (zygote, renderers) with it.
-    const child = browser?.process();
-    if (!child?.pid) return;
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
+  live.set(profile, {
+    kill: () => {
+      // Puppeteer starts Chromium in its own process group: end the helpers (zygote, renderers) with it.
+      const child = browser?.process();
+      if (!child?.pid) return false;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      return true;
+    },
   });
   watch();
   const forget = (): void => {

@@ -165,6 +165,21 @@ describe('the temporary browser profile', () => {
     const end = await ended;
     expect(end.signal).toBe('SIGTERM');
     expect(readdirSync(tmp).filter((n) => n.startsWith('netcustody-chrome-'))).toEqual([]);
+    // The signal may come while puppeteer.launch() is still under way: no browser may outlive us
+    // (processes just sent SIGKILL may take a moment to go: a survivor is one still there after 10 s).
+    const survivors = (): string[] =>
+      readdirSync('/proc')
+        .filter((p) => /^\d+$/.test(p))
+        .flatMap((p) => {
+          try {
+            const cmd = readFileSync(`/proc/${p}/cmdline`, 'latin1');
+            return cmd.includes(tmp) ? [cmd.replace(/\0/g, ' ').slice(0, 200)] : [];
+          } catch {
+            return [];
+          }
+        });
+    for (let i = 0; i < 100 && survivors().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(survivors()).toEqual([]);
   }, 120_000);
 });
 
