@@ -23,7 +23,7 @@ export const CORE_NAMES: Record<Exclude<OsFamily, 'unknown'>, string[]> = {
 };
 
 // Real names that sit near a core name (ssh→sh, sshd→sssd, dllhost→dashost ...): never a hit.
-const KNOWN_GOOD: Record<Exclude<OsFamily, 'unknown'>, string[]> = {
+export const KNOWN_GOOD: Record<Exclude<OsFamily, 'unknown'>, string[]> = {
   windows: [
     'system idle process', 'registry', 'memory compression', 'secure system', 'taskhostex', 'sihost', 'dashost', 'searchhost',
     'searchapp', 'searchindexer', 'ctfmon', 'smartscreen', 'audiodg', 'wudfhost', 'backgroundtaskhost', 'msmpeng', 'nissrv',
@@ -42,10 +42,10 @@ const KNOWN_GOOD: Record<Exclude<OsFamily, 'unknown'>, string[]> = {
 const CONFUSABLE = new Map<string, string>();
 for (const [prototype, chars] of CONFUSABLE_GROUPS) for (const c of chars) CONFUSABLE.set(c, prototype);
 // Linux names are case-sensitive: the real spelling of core names that are not all lower case.
-const LINUX_CASED = new Map([['networkmanager', 'NetworkManager']]);
+export const LINUX_CASED = new Map([['networkmanager', 'NetworkManager']]);
 
 // ASCII look-alikes confusables.txt leaves out (RULES.md D.3), applied after it.
-const ASCII_FOLD: [RegExp, string][] = [
+export const ASCII_FOLD: [RegExp, string][] = [
   [/rn/g, 'm'],
   [/vv/g, 'w'],
   [/cl/g, 'd'],

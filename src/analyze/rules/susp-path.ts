@@ -1,8 +1,8 @@
 // Where dropped implants live (RULES.md A17/A18): scratch, shared and hidden locations.
 
-const NIX_TEMP = /^\/(tmp|var\/tmp|dev\/shm|run\/shm|var\/run|var\/lock|run\/lock|private\/tmp|private\/var\/tmp|users\/shared)\//i;
+export const NIX_TEMP = /^\/(tmp|var\/tmp|dev\/shm|run\/shm|var\/run|var\/lock|run\/lock|private\/tmp|private\/var\/tmp|users\/shared)\//i;
 // Hidden directories of common developer tooling under home directories: not suspicious by themselves.
-const NIX_HIDDEN_OK = /\/\.(vscode-server|vscode-server-insiders|cursor-server|windsurf-server|cargo|rustup|nvm|pyenv|rbenv|sdkman|volta|deno|bun|npm|dotnet|local\/bin|local\/share\/(jetbrains|steam)|cache\/jetbrains|go)\//i;
+export const NIX_HIDDEN_OK = /\/\.(vscode-server|vscode-server-insiders|cursor-server|windsurf-server|cargo|rustup|nvm|pyenv|rbenv|sdkman|volta|deno|bun|npm|dotnet|local\/bin|local\/share\/(jetbrains|steam)|cache\/jetbrains|go)\//i;
 const WIN_SUSPICIOUS = [
   '\\$recycle.bin\\', '\\perflogs\\', '\\temp\\', '\\users\\default\\', '\\users\\public\\', '\\windows\\fonts\\', '\\windows\\ime\\',
   '\\windows\\tasks\\', '\\system32\\tasks\\', '\\config\\systemprofile\\', '\\windows\\addins\\', '\\windows\\debug\\',

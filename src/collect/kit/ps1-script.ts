@@ -3,6 +3,7 @@
 // ON WINDOWS: no PowerShell can run on the machine that builds netcustody; the tests check what can be
 // checked without running it (every profile command present, paths quoted, the manifest keys).
 import type { Profile } from '../profiles.js';
+import type { KitOptions } from './index.js';
 import { encodeArgv, MANIFEST_FORMAT, MANIFEST_NAME, MANIFEST_VERSION, pad, RESULTS_PREFIX } from './manifest.js';
 
 export const PS1_SCRIPT_NAME = 'netcustody-collect.ps1';
@@ -12,7 +13,7 @@ export function psQuote(text: string): string {
   return `'${text.replace(/['‘’‚‛]/g, (q) => q + q)}'`;
 }
 
-export function ps1KitScript(profile: Profile, version: string): string {
+export function ps1KitScript(profile: Profile, version: string, options: KitOptions): string {
   const lines: string[] = [];
   let order = 0;
   for (const [gi, group] of profile.groups.entries()) {
@@ -84,6 +85,8 @@ K-Put 'kit.os' 'windows'
 K-Put 'kit.script' '${PS1_SCRIPT_NAME}'
 K-Put 'hash.tool' $kHashTool
 K-Put 'time.precision' 'ticks'
+K-Put 'binaries.policy' '${options.preserveBinaries}'
+K-Put 'binaries.maxbytes' '${options.maxBinaryBytes}'
 K-Put 'run.start' $kStart
 K-Put 'kit.script.sha256' (K-Sha $PSCommandPath)
 K-Fact 'kit.shell' ("Windows PowerShell " + $PSVersionTable.PSVersion.ToString())
