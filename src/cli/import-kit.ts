@@ -21,6 +21,10 @@ export async function importKitAction(sources: string[], opts: Record<string, un
       log(`kit results ${source}: netcustody kit ${k.version} for ${k.os}, run ${k.runStart ?? '?'} → ${k.runEnd ?? 'not finished'} (host clock)`);
       log(k.scriptMatches ? `  script ${k.script} SHA-256 ${k.scriptSha256} = the script this netcustody version generates` : `  DIFFERENT SCRIPT: ${k.script} version ${k.version}, SHA-256 ${k.scriptSha256 ?? 'not taken on the host'}; this netcustody version generates ${k.expectedScriptSha256} (reported, not rejected)`);
       for (const c of r.acquisition.commands) log(`  ${c.stdout ? 'verified ' : 'MISSING  '}  ${c.stdout ? `${c.stdout.path}  sha256 ${c.stdout.sha256}` : `${String(c.order).padStart(2, '0')}-${c.id}: ${c.error}`}`);
+      for (const c of r.acquisition.commands) {
+        for (const b of c.binaries?.preserved ?? []) log(`  ${b.incomplete ? 'INCOMPLETE' : 'verified '} ${b.path}  sha256 ${b.sha256} (PID ${b.pid}${b.sharedWith !== undefined ? `, same file as PID ${b.sharedWith}` : ''})${b.incomplete ? `: ${terminalSafe(b.incomplete)}` : ''}`);
+        for (const s of c.binaries?.skipped ?? []) log(`  not copied  PID ${s.pid}: ${terminalSafe(s.why)}`);
+      }
       if (k.unrecordedFiles.length) log(`  not imported (no complete record by the kit): ${k.unrecordedFiles.join(', ')}`);
       if (k.missingSteps.length) log(`  warning: the kit did not finish; missing outputs: ${k.missingSteps.join(', ')} (recorded as failed commands)`);
       log(`evidence folder: ${r.dir}`);

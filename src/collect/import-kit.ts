@@ -15,6 +15,7 @@ import { openArtifact } from './sink.js';
 import { checkKitResults, type CheckedResults, type CheckedStep } from './kit/check-results.js';
 import { kitTime, pad } from './kit/manifest.js';
 import { readKitResults } from './kit/results-source.js';
+import { importKitBinaries } from './kit/import-binaries.js';
 
 export const KIT_TIME_SOURCE = "recorded by the kit on the host's clock";
 export const KIT_MANIFEST_COPY = 'kit/manifest.txt';
@@ -105,6 +106,15 @@ export async function importKit(source: string, options: KitImportOptions): Prom
 
   for (const step of checked.steps) acquisition.commands.push(importStep(dir, actor, step, res.files));
   for (const m of checked.missing) acquisition.commands.push(notRecorded(dir, actor, m.order, m.id, checked.os));
+  // Copies of executables (issue 18) hang on the process-facts step, as in a local collect.
+  const facts = acquisition.commands.find((c) => c.kind === 'procfacts' && c.stdout);
+  if (facts) {
+    const imported = importKitBinaries(dir, actor, checked, facts, res.files, writeArtifact);
+    facts.binaries = imported.record;
+    acquisition.warnings.push(...imported.warnings);
+  } else if (checked.os !== 'linux' && checked.options.preserveBinaries !== 'none') {
+    acquisition.warnings.push(`the ${checked.os} kit takes no copies of executables (it has no process-facts reader, so no executable path to read): --preserve-binaries ${checked.options.preserveBinaries} had no effect`);
+  }
   acquisition.commands.sort((a, b) => a.order - b.order);
   acquisition.captureWindow = captureWindow(acquisition.commands);
   acquisition.status = kit.runComplete && kit.missingSteps.length === 0 ? 'complete' : 'interrupted';

@@ -5,7 +5,10 @@
 import { createHash } from 'node:crypto';
 import { EvidenceError } from '../../evidence/folder.js';
 import { PROFILES, type Profile } from '../profiles.js';
-import { kitScript } from './index.js';
+import { TOOL_VERSION } from '../../version.js';
+import { DEFAULT_KIT_OPTIONS, kitScript, type KitOptions } from './index.js';
+import { checkKitBinaries, type KitBinary } from './results-binaries.js';
+import { BINARY_NAME } from './sh-binaries.js';
 import { type KitManifest, type KitStepRecord, ManifestError, MANIFEST_FORMAT, MANIFEST_NAME, MANIFEST_VERSION, OUTPUT_NAME, pad, parseManifestText } from './manifest.js';
 import type { KitResults } from './results-source.js';
 
@@ -27,6 +30,10 @@ export interface CheckedResults {
   runComplete: boolean;
   script: { name: string; version: string; sha256: string | null; expectedSha256: string; matches: boolean };
   hashTool: string;
+  /** The options baked into the script that ran (binaries.* lines; defaults for a kit without them). */
+  options: KitOptions;
+  /** Copies of executables the kit recorded, each checked against its file (issue 18). */
+  binaries: KitBinary[];
 }
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -36,7 +43,7 @@ export function checkKitResults(res: KitResults): CheckedResults {
   const manifestBytes = res.files.get(MANIFEST_NAME);
   if (!manifestBytes) throw new EvidenceError(`${where(MANIFEST_NAME)}: missing: not the results of a netcustody kit (or the kit stopped before writing anything)`, undefined, 1);
   for (const name of res.files.keys()) {
-    if (name !== MANIFEST_NAME && !OUTPUT_NAME.test(name)) throw new EvidenceError(`${where(name)}: not a file the kit writes; refused (kit results hold only manifest.txt and NN-<step>.stdout/.stderr)`, 'import from an untouched copy of the results', 1);
+    if (name !== MANIFEST_NAME && !OUTPUT_NAME.test(name) && !BINARY_NAME.test(name)) throw new EvidenceError(`${where(name)}: not a file the kit writes; refused (kit results hold only manifest.txt, NN-<step>.stdout/.stderr and exe-PID.bin)`, 'import from an untouched copy of the results', 1);
   }
   let manifest: KitManifest;
   const parse = (file: string, text: Buffer, into?: KitManifest): KitManifest => {
@@ -83,6 +90,9 @@ export function checkKitResults(res: KitResults): CheckedResults {
     steps.push({ record, complete });
   }
   for (const name of res.files.keys()) if (OUTPUT_NAME.exec(name)?.[3] === 'rec') used.add(name);
+  const options = kitOptions(v, where(MANIFEST_NAME));
+  const binaries = checkKitBinaries(v, res.files, hashTool, where);
+  for (const b of binaries) if (b.file && b.complete) used.add(b.file);
   const runComplete = v.get('run.complete') === '1';
   const unrecordedFiles = [...res.files.keys()].filter((f) => !used.has(f)).sort();
   if (runComplete && unrecordedFiles.length) throw new EvidenceError(`${where(unrecordedFiles[0])}: no step of the manifest records it (the run completed); refused`, 'import from an untouched copy of the results', 1);
@@ -90,7 +100,7 @@ export function checkKitResults(res: KitResults): CheckedResults {
   const recorded = new Set(steps.map((s) => s.record.order));
   let order = 0;
   const missing = PROFILES[os].groups.flatMap((g) => g.steps.map((s) => ({ order: ++order, id: s.id }))).filter((s) => !recorded.has(s.order));
-  const expected = kitScript(os);
+  const expected = kitScript(os, TOOL_VERSION, options);
   const ran = v.get('kit.script.sha256') || null;
   return {
     os,
@@ -102,7 +112,19 @@ export function checkKitResults(res: KitResults): CheckedResults {
     runComplete,
     script: { name: v.get('kit.script') ?? expected.name, version: v.get('kit.version') ?? 'unknown', sha256: ran, expectedSha256: expected.sha256, matches: ran === expected.sha256 },
     hashTool,
+    options,
+    binaries,
   };
+}
+
+/** The script's options as its manifest records them; a kit from before issue 18 has none (defaults). */
+function kitOptions(v: Map<string, string>, at: string): KitOptions {
+  const policy = v.get('binaries.policy');
+  const max = v.get('binaries.maxbytes');
+  if (policy === undefined && max === undefined) return DEFAULT_KIT_OPTIONS;
+  if (policy !== 'auto' && policy !== 'all' && policy !== 'none') throw new EvidenceError(`${at}: binaries.policy ${JSON.stringify(policy ?? null)} is not auto, all or none`, undefined, 1);
+  if (!max || !/^\d{1,15}$/.test(max)) throw new EvidenceError(`${at}: binaries.maxbytes ${JSON.stringify(max ?? null)} is not a number of bytes`, undefined, 1);
+  return { preserveBinaries: policy, maxBinaryBytes: Number(max) };
 }
 
 function isComplete(r: KitStepRecord, hashTool: string): boolean {
