@@ -52,7 +52,7 @@ k_binaries() {
       k_bb=$(k_bytes "$k_dir/$k_f"); k_bs=$(k_sha "$k_dir/$k_f"); fi
     # The lines of one executable go in together, after its copy: an interrupted copy has no record.
     {
-      echo "bin.$k_pid.exe=$k_exe"
+      printf '%s\\n' "bin.$k_pid.exe=$k_exe"
       echo "bin.$k_pid.reasons=$k_codes"
       [ -n "$k_size" ] && echo "bin.$k_pid.size=$k_size"
       if [ -n "$k_skip" ]; then echo "bin.$k_pid.skipped=$k_skip"
