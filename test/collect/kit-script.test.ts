@@ -51,8 +51,11 @@ describe('kit scripts generated from the profiles', () => {
       writeFileSync(path, kitScript(os).text);
       for (const sh of [['dash', '-n'], ['busybox', 'sh', '-n'], ['bash', '--posix', '-n']]) execFileSync(sh[0], [...sh.slice(1), path]);
       const t = kitScript(os).text;
-      for (const tool of ['sha256sum', 'shasum', 'openssl', 'timedatectl', 'sysctl']) expect(t).toMatch(new RegExp(`command -v ${tool} >/dev/null`));
-      expect(t).not.toMatch(/\[\[|\bfunction\b|<<<|\$\{[a-z_]+\/\/|local /);
+      for (const tool of ['sha256sum', 'shasum', 'openssl', 'timedatectl', 'sysctl', ...(os === 'linux' ? ['df'] : [])]) expect(t).toMatch(new RegExp(`command -v ${tool} >/dev/null`));
+      // The copy step's selection is an awk program (its own `function`s): the sh around it is checked.
+      const shOnly = t.replace(/^k_selawk='[^]*?'\nk_binaries\(\) \{$/m, 'k_binaries() {');
+      expect(shOnly.length < t.length).toBe(os === 'linux');
+      expect(shOnly).not.toMatch(/\[\[|\bfunction\b|<<<|\$\{[a-z_]+\/\/|local /);
     }
   });
 
