@@ -107,12 +107,14 @@ export async function importKit(source: string, options: KitImportOptions): Prom
   for (const step of checked.steps) acquisition.commands.push(importStep(dir, actor, step, res.files));
   for (const m of checked.missing) acquisition.commands.push(notRecorded(dir, actor, m.order, m.id, checked.os));
   // Copies of executables (issue 18) hang on the process-facts step, as in a local collect.
-  const facts = acquisition.commands.find((c) => c.kind === 'procfacts' && c.stdout);
+  // The PowerShell kit has no process-facts step: its copies hang on the processes group's step.
+  const processes = PROFILES[checked.os].groups.find((g) => g.name === 'processes')?.steps[0]?.id;
+  const facts = acquisition.commands.find((c) => c.kind === 'procfacts' && c.stdout) ?? (checked.os === 'windows' && checked.manifest.values.has('binaries.start') ? acquisition.commands.find((c) => c.id === processes && c.stdout) : undefined);
   if (facts) {
     const imported = importKitBinaries(dir, actor, checked, facts, res.files, writeArtifact);
     facts.binaries = imported.record;
     acquisition.warnings.push(...imported.warnings);
-  } else if (checked.os !== 'linux' && checked.options.preserveBinaries !== 'none') {
+  } else if (checked.os === 'macos' && checked.options.preserveBinaries !== 'none') {
     acquisition.warnings.push(`the ${checked.os} kit takes no copies of executables (it has no process-facts reader, so no executable path to read): --preserve-binaries ${checked.options.preserveBinaries} had no effect`);
   }
   acquisition.commands.sort((a, b) => a.order - b.order);

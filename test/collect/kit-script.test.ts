@@ -6,6 +6,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kitScript } from '../../src/collect/kit/index.js';
+import { WIN_SUSPICIOUS } from '../../src/analyze/rules/susp-path.js';
+import { CORE_NAMES } from '../../src/analyze/masquerade.js';
 import { decodeValue, encodeArgv, encodeValue, ManifestError, parseManifestText } from '../../src/collect/kit/manifest.js';
 import { psQuote } from '../../src/collect/kit/ps1-script.js';
 import { PROFILES } from '../../src/collect/profiles.js';
@@ -108,6 +110,27 @@ describe('kit scripts generated from the profiles', () => {
     const psStep = new Set([...ps.matchAll(/step\.(?:\$N|\$\(\$J\.N\))\.([a-z0-9.$]+)=/g)].map((m) => m[1].replace('$s', 'stdout')));
     expect([...psStep].sort()).toEqual([...shStep].sort());
     expect([...shStep].sort()).toEqual(['argv', 'end', 'exit', 'group', 'id', 'kind', 'start', 'stdout', 'stdout.bytes', 'stdout.sha256', 'unavailable'].sort());
+    // Copies of executables (issue 18): the same binaries.* and bin.PID.* keys (the PowerShell kit adds srcsha256).
+    const shBin = new Set([...sh.matchAll(/bin\.\$k_pid\.([a-z0-9]+)=/g)].map((m) => m[1]));
+    const psBin = new Set([...ps.matchAll(/bin\.\$n\.([a-z0-9]+)=/g)].map((m) => m[1]));
+    expect([...psBin].filter((k) => k !== 'srcsha256').sort()).toEqual([...shBin].sort());
+    for (const k of ['binaries.policy', 'binaries.maxbytes', 'binaries.start', 'binaries.end', 'binaries.done']) {
+      expect(sh).toMatch(new RegExp(`k_put ${k.replace('.', '\\.')} `));
+      expect(ps).toContain(`K-Put '${k}'`);
+    }
+  });
+
+  it('the PowerShell kit copies executables with the analyzer\'s own lists, after the processes group (untested on Windows)', () => {
+    const ps = kitScript('windows', '1.0.0', { preserveBinaries: 'auto', maxBinaryBytes: 1234 }).text;
+    for (const d of WIN_SUSPICIOUS) expect(ps).toContain(psQuote(d));
+    for (const n of CORE_NAMES.windows) expect(ps).toContain(psQuote(n));
+    expect(ps).toContain('$kBinMax = 1234');
+    expect(ps).toContain('Copy-Item -LiteralPath $path');
+    expect(ps.indexOf("K-Binaries @('01-netstat-anob', '02-netstat-ano')")).toBeGreaterThan(ps.indexOf("K-Start '03' 'tasklist-v'"));
+    expect(kitScript('windows', '1.0.0', { preserveBinaries: 'none', maxBinaryBytes: 1234 }).text).not.toContain('K-Binaries @(');
+    // Options change the script (and so its hash), recorded for import to regenerate it.
+    expect(kitScript('linux', '1.0.0', { preserveBinaries: 'all', maxBinaryBytes: 1234 }).sha256).not.toBe(kitScript('linux', '1.0.0').sha256);
+    expect(kitScript('macos', '1.0.0', { preserveBinaries: 'all', maxBinaryBytes: 1234 }).text).toContain('takes no copies of executables');
   });
 });
 

@@ -3,7 +3,7 @@
 export const NIX_TEMP = /^\/(tmp|var\/tmp|dev\/shm|run\/shm|var\/run|var\/lock|run\/lock|private\/tmp|private\/var\/tmp|users\/shared)\//i;
 // Hidden directories of common developer tooling under home directories: not suspicious by themselves.
 export const NIX_HIDDEN_OK = /\/\.(vscode-server|vscode-server-insiders|cursor-server|windsurf-server|cargo|rustup|nvm|pyenv|rbenv|sdkman|volta|deno|bun|npm|dotnet|local\/bin|local\/share\/(jetbrains|steam)|cache\/jetbrains|go)\//i;
-const WIN_SUSPICIOUS = [
+export const WIN_SUSPICIOUS = [
   '\\$recycle.bin\\', '\\perflogs\\', '\\temp\\', '\\users\\default\\', '\\users\\public\\', '\\windows\\fonts\\', '\\windows\\ime\\',
   '\\windows\\tasks\\', '\\system32\\tasks\\', '\\config\\systemprofile\\', '\\windows\\addins\\', '\\windows\\debug\\',
 ];

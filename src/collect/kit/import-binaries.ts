@@ -35,7 +35,7 @@ export function importKitBinaries(dir: string, actor: string, checked: CheckedRe
   const record: BinariesRecord = { policy, maxBytes, preserved: [], skipped: [] };
   const warnings: string[] = [];
   const byPid = new Map<number, ProcessFacts>();
-  if (facts.stdout) {
+  if (facts.kind === 'procfacts' && facts.stdout) {
     const text = readFileSync(join(dir, facts.stdout.path), 'latin1');
     for (const f of processFactsShParser.parse({ text, artifact: facts.stdout.path, encoding: 'utf-8' }).processes) byPid.set(f.pid, f);
   }
@@ -55,7 +55,7 @@ export function importKitBinaries(dir: string, actor: string, checked: CheckedRe
     if (b.shared !== null) {
       const other = written.get(b.shared)!;
       const copy: PreservedBinary = { path: other.path, bytes: other.bytes, sha256: other.sha256, pid: b.pid, exe: b.exe, reasons, sharedWith: other.pid };
-      const wrong = mismatch(copy.sha256, f);
+      const wrong = mismatch(copy.sha256, f, b);
       if (wrong) copy.incomplete = wrong;
       record.preserved.push(copy);
       appendCustody(dir, { actor, action: copy.incomplete ? 'executable copy incomplete' : 'executable preserved', object: copy.path, sha256: copy.sha256, details: { bytes: copy.bytes, pid: b.pid, exe: b.exe, reasons, sameFileAsPid: other.pid, ...(copy.incomplete ? { incomplete: copy.incomplete } : {}), by: 'field kit on the host' } });
@@ -66,7 +66,7 @@ export function importKitBinaries(dir: string, actor: string, checked: CheckedRe
     const file = write(dir, rel, files.get(b.file!)!);
     const copy: PreservedBinary = { path: file.path, bytes: file.bytes, sha256: file.sha256, pid: b.pid, exe: b.exe, reasons };
     const short = b.exit !== 0 ? `cat exited ${b.exit} on the host while copying` : b.size !== null && b.bytes !== b.size ? `the copy holds ${b.bytes} bytes, ls gave ${b.size} before the read` : null;
-    const wrong = short ?? mismatch(file.sha256, f);
+    const wrong = short ?? mismatch(file.sha256, f, b);
     if (wrong) copy.incomplete = wrong;
     record.preserved.push(copy);
     written.set(b.pid, copy);
@@ -87,7 +87,12 @@ export function importKitBinaries(dir: string, actor: string, checked: CheckedRe
 /** This version's reasons on the reader's facts, with what only the host could tell (world-writable folder). */
 function reasonsOf(b: KitBinary, f: ProcessFacts | undefined, policy: BinariesRecord['policy']): string[] {
   const reasons = f ? preservationReasons(f, policy, null) : [];
-  if (!f && b.codes.includes('all')) reasons.push(ALL_REASON);
+  if (!f) {
+    // PowerShell kit: no reader facts; its own codes say why.
+    if (b.codes.includes('all')) reasons.push(ALL_REASON);
+    if (b.codes.includes('temp')) reasons.push(`in a folder where installed software does not live (${safeText(b.exe, 120)}), checked by the kit on the host`);
+    if (b.codes.includes('name')) reasons.push('named like a core Windows process but runs from outside the Windows folder, checked by the kit on the host');
+  }
   const path = exePath(b.exe) ?? '';
   if (b.codes.includes('ww')) reasons.push(`in a world-writable directory (${safeText(dirname(path))}), checked by the kit on the host`);
   if (b.codes.includes('oddname') && !reasons.some((r) => r.startsWith('its name') || r.startsWith('named'))) {
@@ -97,7 +102,8 @@ function reasonsOf(b: KitBinary, f: ProcessFacts | undefined, policy: BinariesRe
   return reasons;
 }
 
-function mismatch(copySha: string, f: ProcessFacts | undefined): string | null {
+function mismatch(copySha: string, f: ProcessFacts | undefined, b: KitBinary): string | null {
+  if (!f && b.srcSha256) return b.srcSha256 === copySha ? null : `the copy's SHA-256 ${copySha} differs from the hash the kit took of the file at the process's path (${b.srcSha256}): the file changed between the two reads on the host`;
   if (!f) return 'the kit\'s process facts hold no line for this PID: the copy cannot be compared with a hash of the running image';
   if (f.exeSha256 === null) return `the reader took no hash of /proc/PID/exe (${f.exeHashError ?? 'not hashed'}): the copy (SHA-256 ${copySha}) cannot be compared with the running image`;
   if (f.exeSha256 !== copySha) return `the copy's SHA-256 ${copySha} differs from the hash the reader took of the running image (${f.exeSha256}): the file changed between the two reads on the host`;

@@ -20,11 +20,13 @@ export interface KitBinary {
   file: string | null;
   bytes: number | null;
   sha256: string | null;
+  /** PowerShell kit: hash of the file at the process's Path before Copy-Item (no reader hash there). */
+  srcSha256: string | null;
   /** Every line the kit writes for it is there (an interrupted run can leave a partial record). */
   complete: boolean;
 }
 
-const FIELD = /^bin\.(\d{1,10})\.(exe|reasons|size|skipped|shared|exit|file|bytes|sha256)$/;
+const FIELD = /^bin\.(\d{1,10})\.(exe|reasons|size|skipped|shared|exit|file|bytes|sha256|srcsha256)$/;
 const CODES = new Set(['all', 'memfd', 'deleted', 'temp', 'hidden', 'ww', 'name', 'oddname']);
 
 export function checkKitBinaries(values: Map<string, string>, files: Map<string, Buffer>, hashTool: string, where: (file: string) => string): KitBinary[] {
@@ -54,7 +56,7 @@ export function checkKitBinaries(values: Map<string, string>, files: Map<string,
     if (sha !== null && !/^[0-9a-f]{64}$/.test(sha)) throw new EvidenceError(`${where('manifest.txt')}: bin.${pid}.sha256: not a SHA-256`, undefined, 1);
     const b: KitBinary = {
       pid,
-      exe: f.get('exe') ?? null,
+      exe: f.get('exe') || null,
       codes,
       size: num('size'),
       skipped: f.get('skipped') ?? null,
@@ -63,6 +65,7 @@ export function checkKitBinaries(values: Map<string, string>, files: Map<string,
       file,
       bytes: num('bytes'),
       sha256: sha,
+      srcSha256: /^[0-9a-f]{64}$/.test(f.get('srcsha256') ?? '') ? f.get('srcsha256')! : null,
       complete: false,
     };
     b.complete = f.has('exe') && codes.length > 0 && (b.skipped !== null || b.shared !== null || (file !== null && b.exit !== null && b.bytes !== null && (sha !== null || hashTool === 'none')));
