@@ -30,6 +30,8 @@ describe.runIf(netnsAvailable() && has('dash') && has('busybox'))('field kit cop
   let bb: string;
   let pid: number;
   let original: string;
+  let wwDir: string;
+  let hostile: { pid: number; sha: string; path: string };
   const kits: Record<string, string> = {};
   const results: Record<string, string> = {};
   const wall: Record<string, number> = {};
@@ -64,6 +66,13 @@ describe.runIf(netnsAvailable() && has('dash') && has('busybox'))('field kit cop
     original = perlCopy(implant);
     pid = (await startListener(lab.victim, implant, '0.0.0.0', 4444)).pid;
     unlinkSync(implant);
+    // A hostile file name (newline, backslash escapes dash's echo would act on, shell syntax) in a
+    // world-writable folder that is not a temporary one: only the kit's ls -ld on the host can tell.
+    wwDir = mkdtempSync('/var/lib/nckb-ww-');
+    chmodSync(wwDir, 0o1777);
+    const odd = join(wwDir, '<b>x\n\\c$(id)`;.bin');
+    hostile = { pid: 0, sha: perlCopy(odd, 'another file'), path: odd };
+    hostile.pid = (await startListener(lab.victim, odd, '127.0.0.1', 7003)).pid;
 
     kits.auto = await makeKit('auto', []);
     kits.none = await makeKit('none', ['--preserve-binaries', 'none']);
@@ -86,6 +95,7 @@ describe.runIf(netnsAvailable() && has('dash') && has('busybox'))('field kit cop
   afterAll(() => {
     lab?.cleanup();
     rmSync(implantDir, { recursive: true, force: true });
+    if (wwDir) rmSync(wwDir, { recursive: true, force: true });
   });
 
   for (const name of ['auto', 'busybox'] as const) {
@@ -105,6 +115,12 @@ describe.runIf(netnsAvailable() && has('dash') && has('busybox'))('field kit cop
       expect(kept.incomplete, kept.incomplete).toBeUndefined();
       expect(kept.reasons).toEqual(['deleted from the disk while running', 'in a world-writable temporary directory']);
       expect(sha256File(join(imp.dir, kept.path))).toBe(original);
+      const odd = b.preserved.find((p) => p.pid === hostile.pid)!;
+      expect(odd).toMatchObject({ sha256: hostile.sha, exe: hostile.path, path: `raw/binaries/${hostile.pid}-_b_x_c_id_.bin.bin` });
+      expect(odd.incomplete).toBeUndefined();
+      // The newline in its name is not scored on the host (oddname): copied, judged at import.
+      expect(odd.reasons).toEqual([`in a world-writable directory (${wwDir}), checked by the kit on the host`, expect.stringMatching(/^its name holds characters outside printable ASCII/)]);
+      expect(manifest).toMatch(new RegExp(`^bin\\.${hostile.pid}\\.reasons=oddname,ww$`, 'm'));
       const events = readCustody(imp.dir);
       expect(events.some((e) => e.action === 'executable preserved' && e.object === kept.path && e.sha256 === original)).toBe(true);
     });

@@ -70,7 +70,9 @@ function cases(): Case[] {
   });
   const paths = ['/tmp/x', '/TMP/x', '/var/tmp/a/b', '/dev/shm/.k', '/run/lock/z', '/private/tmp/q', '/users/shared/s', '/home/u/.cache/x', '/home/u/.cargo/bin/cargo',
     '/home/u/.local/bin/pipx', '/home/u/.local/lib/x', '/root/.x', '/usr/bin/perl (deleted)', '/tmp/x (deleted)', '/memfd:payload (deleted)', '/memfd:', ' (deleted)', 'relative/x', '/',
-    '/home/u/.vscode-server/bin/node', '/home/u/.VSCODE-SERVER/bin/node', '/a/b c/sshd', '/opt/%41/x', '/opt/x\\y/sshd'];
+    '/home/u/.vscode-server/bin/node', '/home/u/.VSCODE-SERVER/bin/node', '/a/b c/sshd', '/opt/%41/x', '/opt/x\\y/sshd',
+    // Newlines in a path: busybox awk's regexes stop at them, JavaScript's ^ and [^/] do not.
+    '/opt/x\n/tmp/y', '/tmp\n/x', '/home/u/.ca\nche/x', '/srv/a\n/.b/c', '/opt/\x7f.x/y', '/opt/caf\u00e9/.x/y'];
   for (const p of paths) out.push({ exe: p, comm: 'app', argv0: p });
   // Names a POSIX awk cannot score exactly (Unicode look-alikes, invisible characters, control bytes).
   for (const odd of ['ѕshd', 'sshd\u200b', 'ｓｓｈｄ', 'systemd\u202e', 'caf\u00e9', 'tab\tname', '服务']) out.push({ exe: `/usr/lib/${odd}`, comm: odd.slice(0, 15), argv0: odd });
@@ -114,7 +116,8 @@ describe.runIf(has('dash') && has('busybox') && has('bash'))('the kit selects th
     ['bash', ['bash'], process.env.PATH ?? '/usr/bin:/bin'],
     ['busybox sh + busybox awk only', [join(bb, 'sh')], bb],
   ] as const) {
-    for (const policy of ['auto', 'all'] as const) {
+    // 'all' adds one code to every line: checked under one shell only (the slow busybox awk runs once).
+    for (const policy of label === 'dash' ? (['auto', 'all'] as const) : (['auto'] as const)) {
       it(`${label}, --preserve-binaries ${policy}: ${list.length} processes, same selection and reasons`, () => {
         expect(facts.length).toBe(list.length);
         const got = run([...shell], path, policy);
@@ -124,7 +127,7 @@ describe.runIf(has('dash') && has('busybox') && has('bash'))('the kit selects th
           const want = codesOf(preservationReasons(f, policy, null)).sort();
           const have = (got.get(f.pid) ?? []).sort();
           const c = list[f.pid - 4100000];
-          const plain = [c.comm, c.argv0, c.exe].every((t) => /^[\x20-\x7e]*$/.test(t));
+          const plain = [c.comm, c.argv0, c.exe.slice(c.exe.lastIndexOf('/') + 1)].every((t) => /^[\x20-\x7e]*$/.test(t));
           if (plain) {
             expect(have, `${JSON.stringify(c)}`).toEqual(want);
             plainChecked++;

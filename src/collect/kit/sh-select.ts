@@ -123,6 +123,11 @@ function cand(raw,   s, i, p) {
   if (match(s, /^[^ :]+:/) && (RLENGTH == length(s) || substr(s, RLENGTH + 1, 1) == " ")) s = substr(s, 1, RLENGTH - 1)
   return s
 }
+# busybox awk's regexes stop at a newline: a path is split and tested byte by byte, on a copy whose
+# control bytes are '?' (no regex used here treats either specially).
+function lastslash(s,   i, p) { p = 0; for (i = 1; i <= length(s); i++) if (substr(s, i, 1) == "/") p = i; return p }
+function odd(s,   i, o) { for (i = 1; i <= length(s); i++) { o = ord[substr(s, i, 1)]; if (o < 32 || o > 126) return 1 }; return 0 }
+function tame(s,   i, c, o, out) { out = ""; for (i = 1; i <= length(s); i++) { c = substr(s, i, 1); o = ord[c]; out = out ((o < 32 || o == 127) ? "?" : c) }; return out }
 function add(c) { codes = (codes == "") ? c : codes "," c }
 $1 == "proc" {
   pid = ""; exe = ""; hasexe = 0; comm = ""; cmd = ""; sha = "-"
@@ -141,26 +146,28 @@ $1 == "proc" {
   deleted = 0
   if (length(path) >= 12 && substr(path, length(path) - 11) == "%20(deleted)") { path = substr(path, 1, length(path) - 12); deleted = 1 }
   dpath = dec(path)
+  spath = tame(dpath)
   memfd = (substr(dpath, 1, 7) == "/memfd:")
   if (memfd) add("memfd"); else if (deleted) add("deleted")
   ww = 0
   if (substr(dpath, 1, 1) == "/" && !memfd) {
-    if (tolower(dpath) ~ tempre) add("temp")
-    else if (dpath ~ /\/\.[^\/]+/ && tolower(dpath) !~ hiddenokre) add("hidden")
+    if (tolower(spath) ~ tempre) add("temp")
+    else if (spath ~ /\/\.[^\/]+/ && tolower(spath) !~ hiddenokre) add("hidden")
     else ww = 1
   }
-  base = dpath; sub(/.*\//, "", base)
-  named = 0; odd = 0
+  cut = lastslash(dpath)
+  base = substr(dpath, cut + 1)
+  named = 0; strange = 0
   for (j = 1; j <= 3 && !named; j++) {
     raw = (j == 1) ? comm : (j == 2) ? cmd : base
     if (raw == "") continue
-    if (raw ~ /[^ -~]/) { odd = 1; continue }
+    if (odd(raw)) { strange = 1; continue }
     if (masq(cand(raw))) named = 1
   }
   if (!named && (comm in lcore) && index(base, comm) != 1) named = 1
-  if (named) add("name"); else if (odd) add("oddname")
+  if (named) add("name"); else if (strange) add("oddname")
   if (codes == "" && !ww) next
-  dir = dpath; sub(/\/[^\/]*$/, "", dir); if (dir == "") dir = "/"
+  dir = (cut > 1) ? substr(dpath, 1, cut - 1) : "/"
   print pid, (codes == "" ? "-" : codes), ww, (ww ? oct(dir) : "-"), exe, sha
 }`;
 
