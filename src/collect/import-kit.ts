@@ -110,7 +110,9 @@ export async function importKit(source: string, options: KitImportOptions): Prom
   // The PowerShell kit has no process-facts step: its copies hang on the processes group's step.
   const processes = PROFILES[checked.os].groups.find((g) => g.name === 'processes')?.steps[0]?.id;
   const facts = acquisition.commands.find((c) => c.kind === 'procfacts' && c.stdout) ?? (checked.os === 'windows' && checked.manifest.values.has('binaries.start') ? acquisition.commands.find((c) => c.id === processes && c.stdout) : undefined);
-  if (facts) {
+  if (facts && !checked.manifest.values.has('binaries.policy')) {
+    acquisition.warnings.push(`this kit (version ${kit.version}) records no --preserve-binaries choice: it takes no copies of executables (a kit from before copies existed)`);
+  } else if (facts) {
     const imported = importKitBinaries(dir, actor, checked, facts, res.files, writeArtifact);
     facts.binaries = imported.record;
     acquisition.warnings.push(...imported.warnings);
