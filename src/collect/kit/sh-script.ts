@@ -1,8 +1,9 @@
 // The POSIX-sh field kit (Linux, macOS), generated from the collection profile: every step of every
 // group in order of volatility, the steps of a group started together as background jobs and joined
-// with `wait`. The script is deterministic for a netcustody version and OS (no time inside), so
-// `import --kit` can regenerate it and compare hashes. It needs only sh, date, uname, id, od, awk,
-// wc, cat, mkdir, rm and a SHA-256 tool (sha256sum, shasum or openssl; none → no host-side hashes).
+// with `wait`. The script is deterministic for a netcustody version, OS and KitOptions (no time
+// inside; the options are in its manifest), so `import --kit` can regenerate it and compare hashes.
+// It needs only sh, date, uname, id, od, awk, wc, cat, mkdir, rm, ls, readlink (df if present) and a
+// SHA-256 tool (sha256sum, shasum or openssl; none → no host-side hashes).
 import { procFactsReaderScript } from '../sh/procfacts-reader.js';
 import type { Profile } from '../profiles.js';
 import type { KitOptions } from './index.js';
