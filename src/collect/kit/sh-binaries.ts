@@ -22,6 +22,8 @@ export const KIT_HEADROOM = 1024 * 1024;
 export function shBinariesFunction(policy: Exclude<PreservePolicy, 'none'>, maxBytes: number): string {
   const awk = selectAwk().replace(/'/g, `'\\''`);
   return `k_selawk='${awk}'
+# The exe link encoded as the reader encodes it (backslash as %5c too), to compare with its line.
+k_encr() { od -An -v -tx1 | awk 'BEGIN { for (i = 33; i < 127; i++) if (i != 37 && i != 92) c[sprintf("%02x", i)] = sprintf("%c", i) } { for (i = 1; i <= NF; i++) { h = $i; v = v ((h in c) ? c[h] : "%" h) } } END { printf "%s", v }'; }
 k_binaries() {
   k_put binaries.start "$(k_now)"
   k_seen=
@@ -35,7 +37,7 @@ k_binaries() {
     [ "$k_codes" = - ] && continue
     k_f="exe-$k_pid.bin"
     k_skip=; k_size=; k_shared=
-    if [ "$(readlink "/proc/$k_pid/exe" 2>/dev/null | k_enc)" != "$k_exe%0a" ]; then k_skip=changed
+    if [ "$(readlink "/proc/$k_pid/exe" 2>/dev/null | k_encr)" != "$k_exe%0a" ]; then k_skip=changed
     else
       k_size=$(ls -lLn "/proc/$k_pid/exe" 2>/dev/null | awk '{ print $5; exit }')
       case $k_size in ''|*[!0-9]*) k_size=; k_skip=unreadable ;; esac
