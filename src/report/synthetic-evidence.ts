@@ -90,6 +90,8 @@ export function writeEvidenceFolder(parent: string, host: SyntheticHost, opts: S
       stderr: { path: stderrPath, bytes: stderrBytes.length, sha256: sha256Hex(stderrBytes) },
     };
     appendCustody(dir, { actor, action: 'artifact captured', object: stdoutPath, sha256: record.stdout!.sha256, details: { bytes: stdoutBytes.length, argv: a.argv }, time: record.end });
+    // Every raw file is custody-logged with its hash (bundle refuses an unrecorded one), stderr too.
+    appendCustody(dir, { actor, action: 'artifact captured', object: stderrPath, sha256: record.stderr!.sha256, details: { bytes: stderrBytes.length }, time: record.end });
     return record;
   });
   const endMs = 40 + host.artifacts.length * 180;
