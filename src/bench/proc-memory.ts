@@ -8,12 +8,8 @@ export function statusBytes(field: 'VmHWM' | 'VmRSS', path = '/proc/self/status'
   return path === '/proc/self/status' ? process.memoryUsage().rss : 0;
 }
 
-/**
- * Memory of a process and all its descendants (Node + Chromium's processes), from /proc: the sum of
- * their PSS (shared pages split between the processes that share them; a plain RSS sum counts
- * Chromium's shared libraries and memory once per process), RSS where PSS cannot be read.
- */
-export function treeMemory(root: number): number {
+/** Children of every process, from the ppid field of /proc/PID/stat (processes that end meanwhile are skipped). */
+export function childrenByParent(): Map<number, number[]> {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -26,6 +22,16 @@ export function treeMemory(root: number): number {
       // process ended while we looked
     }
   }
+  return children;
+}
+
+/**
+ * Memory of a process and all its descendants (Node + Chromium's processes), from /proc: the sum of
+ * their PSS (shared pages split between the processes that share them; a plain RSS sum counts
+ * Chromium's shared libraries and memory once per process), RSS where PSS cannot be read.
+ */
+export function treeMemory(root: number): number {
+  const children = childrenByParent();
   let total = 0;
   const stack = [root];
   while (stack.length) {

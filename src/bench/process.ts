@@ -2,9 +2,9 @@
 // memory of the process tree (PSS; Chromium's processes apart), the Node process's own peak RSS
 // (VmHWM) and the processes it started.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { statusBytes, treeMemory } from './proc-memory.js';
+import { childrenByParent, statusBytes, treeMemory } from './proc-memory.js';
 
 export const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
@@ -24,18 +24,7 @@ export interface Watched {
 }
 
 function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid)!.push(Number(entry));
-    } catch {
-      // ended while we looked
-    }
-  }
+  const children = childrenByParent();
   const out: number[] = [];
   const stack = [...(children.get(root) ?? [])];
   while (stack.length) {

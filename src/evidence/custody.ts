@@ -21,20 +21,7 @@ export interface CustodyInput {
  * the chain. Each line is flushed to disk before the function returns.
  */
 export function appendCustody(dir: string, input: CustodyInput): CustodyEvent {
-  const path = join(dir, CUSTODY_FILE);
-  const { lastLine, count } = present(path) ? lastLineOf(readFileNoFollow(path)) : { lastLine: null, count: 0 };
-  const event: CustodyEvent = {
-    seq: count + 1,
-    time: input.time ?? new Date().toISOString(),
-    actor: input.actor,
-    action: input.action,
-    object: input.object ?? null,
-    sha256: input.sha256 ?? null,
-    ...(input.details ? { details: input.details } : {}),
-    prev: lastLine === null ? GENESIS_PREV : sha256Hex(lastLine),
-  };
-  appendFileNoFollow(path, `${JSON.stringify(event)}\n`);
-  return event;
+  return appendCustodyEvents(dir, [input])[0];
 }
 
 /**
