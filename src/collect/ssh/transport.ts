@@ -1,5 +1,5 @@
-// The SSH transport: connect once (master), ask the target what it is, then run each profile step
-// as its own session over that connection. Everything that ran on the target is kept as the
+// The SSH transport: connect once (master), ask the target what it is, then run the profile's
+// groups in one shell session over that connection (session.ts; Windows: one session per step). Everything that ran on the target is kept as the
 // examiner's footprint; the target's clock is read around each group.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,8 @@ import { openMaster, resolveTarget, type Master, type Resolved } from './master.
 import type { SshSettings } from './options.js';
 import type { SshTarget } from './targets.js';
 import { PROBE_SCRIPT, parseProbe, profileFor, type Probe } from './probe.js';
-import { newMarker, splitTrailer, wrapperScript } from './wrapper.js';
+import { newMarker, stepBlock, type Trailer } from './wrapper.js';
+import { openSession, type HostSession } from './session.js';
 import { COPY_HOOK_ID, copyRemoteExecutables, readerFacts } from './binaries.js';
 import { DEFAULT_MAX_BINARY_BYTES } from '../binaries.js';
 
@@ -104,99 +105,150 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
   const marker = newMarker();
   const readerSha = profile.name === 'linux' ? sha256(procFactsReaderScript({ maxHashBytes: o.maxHashBytes })) : null;
 
+  let session: HostSession | null = null;
+  /** The host's shell session; a new one if the last ended while the connection stays (a guard stop). */
+  const hostSession = (): HostSession => {
+    if (!session || !session.alive()) session = openSession(master.ctlPath, dest, marker, o.signal);
+    return session;
+  };
+  let batch: { group: ProfileGroup; items: BatchItem[] } | null = null;
+
+  // One `date` in the host session: the round trip is one write and one frame, no new session.
   const readClock = async (when: string): Promise<void> => {
     if (profile.name === 'windows' || lost) return;
-    const send = Date.now();
-    const r = await runSmall(master.ctlPath, dest, 'date -u +%s.%N', '', 15_000);
-    const receive = Date.now();
-    const text = r.stdout.trim();
-    const m = /^(\d+)(?:\.(\d{9}))?/.exec(text);
+    const s = hostSession();
+    const { send, receive, text: got } = await s.readClock();
+    const text = (got ?? '').trim();
+    const m = /^(\d+)(?:\.(\d{9}))?$/.exec(text);
     const remoteMs = m ? Number(m[1]) * 1000 + (m[2] ? Number(m[2].slice(0, 6)) / 1000 : 0) : null;
     const secondsOnly = Boolean(m && !m[2]);
     // With whole seconds the remote time lies anywhere in [s, s+1): its midpoint is the estimate.
     const estimate = remoteMs === null ? null : secondsOnly ? remoteMs + 500 : remoteMs;
     readings.push({ when, localSendMs: send, localReceiveMs: receive, remoteText: text.slice(0, 64), remoteMs, secondsOnly, offsetMs: estimate === null ? null : round(estimate - (send + receive) / 2), rttMs: receive - send });
-    if (r.exit === 255) lost = lost ?? `the session for the clock reading failed: ${r.stderr.trim().split('\n').pop() ?? ''}`;
+    if (got === null && (s.exitCode() === 255 || master.lost())) lost = lost ?? master.lost() ?? 'the host session failed (ssh exit 255) at a clock reading';
   };
-  footprint.push({ purpose: 'clock reading before, between and after the groups', command: 'date -u +%s.%N' });
+  footprint.push({ purpose: 'clock reading before, between and after the groups (in the host session)', command: 'date -u +%s.%N' });
+  footprint.push({ purpose: 'the host session: one shell that runs each group\'s steps in turn (their scripts below) and the clock readings', command: 'sh -s' });
   const stepEntries = new Map<string, FootprintEntry>();
 
-  const runStep = async (step: ProfileStep, ctx: StepContext): Promise<CommandRecord> => {
-    await acquire();
-    try {
-      return await runRemoteStep(step, ctx);
-    } finally {
-      release();
+  const runStep = (step: ProfileStep, ctx: StepContext): Promise<CommandRecord> => {
+    if (profile.name === 'windows') return runWindowsStep(step, ctx);
+    return new Promise((resolve) => {
+      // The steps of a group arrive one call each; the group is sent to the session once all are here.
+      const b = batch && batch.group.steps.includes(step) ? batch : { group: { name: step.id, volatility: 0, steps: [step] }, items: [] };
+      b.items.push({ step, ctx, resolve });
+      if (b.items.length === b.group.steps.length) {
+        if (b === batch) batch = null;
+        void runBatch(b.items);
+      }
+    });
+  };
+
+  const startRecord = (step: ProfileStep, ctx: StepContext, command: string, script: string): CommandRecord => {
+    // The marker is random per run: the footprint shows the script with it replaced.
+    const shown = script.split(marker).join('<marker>');
+    stepEntries.set(step.id, { purpose: `step ${step.id}`, command, ...(script ? { script: shown, scriptSha256: sha256(script) } : {}) });
+    const record = newRecord(step, ctx);
+    record.remote = { command, scriptSha256: sha256(script), sshExit: null, stdoutSha256: null, stderrSha256: null, transit: 'not taken', note: null };
+    return record;
+  };
+
+  // The group's steps in the host's one shell session, one after the other.
+  const runBatch = async (items: BatchItem[]): Promise<void> => {
+    const s = hostSession();
+    const prepared = items.map(({ step, ctx }) => {
+      const block = stepBlock(step, ctx.order, { marker, timeoutS: ctx.timeoutMs / 1000, maxHashBytes: o.maxHashBytes });
+      const record = startRecord(step, ctx, 'sh -s (the host session)', block);
+      const base = artifactBase(ctx.order, step.id);
+      const out = openArtifact(ctx.dir, `${base}.stdout`);
+      const err = openArtifact(ctx.dir, `${base}.stderr`);
+      const t = { t0: process.hrtime.bigint() };
+      const onStart = (): void => {
+        t.t0 = process.hrtime.bigint();
+        record.start = new Date().toISOString();
+        record.startNs = t.t0.toString();
+        ctx.onStart(record);
+      };
+      return { record, out, err, t, sessionStep: { index: ctx.order, block, out, err, guardMs: ctx.timeoutMs + GUARD_EXTRA_MS, corruptStdout: process.env[CORRUPT_HOOK] === step.id, onStart } };
+    });
+    const results = await s.runGroup(prepared.map((p) => p.sessionStep));
+    for (const [i, { step, ctx, resolve }] of items.entries()) {
+      const { record, out, err, t } = prepared[i];
+      const r = results[i];
+      record.stdout = out.close();
+      record.stderr = err.close();
+      const why = r.interrupted ? 'interrupted' : r.guardFired ? `the session was stopped ${ctx.timeoutMs + GUARD_EXTRA_MS} ms after the step started (the target did not end it)` : r.error ?? `the host session ended ${r.started ? 'before the wrapper\'s closing line' : 'before this step started'} (ssh exit ${r.sshExit ?? r.signal})`;
+      await settle(step, ctx, record, { trailer: r.trailer, sshExit: r.trailer ? 0 : r.sshExit, signal: r.signal, guardFired: r.guardFired, why, t0: t.t0 });
+      resolve(record);
     }
   };
 
-  const runRemoteStep = async (step: ProfileStep, ctx: StepContext): Promise<CommandRecord> => {
-    const base = artifactBase(ctx.order, step.id);
-    const windows = profile.name === 'windows';
-    const script = windows ? '' : wrapperScript(step, { marker, timeoutS: ctx.timeoutMs / 1000, maxHashBytes: o.maxHashBytes });
-    const command = windows ? step.argv.join(' ') : 'sh -s';
-    // The marker is random per run: the footprint shows the script with it replaced.
-    const shown = script.split(marker).join('<marker>');
-    stepEntries.set(step.id, { purpose: `step ${step.id}`, command, ...(windows ? {} : { script: shown, scriptSha256: sha256(script) }) });
-    const record = newRecord(step, ctx);
-    record.remote = { command, scriptSha256: sha256(script), sshExit: null, stdoutSha256: null, stderrSha256: null, transit: 'not taken', note: null };
+  // Windows targets have no sh: each step is its own session through the target's shell, unwrapped.
+  const runWindowsStep = async (step: ProfileStep, ctx: StepContext): Promise<CommandRecord> => {
+    await acquire();
+    const command = step.argv.join(' ');
+    const record = startRecord(step, ctx, command, '');
     ctx.onStart(record);
     const t0 = process.hrtime.bigint();
+    const base = artifactBase(ctx.order, step.id);
     const out = openArtifact(ctx.dir, `${base}.stdout`);
     const err = openArtifact(ctx.dir, `${base}.stderr`);
     try {
-      const r = await runChannel({ ctlPath: master.ctlPath, destination: dest, command, stdin: script, guardMs: ctx.timeoutMs + GUARD_EXTRA_MS, signal: ctx.signal, corruptStdout: process.env[CORRUPT_HOOK] === step.id }, out, err);
-      const { body, trailer } = windows ? { body: r.stderrTail, trailer: null } : splitTrailer(r.stderrTail, marker);
-      err.write(body);
-      record.remote.sshExit = r.sshExit;
+      const r = await runChannel({ ctlPath: master.ctlPath, destination: dest, command, stdin: '', guardMs: ctx.timeoutMs + GUARD_EXTRA_MS, signal: ctx.signal, corruptStdout: process.env[CORRUPT_HOOK] === step.id }, out, err);
+      err.write(r.stderrTail);
+      record.exitCode = r.sshExit;
       record.signal = r.signal;
-      if (trailer?.missing) {
-        record.unavailable = true;
-        record.exitCode = 127;
-        record.error = step.kind === 'file' ? `${step.argv[0]}: not present on the target` : `${step.argv[0]}: command not found on the target`;
-      } else if (trailer) {
-        record.exitCode = trailer.rc;
-        record.remote.stdoutSha256 = trailer.out;
-        record.remote.stderrSha256 = trailer.err;
-        if (!trailer.out) record.remote.note = trailer.hashTool ? 'the target could not tee the output to its hash tool (/dev/fd missing)' : 'the target has no sha256sum, shasum or openssl';
-        if (trailer.timeout && trailer.rc === 124) {
-          record.timedOut = true;
-          record.error = `timed out after ${ctx.timeoutMs} ms: the target's timeout stopped it; output captured until then is kept`;
-        } else if (!trailer.timeout) record.remote.note = [record.remote.note, 'the target has no timeout command: only the workstation\'s guard limits the step'].filter(Boolean).join('; ');
-      } else if (windows) {
-        record.exitCode = r.sshExit;
-        record.remote.note = 'Windows target: run through its shell without the sh wrapper, no remote hash';
-      } else {
-        record.exitCode = null;
-        const why = r.interrupted ? 'interrupted' : r.guardFired ? `the session was stopped ${ctx.timeoutMs + GUARD_EXTRA_MS} ms after it started (the target did not end it)` : r.error ?? `the session ended without the wrapper's closing line (ssh exit ${r.sshExit ?? r.signal})`;
-        record.error = `${why}; output received until then is kept`;
-        record.remote.note = 'no trailer: the output may be cut off';
-        if (r.guardFired) record.timedOut = true;
-        if (r.sshExit === 255 || master.lost()) {
-          record.remote.sshExit = 255;
-          lost = lost ?? master.lost() ?? `a session failed (ssh exit 255) during ${step.id}`;
-        }
-      }
+      record.remote!.sshExit = r.sshExit;
+      record.remote!.note = 'Windows target: run through its shell without the sh wrapper, no remote hash';
     } catch (e) {
       record.error = (e as Error).message;
     } finally {
       record.stdout = out.close();
       record.stderr = err.close();
+      release();
     }
-    if (record.remote.stdoutSha256 && record.stdout) {
-      const ok = record.remote.stdoutSha256 === record.stdout.sha256 && (!record.remote.stderrSha256 || !record.stderr || record.remote.stderrSha256 === record.stderr.sha256);
-      record.remote.transit = ok ? 'match' : 'mismatch';
+    return finishTimes(record, t0);
+  };
+
+  /** What the trailer (or its absence) says about the step; the remote-vs-received hash check. */
+  const settle = async (step: ProfileStep, ctx: StepContext, record: CommandRecord, r: Settled): Promise<void> => {
+    const remote = record.remote!;
+    const trailer = r.trailer;
+    remote.sshExit = r.sshExit;
+    record.signal = r.signal;
+    if (trailer?.missing) {
+      record.unavailable = true;
+      record.exitCode = 127;
+      record.error = step.kind === 'file' ? `${step.argv[0]}: not present on the target` : `${step.argv[0]}: command not found on the target`;
+    } else if (trailer) {
+      record.exitCode = trailer.rc;
+      remote.stdoutSha256 = trailer.out;
+      remote.stderrSha256 = trailer.err;
+      if (!trailer.out) remote.note = trailer.hashTool ? 'the target could not tee the output to its hash tool (/dev/fd missing)' : 'the target has no sha256sum, shasum or openssl';
+      if (trailer.timeout && trailer.rc === 124) {
+        record.timedOut = true;
+        record.error = `timed out after ${ctx.timeoutMs} ms: the target's timeout stopped it; output captured until then is kept`;
+      } else if (!trailer.timeout) remote.note = [remote.note, 'the target has no timeout command: only the workstation\'s guard limits the step'].filter(Boolean).join('; ');
+    } else {
+      record.exitCode = null;
+      record.error = `${r.why}; output received until then is kept`;
+      remote.note = 'no trailer: the output may be cut off';
+      if (r.guardFired) record.timedOut = true;
+      if (r.sshExit === 255 || master.lost()) {
+        remote.sshExit = 255;
+        lost = lost ?? master.lost() ?? `the host session failed (ssh exit 255) during ${step.id}`;
+      }
+    }
+    if (remote.stdoutSha256 && record.stdout) {
+      const ok = remote.stdoutSha256 === record.stdout.sha256 && (!remote.stderrSha256 || !record.stderr || remote.stderrSha256 === record.stderr.sha256);
+      remote.transit = ok ? 'match' : 'mismatch';
       if (!ok) {
-        const which = record.remote.stdoutSha256 !== record.stdout.sha256 ? `stdout: target ${record.remote.stdoutSha256}, received ${record.stdout.sha256}` : `stderr: target ${record.remote.stderrSha256}, received ${record.stderr?.sha256}`;
+        const which = remote.stdoutSha256 !== record.stdout.sha256 ? `stdout: target ${remote.stdoutSha256}, received ${record.stdout.sha256}` : `stderr: target ${remote.stderrSha256}, received ${record.stderr?.sha256}`;
         record.error = [record.error, `TRANSIT ERROR: the bytes received differ from what the target sent (${which})`].filter(Boolean).join('; ');
       }
     }
     if (step.executables && profile.name === 'linux') await copyExecutables(record, ctx);
-    const t1 = process.hrtime.bigint();
-    record.end = new Date().toISOString();
-    record.endNs = t1.toString();
-    record.durationMs = Number(t1 - t0) / 1e6;
-    return record;
+    finishTimes(record, r.t0);
   };
 
   // Issue 18: the copies the parsed facts call for, each one more session on this connection.
@@ -252,7 +304,10 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
     folderName: target.given.replace(/^.*@/, ''),
     runStep,
     // Readings between groups serve as 'after' the one and 'before' the next (one session, not two).
-    beforeGroup: (g: ProfileGroup) => (profile.groups.indexOf(g) === 0 ? readClock(`before ${g.name}`) : Promise.resolve()),
+    beforeGroup: async (g: ProfileGroup) => {
+      if (profile.groups.indexOf(g) === 0) await readClock(`before ${g.name}`);
+      batch = { group: g, items: [] };
+    },
     afterGroup: (g: ProfileGroup) => {
       const next = profile.groups[profile.groups.indexOf(g) + 1];
       return readClock(next ? `after ${g.name}, before ${next.name}` : `after ${g.name}`);
@@ -263,8 +318,35 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
     openingEvents: () => [
       { action: 'ssh connection opened', object: target.given, details: { hostKey: master.hostKey.fingerprint, keyType: master.hostKey.type, knownHosts: master.hostKey.knownHosts, hostname: resolved.hostname, port: resolved.port, user: resolved.user, remoteUser: probe?.user ?? null, remoteId: probe?.id ?? null, sshConnection: probe?.sshConnection ?? null, profile: profile.name, profileAnswer: answer.slice(0, 200) } },
     ],
-    close: () => master.close(),
+    close: async () => {
+      await session?.close();
+      await master.close();
+    },
   };
+}
+
+interface BatchItem {
+  step: ProfileStep;
+  ctx: StepContext;
+  resolve: (r: CommandRecord) => void;
+}
+
+interface Settled {
+  trailer: Trailer | null;
+  sshExit: number | null;
+  signal: string | null;
+  guardFired: boolean;
+  /** Why there is no trailer (used only then). */
+  why: string;
+  t0: bigint;
+}
+
+function finishTimes(record: CommandRecord, t0: bigint): CommandRecord {
+  const t1 = process.hrtime.bigint();
+  record.end = new Date().toISOString();
+  record.endNs = t1.toString();
+  record.durationMs = Number(t1 - t0) / 1e6;
+  return record;
 }
 
 function newRecord(step: ProfileStep, ctx: StepContext): CommandRecord {

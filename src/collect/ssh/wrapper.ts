@@ -73,6 +73,20 @@ exit "$nc_rc"
 `;
 }
 
+/**
+ * One step inside the host's single shell session: a start frame on stdout and on stderr, the
+ * step's wrapper in a subshell (its trailer ends the step's stderr), an end frame on stdout. The
+ * workstation splits the two streams at these frames (frames.ts), so each step keeps its own
+ * exact bytes, exit code and remote hashes. `nc_m` is set once by the session's first line.
+ */
+export function stepBlock(step: ProfileStep, index: number, opts: WrapperOptions): string {
+  return `printf '%s S ${index} %s\\n' "$nc_m" "$nc_m"; printf '%s s ${index} %s\\n' "$nc_m" "$nc_m" >&2
+(
+${wrapperScript(step, opts)})
+printf '%s E ${index} %s\\n' "$nc_m" "$nc_m"
+`;
+}
+
 export interface Trailer {
   missing: boolean;
   rc: number | null;
@@ -88,10 +102,15 @@ export function splitTrailer(stderr: Buffer, marker: string): { body: Buffer; tr
   const re = new RegExp(`${marker} ([ -~]*) ${marker}\\n$`);
   const m = re.exec(tail);
   if (!m) return { body: stderr, trailer: null };
-  const f = new Map(m[1].split(' ').map((kv) => kv.split('=', 2) as [string, string]));
+  return { body: stderr.subarray(0, stderr.length - Buffer.byteLength(m[0], 'latin1')), trailer: parseTrailer(m[1].split(' ')) };
+}
+
+/** The trailer's key=value fields (between the markers). */
+export function parseTrailer(fields: string[]): Trailer {
+  const f = new Map(fields.map((kv) => kv.split('=', 2) as [string, string]));
   const hex = (v: string | undefined) => (v && /^[0-9a-f]{64}$/.test(v) ? v : null);
   const rc = f.get('rc');
-  const trailer: Trailer = {
+  return {
     missing: f.get('miss') === '1',
     rc: rc !== undefined && /^\d+$/.test(rc) ? Number(rc) : null,
     out: hex(f.get('out')),
@@ -99,7 +118,6 @@ export function splitTrailer(stderr: Buffer, marker: string): { body: Buffer; tr
     hashTool: f.get('hash') && f.get('hash') !== 'none' ? f.get('hash')! : null,
     timeout: f.get('timeout') === '1',
   };
-  return { body: stderr.subarray(0, stderr.length - Buffer.byteLength(m[0], 'latin1')), trailer };
 }
 
 /** Longest trailer line (marker twice, three numbers, two hashes, names): bytes held back from stderr. */

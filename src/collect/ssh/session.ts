@@ -1,0 +1,191 @@
+// One remote shell session per host (`sh -s` over the master connection), fed by the workstation
+// one volatility group at a time: the group's steps run one after the other in that shell without
+// a new session, ssh client, login shell or hash-tool lookup per step, and the target's clock is
+// read in the same shell between groups (one `date`, timed by a single round trip). The output of
+// the steps is split at framed lines (frames.ts) into each step's exact stdout and stderr.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { ArtifactSink } from '../sink.js';
+import { muxArgs } from './channel.js';
+import { FrameSplitter } from './frames.js';
+import { parseTrailer, type Trailer } from './wrapper.js';
+
+export interface SessionStep {
+  index: number;
+  block: string;
+  out: ArtifactSink;
+  err: ArtifactSink;
+  guardMs: number;
+  corruptStdout: boolean;
+  /** The start frame arrived: the step runs on the target now. */
+  onStart(): void;
+}
+
+export interface SessionStepResult {
+  started: boolean;
+  trailer: Trailer | null;
+  /** Set when the session ended before the step's frames: ssh's exit code or signal. */
+  sshExit: number | null;
+  signal: string | null;
+  guardFired: boolean;
+  interrupted: boolean;
+  error: string | null;
+}
+
+interface Running {
+  step: SessionStep;
+  started: boolean;
+  stdoutDone: boolean;
+  trailer: Trailer | null;
+  guard: NodeJS.Timeout | null;
+  guardFired: boolean;
+  done: (r: SessionStepResult) => void;
+}
+
+export interface HostSession {
+  /** Run the steps in order; resolves when each has its end frames or the session has ended. */
+  runGroup(steps: SessionStep[]): Promise<SessionStepResult[]>;
+  /** The target's `date -u +%s.%N` and the local times around it (null text: the session is gone). */
+  readClock(): Promise<{ send: number; receive: number; text: string | null }>;
+  alive(): boolean;
+  /** ssh's exit code once the session ended (255: the connection failed). */
+  exitCode(): number | null;
+  close(): Promise<void>;
+}
+
+export function openSession(ctlPath: string, destination: string, marker: string, signal: AbortSignal): HostSession {
+  const sub: ChildProcess = spawn('ssh', [...muxArgs(ctlPath, destination), 'sh -s'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+  const steps = new Map<number, Running>();
+  let outStep: Running | null = null;
+  let errStep: Running | null = null;
+  let clock: ((text: string | null) => void) | null = null;
+  let exited = false;
+  let exit: { code: number | null; signal: string | null; error: string | null } = { code: null, signal: null, error: null };
+  let interrupted = false;
+  let corrupt = false;
+
+  const finish = (r: Running): void => {
+    if (r.guard) clearTimeout(r.guard);
+    steps.delete(r.step.index);
+    if (outStep === r) outStep = null;
+    if (errStep === r) errStep = null;
+    r.done({ started: r.started, trailer: r.trailer, sshExit: null, signal: null, guardFired: r.guardFired, interrupted: false, error: null });
+  };
+  const settleIfDone = (r: Running): void => {
+    if (r.stdoutDone && r.trailer) finish(r);
+  };
+  const stop = (): void => {
+    sub.kill('SIGTERM');
+    setTimeout(() => sub.kill('SIGKILL'), 2000).unref();
+  };
+
+  const onOut = new FrameSplitter(marker, (b) => {
+    if (!outStep) return; // nothing but frames is printed between steps
+    if (corrupt && b.length > 0) {
+      b = Buffer.from(b);
+      b[0] ^= 0x01;
+      corrupt = false;
+    }
+    outStep.step.out.write(b);
+  }, (f) => {
+    const r = steps.get(Number(f[1]));
+    if (f[0] === 'S' && r) {
+      r.started = true;
+      outStep = r;
+      corrupt = r.step.corruptStdout;
+      r.guard = setTimeout(() => {
+        r.guardFired = true;
+        stop();
+      }, r.step.guardMs);
+      r.step.onStart();
+    } else if (f[0] === 'E' && r) {
+      r.stdoutDone = true;
+      outStep = null;
+      settleIfDone(r);
+    } else if (f[0] === 'C' && clock) {
+      const c = clock;
+      clock = null;
+      c(f[1] ?? '');
+    }
+  });
+  const onErr = new FrameSplitter(marker, (b) => errStep?.step.err.write(b), (f) => {
+    if (f[0] === 's') {
+      errStep = steps.get(Number(f[1])) ?? null;
+    } else if (errStep && f[0].includes('=')) {
+      errStep.trailer = parseTrailer(f);
+      const r = errStep;
+      errStep = null;
+      settleIfDone(r);
+    }
+  });
+  sub.stdout!.on('data', (d: Buffer) => onOut.push(d));
+  sub.stderr!.on('data', (d: Buffer) => onErr.push(d));
+  // A session that ends early leaves stdin unread: EPIPE is that end, not a failure of its own.
+  sub.stdin!.on('error', () => {});
+  const onAbort = (): void => {
+    interrupted = true;
+    stop();
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+
+  const ended = new Promise<void>((resolve) => {
+    let streams = 0;
+    const closed = (): void => {
+      if (++streams < 3) return;
+      exited = true;
+      signal.removeEventListener('abort', onAbort);
+      onOut.end();
+      onErr.end();
+      for (const r of [...steps.values()]) {
+        if (r.guard) clearTimeout(r.guard);
+        steps.delete(r.step.index);
+        r.done({ started: r.started, trailer: r.trailer, sshExit: exit.code, signal: exit.signal, guardFired: r.guardFired, interrupted, error: exit.error });
+      }
+      if (clock) clock(null);
+      clock = null;
+      resolve();
+    };
+    sub.stdout!.on('close', closed);
+    sub.stderr!.on('close', closed);
+    sub.on('error', (e) => {
+      exit = { ...exit, error: `ssh did not start: ${e.message}` };
+    });
+    sub.on('close', (code, sig) => {
+      exit = { ...exit, code, signal: sig };
+      closed();
+    });
+  });
+
+  const send = (text: string): void => {
+    if (!exited && sub.stdin!.writable) sub.stdin!.write(text);
+  };
+  send(`LC_ALL=C; LANG=C; export LC_ALL LANG\nnc_m=${marker}\n`);
+
+  return {
+    runGroup(list) {
+      const results = list.map((step) => new Promise<SessionStepResult>((done) => {
+        const r: Running = { step, started: false, stdoutDone: false, trailer: null, guard: null, guardFired: false, done };
+        if (exited) done({ started: false, trailer: null, sshExit: exit.code, signal: exit.signal, guardFired: false, interrupted, error: exit.error });
+        else steps.set(step.index, r);
+      }));
+      send(list.map((s) => s.block).join(''));
+      return Promise.all(results);
+    },
+    readClock() {
+      return new Promise((resolve) => {
+        if (exited) return resolve({ send: Date.now(), receive: Date.now(), text: null });
+        const t = Date.now();
+        clock = (text) => resolve({ send: t, receive: Date.now(), text });
+        send(`printf '%s C %s %s\\n' "$nc_m" "$(date -u +%s.%N)" "$nc_m"\n`);
+      });
+    },
+    alive: () => !exited,
+    exitCode: () => exit.code,
+    async close() {
+      if (!exited) sub.stdin!.end();
+      const t = setTimeout(stop, 10_000);
+      await ended;
+      clearTimeout(t);
+    },
+  };
+}
