@@ -30,60 +30,83 @@ export interface WrapperOptions {
 export function remoteArgv(step: ProfileStep, opts: WrapperOptions): { setup: string; argv: string; exists: string | null } {
   if (step.kind === 'file') return { setup: '', argv: `cat ${shQuote(step.argv[0])}`, exists: shQuote(step.argv[0]) };
   if (step.kind === 'procfacts') {
-    const end = `NC_READER_END_${opts.marker}`;
-    return { setup: `nc_reader=$(cat <<'${end}'\n${procFactsReaderScript({ maxHashBytes: opts.maxHashBytes })}${end}\n)\n`, argv: 'sh -c "$nc_reader" sh', exists: null };
+    // The reader as one quoted word (no here-document, no `cat` on the target).
+    return { setup: `nc_reader=${shQuote(procFactsReaderScript({ maxHashBytes: opts.maxHashBytes }))}\n`, argv: 'sh -c "$nc_reader" sh', exists: null };
   }
   return { setup: '', argv: step.argv.map(shQuote).join(' '), exists: null };
 }
 
 export function wrapperScript(step: ProfileStep, opts: WrapperOptions): string {
-  const { setup, argv, exists } = remoteArgv(step, opts);
-  const m = opts.marker;
-  const first = step.kind === 'file' ? 'cat' : step.kind === 'procfacts' ? 'sh' : step.argv[0];
-  const missing = exists ? `[ -e ${exists} ] || nc_miss=1` : `command -v ${shQuote(first)} >/dev/null 2>&1 || nc_miss=1`;
+  const { setup, argv, missing } = parts(step, opts);
   return `LC_ALL=C; LANG=C; export LC_ALL LANG
-nc_m=${m}
+nc_m=${opts.marker}
 nc_miss=
 ${missing}
 if [ -n "$nc_miss" ]; then printf '%s miss=1 %s\\n' "$nc_m" "$nc_m" >&2; exit 127; fi
-${setup}nc_h=; nc_hn=none
+${setup}${hashAndRun(argv, opts.timeoutS)}exit "$nc_rc"
+`;
+}
+
+/**
+ * One step inside the host's single shell session: a start frame on stdout and on stderr, the
+ * step's wrapper (its trailer ends the step's stderr), an end frame on stdout. The workstation
+ * splits the two streams at these frames (frames.ts), so each step keeps its own exact bytes,
+ * exit code and remote hashes. `nc_m` is set once by the session's first line; the block runs in
+ * the session's shell itself (no subshell, no exit).
+ */
+export function stepBlock(step: ProfileStep, index: number, opts: WrapperOptions): string {
+  const { setup, argv, missing } = parts(step, opts);
+  return `printf '%s S ${index} %s\\n' "$nc_m" "$nc_m"; printf '%s s ${index} %s\\n' "$nc_m" "$nc_m" >&2
+nc_miss=
+${missing}
+if [ -n "$nc_miss" ]; then printf '%s miss=1 %s\\n' "$nc_m" "$nc_m" >&2
+else
+${setup}${hashAndRun(argv, opts.timeoutS)}fi
+printf '%s E ${index} %s\\n' "$nc_m" "$nc_m"
+`;
+}
+
+function parts(step: ProfileStep, opts: WrapperOptions): { setup: string; argv: string; missing: string } {
+  const { setup, argv, exists } = remoteArgv(step, opts);
+  const first = step.kind === 'file' ? 'cat' : step.kind === 'procfacts' ? 'sh' : step.argv[0];
+  return { setup, argv, missing: exists ? `[ -e ${exists} ] || nc_miss=1` : `command -v ${shQuote(first)} >/dev/null 2>&1 || nc_miss=1` };
+}
+
+// The hash tool reads its stdin as /dev/stdin (the step's stdout) or /dev/fd/0 (its stderr) and
+// prints that name beside the hash ("HEX  /dev/stdin"; openssl: "SHA2-256(/dev/stdin)= HEX"), so
+// both hashes go straight into one capture without a subshell per stream to label them.
+function hashAndRun(argv: string, timeoutS: number): string {
+  return `nc_h=; nc_hn=none
 if command -v sha256sum >/dev/null 2>&1; then nc_h=sha256sum; nc_hn=sha256sum
 elif command -v shasum >/dev/null 2>&1; then nc_h='shasum -a 256'; nc_hn=shasum
 elif command -v openssl >/dev/null 2>&1; then nc_h='openssl dgst -sha256'; nc_hn=openssl
 fi
-# The hash tool's line: "HEX  -" (sha256sum, shasum) or "SHA2-256(stdin)= HEX" (openssl).
-nc_cut() { case $nc_hn in openssl) nc_x=\${nc_x##* } ;; *) nc_x=\${nc_x%% *} ;; esac; }
 nc_t=; nc_tn=0
-if command -v timeout >/dev/null 2>&1; then nc_t='timeout ${Math.max(1, Math.ceil(opts.timeoutS))}'; nc_tn=1; fi
+if command -v timeout >/dev/null 2>&1; then nc_t='timeout ${Math.max(1, Math.ceil(timeoutS))}'; nc_tn=1; fi
 # tee must be able to open the channel's stdout/stderr as /dev/fd/N: pipes (sshd's channels) can be
 # reopened, sockets cannot — then the output is sent without a remote hash, never lost.
 exec 3>&1 4>&2
 if [ -n "$nc_h" ] && [ -p /dev/fd/3 ] && [ -p /dev/fd/4 ]; then
-  nc_r=$( { { { $nc_t ${argv} </dev/null 2>&7 3>&- 4>&- 5>&- 7>&-; echo "rc=$?" >&5; } | tee /dev/fd/3 | { nc_x=$($nc_h); nc_cut; echo "out=$nc_x" >&5; }; } 7>&1 | tee /dev/fd/4 | { nc_x=$($nc_h); nc_cut; echo "err=$nc_x" >&5; }; } 5>&1 )
+  nc_r=$( { { { $nc_t ${argv} </dev/null 2>&7 3>&- 4>&- 5>&- 7>&-; echo "rc=$?" >&5; } | tee /dev/fd/3 | $nc_h /dev/stdin >&5; } 7>&1 | tee /dev/fd/4 | $nc_h /dev/fd/0 >&5; } 5>&1 )
 else
   $nc_t ${argv} </dev/null
   nc_r="rc=$?"
 fi
 exec 3>&- 4>&-
 set -f
-nc_rc=255; nc_o=-; nc_e=-
-for nc_w in $nc_r; do case $nc_w in rc=*) nc_rc=\${nc_w#rc=} ;; out=*) nc_o=\${nc_w#out=} ;; err=*) nc_e=\${nc_w#err=} ;; esac; done
+nc_rc=255; nc_o=-; nc_e=-; nc_x=; nc_n=
+for nc_w in $nc_r; do
+  case $nc_w in
+    rc=*) nc_rc=\${nc_w#rc=} ;;
+    /dev/stdin|[*]/dev/stdin) nc_o=$nc_x ;;
+    /dev/fd/0|[*]/dev/fd/0) nc_e=$nc_x ;;
+    *'(/dev/stdin)=') nc_n=o ;;
+    *'(/dev/fd/0)=') nc_n=e ;;
+    *) nc_x=$nc_w; case $nc_n in o) nc_o=$nc_w ;; e) nc_e=$nc_w ;; esac; nc_n= ;;
+  esac
+done
+set +f
 printf '%s rc=%s out=%s err=%s hash=%s timeout=%s %s\\n' "$nc_m" "$nc_rc" "$nc_o" "$nc_e" "$nc_hn" "$nc_tn" "$nc_m" >&2
-exit "$nc_rc"
-`;
-}
-
-/**
- * One step inside the host's single shell session: a start frame on stdout and on stderr, the
- * step's wrapper in a subshell (its trailer ends the step's stderr), an end frame on stdout. The
- * workstation splits the two streams at these frames (frames.ts), so each step keeps its own
- * exact bytes, exit code and remote hashes. `nc_m` is set once by the session's first line.
- */
-export function stepBlock(step: ProfileStep, index: number, opts: WrapperOptions): string {
-  return `printf '%s S ${index} %s\\n' "$nc_m" "$nc_m"; printf '%s s ${index} %s\\n' "$nc_m" "$nc_m" >&2
-(
-${wrapperScript(step, opts)})
-printf '%s E ${index} %s\\n' "$nc_m" "$nc_m"
 `;
 }
 
