@@ -44,6 +44,8 @@ interface Running {
 export interface HostSession {
   /** Run the steps in order; resolves when each has its end frames or the session has ended. */
   runGroup(steps: SessionStep[]): Promise<SessionStepResult[]>;
+  /** The probe script's stdout; when the session ends first (a Windows shell has no sh): its stderr. */
+  probe(script: string, timeoutMs: number): Promise<{ stdout: string; stderr: string; exit: number | null }>;
   /** The target's `date -u +%s.%N` and the local times around it (null text: the session is gone). */
   readClock(): Promise<{ send: number; receive: number; text: string | null }>;
   alive(): boolean;
@@ -62,6 +64,9 @@ export function openSession(ctlPath: string, destination: string, marker: string
   let exit: { code: number | null; signal: string | null; error: string | null } = { code: null, signal: null, error: null };
   let interrupted = false;
   let corrupt = false;
+  let probing: { out: Buffer[]; on: boolean; done: () => void } | null = null;
+  /** stderr outside any step (a shell's complaint), kept for the probe's answer. */
+  let stray = '';
 
   const finish = (r: Running): void => {
     if (r.guard) clearTimeout(r.guard);
@@ -79,6 +84,7 @@ export function openSession(ctlPath: string, destination: string, marker: string
   };
 
   const onOut = new FrameSplitter(marker, (b) => {
+    if (probing?.on) probing.out.push(Buffer.from(b));
     if (!outStep) return; // nothing but frames is printed between steps
     if (corrupt && b.length > 0) {
       b = Buffer.from(b);
@@ -101,13 +107,17 @@ export function openSession(ctlPath: string, destination: string, marker: string
       r.stdoutDone = true;
       outStep = null;
       settleIfDone(r);
+    } else if (f[0] === 'P' && probing) {
+      probing.on = true;
+    } else if (f[0] === 'Q' && probing) {
+      probing.done();
     } else if (f[0] === 'C' && clock) {
       const c = clock;
       clock = null;
       c(f[1] ?? '');
     }
   });
-  const onErr = new FrameSplitter(marker, (b) => errStep?.step.err.write(b), (f) => {
+  const onErr = new FrameSplitter(marker, (b) => (errStep ? errStep.step.err.write(b) : stray.length < 65536 && (stray += b.toString('utf8'))), (f) => {
     if (f[0] === 's') {
       errStep = steps.get(Number(f[1])) ?? null;
     } else if (errStep && f[0].includes('=')) {
@@ -141,6 +151,7 @@ export function openSession(ctlPath: string, destination: string, marker: string
         steps.delete(r.step.index);
         r.done({ started: r.started, trailer: r.trailer, sshExit: exit.code, signal: exit.signal, guardFired: r.guardFired, interrupted, error: exit.error });
       }
+      probing?.done();
       if (clock) clock(null);
       clock = null;
       resolve();
@@ -170,6 +181,23 @@ export function openSession(ctlPath: string, destination: string, marker: string
       }));
       send(list.map((s) => s.block).join(''));
       return Promise.all(results);
+    },
+    probe(script, timeoutMs) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(stop, timeoutMs);
+        const p = {
+          out: [] as Buffer[],
+          on: false,
+          done: () => {
+            clearTimeout(timer);
+            probing = null;
+            resolve({ stdout: Buffer.concat(p.out).toString('utf8'), stderr: stray, exit: exited ? exit.code : null });
+          },
+        };
+        probing = p;
+        if (exited) return p.done();
+        send(`printf '%s P %s\\n' "$nc_m" "$nc_m"\n${script}printf '%s Q %s\\n' "$nc_m" "$nc_m"\n`);
+      });
     },
     readClock() {
       return new Promise((resolve) => {

@@ -10,7 +10,7 @@ import { artifactBase, type StepContext } from '../runner.js';
 import { openArtifact } from '../sink.js';
 import type { Transport } from '../transport.js';
 import { procFactsReaderScript } from '../sh/procfacts-reader.js';
-import { runChannel, runSmall } from './channel.js';
+import { runChannel } from './channel.js';
 import { openMaster, resolveTarget, type Master, type Resolved } from './master.js';
 import type { SshSettings } from './options.js';
 import type { SshTarget } from './targets.js';
@@ -56,7 +56,10 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
   const dest = target.destination;
   // One session asks everything: `sh -s` with the probe (uname -s first). A Windows OpenSSH server
   // answers in cmd.exe or PowerShell, which have no sh: their complaint names the profile.
-  const r = await runSmall(master.ctlPath, dest, 'sh -s', PROBE_SCRIPT, 15_000);
+  const marker = newMarker();
+  // The probe is the first thing the host session runs; the same shell then runs the groups.
+  let session: HostSession | null = openSession(master.ctlPath, dest, marker, o.signal);
+  const r = await session.probe(PROBE_SCRIPT, 15_000);
   footprint.push({ purpose: 'profile detection (uname -s) and host facts (uname, id, hash tool, timeout, SSH_CONNECTION)', command: 'sh -s', script: PROBE_SCRIPT, scriptSha256: sha256(PROBE_SCRIPT) });
   const parsed = parseProbe(r.stdout);
   const answer = (parsed.unameS ?? r.stderr.trim()).split(/\r?\n/)[0] ?? '';
@@ -102,10 +105,8 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
     if (next) next();
     else sessions--;
   };
-  const marker = newMarker();
   const readerSha = profile.name === 'linux' ? sha256(procFactsReaderScript({ maxHashBytes: o.maxHashBytes })) : null;
 
-  let session: HostSession | null = null;
   /** The host's shell session; a new one if the last ended while the connection stays (a guard stop). */
   const hostSession = (): HostSession => {
     if (!session || !session.alive()) session = openSession(master.ctlPath, dest, marker, o.signal);
