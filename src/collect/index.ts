@@ -2,7 +2,7 @@ import { readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Acquisition, CommandRecord, PreservePolicy } from '../model.js';
 import { DEFAULT_MAX_BINARY_BYTES } from './binaries.js';
-import { appendCustody } from '../evidence/custody.js';
+import { appendCustody, appendCustodyEvents, type CustodyInput } from '../evidence/custody.js';
 import { createEvidenceFolder, EvidenceError, newAcquisition, PATHS, writeAcquisition } from '../evidence/folder.js';
 import { sha256Hex } from '../evidence/files.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -146,7 +146,8 @@ async function collectInto(state: RunState, transport: Transport, options: Colle
     }
     // The steps of a group ran concurrently: log their ends in the order they happened, so that the
     // custody log stays in time order.
-    for (const r of [...records].sort((a, b) => a.end.localeCompare(b.end))) recordFinished(dir, actor, r);
+    // One append (one flush) for the whole group: the same lines and chain as one call per event.
+    appendCustodyEvents(dir, [...records].sort((a, b) => a.end.localeCompare(b.end)).flatMap((r) => finishedEvents(actor, r)));
     if (!signal.aborted) await transport.afterGroup?.(group);
     if (transport.kind !== 'local') acquisition.transport = transport.info();
     if (short.length) {
@@ -228,8 +229,9 @@ function removeEmptyFolder(dir: string): void {
   }
 }
 
-function recordFinished(dir: string, actor: string, r: CommandRecord): void {
-  appendCustody(dir, {
+function finishedEvents(actor: string, r: CommandRecord): CustodyInput[] {
+  const events: CustodyInput[] = [];
+  events.push({
     actor,
     action: r.unavailable ? 'command unavailable' : 'command finished',
     object: commandText(r),
@@ -240,15 +242,16 @@ function recordFinished(dir: string, actor: string, r: CommandRecord): void {
     if (!file) continue;
     const incomplete = file.writeError ? { incomplete: true, bytesNotWritten: file.writeError.bytesNotWritten, writeError: file.writeError.error } : {};
     // Hashed while it was written, so at the command's end (not when this line is logged).
-    appendCustody(dir, { actor, action: file.writeError ? 'artifact incomplete' : 'artifact hashed', object: file.path, sha256: file.sha256, time: r.end, details: { bytes: file.bytes, ...incomplete } });
+    events.push({ actor, action: file.writeError ? 'artifact incomplete' : 'artifact hashed', object: file.path, sha256: file.sha256, time: r.end, details: { bytes: file.bytes, ...incomplete } });
   }
   // Copies of executables: each is an artifact like any other (issue 18).
   for (const b of r.binaries?.preserved ?? []) {
-    appendCustody(dir, { actor, action: b.incomplete ? 'executable copy incomplete' : 'executable preserved', object: b.path, sha256: b.sha256, time: r.end, details: { bytes: b.bytes, pid: b.pid, exe: b.exe, reasons: b.reasons, ...(b.sharedWith !== undefined ? { sameFileAsPid: b.sharedWith } : {}), ...(b.incomplete ? { incomplete: b.incomplete } : {}), ...(b.remote ? { remote: b.remote } : {}) } });
+    events.push({ actor, action: b.incomplete ? 'executable copy incomplete' : 'executable preserved', object: b.path, sha256: b.sha256, time: r.end, details: { bytes: b.bytes, pid: b.pid, exe: b.exe, reasons: b.reasons, ...(b.sharedWith !== undefined ? { sameFileAsPid: b.sharedWith } : {}), ...(b.incomplete ? { incomplete: b.incomplete } : {}), ...(b.remote ? { remote: b.remote } : {}) } });
   }
   for (const s of r.binaries?.skipped ?? []) {
-    appendCustody(dir, { actor, action: 'executable not preserved', object: `/proc/${s.pid}/exe`, time: r.end, details: { pid: s.pid, exe: s.exe, size: s.size, reasons: s.reasons, why: s.why } });
+    events.push({ actor, action: 'executable not preserved', object: `/proc/${s.pid}/exe`, time: r.end, details: { pid: s.pid, exe: s.exe, size: s.size, reasons: s.reasons, why: s.why } });
   }
+  return events;
 }
 
 export function commandText(r: Pick<CommandRecord, 'kind' | 'argv' | 'remote'>): string {
