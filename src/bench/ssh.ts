@@ -3,7 +3,7 @@
 // namespace — wall time, the slowest host's capture window, peak memory of the workstation's
 // process tree (netcustody and every ssh it starts). Real sshd (test/lab/sshd.mjs).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,27 @@ async function cliIn(ns: string, args: string[]): Promise<Run> {
   return { json: JSON.parse(stdout), wallS: (performance.now() - t0) / 1000, peakBytes: peak, cpuS: sec(kids[0] ?? '') + sec(kids[1] ?? '') };
 }
 
+/**
+ * CPU seconds the target side spent so far: the sshd listener's own time plus what it reaped (every
+ * connection, session, shell and command of that namespace host ends as a child it waited for).
+ */
+function sshdCpu(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Target CPU of the hosts, taken around fn (after it, the reaped sessions are counted). */
+async function withTargetCpu<T>(hosts: { proc: { pid: number } }[], fn: () => Promise<T>): Promise<[T, number]> {
+  const before = hosts.map((h) => sshdCpu(h.proc.pid));
+  const r = await fn();
+  await new Promise((res) => setTimeout(res, 300));
+  return [r, hosts.reduce((n, h, i) => n + sshdCpu(h.proc.pid) - before[i], 0)];
+}
+
 export async function benchSsh(): Promise<BenchRow[]> {
   if (!existsSync(LAB)) return [{ area: 'ssh', metric: 'skipped: test/lab/sshd.mjs is not in this checkout', value: NaN, unit: '' }];
   const { createSshLab, sshdAvailable } = await import(LAB);
@@ -58,9 +79,9 @@ export async function benchSsh(): Promise<BenchRow[]> {
     await lab.startHolder(h1.ns, 'nc', { listen: [{ proto: 'tcp', host: '0.0.0.0', port: 4444 }] });
     const common = ['--out', out, '--examiner', 'Bench'];
     const local = await cliIn(h1.ns, ['collect', '--case', 'BENCH-LOCAL', ...common]);
-    const one = await cliIn(lab.ws, ['collect', '--ssh', 'h1', '--ssh-config', lab.sshConfig, '--case', 'BENCH-ONE', ...common]);
+    const [one, oneTarget] = await withTargetCpu([h1], () => cliIn(lab.ws, ['collect', '--ssh', 'h1', '--ssh-config', lab.sshConfig, '--case', 'BENCH-ONE', ...common]));
     const targets = lab.hosts.flatMap((h: { name: string }) => ['--ssh', h.name]);
-    const fleet = await cliIn(lab.ws, ['collect', ...targets, '--parallel', String(FLEET), '--ssh-config', lab.sshConfig, '--case', 'BENCH-FLEET', ...common]);
+    const [fleet, fleetTarget] = await withTargetCpu(lab.hosts, () => cliIn(lab.ws, ['collect', ...targets, '--parallel', String(FLEET), '--ssh-config', lab.sshConfig, '--case', 'BENCH-FLEET', ...common]));
     const failed = fleet.json.hosts.filter((h: any) => h.status !== 'ok');
     if (failed.length) throw new Error(`${failed.length} of ${FLEET} hosts failed: ${failed[0].error}`);
     const slowest = Math.max(...fleet.json.hosts.map((h: any) => h.timings.captureWindowMs));
@@ -73,6 +94,8 @@ export async function benchSsh(): Promise<BenchRow[]> {
       { area: 'ssh', metric: `${FLEET} namespace hosts over SSH, --parallel ${FLEET}: wall time`, value: Math.round(fleet.wallS * 10) / 10, unit: 's', target: `≤ 3 × one host (${(3 * one.wallS).toFixed(1)} s)`, ok: fleet.wallS <= 3 * one.wallS },
       { area: 'ssh', metric: `${FLEET} hosts: slowest host's capture window`, value: ms(slowest), unit: 'ms' },
       { area: 'ssh', metric: `workstation CPU (netcustody + ssh clients): one host / ${FLEET} hosts`, value: Math.round(one.cpuS * 10) / 10, unit: `s / ${fleet.cpuS.toFixed(1)} s` },
+      { area: 'ssh', metric: `target CPU (sshd, sessions, shell, commands): one host / ${FLEET} hosts`, value: Math.round(oneTarget * 100) / 100, unit: `s / ${fleetTarget.toFixed(1)} s` },
+      { area: 'ssh', metric: `CPU per host, workstation + target, with ${FLEET} hosts (the lab's ${os.cpus().length} cores carry both sides: wall ≥ ${FLEET} × this / ${os.cpus().length})`, value: Math.round(((fleet.cpuS + fleetTarget) / FLEET) * 100) / 100, unit: 's' },
       { area: 'ssh', metric: `${FLEET} hosts: workstation peak memory (netcustody + ssh processes, PSS)`, value: Math.round(fleet.peakBytes / 1e6), unit: 'MB', target: '≤ 400 MB', ok: fleet.peakBytes <= 400e6 },
     ];
   } finally {
