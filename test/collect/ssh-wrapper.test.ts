@@ -60,3 +60,22 @@ it('a trailer that is not at the very end, or has another marker, is not strippe
   expect(splitTrailer(Buffer.from(line), newMarker()).trailer).toBeNull();
   expect(execFileSync('sh', ['-c', 'echo ok']).toString()).toBe('ok\n');
 });
+
+// A target without sha256sum: macOS has shasum, others only openssl. Each prints the stream's name
+// (/dev/stdin, /dev/fd/0) in its own way; the wrapper must still tell stdout's hash from stderr's.
+describe.each([['shasum', 'shasum'], ['openssl', 'openssl']].filter(([c]) => have(c)))('wrapper with only %s', (tool) => {
+  it('reports both remote hashes of the exact bytes', () => {
+    const bin = join(dir, `bin-${tool}`);
+    execFileSync('mkdir', ['-p', bin]);
+    for (const c of [tool, 'tee', 'timeout', 'cat', 'sh', 'dash', 'perl']) {
+      const p = spawnSync('sh', ['-c', `command -v ${c}`]).stdout.toString().trim();
+      if (p) execFileSync('ln', ['-sf', p, join(bin, c)]);
+    }
+    const marker = newMarker();
+    const script = `PATH=${bin}; export PATH\n${wrapperScript(tricky, { marker, timeoutS: 10 })}`;
+    const r = runWrapper('dash -s', script);
+    const { body, trailer } = splitTrailer(r.stderr, marker);
+    expect(body.toString()).toBe('warn\nno newline');
+    expect(trailer).toMatchObject({ rc: 3, out: sha(r.stdout), err: sha(body), hashTool: tool, timeout: true });
+  });
+});
