@@ -1,6 +1,7 @@
 // The SSH transport: connect once (master), ask the target what it is, then run the profile's
-// groups in one shell session over that connection (session.ts; Windows: one session per step). Everything that ran on the target is kept as the
-// examiner's footprint; the target's clock is read around each group.
+// groups in one shell session over that connection (session.ts; Windows: one session per step).
+// Everything that ran on the target is kept as the examiner's footprint; the target's clock is read
+// around each group.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import type { ClockReading, CommandRecord, FootprintEntry, HostInfo, Privileges, ProcessFacts, TransportInfo } from '../../model.js';
@@ -15,8 +16,9 @@ import { openMaster, resolveTarget, type Master, type Resolved } from './master.
 import type { SshSettings } from './options.js';
 import type { SshTarget } from './targets.js';
 import { PROBE_SCRIPT, parseProbe, profileFor, type Probe } from './probe.js';
-import { newMarker, stepBlock, type Trailer } from './wrapper.js';
+import { newMarker, stepBlock } from './wrapper.js';
 import { openSession, type HostSession } from './session.js';
+import { applyOutcome, finishTimes, newRecord, type Settled } from './record.js';
 import { COPY_HOOK_ID, copyRemoteExecutables, readerFacts } from './binaries.js';
 import { DEFAULT_MAX_BINARY_BYTES } from '../binaries.js';
 
@@ -213,41 +215,7 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
 
   /** What the trailer (or its absence) says about the step; the remote-vs-received hash check. */
   const settle = async (step: ProfileStep, ctx: StepContext, record: CommandRecord, r: Settled): Promise<void> => {
-    const remote = record.remote!;
-    const trailer = r.trailer;
-    remote.sshExit = r.sshExit;
-    record.signal = r.signal;
-    if (trailer?.missing) {
-      record.unavailable = true;
-      record.exitCode = 127;
-      record.error = step.kind === 'file' ? `${step.argv[0]}: not present on the target` : `${step.argv[0]}: command not found on the target`;
-    } else if (trailer) {
-      record.exitCode = trailer.rc;
-      remote.stdoutSha256 = trailer.out;
-      remote.stderrSha256 = trailer.err;
-      if (!trailer.out) remote.note = trailer.hashTool ? 'the target could not tee the output to its hash tool (/dev/fd missing)' : 'the target has no sha256sum, shasum or openssl';
-      if (trailer.timeout && trailer.rc === 124) {
-        record.timedOut = true;
-        record.error = `timed out after ${ctx.timeoutMs} ms: the target's timeout stopped it; output captured until then is kept`;
-      } else if (!trailer.timeout) remote.note = [remote.note, 'the target has no timeout command: only the workstation\'s guard limits the step'].filter(Boolean).join('; ');
-    } else {
-      record.exitCode = null;
-      record.error = `${r.why}; output received until then is kept`;
-      remote.note = 'no trailer: the output may be cut off';
-      if (r.guardFired) record.timedOut = true;
-      if (r.sshExit === 255 || master.lost()) {
-        remote.sshExit = 255;
-        lost = lost ?? master.lost() ?? `the host session failed (ssh exit 255) during ${step.id}`;
-      }
-    }
-    if (remote.stdoutSha256 && record.stdout) {
-      const ok = remote.stdoutSha256 === record.stdout.sha256 && (!remote.stderrSha256 || !record.stderr || remote.stderrSha256 === record.stderr.sha256);
-      remote.transit = ok ? 'match' : 'mismatch';
-      if (!ok) {
-        const which = remote.stdoutSha256 !== record.stdout.sha256 ? `stdout: target ${remote.stdoutSha256}, received ${record.stdout.sha256}` : `stderr: target ${remote.stderrSha256}, received ${record.stderr?.sha256}`;
-        record.error = [record.error, `TRANSIT ERROR: the bytes received differ from what the target sent (${which})`].filter(Boolean).join('; ');
-      }
-    }
+    if (applyOutcome(step, ctx.timeoutMs, record, r, master.lost() !== null)) lost = lost ?? master.lost() ?? `the host session failed (ssh exit 255) during ${step.id}`;
     if (step.executables && profile.name === 'linux') await copyExecutables(record, ctx);
     finishTimes(record, r.t0);
   };
@@ -330,32 +298,6 @@ interface BatchItem {
   step: ProfileStep;
   ctx: StepContext;
   resolve: (r: CommandRecord) => void;
-}
-
-interface Settled {
-  trailer: Trailer | null;
-  sshExit: number | null;
-  signal: string | null;
-  guardFired: boolean;
-  /** Why there is no trailer (used only then). */
-  why: string;
-  t0: bigint;
-}
-
-function finishTimes(record: CommandRecord, t0: bigint): CommandRecord {
-  const t1 = process.hrtime.bigint();
-  record.end = new Date().toISOString();
-  record.endNs = t1.toString();
-  record.durationMs = Number(t1 - t0) / 1e6;
-  return record;
-}
-
-function newRecord(step: ProfileStep, ctx: StepContext): CommandRecord {
-  return {
-    id: step.id, order: ctx.order, kind: step.kind, description: step.description, argv: step.argv,
-    start: new Date().toISOString(), end: '', startNs: process.hrtime.bigint().toString(), endNs: '', durationMs: 0,
-    exitCode: null, signal: null, timedOut: false, timeoutMs: ctx.timeoutMs, unavailable: false, error: null, stdout: null, stderr: null,
-  };
 }
 
 let clientVersion: string | null = null;
