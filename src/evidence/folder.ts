@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Acquisition, Connection, UnixSocket } from '../model.js';
 import { DIR_MODE, fsyncDir, mkdirPrivate, readFileNoFollow, writeFileDurableSync, writeTempHashedSync, writeTextDurableSync } from './files.js';
 import { restoreDefaults } from './record-defaults.js';
+import { findingGroup, leadGroup, restoreShared, type FindingDefaults } from './finding-defaults.js';
 import { readJsonArrayFile } from './json-array.js';
 import { writeJsonPieces } from './json-pieces.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -26,6 +27,8 @@ export const PATHS = {
   findings: 'findings.json',
   /** One lead per actor (process, route, peer), beside findings.json. */
   leads: 'leads.json',
+  /** Values many findings or leads share, written once (finding-defaults.ts); absent in older folders. */
+  findingDefaults: 'finding-defaults.json',
   analysis: 'parsed/analysis.json',
   /** The rows findings point at (from the analysis), small enough for the report to read on any host. */
   findingMarks: 'parsed/finding-marks.json',
@@ -155,8 +158,21 @@ export function readJsonArray<T>(dir: string, relPath: string): T[] {
     if (err instanceof EvidenceError) throw err;
     throw new EvidenceError(`${full}: cannot read: ${(err as Error).message}`);
   }
+  if (relPath === PATHS.findings || relPath === PATHS.leads) return restoreFindingDefaults(dir, relPath, records as object[]) as T[];
   const kind = relPath === PATHS.connections ? 'connections' : relPath === PATHS.unixSockets ? 'unixSockets' : null;
   return kind ? restoreDefaults(records as object[], recordDefaults(dir, kind)) as T[] : records;
+}
+
+/** findings.json / leads.json with the values written once in finding-defaults.json put back. */
+function restoreFindingDefaults(dir: string, relPath: string, records: object[]): object[] {
+  const leads = relPath === PATHS.leads;
+  const file = existsSync(join(dir, PATHS.findingDefaults)) ? readJson<Partial<FindingDefaults>>(dir, PATHS.findingDefaults) : {};
+  const groups = (leads ? file.leads : file.findings) ?? {};
+  try {
+    return restoreShared(records, typeof groups === 'object' ? groups : {}, leads ? leadGroup : findingGroup);
+  } catch (err) {
+    throw new EvidenceError(`${join(dir, relPath)}: ${(err as Error).message}`);
+  }
 }
 
 /** The loaders of the parsed socket records (every consumer reads them through these). */

@@ -6,6 +6,7 @@ import type { AnalysisOutput } from '../analyze/index.js';
 import { appendCustodyEvents, type CustodyInput } from '../evidence/custody.js';
 import { PATHS, publishFiles, type OutputFile, type PublishedFile } from '../evidence/folder.js';
 import { writeRecordLines } from '../evidence/record-defaults.js';
+import { computeFindingDefaults, findingGroup, leadGroup, stripperOf, stripShared } from '../evidence/finding-defaults.js';
 import { parsedOutputs, type ParsedEvidence } from '../parse/evidence.js';
 
 export interface AnalysisFilesOptions {
@@ -14,7 +15,7 @@ export interface AnalysisFilesOptions {
   findingsDetails: Record<string, unknown>;
 }
 
-const records = (list: readonly unknown[]) => (write: (piece: string) => void) => writeRecordLines(list, write);
+const records = (list: readonly unknown[], map?: (r: unknown) => unknown) => (write: (piece: string) => void) => writeRecordLines(list, write, map);
 const json = (value: unknown) => (write: (piece: string) => void) => write(`${JSON.stringify(value)}\n`);
 
 /** The analysis files: findings, leads, the per-process/route analysis and the rows findings mark. */
@@ -33,6 +34,12 @@ function analysisOutputs(output: AnalysisOutput, withheld: boolean): OutputFile[
         routeAnnotations: output.routeAnnotations,
         summary: output.summary,
       };
+  // Text thousands of findings or leads share is written once (finding-defaults.json; the loader puts it back).
+  const findings = withheld ? [] : output.findings;
+  const leads = withheld ? [] : output.leads;
+  const shared = computeFindingDefaults(findings, leads);
+  const strip = { findings: stripperOf(shared.findings), leads: stripperOf(shared.leads) };
+  type Rec = Record<string, unknown>;
   return [
     { rel: PATHS.analysis, produce: json(analysis) },
     {
@@ -42,8 +49,9 @@ function analysisOutputs(output: AnalysisOutput, withheld: boolean): OutputFile[
         routes: marked(output.routeAnnotations).map((a) => ({ source: a.source, findingIds: a.findingIds })),
       }),
     },
-    { rel: PATHS.leads, produce: records(withheld ? [] : output.leads) },
-    { rel: PATHS.findings, produce: records(withheld ? [] : output.findings) },
+    { rel: PATHS.findingDefaults, produce: json(shared) },
+    { rel: PATHS.leads, produce: records(leads, (l) => stripShared(l as object, leadGroup(l as Rec), strip.leads)) },
+    { rel: PATHS.findings, produce: records(findings, (f) => stripShared(f as object, findingGroup(f as Rec), strip.findings)) },
   ];
 }
 
@@ -61,6 +69,8 @@ function eventOf(rel: string, output: AnalysisOutput, options: AnalysisFilesOpti
       return { action: 'analysis written' };
     case PATHS.findingMarks:
       return { action: 'finding marks written' };
+    case PATHS.findingDefaults:
+      return { action: 'finding defaults written' };
     case PATHS.leads:
       return { action: 'leads written', details: { leads: options.withheld ? 0 : output.leads.length } };
     case PATHS.findings:
