@@ -32,8 +32,9 @@ export interface AnalyzeOptions {
   hashSets?: HashSet[];
   /**
    * 'all' (default): an annotation for every socket and each process view lists its sockets.
-   * 'marked': only the sockets findings point at, process views without socket lists (what
-   * analyze writes: every socket is in parsed/connections.json).
+   * 'marked': only the sockets findings point at, and views (without socket lists) of only the
+   * processes findings name (what analyze writes: every socket is in parsed/connections.json,
+   * summary.processes counts every process).
    */
   annotate?: 'all' | 'marked';
 }

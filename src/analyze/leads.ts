@@ -108,9 +108,18 @@ function sortedRefs(findings: Finding[]): SourceRef[] {
   return [...seen.values()].sort((a, b) => (a.artifact < b.artifact ? -1 : a.artifact > b.artifact ? 1 : a.line - b.line));
 }
 
+/** Finding ids (F-0001 …) are ASCII: code-unit order is localeCompare's order, without ICU per comparison. */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Group findings into leads. Deterministic: the same findings give the same leads and ids. */
 export function buildLeads(findings: Finding[], hits: Map<string, RuleHit>, ctx: AnalysisContext, rules: Rule[]): Lead[] {
-  const sockets = new Map(ctx.sockets.map((s) => [s.id, s]));
+  // Only the sockets findings cite (a few thousand of 100k): no map of every socket.
+  const cited = new Set<string>();
+  for (const h of hits.values()) for (const id of h.socketIds ?? []) cited.add(id);
+  const sockets = new Map<string, SocketInfo>();
+  if (cited.size > 0) for (const s of ctx.sockets) if (cited.has(s.id)) sockets.set(s.id, s);
   const uf = new UnionFind();
   const firstKey = new Map<string, string>();
   for (const f of findings) {
@@ -160,6 +169,6 @@ export function buildLeads(findings: Finding[], hits: Map<string, RuleHit>, ctx:
       executable: actors.kind === 'process' ? leadExecutable(actors.pid, ctx) : null,
     });
   }
-  drafts.sort((a, b) => Number(a.suppressed) - Number(b.suppressed) || severityRank(b.severity) - severityRank(a.severity) || (a.findings[0] as string).localeCompare(b.findings[0] as string));
+  drafts.sort((a, b) => Number(a.suppressed) - Number(b.suppressed) || severityRank(b.severity) - severityRank(a.severity) || byCodeUnits(a.findings[0] as string, b.findings[0] as string));
   return drafts.map((d, i) => ({ id: `L-${String(i + 1).padStart(3, '0')}`, ...d }));
 }

@@ -47,11 +47,15 @@ function remoteText(s: SocketInfo): string | null {
   return s.listening ? null : endpoint(withZone(s.remote.text, s.primary.remoteAddress), s.remotePort);
 }
 
-/** `annotations` null: the views leave out their socket lists (socketCount still tells how many). */
+/**
+ * `annotations` null: the views leave out their socket lists (socketCount still tells how many), and
+ * only the processes findings name get one (a busy Windows host has 35,000 PIDs, a few thousand named).
+ */
 export function buildProcessViews(ctx: AnalysisContext, links: Links, annotations: ConnectionAnnotation[] | null): ProcessView[] {
   const bySocket = new Map<SocketInfo, ConnectionAnnotation>();
   if (annotations) ctx.sockets.forEach((s, i) => bySocket.set(s, annotations[i] as ConnectionAnnotation));
-  const views: ProcessView[] = ctx.processList.map((p) => {
+  const processes = annotations ? ctx.processList : ctx.processList.filter((p) => links.byPid.has(p.pid));
+  const views: ProcessView[] = processes.map((p) => {
     const findings = links.byPid.get(p.pid) ?? [];
     const listening = new Set<number>();
     const peers = new Set<string>();

@@ -29,7 +29,7 @@ function analysisOutputs(output: AnalysisOutput, withheld: boolean): OutputFile[
         // Process views of the processes findings name (a busy Windows host has 35,000 PIDs); the
         // others are in parsed/processes.json and the connections' pid/process fields.
         processes: marked(output.processes),
-        processesWithoutFindings: output.processes.length - marked(output.processes).length,
+        processesWithoutFindings: output.summary.processes - marked(output.processes).length,
         // The rows findings point at are in finding-marks.json (source line → finding ids).
         routeAnnotations: output.routeAnnotations,
         summary: output.summary,
