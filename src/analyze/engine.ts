@@ -58,6 +58,15 @@ function toFinding(rule: Rule, hit: RuleHit, ctx: AnalysisContext): Finding {
   };
 }
 
+/** The sockets the hits cite, by id (thousands of findings on a 100k-socket host; no map of every socket). */
+function citedSockets(drafts: Draft[], ctx: AnalysisContext): Map<string, SocketInfo> {
+  const cited = new Set<string>();
+  for (const d of drafts) for (const id of d.hit.socketIds ?? []) cited.add(id);
+  const out = new Map<string, SocketInfo>();
+  for (const s of ctx.sockets) if (cited.has(s.id)) out.set(s.id, s);
+  return out;
+}
+
 /**
  * Findings of listener rules about sockets the knowledge base expects on a normal host of this OS
  * (CDPSvc on 5040, the RPC endpoints at 49664–49669 …) are lowered to info with the reason. Every
@@ -70,7 +79,7 @@ function applyKnowledge(drafts: Draft[], ctx: AnalysisContext, rules: Map<string
     if (!rules.get(d.finding.rule)?.meta.expectedListeners || d.finding.severity === 'info') continue;
     const ids = d.hit.socketIds ?? [];
     if (ids.length === 0) continue;
-    byId ??= new Map(ctx.sockets.map((s) => [s.id, s]));
+    byId ??= citedSockets(drafts, ctx);
     const entries = ids.map((id) => {
       const s = byId!.get(id);
       return s ? expectedListener(s, ctx.os) : null;

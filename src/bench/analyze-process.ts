@@ -19,7 +19,7 @@ function folderBytes(dir: string): number {
   return n;
 }
 
-interface Figures { wall: number; hwm: number; written: number; input: number }
+interface Figures { wall: number; hwm: number; written: number; input: number; connections: number; findingsLeads: number }
 
 async function analyzeRuns(work: string, os: 'linux' | 'windows', command: string, text: string, withJc: boolean): Promise<Figures & { jc: number | null }> {
   const file = join(work, `${os}.txt`);
@@ -31,6 +31,8 @@ async function analyzeRuns(work: string, os: 'linux' | 'windows', command: strin
   const hwms: number[] = [];
   const jcs: number[] = [];
   let written = 0;
+  let connections = 0;
+  let findingsLeads = 0;
   for (let i = 0; i < RUNS; i++) {
     const dir = `${base}-run${i}`;
     cpSync(base, dir, { recursive: true });
@@ -40,13 +42,15 @@ async function analyzeRuns(work: string, os: 'linux' | 'windows', command: strin
     walls.push(r.wallS);
     hwms.push(r.nodeHwm);
     written = folderBytes(dir) - before;
+    connections = statSync(join(dir, 'parsed/connections.json')).size;
+    findingsLeads = ['findings.json', 'leads.json', 'finding-defaults.json'].reduce((n, f) => n + statSync(join(dir, f)).size, 0);
     rmSync(dir, { recursive: true, force: true });
     if (withJc) {
       const jc = timeJcOnce(file);
       if (jc !== null) jcs.push(jc);
     }
   }
-  return { wall: median(walls), hwm: Math.max(...hwms), written, input: statSync(file).size, jc: jcs.length ? median(jcs) : null };
+  return { wall: median(walls), hwm: Math.max(...hwms), written, input: statSync(file).size, connections, findingsLeads, jc: jcs.length ? median(jcs) : null };
 }
 
 export async function benchAnalyzeProcess(): Promise<BenchRow[]> {
@@ -71,7 +75,10 @@ export async function benchAnalyzeProcess(): Promise<BenchRow[]> {
     rows.push({ area: 'analyze', metric: `  bytes written into the folder (${(linux.written / MB).toFixed(1)} MB)`, value: linux.written / linux.input, unit: '× input', target: '≤ 3×', ok: linux.written <= 3 * linux.input });
     rows.push({ area: 'analyze', metric: `netcustody analyze DIR, whole process, ${(windows.input / MB).toFixed(1)} MB netstat -anob, 100k sockets`, value: windows.wall, unit: 's', target: `≤ 1.5× Linux: ≤ ${(1.5 * linux.wall).toFixed(2)} s`, ok: windows.wall <= 1.5 * linux.wall });
     rows.push({ area: 'analyze', metric: '  peak RSS (VmHWM)', value: Math.round(windows.hwm / MB), unit: 'MB' });
-    rows.push({ area: 'analyze', metric: `  bytes written (${(windows.written / MB).toFixed(1)} MB; findings + leads of 6,000 findings included)`, value: windows.written / windows.input, unit: '× input', target: '≤ 3×', ok: windows.written <= 3 * windows.input });
+    rows.push({ area: 'analyze', metric: `  bytes written (${(windows.written / MB).toFixed(1)} MB)`, value: windows.written / windows.input, unit: '× input', target: '≤ 3×', ok: windows.written <= 3 * windows.input });
+    // Where the Windows bytes go: the parsed sockets alone, and the 6,000 findings with their leads.
+    rows.push({ area: 'analyze', metric: '    of which parsed/connections.json', value: windows.connections / windows.input, unit: '× input' });
+    rows.push({ area: 'analyze', metric: '    of which findings, leads, finding-defaults.json (6,000 findings)', value: windows.findingsLeads / windows.input, unit: '× input' });
     return rows;
   } finally {
     rmSync(work, { recursive: true, force: true });
