@@ -2,7 +2,8 @@
 // of one rule carry the same references and innocent explanations; their leads the same severity
 // reason and "Why it stands out" sentence). Such a value is written once, in finding-defaults.json,
 // per rule (findings) or per rule set (leads: `rules` joined by ","), and left out of the records that
-// have it; a lead statement shared that way is written as its number in the group's `sentences`.
+// have it; a lead statement written MIN_SHARED times in a group is written as its number in the
+// group's `sentences`.
 // The loader (folder.ts readJsonArray) puts everything back: consumers get exactly the records
 // analyze made. Only values at least MIN_SHARED records share are factored out, so a small host's
 // files read as before; the contract fields (ARCHITECTURE.md) are always on every record.
@@ -31,38 +32,60 @@ type Rec = Record<string, unknown>;
 export const findingGroup = (f: Rec): string => String(f.rule);
 export const leadGroup = (l: Rec): string => (Array.isArray(l.rules) ? l.rules.join(',') : '');
 
-function mostShared(counts: Map<string, number>): [string, number] | null {
-  let best: [string, number] | null = null;
-  for (const [v, n] of counts) if (n >= MIN_SHARED && (!best || n > best[1])) best = [v, n];
+// Values are counted as themselves when primitive (no string building per field) and as JSON otherwise.
+const isPrimitive = (v: unknown): boolean => v === null || typeof v !== 'object';
+const countKey = (v: unknown): unknown => (isPrimitive(v) ? v : { json: JSON.stringify(v) });
+
+function mostShared(prims: Map<unknown, number>, objects: Map<string, number>): { value: unknown } | null {
+  let best: { value: unknown } | null = null;
+  let bestN = MIN_SHARED - 1;
+  for (const [v, n] of prims) if (n > bestN) [best, bestN] = [{ value: v }, n];
+  for (const [j, n] of objects) if (n > bestN) [best, bestN] = [{ value: JSON.parse(j) as unknown }, n];
   return best;
 }
 
-/** Per group: each field's most shared value (as JSON) when MIN_SHARED records have it, and shared sentences. */
+interface FieldCounts {
+  present: number;
+  prims: Map<unknown, number>;
+  objects: Map<string, number>;
+}
+
+/** Per group: each field's most shared value when MIN_SHARED records have it, and shared sentences. */
 function groupDefaults(records: readonly Rec[], groupOf: (r: Rec) => string, keep: Set<string>, withSentences: boolean): Record<string, GroupDefaults> {
-  const stats = new Map<string, { n: number; fields: Map<string, Map<string, number>>; sentences: Map<string, number> }>();
+  // Groups smaller than MIN_SHARED cannot share anything: their records are not looked at.
+  const sizes = new Map<string, number>();
   for (const r of records) {
     const g = groupOf(r);
+    sizes.set(g, (sizes.get(g) ?? 0) + 1);
+  }
+  const stats = new Map<string, { n: number; fields: Map<string, FieldCounts>; sentences: Map<string, number> }>();
+  for (const r of records) {
+    const g = groupOf(r);
+    if ((sizes.get(g) as number) < MIN_SHARED) continue;
     let st = stats.get(g);
     if (!st) stats.set(g, (st = { n: 0, fields: new Map(), sentences: new Map() }));
     st.n++;
-    for (const k of Object.keys(r)) {
-      if (keep.has(k) || r[k] === undefined) continue;
-      let counts = st.fields.get(k);
-      if (!counts) st.fields.set(k, (counts = new Map()));
-      const v = JSON.stringify(r[k]);
-      counts.set(v, (counts.get(v) ?? 0) + 1);
+    for (const k in r) {
+      const v = r[k];
+      if (keep.has(k) || v === undefined) continue;
+      let c = st.fields.get(k);
+      if (!c) st.fields.set(k, (c = { present: 0, prims: new Map(), objects: new Map() }));
+      c.present++;
+      const key = countKey(v);
+      if (typeof key === 'object' && key !== null) {
+        const j = (key as { json: string }).json;
+        c.objects.set(j, (c.objects.get(j) ?? 0) + 1);
+      } else c.prims.set(key, (c.prims.get(key) ?? 0) + 1);
     }
-    if (withSentences && Array.isArray(r.statements)) for (const s of new Set(r.statements as string[])) st.sentences.set(s, (st.sentences.get(s) ?? 0) + 1);
+    if (withSentences && Array.isArray(r.statements)) for (const s of r.statements as string[]) st.sentences.set(s, (st.sentences.get(s) ?? 0) + 1);
   }
   const out: Record<string, GroupDefaults> = {};
   for (const [g, st] of stats) {
     const d: GroupDefaults = {};
-    for (const [k, counts] of st.fields) {
+    for (const [k, c] of st.fields) {
       // A field some record of the group lacks is never defaulted (absent stays absent).
-      let present = 0;
-      for (const n of counts.values()) present += n;
-      const best = present === st.n ? mostShared(counts) : null;
-      if (best) (d.fields ??= {})[k] = JSON.parse(best[0]);
+      const best = c.present === st.n ? mostShared(c.prims, c.objects) : null;
+      if (best) (d.fields ??= {})[k] = best.value;
     }
     const sentences = [...st.sentences].filter(([, n]) => n >= MIN_SHARED).map(([s]) => s);
     if (sentences.length) d.sentences = sentences;
@@ -79,17 +102,17 @@ export function computeFindingDefaults(findings: readonly object[], leads: reado
   };
 }
 
-/** Per group: field → the default as JSON (compared as written), sentence → its number. */
+/** Per group: field → the default (objects compared as JSON), sentence → its number. */
 export interface Stripper {
-  fields: Map<string, Map<string, string>>;
+  fields: Map<string, Map<string, { value: unknown; json: string | null }>>;
   sentences: Map<string, Map<string, number>>;
 }
 
 export function stripperOf(groups: Record<string, GroupDefaults>): Stripper {
-  const fields = new Map<string, Map<string, string>>();
+  const fields = new Map<string, Map<string, { value: unknown; json: string | null }>>();
   const sentences = new Map<string, Map<string, number>>();
   for (const [g, d] of Object.entries(groups)) {
-    fields.set(g, new Map(Object.entries(d.fields ?? {}).map(([k, v]) => [k, JSON.stringify(v)])));
+    fields.set(g, new Map(Object.entries(d.fields ?? {}).map(([k, v]) => [k, { value: v, json: isPrimitive(v) ? null : JSON.stringify(v) }])));
     sentences.set(g, new Map((d.sentences ?? []).map((s, i) => [s, i])));
   }
   return { fields, sentences };
@@ -103,7 +126,7 @@ export function stripShared(rec: object, group: string, s: Stripper): object {
   const out: Rec = {};
   for (const [k, v] of Object.entries(rec)) {
     const d = fields?.get(k);
-    if (d !== undefined && JSON.stringify(v) === d) continue;
+    if (d !== undefined && (d.json === null ? v === d.value : !isPrimitive(v) && JSON.stringify(v) === d.json)) continue;
     out[k] = k === 'statements' && sentences?.size && Array.isArray(v) ? v.map((t: string) => sentences.get(t) ?? t) : v;
   }
   return out;
