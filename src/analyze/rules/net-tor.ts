@@ -26,10 +26,11 @@ export const netTor: Rule = {
       hits.push(processHit(p, p.sockets, `${describeProcess(p)} owns ${describeSockets(p.sockets)}.`, undefined, 'The process name is that of a Tor program.'));
     }
     for (const s of ctx.sockets) {
-      if (s.protocol !== 'tcp' || ownerKeys(s).some((k) => TOR_NAMES.has(k))) continue;
+      if (s.protocol !== 'tcp') continue;
+      // The port first: it rules out nearly every socket without looking at the owner.
       const port = s.listening ? s.localPort : s.outbound && s.remote.cls !== 'loopback' ? s.remotePort : null;
       const role = port !== null ? TOR_PORTS[port] : undefined;
-      if (!role) continue;
+      if (!role || ownerKeys(s).some((k) => TOR_NAMES.has(k))) continue;
       hits.push(socketHit(s, `${describeSocket(s)} owned by ${describeOwner(s)}.`, undefined, `Tor default ${role} ${port}.`));
     }
     return hits;
