@@ -68,6 +68,8 @@ export interface PrintBrowser {
   browser: Browser;
   executablePath: string;
   version: string;
+  /** When the browser process was started: the custody log records it (after the capture, for `run`). */
+  startedAt: Date;
   /** The temporary folder that holds the browser's profile and home, removed by close(). */
   profile: string;
   close(): Promise<void>;
@@ -177,6 +179,7 @@ export async function launchPrintBrowser(chosenPath?: string): Promise<PrintBrow
     removeProfile(profile);
     if (live.size === 0) unwatch();
   };
+  const startedAt = new Date();
   try {
     browser = await puppeteer.launch({
       executablePath,
@@ -207,6 +210,7 @@ export async function launchPrintBrowser(chosenPath?: string): Promise<PrintBrow
     browser: started,
     executablePath,
     version,
+    startedAt,
     profile,
     async close() {
       await started.close().catch(() => undefined);
