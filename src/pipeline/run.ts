@@ -59,6 +59,9 @@ export async function processEvidence(dir: string, options: PipelineOptions, pro
     const analysis = await progress.stage('analyze', () =>
       analyzeStage(dir, { actor: options.examiner, baseline: options.baseline, allow: options.allow, hashSets: options.hashSets, log: progress.info, withholdFindings: options.omitFindings }),
     );
+    // The zip writer loads while Node waits for the browser to print (it is ~0.2 s of module loading).
+    const bundleModule = import('../bundle/index.js');
+    bundleModule.catch(() => undefined);
     const report = await progress.stage('report', () =>
       buildReport(dir, {
         templateDir: options.template ?? undefined,
@@ -75,7 +78,7 @@ export async function processEvidence(dir: string, options: PipelineOptions, pro
       }),
     );
     closing = closeBrowser(launching);
-    const { createBundle } = await import('../bundle/index.js');
+    const { createBundle } = await bundleModule;
     const bundle = await progress.stage('bundle', () =>
       createBundle(dir, { outDir: options.bundleOut ?? undefined, p12: options.p12 ?? undefined, passphraseEnv: options.passphraseEnv, examiner: options.examiner, actor: options.examiner, tsa: options.tsa }),
     );
