@@ -39,7 +39,8 @@ and says "no trusted timestamp".`,
       }
       if (!/-----BEGIN CERTIFICATE-----/.test(trustCertPem)) throw new EvidenceError(`--trust ${opts.trust}: no PEM certificate in it (-----BEGIN CERTIFICATE-----)`, undefined, EXIT.usage);
     }
-    const { formatVerifyReport, verifyEvidence } = await import('../bundle/index.js');
+    // The verifier's own modules, not bundle/index.js: verify never loads the zip writer (archiver).
+    const [{ verifyEvidence }, { formatVerifyReport }] = await Promise.all([import('../bundle/verify.js'), import('../bundle/format.js')]);
     const { listTrusted } = await import('../signing/trust-store.js');
     const { tsaCaAnchors } = await import('./tsa-options.js');
     const tsaAnchors = await tsaCaAnchors(opts.tsaCa);

@@ -4,6 +4,7 @@ import { EvidenceError } from '../evidence/folder.js';
 import type { StatementsInput } from '../evidence/statements.js';
 import type { Finding, Severity } from '../model.js';
 import type { ReportResult } from '../report/index.js';
+import type { PrintBrowser } from '../report/browser.js';
 import type { AnalyzeStageResult } from './analyze.js';
 import type { Progress } from './progress.js';
 import type { TsaSettings } from '../timestamp/client.js';
@@ -40,42 +41,66 @@ export interface PipelineResult {
   durations: Record<string, number>;
 }
 
-/** analyze → report → bundle on an evidence folder made by collect or import. */
+/**
+ * analyze → report → bundle on an evidence folder made by collect or import. The print browser is
+ * launched first, so its start-up overlaps analyze and the HTML rendering, and it closes while the
+ * bundle is sealed. Callers that collect call this only after the last capture command has ended:
+ * the examiner's browser must never appear in the examined host's socket tables.
+ */
 export async function processEvidence(dir: string, options: PipelineOptions, progress: Progress): Promise<PipelineResult> {
   // Loaded here, not at start-up: `run` captures the host before it loads the report and zip libraries.
-  const [{ analyzeStage }, { buildReport }, { createBundle }] = await Promise.all([
-    import('./analyze.js'), import('../report/index.js'), import('../bundle/index.js'),
-  ]);
-  const analysis = await progress.stage('analyze', () =>
-    analyzeStage(dir, { actor: options.examiner, baseline: options.baseline, allow: options.allow, hashSets: options.hashSets, log: progress.info, withholdFindings: options.omitFindings }),
-  );
-  const report = await progress.stage('report', () =>
-    buildReport(dir, {
-      templateDir: options.template ?? undefined,
-      paper: options.paper ?? 'a4',
-      p12: options.p12 ?? undefined,
-      passphraseEnv: options.passphraseEnv,
-      examiner: options.examiner,
-      organisation: options.organisation ?? undefined,
-      role: options.role ?? undefined,
-      statements: options.statements,
-      omitFindings: options.omitFindings,
-      tsa: options.tsa,
-    }),
-  );
-  const bundle = await progress.stage('bundle', () =>
-    createBundle(dir, { outDir: options.bundleOut ?? undefined, p12: options.p12 ?? undefined, passphraseEnv: options.passphraseEnv, examiner: options.examiner, actor: options.examiner, tsa: options.tsa }),
-  );
-  return {
-    evidenceDir: dir,
-    analysis,
-    report,
-    bundle,
-    findings: analysis.output.findings,
-    counts: analysis.counts,
-    severities: analysis.findings,
-    durations: progress.durations,
-  };
+  const { launchPrintBrowser } = await import('../report/browser.js');
+  const launching = launchPrintBrowser();
+  // A launch that fails is reported by the report stage (its error and hint), not as an unhandled rejection.
+  launching.catch(() => undefined);
+  let closing: Promise<void> | null = null;
+  try {
+    const [{ analyzeStage }, { buildReport }] = await Promise.all([import('./analyze.js'), import('../report/index.js')]);
+    const analysis = await progress.stage('analyze', () =>
+      analyzeStage(dir, { actor: options.examiner, baseline: options.baseline, allow: options.allow, hashSets: options.hashSets, log: progress.info, withholdFindings: options.omitFindings }),
+    );
+    // The zip writer loads while Node waits for the browser to print (it is ~0.2 s of module loading).
+    const bundleModule = import('../bundle/index.js');
+    bundleModule.catch(() => undefined);
+    const report = await progress.stage('report', () =>
+      buildReport(dir, {
+        templateDir: options.template ?? undefined,
+        paper: options.paper ?? 'a4',
+        p12: options.p12 ?? undefined,
+        passphraseEnv: options.passphraseEnv,
+        examiner: options.examiner,
+        organisation: options.organisation ?? undefined,
+        role: options.role ?? undefined,
+        statements: options.statements,
+        omitFindings: options.omitFindings,
+        tsa: options.tsa,
+        browser: launching,
+      }),
+    );
+    closing = closeBrowser(launching);
+    const { createBundle } = await bundleModule;
+    const bundle = await progress.stage('bundle', () =>
+      createBundle(dir, { outDir: options.bundleOut ?? undefined, p12: options.p12 ?? undefined, passphraseEnv: options.passphraseEnv, examiner: options.examiner, actor: options.examiner, tsa: options.tsa }),
+    );
+    return {
+      evidenceDir: dir,
+      analysis,
+      report,
+      bundle,
+      findings: analysis.output.findings,
+      counts: analysis.counts,
+      severities: analysis.findings,
+      durations: progress.durations,
+    };
+  } finally {
+    // Whatever happened, the browser ends (and its temporary profile is removed) before we return.
+    await (closing ?? closeBrowser(launching));
+  }
+}
+
+async function closeBrowser(launching: Promise<PrintBrowser>): Promise<void> {
+  const browser = await launching.catch(() => null);
+  await browser?.close();
 }
 
 /** `run`: collect this host, then analyze → report → bundle. */

@@ -2,12 +2,15 @@
 // and nothing that talks to the network on its own.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Browser, PuppeteerNode } from 'puppeteer';
 import { EvidenceError } from '../evidence/folder.js';
 
 export const CHROME_INSTALL_HINT = 'install Chromium (Debian/Ubuntu: apt-get install chromium) or set NETCUSTODY_CHROME=/path/to/chrome';
 
+// Chromium's headless shell prints the same PDF as the full browser (same Blink, same Skia) and starts
+// in about half the time (0.46–0.66 s against 0.83–1.3 s here), its first page prints ~0.5 s sooner.
+const SYSTEM_SHELLS = ['/usr/bin/chromium-headless-shell'];
 const SYSTEM_BROWSERS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
 export const LAUNCH_FLAGS = [
@@ -34,7 +37,7 @@ async function loadPuppeteer(): Promise<PuppeteerNode> {
   }
 }
 
-/** PUPPETEER_EXECUTABLE_PATH or NETCUSTODY_CHROME, Puppeteer's own download, then the system's. */
+/** PUPPETEER_EXECUTABLE_PATH or NETCUSTODY_CHROME, a headless shell (the system's, Puppeteer's), then a full browser. */
 export async function resolveBrowser(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   for (const key of ['PUPPETEER_EXECUTABLE_PATH', 'NETCUSTODY_CHROME'] as const) {
     const path = env[key];
@@ -43,9 +46,11 @@ export async function resolveBrowser(env: NodeJS.ProcessEnv = process.env): Prom
       return path;
     }
   }
+  const shell = SYSTEM_SHELLS.find((p) => existsSync(p));
+  if (shell) return shell;
   try {
-    const downloaded = (await loadPuppeteer()).executablePath();
-    if (downloaded && existsSync(downloaded)) return downloaded;
+    const puppeteer = await loadPuppeteer();
+    for (const downloaded of [puppeteer.executablePath({ headless: 'shell' }), puppeteer.executablePath()]) if (downloaded && existsSync(downloaded)) return downloaded;
   } catch {
     // No browser downloaded by Puppeteer: fall through to the system's.
   }
@@ -54,10 +59,17 @@ export async function resolveBrowser(env: NodeJS.ProcessEnv = process.env): Prom
   throw new EvidenceError('no Chrome or Chromium found to print the PDF', CHROME_INSTALL_HINT);
 }
 
+/** Debian's chromium-headless-shell, Puppeteer's chrome-headless-shell: started in their own headless mode. */
+export function isHeadlessShell(executablePath: string): boolean {
+  return /headless[-_]shell/.test(basename(executablePath));
+}
+
 export interface PrintBrowser {
   browser: Browser;
   executablePath: string;
   version: string;
+  /** When the browser process was started: the custody log records it (after the capture, for `run`). */
+  startedAt: Date;
   /** The temporary folder that holds the browser's profile and home, removed by close(). */
   profile: string;
   close(): Promise<void>;
@@ -167,10 +179,11 @@ export async function launchPrintBrowser(chosenPath?: string): Promise<PrintBrow
     removeProfile(profile);
     if (live.size === 0) unwatch();
   };
+  const startedAt = new Date();
   try {
     browser = await puppeteer.launch({
       executablePath,
-      headless: true,
+      headless: isHeadlessShell(executablePath) ? 'shell' : true,
       userDataDir: join(profile, 'profile'),
       args: [...LAUNCH_FLAGS, `--crash-dumps-dir=${join(profile, 'crash')}`],
       env: browserEnvironment(profile),
@@ -197,6 +210,7 @@ export async function launchPrintBrowser(chosenPath?: string): Promise<PrintBrow
     browser: started,
     executablePath,
     version,
+    startedAt,
     profile,
     async close() {
       await started.close().catch(() => undefined);

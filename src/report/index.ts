@@ -1,6 +1,6 @@
 // `netcustody report DIR`: evidence folder → report/report.html → report/report.pdf (signed). The
 // pair is published together under the folder's lock and logged as one custody event.
-import { X509Certificate, createHash } from 'node:crypto';
+import { X509Certificate, createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { appendCustody } from '../evidence/custody.js';
 import { rmSync } from 'node:fs';
@@ -45,8 +45,8 @@ export interface ReportOptions {
   now?: Date;
   /** Folder of the self-signed examiner identity (default: see defaultConfigDir). */
   configDir?: string;
-  /** Reuse a running browser (tests, benchmark); otherwise one is started and closed. */
-  browser?: PrintBrowser;
+  /** Reuse a running browser, or one being launched (run starts it while analyze runs); the caller closes it. Otherwise one is started and closed. */
+  browser?: PrintBrowser | Promise<PrintBrowser>;
   /** Custody log actor; default "<examiner> (netcustody <version>)". */
   actor?: string;
   /** Force tagged PDF on or off; default: tagged when the report has at most TAGGED_MAX_ROWS table rows. */
@@ -96,6 +96,13 @@ function tableRows(input: ReportInput, appendixLines: number): number {
   return input.connections.length + input.routes.length + input.custody.length + appendixLines;
 }
 
+/** The draft with the browser's version in place of the slot, or null when a plain substitution would not be exact. */
+function fillVersion<T extends { view: { tool: { chromium: string } }; html: string }>(draft: T, slot: string, version: string): T | null {
+  if (!/^[\w./ ()-]+$/.test(version) || !draft.html.includes(slot) || draft.view.tool.chromium !== slot) return null;
+  draft.view.tool.chromium = version;
+  return { ...draft, html: draft.html.split(slot).join(version) };
+}
+
 export async function buildReport(dir: string, options: ReportOptions = {}): Promise<ReportResult> {
   const lockActor = options.actor ?? options.examiner ?? TOOL_NAME;
   return withEvidenceFolder(dir, 'report', { actor: lockActor }, (folder) => buildReportLocked(folder, options));
@@ -122,10 +129,8 @@ async function buildReportLocked(dir: string, options: ReportOptions): Promise<R
   const t1 = performance.now();
 
   const templates = loadTemplates(options.templateDir ?? DEFAULT_TEMPLATE_DIR);
-  // Started before rendering: the tool validation section names the Chromium version that prints it.
-  const printer = options.browser ?? (await launchPrintBrowser());
-  let page: { view: ReturnType<typeof buildView>; html: string };
-  try {
+  const launching = options.browser ?? launchPrintBrowser();
+  const render = (chromium: string) => {
     const view = buildView(input, {
       reportId,
       generated: now,
@@ -139,11 +144,23 @@ async function buildReportLocked(dir: string, options: ReportOptions): Promise<R
       maxFindingDetails: options.maxFindingDetails,
       statements,
       tsaUrls: options.tsa?.urls ?? [],
-      tool: { package: cachedPackageIdentity(), node: process.version, chromium: printer.version, template: templates.dir, defaultTemplate: options.templateDir === undefined || options.templateDir === DEFAULT_TEMPLATE_DIR },
+      tool: { package: cachedPackageIdentity(), node: process.version, chromium, template: templates.dir, defaultTemplate: options.templateDir === undefined || options.templateDir === DEFAULT_TEMPLATE_DIR },
     });
-    page = { view, html: templates.render(view) };
+    return { view, html: templates.render(view) };
+  };
+  // The tool validation section names the Chromium version that prints the report, known once the
+  // browser runs. The HTML is rendered while it starts (Handlebars compiles the templates on first
+  // use, ~0.3 s) with a per-run placeholder, filled in after; a template that changes the text is
+  // rendered again.
+  const slot = `chromium-version-${randomUUID()}`;
+  let page: ReturnType<typeof render>;
+  let printer: PrintBrowser;
+  try {
+    const draft = render(slot);
+    printer = await launching;
+    page = fillVersion(draft, slot, printer.version) ?? render(printer.version);
   } catch (err) {
-    if (!options.browser) await printer.close();
+    if (!options.browser) await Promise.resolve(launching).then((b) => b.close(), () => undefined);
     throw err;
   }
   const { view } = page;
@@ -194,6 +211,7 @@ async function buildReportLocked(dir: string, options: ReportOptions): Promise<R
       tagged,
       blockedRequests: rendered.blockedRequests.length,
       browser: printer.version,
+      browserStarted: printer.startedAt.toISOString(),
       signer: identity.subject,
       selfSigned: identity.selfSigned,
       certificateSha256: fingerprint,

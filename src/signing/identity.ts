@@ -1,25 +1,20 @@
 // Who signs: the examiner's PKCS#12, or a per-user self-signed certificate created on first use.
 import { X509Certificate, createHash, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { EvidenceError, safeName } from '../evidence/folder.js';
 import { mkdirPrivate, writeFileDurableSync } from '../evidence/files.js';
 import { promptHidden } from './passphrase.js';
 import type { LoadIdentityOptions, SigningIdentity } from './types.js';
+import { defaultConfigDir } from './config-dir.js';
 import { buildChain, chainProblems, signingUseProblems } from './cert-check.js';
 import { createSelfSignedCertificate, isSelfSigned, pemBlocks, readableSubject } from './x509.js';
 
+export { defaultConfigDir };
+
 export const DEFAULT_PASSPHRASE_ENV = 'NETCUSTODY_P12_PASSPHRASE';
 const SELF_SIGNED_YEARS = 10;
-
-/** $NETCUSTODY_HOME, else $XDG_CONFIG_HOME/netcustody, else ~/.config/netcustody. */
-export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.NETCUSTODY_HOME) return env.NETCUSTODY_HOME;
-  if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, 'netcustody');
-  return join(homedir(), '.config', 'netcustody');
-}
 
 export async function loadIdentity(opts: LoadIdentityOptions): Promise<SigningIdentity> {
   const id = opts.p12

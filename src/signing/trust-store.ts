@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { EvidenceError } from '../evidence/folder.js';
 import { mkdirPrivate, writeFileDurableSync } from '../evidence/files.js';
 import { certFacts, colonFingerprint, fingerprintOf, readableName } from './cert-check.js';
-import { defaultConfigDir } from './identity.js';
+import { defaultConfigDir } from './config-dir.js';
 import { pemBlocks } from './x509.js';
 
 export interface TrustAnchor {

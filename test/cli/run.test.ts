@@ -1,6 +1,7 @@
 // `netcustody run`: the whole job on a host (a namespace with known sockets), as a user runs it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netnsAvailable } from '../lab/netns.mjs';
 import { bindShellScenario } from '../lab/scenarios.mjs';
@@ -44,6 +45,46 @@ describe.runIf(netnsAvailable())('run on a host with a bind shell', () => {
     expect(text).toContain('srss.exe');
     expect(text).toContain('NET-BACKDOOR-PORT');
     expect(execFileSync('pdfsig', [json.report], { encoding: 'utf8' })).toContain('Signature is Valid');
+  });
+});
+
+describe.runIf(netnsAvailable())('run starts the examiner\'s browser only after the capture', () => {
+  let scenario: Awaited<ReturnType<typeof bindShellScenario>>;
+  let json: Record<string, any>;
+
+  beforeAll(async () => {
+    scenario = await bindShellScenario();
+    const r = await runCli(['run', '--out', tempDir(), '--case', 'RUN-2', '--examiner', 'Run Tester', '--json', '--quiet'], { netns: scenario.lab.victim, env: { NETCUSTODY_HOME: tempDir('nc-home-') } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    json = JSON.parse(r.stdout);
+  });
+  afterAll(() => scenario?.lab.cleanup());
+
+  it('no socket table, process list or file listing of the capture names Chromium', () => {
+    // The browser runs in the run's own namespace: had it started during the capture, its UNIX
+    // sockets (netstat -anp, ss -p, lsof) would carry its name.
+    const raw = join(json.evidenceDir, 'raw');
+    const outputs = readdirSync(raw).filter((f) => !f.endsWith('.stderr'));
+    expect(outputs.length).toBeGreaterThan(3);
+    for (const f of outputs) expect(readFileSync(join(raw, f), 'latin1'), f).not.toMatch(/chrom|headless/i);
+  });
+
+  it('the custody log records the browser started after the last capture command ended', () => {
+    const acq = JSON.parse(readFileSync(join(json.evidenceDir, 'acquisition.json'), 'utf8')) as { captureWindow: { end: string } };
+    const events = readFileSync(join(json.evidenceDir, 'custody.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const published = events.find((e) => e.action === 'report published');
+    expect(published.details.browser).toMatch(/Chrome\/\d+\./);
+    expect(Date.parse(published.details.browserStarted)).toBeGreaterThanOrEqual(Date.parse(acq.captureWindow.end));
+    // The version the report names is the browser's, filled in after the HTML was drafted.
+    const html = readFileSync(join(json.evidenceDir, 'report', 'report.html'), 'utf8');
+    expect(html).toContain(`<td>${published.details.browser}</td>`);
+    expect(html).not.toMatch(/chromium-version-/);
+  });
+
+  it('ends with no browser left running in the namespace', () => {
+    const pids = execFileSync('ip', ['netns', 'pids', scenario.lab.victim], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const comms = pids.map((pid) => { try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return ''; } });
+    expect(comms.filter((c) => /chrom|headless/i.test(c))).toEqual([]);
   });
 });
 

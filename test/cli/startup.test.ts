@@ -38,7 +38,7 @@ describe('command start-up', () => {
     }
   });
 
-  it('run loads the report, signing and zip libraries only after the capture', async () => {
+  it('run loads the report, signing and zip libraries only after the capture; verify only the zip reader', async () => {
     const out = tempDir('nc-startup-');
     const loaded = await modulesWithTimes(['run', '--out', out, '--case', 'startup', '--examiner', 'Test', '--quiet']);
     const caseDir = readdirSync(join(out, 'startup')).find((name) => !name.includes('.'))!;
@@ -46,6 +46,11 @@ describe('command start-up', () => {
     const heavy = loaded.filter((m) => HEAVY.some((p) => m.url.includes(`/node_modules/${p}/`)));
     expect(heavy.length).toBeGreaterThan(0);
     expect(Math.min(...heavy.map((m) => m.at))).toBeGreaterThanOrEqual(Date.parse(acq.captureWindow.end));
+    // verify of that bundle reads zips and checks signatures: no zip writer, no signing library.
+    const zip = readdirSync(join(out, 'startup')).find((name) => name.endsWith('.zip'))!;
+    const verifyUrls = await modulesLoadedBy(['verify', join(out, 'startup', zip), '--quiet']);
+    expect(verifyUrls.some((u) => u.includes('/dist/bundle/verify.js'))).toBe(true);
+    expect(packagesIn(verifyUrls)).toEqual(['yauzl']);
   }, 120_000);
 
   it('collect loads the collector but none of the report, signing or zip libraries', async () => {
