@@ -1,6 +1,7 @@
 // Finding and starting Chromium for printing: root-in-container flags, a throw-away profile,
 // and nothing that talks to the network on its own.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, PuppeteerNode } from 'puppeteer';
@@ -88,6 +89,15 @@ function removeProfile(profile: string): void {
     }
     if (!existsSync(profile) || waited >= 10_000) return;
     Atomics.wait(pause, 0, 0, 100);
+  }
+}
+
+/** removeProfile without blocking: close() runs while the caller signs and publishes. */
+async function removeProfileAsync(profile: string): Promise<void> {
+  for (let waited = 0; ; waited += 100) {
+    await rm(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 }).catch(() => undefined);
+    if (!existsSync(profile) || waited >= 10_000) return;
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -185,6 +195,7 @@ export async function launchPrintBrowser(chosenPath?: string): Promise<PrintBrow
     throw new EvidenceError(`cannot start the browser ${executablePath}: ${(err as Error).message.split('\n')[0]}`, CHROME_INSTALL_HINT);
   }
   const started = browser;
+  const kill = live.get(profile)?.kill ?? (() => false);
   let version: string;
   try {
     version = await started.version();
@@ -199,7 +210,12 @@ export async function launchPrintBrowser(chosenPath?: string): Promise<PrintBrow
     version,
     profile,
     async close() {
-      await started.close().catch(() => undefined);
+      // Nothing is left to save in a throw-away profile: end the process group at once rather than wait
+      // for Chromium's orderly shutdown (0.2-0.7 s), then drop the connection and remove the profile.
+      if (!kill()) await started.close().catch(() => undefined);
+      await started.disconnect().catch(() => undefined);
+      // Still listed in `live` while removed: an exit or signal meanwhile removes it synchronously.
+      await removeProfileAsync(profile);
       forget();
     },
   };

@@ -103,6 +103,23 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
 
 async function buildReportLocked(dir: string, options: ReportOptions): Promise<ReportResult> {
   const t0 = performance.now();
+  // Chromium starts (~1 s) while Node reads the folder; the view waits for it (it names its version).
+  const launching = options.browser ? Promise.resolve(options.browser) : launchPrintBrowser();
+  launching.catch(() => undefined); // awaited below; a failed launch must not be an unhandled rejection
+  let closing: Promise<void> | null = null;
+  const closeOwn = (): Promise<void> => {
+    if (options.browser) return Promise.resolve();
+    closing ??= launching.then((b) => b.close(), () => undefined);
+    return closing;
+  };
+  try {
+    return await buildWith(dir, options, t0, launching, closeOwn);
+  } finally {
+    await closeOwn();
+  }
+}
+
+async function buildWith(dir: string, options: ReportOptions, t0: number, launching: Promise<PrintBrowser>, closeOwn: () => Promise<void>): Promise<ReportResult> {
   const now = options.now ?? new Date();
   // The examiner's statements go into the folder (and custody) first, so the report shows them logged.
   const acquisition = readAcquisition(dir);
@@ -122,10 +139,10 @@ async function buildReportLocked(dir: string, options: ReportOptions): Promise<R
   const t1 = performance.now();
 
   const templates = loadTemplates(options.templateDir ?? DEFAULT_TEMPLATE_DIR);
-  // Started before rendering: the tool validation section names the Chromium version that prints it.
-  const printer = options.browser ?? (await launchPrintBrowser());
+  // The tool validation section names the Chromium version that prints it.
+  const printer = await launching;
   let page: { view: ReturnType<typeof buildView>; html: string };
-  try {
+  {
     const view = buildView(input, {
       reportId,
       generated: now,
@@ -142,9 +159,6 @@ async function buildReportLocked(dir: string, options: ReportOptions): Promise<R
       tool: { package: cachedPackageIdentity(), node: process.version, chromium: printer.version, template: templates.dir, defaultTemplate: options.templateDir === undefined || options.templateDir === DEFAULT_TEMPLATE_DIR },
     });
     page = { view, html: templates.render(view) };
-  } catch (err) {
-    if (!options.browser) await printer.close();
-    throw err;
   }
   const { view } = page;
   const html = markHtml(page.html, reportId);
@@ -153,12 +167,9 @@ async function buildReportLocked(dir: string, options: ReportOptions): Promise<R
   const tagged = options.tagged ?? tableRows(input, appendixLines) <= TAGGED_MAX_ROWS;
   const t2 = performance.now();
 
-  let rendered;
-  try {
-    rendered = await htmlToPdf(printer, html, { paper, tagged });
-  } finally {
-    if (!options.browser) await printer.close();
-  }
+  const rendered = await htmlToPdf(printer, html, { paper, tagged });
+  // The browser ends and its profile is removed while the PDF is signed and published.
+  void closeOwn();
   const t3 = performance.now();
 
   let timestamp: ReportResult['timestamp'] = { status: 'none', record: null, reason: null };
