@@ -14,6 +14,7 @@ import { launchPrintBrowser, type PrintBrowser } from './browser.js';
 import { loadReportInput, type ReportInput } from './input.js';
 import { htmlToPdf, type Paper } from './pdf-render.js';
 import { signPdfStamped } from './pdf-sign.js';
+import { printInParts, splitHtml } from './print-parts.js';
 import { requestTimestamp, type TsaSettings } from '../timestamp/client.js';
 import { recordOf, type TimestampRecord } from '../timestamp/seal-token.js';
 import { countPages } from './pdf-pages.js';
@@ -167,7 +168,9 @@ async function buildWith(dir: string, options: ReportOptions, t0: number, launch
   const tagged = options.tagged ?? tableRows(input, appendixLines) <= TAGGED_MAX_ROWS;
   const t2 = performance.now();
 
-  const rendered = await htmlToPdf(printer, html, { paper, tagged });
+  // An untagged (large) report prints in parts side by side when the template marks where to cut.
+  const parts = tagged ? null : splitHtml(html);
+  const rendered = parts ? await printInParts(printer, parts, reportId, { paper, tagged }) : await htmlToPdf(printer, html, { paper, tagged });
   // The browser ends and its profile is removed while the PDF is signed and published.
   void closeOwn();
   const t3 = performance.now();
