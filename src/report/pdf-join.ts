@@ -12,6 +12,8 @@ const STAMP_FONT = 'NcStamp';
 export interface JoinOptions {
   /** The footer line of page `n` (1-based) of `total`, stamped bottom right; none when omitted. */
   footer?: (n: number, total: number) => string;
+  /** The part whose destination of this name wins (others may hold a stand-in); default the first. */
+  destOwner?: (name: string) => number | undefined;
 }
 
 interface Part {
@@ -119,12 +121,17 @@ export function joinPdfs(pdfs: Buffer[], options: JoinOptions = {}): Buffer {
   const kids: PdfRef[] = [];
   let pageNo = 0;
   let info: PdfValue | undefined;
-  for (const part of parts) {
+  for (const [index, part] of parts.entries()) {
     const { structure: s, base: b } = part;
     const pageNums = new Set(part.pages.map((p) => p.ref.num));
     const catalog = resolve(s, s.trailer.entries.get('Root')) as PdfDict;
     const partDests = resolve(s, catalog.entries.get('Dests'));
-    if (isDict(partDests)) for (const [k, v] of partDests.entries) if (!dests.has(k)) dests.set(k, remap(v, b));
+    if (isDict(partDests)) {
+      for (const [k, v] of partDests.entries) {
+        const owner = options.destOwner?.(k);
+        if (owner === index || (owner === undefined && !dests.has(k))) dests.set(k, remap(v, b));
+      }
+    }
     if (info === undefined && isRef(s.trailer.entries.get('Info'))) info = remap(s.trailer.entries.get('Info') as PdfRef, b);
     for (const [num, entry] of s.entries) {
       if (!entry || num === 0 || part.skip.has(num) || pageNums.has(num)) continue;
