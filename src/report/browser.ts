@@ -1,6 +1,6 @@
 // Finding and starting Chromium for printing: root-in-container flags, a throw-away profile,
 // and nothing that talks to the network on its own.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,7 +149,9 @@ function unwatch(): void {
 export function browserEnvironment(profile: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
-  return { ...out, HOME: profile, XDG_CONFIG_HOME: join(profile, '.config'), XDG_CACHE_HOME: join(profile, '.cache'), XDG_DATA_HOME: join(profile, '.local', 'share') };
+  // TMPDIR too: Chromium's own temp folder (org.chromium.Chromium.*) goes with the profile when the
+  // browser is killed rather than shut down.
+  return { ...out, HOME: profile, TMPDIR: join(profile, 'tmp'), XDG_CONFIG_HOME: join(profile, '.config'), XDG_CACHE_HOME: join(profile, '.cache'), XDG_DATA_HOME: join(profile, '.local', 'share') };
 }
 
 /** Start a headless browser with a fresh profile in a temp dir, removed on close (and on exit/signals). */
@@ -157,6 +159,7 @@ export async function launchPrintBrowser(chosenPath?: string): Promise<PrintBrow
   const executablePath = chosenPath ?? (await resolveBrowser());
   const puppeteer = await loadPuppeteer();
   const profile = mkdtempSync(join(tmpdir(), 'netcustody-chrome-'));
+  mkdirSync(join(profile, 'tmp'), { mode: 0o700 });
   let browser: Browser | null = null;
   live.set(profile, {
     kill: () => {

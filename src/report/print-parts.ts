@@ -5,7 +5,7 @@
 // is left out of the parts and stamped by the joiner, which alone knows every page's number.
 import type { PrintBrowser } from './browser.js';
 import { joinPdfs } from './pdf-join.js';
-import { htmlToPdf, type RenderOptions, type RenderResult } from './pdf-render.js';
+import { htmlToPdf, type PrintTab, type RenderOptions, type RenderResult } from './pdf-render.js';
 
 export const PART_MARK = '<!--netcustody:print-part-->';
 const NO_PAGE_NUMBER = '<style>@page { @bottom-right { content: none; } }</style>\n';
@@ -52,8 +52,8 @@ export function splitHtml(html: string): HtmlParts | null {
 }
 
 /** Print the parts side by side and join them, numbering pages "Report <id> · Page X of Y". */
-export async function printInParts(printer: PrintBrowser, parts: HtmlParts, reportId: string, opts: RenderOptions): Promise<RenderResult> {
-  const printed = await Promise.all(parts.docs.map((p) => htmlToPdf(printer, p, { ...opts, tagged: false })));
+export async function printInParts(printer: PrintBrowser, parts: HtmlParts, reportId: string, opts: RenderOptions, firstTab?: Promise<PrintTab>): Promise<RenderResult> {
+  const printed = await Promise.all(parts.docs.map((p, i) => htmlToPdf(printer, p, { ...opts, tagged: false }, i === 0 ? firstTab : undefined)));
   const pdf = joinPdfs(
     printed.map((p) => p.pdf),
     { footer: (n, total) => `Report ${reportId} · Page ${n} of ${total}`, destOwner: (id) => parts.owners.get(id) },
