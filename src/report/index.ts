@@ -12,8 +12,9 @@ import { loadIdentity, type SigningIdentity } from '../signing/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { launchPrintBrowser, type PrintBrowser } from './browser.js';
 import { loadReportInput, type ReportInput } from './input.js';
-import { htmlToPdf, type Paper } from './pdf-render.js';
+import { htmlToPdf, openPrintTab, type Paper } from './pdf-render.js';
 import { signPdfStamped } from './pdf-sign.js';
+import { printInParts, splitHtml } from './print-parts.js';
 import { requestTimestamp, type TsaSettings } from '../timestamp/client.js';
 import { recordOf, type TimestampRecord } from '../timestamp/seal-token.js';
 import { countPages } from './pdf-pages.js';
@@ -110,6 +111,23 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
 
 async function buildReportLocked(dir: string, options: ReportOptions): Promise<ReportResult> {
   const t0 = performance.now();
+  // Chromium starts (~1 s) while Node reads the folder; the view waits for it (it names its version).
+  const launching = options.browser ? Promise.resolve(options.browser) : launchPrintBrowser();
+  launching.catch(() => undefined); // awaited below; a failed launch must not be an unhandled rejection
+  let closing: Promise<void> | null = null;
+  const closeOwn = (): Promise<void> => {
+    if (options.browser) return Promise.resolve();
+    closing ??= launching.then((b) => b.close(), () => undefined);
+    return closing;
+  };
+  try {
+    return await buildWith(dir, options, t0, launching, closeOwn);
+  } finally {
+    await closeOwn();
+  }
+}
+
+async function buildWith(dir: string, options: ReportOptions, t0: number, launching: Promise<PrintBrowser>, closeOwn: () => Promise<void>): Promise<ReportResult> {
   const now = options.now ?? new Date();
   // The examiner's statements go into the folder (and custody) first, so the report shows them logged.
   const acquisition = readAcquisition(dir);
@@ -129,7 +147,9 @@ async function buildReportLocked(dir: string, options: ReportOptions): Promise<R
   const t1 = performance.now();
 
   const templates = loadTemplates(options.templateDir ?? DEFAULT_TEMPLATE_DIR);
-  const launching = options.browser ?? launchPrintBrowser();
+  // The first tab opens (0.2-0.4 s) as soon as the browser runs, while Node renders the html.
+  const firstTab = launching.then((b) => openPrintTab(b));
+  firstTab.catch(() => undefined);
   const render = (chromium: string) => {
     const view = buildView(input, {
       reportId,
@@ -160,7 +180,7 @@ async function buildReportLocked(dir: string, options: ReportOptions): Promise<R
     printer = await launching;
     page = fillVersion(draft, slot, printer.version) ?? render(printer.version);
   } catch (err) {
-    if (!options.browser) await Promise.resolve(launching).then((b) => b.close(), () => undefined);
+    await firstTab.then((t) => t.page.close()).catch(() => undefined);
     throw err;
   }
   const { view } = page;
@@ -170,12 +190,11 @@ async function buildReportLocked(dir: string, options: ReportOptions): Promise<R
   const tagged = options.tagged ?? tableRows(input, appendixLines) <= TAGGED_MAX_ROWS;
   const t2 = performance.now();
 
-  let rendered;
-  try {
-    rendered = await htmlToPdf(printer, html, { paper, tagged });
-  } finally {
-    if (!options.browser) await printer.close();
-  }
+  // An untagged (large) report prints in parts side by side when the template marks where to cut.
+  const parts = tagged ? null : splitHtml(html);
+  const rendered = parts ? await printInParts(printer, parts, reportId, { paper, tagged }, firstTab) : await htmlToPdf(printer, html, { paper, tagged }, firstTab);
+  // The browser ends and its profile is removed while the PDF is signed and published.
+  void closeOwn();
   const t3 = performance.now();
 
   let timestamp: ReportResult['timestamp'] = { status: 'none', record: null, reason: null };

@@ -1,5 +1,6 @@
 // HTML → PDF with Chromium: JavaScript off before the content is set, every request aborted and
 // recorded. The running header/footer (report id, "Page X of Y") are the template's @page margin boxes.
+import type { Page } from 'puppeteer';
 import type { PrintBrowser } from './browser.js';
 
 export type Paper = 'a4' | 'letter';
@@ -17,17 +18,33 @@ export interface RenderResult {
   blockedRequests: string[];
 }
 
-export async function htmlToPdf(printer: PrintBrowser, html: string, opts: RenderOptions): Promise<RenderResult> {
+/** A tab ready for printing: scripts off and the network closed before any content arrives. */
+export interface PrintTab {
+  page: Page;
+  blockedRequests: string[];
+}
+
+export async function openPrintTab(printer: PrintBrowser): Promise<PrintTab> {
   const page = await printer.browser.newPage();
   const blockedRequests: string[] = [];
   try {
-    // Order matters: scripts are off and the network is closed before any byte of content arrives.
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on('request', (request) => {
       blockedRequests.push(request.url());
       request.abort('blockedbyclient').catch(() => undefined);
     });
+  } catch (err) {
+    await page.close().catch(() => undefined);
+    throw err;
+  }
+  return { page, blockedRequests };
+}
+
+/** Print in a tab opened beforehand (e.g. while Node rendered the html) or in a new one; the tab is closed. */
+export async function htmlToPdf(printer: PrintBrowser, html: string, opts: RenderOptions, opened?: Promise<PrintTab>): Promise<RenderResult> {
+  const { page, blockedRequests } = await (opened ?? openPrintTab(printer));
+  try {
     const timeout = opts.timeoutMs ?? 180_000;
     await page.setContent(html, { waitUntil: 'load', timeout });
     const pdf = await page.pdf({

@@ -195,6 +195,17 @@ export interface ConnectionGroup {
   omitted: number;
   /** Large groups print as text rows (each row's `text`) under this header line; null otherwise. */
   compactHeader: string | null;
+  /** The compact rows as printed: runs of plain one-line rows joined into one cell (Chromium's cost is per box). */
+  textRuns: TextRun[];
+}
+
+/** One printed text row: a run of unmarked one-line rows, or one marked or wrapped row. */
+export interface TextRun {
+  text: string;
+  marked: boolean;
+  /** Several rows in one cell (may break across pages). */
+  run: boolean;
+  severity?: string;
 }
 
 export interface ReportView {
