@@ -49,8 +49,8 @@ export interface PipelineResult {
  */
 export async function processEvidence(dir: string, options: PipelineOptions, progress: Progress): Promise<PipelineResult> {
   // Loaded here, not at start-up: `run` captures the host before it loads the report and zip libraries.
-  const { launchPrintBrowser } = await import('../report/browser.js');
-  const launching = launchPrintBrowser();
+  const { spawnPrintBrowser } = await import('../report/browser.js');
+  const { launching } = await spawnPrintBrowser();
   // A launch that fails is reported by the report stage (its error and hint), not as an unhandled rejection.
   launching.catch(() => undefined);
   let closing: Promise<void> | null = null;

@@ -60,6 +60,23 @@ export async function resolveBrowser(env: NodeJS.ProcessEnv = process.env): Prom
   throw new EvidenceError('no Chrome or Chromium found to print the PDF', CHROME_INSTALL_HINT);
 }
 
+/**
+ * Launch, resolving once Chromium's process has been spawned (or the launch failed) with the launch
+ * still going on: the caller's synchronous work (reading the folder, analyze, rendering the HTML) then
+ * overlaps Chromium's start-up. A launch merely called and not awaited waits for that work instead:
+ * Puppeteer's module loading and the spawn need the event loop.
+ */
+export async function spawnPrintBrowser(chosenPath?: string): Promise<{ launching: Promise<PrintBrowser> }> {
+  let spawned: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    spawned = resolve;
+  });
+  const launching = launchPrintBrowser(chosenPath, () => spawned());
+  launching.catch(() => undefined); // the caller awaits it and reports the failure
+  await Promise.race([started, launching.then(() => undefined, () => undefined)]);
+  return { launching };
+}
+
 /** Debian's chromium-headless-shell, Puppeteer's chrome-headless-shell: started in their own headless mode. */
 export function isHeadlessShell(executablePath: string): boolean {
   return /headless[-_]shell/.test(basename(executablePath));
@@ -167,7 +184,7 @@ export function browserEnvironment(profile: string, env: NodeJS.ProcessEnv = pro
 }
 
 /** Start a headless browser with a fresh profile in a temp dir, removed on close (and on exit/signals). */
-export async function launchPrintBrowser(chosenPath?: string): Promise<PrintBrowser> {
+export async function launchPrintBrowser(chosenPath?: string, onSpawned?: () => void): Promise<PrintBrowser> {
   const executablePath = chosenPath ?? (await resolveBrowser());
   const puppeteer = await loadPuppeteer();
   const profile = mkdtempSync(join(tmpdir(), 'netcustody-chrome-'));
@@ -194,7 +211,7 @@ export async function launchPrintBrowser(chosenPath?: string): Promise<PrintBrow
   };
   const startedAt = new Date();
   try {
-    browser = await puppeteer.launch({
+    const launch = puppeteer.launch({
       executablePath,
       headless: isHeadlessShell(executablePath) ? 'shell' : true,
       userDataDir: join(profile, 'profile'),
@@ -206,6 +223,10 @@ export async function launchPrintBrowser(chosenPath?: string): Promise<PrintBrow
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
+    // Puppeteer spawns Chromium in the microtasks that follow the call (a given user-data-dir needs no
+    // I/O first): by the next macrotask the process runs and starts up on its own.
+    if (onSpawned) setImmediate(onSpawned);
+    browser = await launch;
   } catch (err) {
     forget();
     throw new EvidenceError(`cannot start the browser ${executablePath}: ${(err as Error).message.split('\n')[0]}`, CHROME_INSTALL_HINT);

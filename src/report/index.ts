@@ -10,7 +10,7 @@ import { EvidenceError, PATHS, compactUtc, readAcquisition } from '../evidence/f
 import { mergeIdentity, readStatements, recordedExaminer, recordStatements, type StatementsInput } from '../evidence/statements.js';
 import { loadIdentity, type SigningIdentity } from '../signing/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { launchPrintBrowser, type PrintBrowser } from './browser.js';
+import { spawnPrintBrowser, type PrintBrowser } from './browser.js';
 import { loadReportInput, type ReportInput } from './input.js';
 import { htmlToPdf, openPrintTab, type Paper } from './pdf-render.js';
 import { signPdfStamped } from './pdf-sign.js';
@@ -112,7 +112,7 @@ export async function buildReport(dir: string, options: ReportOptions = {}): Pro
 async function buildReportLocked(dir: string, options: ReportOptions): Promise<ReportResult> {
   const t0 = performance.now();
   // Chromium starts (~1 s) while Node reads the folder; the view waits for it (it names its version).
-  const launching = options.browser ? Promise.resolve(options.browser) : launchPrintBrowser();
+  const launching = options.browser ? Promise.resolve(options.browser) : (await spawnPrintBrowser()).launching;
   launching.catch(() => undefined); // awaited below; a failed launch must not be an unhandled rejection
   let closing: Promise<void> | null = null;
   const closeOwn = (): Promise<void> => {
