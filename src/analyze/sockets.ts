@@ -168,16 +168,21 @@ function hasPeer(s: SocketInfo): boolean {
 
 /** LISTEN / bound UDP, then inbound (accepted on a local listening port) vs outbound. */
 function classifyDirection(sockets: SocketInfo[]): void {
-  const listenPorts = new Set<string>();
+  // protocol|port as one number (no string per socket) for the integer ports every parser gives.
+  const portKey = (s: SocketInfo): number | string => {
+    const p = s.localPort as number;
+    return Number.isSafeInteger(p) && p >= 0 ? p * 4 + (s.protocol === 'tcp' ? 0 : s.protocol === 'udp' ? 1 : 2) : `${s.protocol}|${p}`;
+  };
+  const listenPorts = new Set<number | string>();
   for (const s of sockets) {
     s.listening = s.protocol === 'tcp' ? s.state === 'LISTEN' : !hasPeer(s);
-    if (s.listening && s.localPort !== null) listenPorts.add(`${s.protocol}|${s.localPort}`);
+    if (s.listening && s.localPort !== null) listenPorts.add(portKey(s));
   }
   for (const s of sockets) {
     if (s.listening) continue;
     const connected = s.protocol === 'tcp' ? CONNECTED_TCP.has(s.state ?? '') : hasPeer(s);
     if (!connected) continue;
-    s.inbound = s.localPort !== null && listenPorts.has(`${s.protocol}|${s.localPort}`);
+    s.inbound = s.localPort !== null && listenPorts.has(portKey(s));
     s.outbound = !s.inbound;
   }
 }
@@ -187,18 +192,4 @@ export function listeningPorts(sockets: SocketInfo[]): Set<string> {
   const out = new Set<string>();
   for (const s of sockets) if (s.listening && s.localPort !== null) out.add(`${s.protocol}|${s.localPort}`);
   return out;
-}
-
-// The engine (expected listeners) and the leads both look sockets up by id: one map per socket list,
-// built on first use, instead of one per caller (each was 100k entries and 100k [id, socket] pairs).
-const byIdCache = new WeakMap<readonly SocketInfo[], Map<string, SocketInfo>>();
-
-export function socketsById(sockets: readonly SocketInfo[]): Map<string, SocketInfo> {
-  let map = byIdCache.get(sockets);
-  if (!map) {
-    map = new Map();
-    for (const s of sockets) map.set(s.id, s);
-    byIdCache.set(sockets, map);
-  }
-  return map;
 }

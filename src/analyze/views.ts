@@ -37,6 +37,30 @@ export function linkFindings(findings: Finding[], hits: Map<string, RuleHit>): L
   return links;
 }
 
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The first `n` of the strings in sort() order ([...set].sort().slice(0, n)) without sorting them
+ * all: a busy process has thousands of peers and only 200 are listed.
+ */
+export function smallest(set: Set<string>, n: number): string[] {
+  if (set.size <= n * 4) return [...set].sort(byCodeUnits).slice(0, n);
+  const out: string[] = [];
+  for (const v of set) {
+    if (out.length === n && v >= (out[n - 1] as string)) continue;
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((out[mid] as string) < v) lo = mid + 1;
+      else hi = mid;
+    }
+    out.splice(lo, 0, v);
+    if (out.length > n) out.pop();
+  }
+  return out;
+}
+
 function worst(findings: Finding[] | undefined): Severity | null {
   let out: Severity | null = null;
   for (const f of findings ?? []) out = maxSeverity(out, f.severity);
@@ -78,7 +102,7 @@ export function buildProcessViews(ctx: AnalysisContext, links: Links, annotation
       socketCount: p.sockets.length,
       ...(annotations ? { sockets: p.sockets.slice(0, MAX_SOCKETS_PER_VIEW).map((s) => bySocket.get(s) as ConnectionAnnotation) } : {}),
       listeningPorts: [...listening].sort((a, b) => a - b),
-      remotePeers: [...peers].sort().slice(0, MAX_PEERS),
+      remotePeers: smallest(peers, MAX_PEERS),
       findingIds: findings.map((x) => x.id),
       rules: [...new Set(findings.map((x) => x.rule))].sort(),
       maxSeverity: worst(findings),
