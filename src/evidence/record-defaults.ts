@@ -95,6 +95,11 @@ export function writeRecordLines(records: readonly unknown[], write: (piece: str
     write('[]\n');
     return;
   }
-  for (let i = 0; i < records.length; i++) write(`${i === 0 ? '[\n' : ',\n'}${JSON.stringify(map(records[i])) ?? 'null'}`);
+  // The separator and the record are written apart: joined, each 100-byte record became a second
+  // string to flatten before encoding (27 MB of garbage for a 100k-socket capture).
+  for (let i = 0; i < records.length; i++) {
+    write(i === 0 ? '[\n' : ',\n');
+    write(JSON.stringify(map(records[i])) ?? 'null');
+  }
   write('\n]\n');
 }
