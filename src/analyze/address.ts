@@ -194,6 +194,29 @@ function classifyV4(v: number): { cls: AddressClass; special?: string } {
   return PUBLIC_V4;
 }
 
+/** IPv6 registry blocks as 16-bit group masks, most specific first (the same test as registryEntry, without BigInt). */
+interface GroupBlock { groups: number[]; masks: number[]; block: RegistryBlock }
+let v6Groups: GroupBlock[] | null = null;
+
+export function registryEntryV6(groups: number[]): RegistryBlock | null {
+  v6Groups ??= (v6Blocks ??= registryBlocks(IPV6_SPECIAL, 6)).map((block) => {
+    const net: number[] = [];
+    const masks: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const bits = Math.max(0, Math.min(16, block.prefix - i * 16));
+      if (bits === 0) break;
+      masks.push((0xffff << (16 - bits)) & 0xffff);
+      net.push(Number((block.network >> BigInt(112 - i * 16)) & 0xffffn) & masks[i]!);
+    }
+    return { groups: net, masks, block };
+  });
+  outer: for (const b of v6Groups) {
+    for (let i = 0; i < b.masks.length; i++) if (((groups[i] ?? 0) & b.masks[i]!) !== b.groups[i]) continue outer;
+    return b.block;
+  }
+  return null;
+}
+
 function classifyV6(groups: number[]): { cls: AddressClass; mapped: boolean; special?: string } {
   const g0 = groups[0] ?? 0;
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
@@ -201,7 +224,7 @@ function classifyV6(groups: number[]): { cls: AddressClass; mapped: boolean; spe
     return { ...classifyV4(v4), mapped: true };
   }
   if ((g0 & 0xff00) === 0xff00) return { cls: 'multicast', mapped: false, special: 'multicast (RFC 4291)' };
-  const entry = registryEntry(groupsToBigint(groups), 6);
+  const entry = registryEntryV6(groups);
   if (entry) return { cls: entry.cls, mapped: false, special: entry.label };
   // Global unicast is 2000::/3; the rest of the space is unassigned or reserved (fec0::/10 ...).
   if ((g0 & 0xe000) === 0x2000) return { cls: 'public', mapped: false };
@@ -250,21 +273,6 @@ export function addressValue(info: AddressInfo): bigint | null {
   return g ? groupsToBigint(g) : null;
 }
 
-/** Memoised addressInfo: sockets share addresses ('0.0.0.0', '127.0.0.1', the host's own). */
-export function makeAddressCache(): (raw: string | null | undefined, ipVersion: 4 | 6) => AddressInfo {
-  const caches: Record<4 | 6, Map<string, AddressInfo>> = { 4: new Map(), 6: new Map() };
-  return (raw, ipVersion) => {
-    const cache = caches[ipVersion] ?? caches[4];
-    const key = raw ?? '';
-    let info = cache.get(key);
-    if (!info) {
-      info = addressInfo(raw, ipVersion);
-      cache.set(key, info);
-    }
-    return info;
-  };
-}
-
 export interface Cidr {
   version: 4 | 6;
   /** Network address (host bits cleared). */
@@ -272,6 +280,32 @@ export interface Cidr {
   prefix: number;
   /** Canonical text, e.g. 10.0.0.0/8. */
   text: string;
+}
+
+/** Slots of the address cache per IP version (a power of two). */
+const ADDRESS_SLOTS = 4096;
+
+/**
+ * Memoised addressInfo: sockets share addresses ('0.0.0.0', '127.0.0.1', the host's own). A
+ * direct-mapped cache indexed by the text's length and last characters, not a Map: most peers of a
+ * busy host are seen once, and hashing 100k unique strings into a growing Map cost more than
+ * classifying them again. Equal texts always give equal AddressInfo values (never mutated).
+ */
+export function makeAddressCache(): (raw: string | null | undefined, ipVersion: 4 | 6) => AddressInfo {
+  const keys: Record<4 | 6, (string | null)[]> = { 4: new Array(ADDRESS_SLOTS).fill(null), 6: new Array(ADDRESS_SLOTS).fill(null) };
+  const infos: Record<4 | 6, (AddressInfo | null)[]> = { 4: new Array(ADDRESS_SLOTS).fill(null), 6: new Array(ADDRESS_SLOTS).fill(null) };
+  return (raw, ipVersion) => {
+    const v = ipVersion === 6 ? 6 : 4;
+    const key = raw ?? '';
+    let h = key.length;
+    for (let i = Math.max(0, key.length - 6); i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+    const slot = h & (ADDRESS_SLOTS - 1);
+    if (keys[v][slot] === key) return infos[v][slot] as AddressInfo;
+    const info = addressInfo(raw, ipVersion);
+    keys[v][slot] = key;
+    infos[v][slot] = info;
+    return info;
+  };
 }
 
 /** Parse "a.b.c.d/n", "x::/n", "[::]/0", "default" or a bare address (host route). Null for names. */

@@ -114,8 +114,8 @@ export function buildContext(input: AnalysisInput, baseline: AnalysisContext | n
   for (const f of processes) for (const inode of f.socketInodes) pidByInode.set(inode, f.pid);
   const sockets = mergeSockets(connections, pidByInode);
   const procMap = joinProcesses(sockets, processes, os);
-  const remoteAddresses = new Set<string>();
-  for (const s of sockets) if (s.remote.cls !== 'unspecified') remoteAddresses.add(s.remote.text);
+  // Only route rules read the remote addresses (VPN endpoints): collected on first use.
+  let remoteAddresses: Set<string> | null = null;
   return {
     acquisition,
     os,
@@ -130,7 +130,13 @@ export function buildContext(input: AnalysisInput, baseline: AnalysisContext | n
     routeRecords: routes,
     interfaces,
     views: new Set(connections.map((c) => c.view)),
-    remoteAddresses,
+    get remoteAddresses(): Set<string> {
+      if (remoteAddresses === null) {
+        remoteAddresses = new Set();
+        for (const s of sockets) if (s.remote.cls !== 'unspecified') remoteAddresses.add(s.remote.text);
+      }
+      return remoteAddresses;
+    },
     baseline,
     baselineLabel,
   };

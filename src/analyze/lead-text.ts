@@ -56,40 +56,57 @@ function stateText(state: string | null): string {
 
 /** Sentences about sockets, listeners first, each accepted connection right after its listener. */
 function socketSentences(sockets: SocketInfo[], owner: string): string[] {
+  // Only the first MAX_SOCKET_SENTENCES are written out, the others counted: a busy process has
+  // thousands of sockets (and inbound connections are grouped by port once, not per listener).
   const out: string[] = [];
+  let total = 0;
+  const say = (sentence: () => string): void => {
+    if (total++ < MAX_SOCKET_SENTENCES) out.push(sentence());
+  };
   const listeners = sockets.filter((s) => s.listening);
   const inbound = sockets.filter((s) => s.inbound);
   const outbound = sockets.filter((s) => !s.listening && !s.inbound);
-  const seenPorts = new Set<string>();
+  const portKey = (s: SocketInfo): string => `${s.protocol}|${s.localPort}`;
+  const inboundByPort = new Map<string, SocketInfo[]>();
+  for (const c of inbound) {
+    const list = inboundByPort.get(portKey(c));
+    if (list) list.push(c);
+    else inboundByPort.set(portKey(c), [c]);
+  }
+  const listenersByPort = new Map<string, SocketInfo[]>();
   for (const l of listeners) {
-    const key = `${l.protocol}|${l.localPort}`;
-    if (seenPorts.has(key)) continue;
-    seenPorts.add(key);
-    const all = listeners.filter((x) => `${x.protocol}|${x.localPort}` === key);
-    const any = all.filter((x) => x.local.cls === 'unspecified');
-    const where = [
-      ...(any.length ? [`on all of the computer's network addresses (${any.map((x) => safeText(x.local.text)).join(' and ')})`] : []),
-      ...all.filter((x) => x.local.cls !== 'unspecified').map(bindText),
-    ].join(' and ');
-    out.push(
-      l.protocol === 'tcp'
+    const list = listenersByPort.get(portKey(l));
+    if (list) list.push(l);
+    else listenersByPort.set(portKey(l), [l]);
+  }
+  for (const [key, all] of listenersByPort) {
+    const l = all[0] as SocketInfo;
+    say(() => {
+      const any = all.filter((x) => x.local.cls === 'unspecified');
+      const where = [
+        ...(any.length ? [`on all of the computer's network addresses (${any.map((x) => safeText(x.local.text)).join(' and ')})`] : []),
+        ...all.filter((x) => x.local.cls !== 'unspecified').map(bindText),
+      ].join(' and ');
+      return l.protocol === 'tcp'
         ? `${owner} was listening for connections on TCP port ${l.localPort} ${where}.`
-        : `${owner} was waiting for ${proto(l)} messages on port ${l.localPort ?? 'not shown'} ${where}.`,
-    );
-    for (const c of inbound.filter((c) => c.protocol === l.protocol && c.localPort === l.localPort)) {
-      out.push(`The computer at ${safeText(c.remote.text)} (its port ${c.remotePort ?? 'not shown'}) had ${stateText(c.state)} to this listener on ${proto(c)} port ${c.localPort} (local address ${safeText(c.local.text)}).`);
+        : `${owner} was waiting for ${proto(l)} messages on port ${l.localPort ?? 'not shown'} ${where}.`;
+    });
+    for (const c of inboundByPort.get(key) ?? []) {
+      say(() => `The computer at ${safeText(c.remote.text)} (its port ${c.remotePort ?? 'not shown'}) had ${stateText(c.state)} to this listener on ${proto(c)} port ${c.localPort} (local address ${safeText(c.local.text)}).`);
     }
   }
-  const listened = new Set(listeners.map((l) => `${l.protocol}|${l.localPort}`));
-  for (const c of inbound.filter((c) => !listened.has(`${c.protocol}|${c.localPort}`))) {
-    out.push(`The computer at ${safeText(c.remote.text)} (its port ${c.remotePort ?? 'not shown'}) had ${stateText(c.state)} to ${owner === 'It' ? 'it' : owner} on ${proto(c)} port ${c.localPort ?? 'not shown'} (local address ${safeText(c.local.text)}).`);
+  for (const c of inbound) {
+    if (listenersByPort.has(portKey(c))) continue;
+    say(() => `The computer at ${safeText(c.remote.text)} (its port ${c.remotePort ?? 'not shown'}) had ${stateText(c.state)} to ${owner === 'It' ? 'it' : owner} on ${proto(c)} port ${c.localPort ?? 'not shown'} (local address ${safeText(c.local.text)}).`);
   }
   for (const c of outbound) {
-    out.push(`${owner} had ${stateText(c.state)} to the computer at ${safeText(c.remote.text)} on ${proto(c)} port ${c.remotePort ?? 'not shown'} (from local address ${endpoint(safeText(c.local.text), c.localPort)}).`);
+    say(() => `${owner} had ${stateText(c.state)} to the computer at ${safeText(c.remote.text)} on ${proto(c)} port ${c.remotePort ?? 'not shown'} (from local address ${endpoint(safeText(c.local.text), c.localPort)}).`);
   }
-  if (out.length > MAX_SOCKET_SENTENCES) {
-    const rest = out.length - MAX_SOCKET_SENTENCES;
-    return [...out.slice(0, MAX_SOCKET_SENTENCES), `${rest} further network ${rest === 1 ? 'entry is' : 'entries are'} listed with the findings.`];
+  if (total > MAX_SOCKET_SENTENCES) {
+    // As before: the first MAX_SOCKET_SENTENCES sentences, then how many more there are.
+    const shown = out.slice(0, MAX_SOCKET_SENTENCES);
+    const rest = total - MAX_SOCKET_SENTENCES;
+    return [...shown, `${rest} further network ${rest === 1 ? 'entry is' : 'entries are'} listed with the findings.`];
   }
   return out;
 }

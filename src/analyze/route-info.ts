@@ -161,7 +161,7 @@ export function tunnelDefault(routes: RouteInfo[], version: 4 | 6): RouteInfo | 
  * server must leave through the physical interface. Recognised when the host talks to that address,
  * or when it is the only public host route outside the tunnel.
  */
-export function vpnEndpointRoutes(routes: RouteInfo[], remoteAddresses: Set<string>): Set<number> {
+export function vpnEndpointRoutes(routes: RouteInfo[], peers: { readonly remoteAddresses: Set<string> }): Set<number> {
   const out = new Set<number>();
   for (const version of [4, 6] as const) {
     if (!tunnelDefault(routes, version)) continue;
@@ -170,7 +170,8 @@ export function vpnEndpointRoutes(routes: RouteInfo[], remoteAddresses: Set<stri
     );
     for (const r of candidates) {
       const addr = r.dest ? addressInfo(r.dest.text.split('/')[0], version).text : '';
-      if (candidates.length === 1 || remoteAddresses.has(addr)) out.add(r.index);
+      // The peer set (one entry per remote address of 100k sockets) is only built when a candidate needs it.
+      if (candidates.length === 1 || peers.remoteAddresses.has(addr)) out.add(r.index);
     }
   }
   return out;

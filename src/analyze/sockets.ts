@@ -9,6 +9,17 @@ const VIEW_RANK: Record<SocketView, number> = { netstat: 0, ss: 1, lsof: 2, proc
 /** TCP states in which the socket has a peer. */
 const CONNECTED_TCP = new Set(['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT']);
 
+/**
+ * One shared, frozen list per view: nearly every socket is seen by one view, and 100k one-element
+ * arrays were ~5 MB of heap. addRecord replaces (never mutates) the list when a second view joins.
+ */
+const ONE_VIEW: Record<SocketView, SocketView[]> = {
+  netstat: Object.freeze(['netstat']) as SocketView[],
+  ss: Object.freeze(['ss']) as SocketView[],
+  lsof: Object.freeze(['lsof']) as SocketView[],
+  proc: Object.freeze(['proc']) as SocketView[],
+};
+
 /** Every PID seen owning a socket (ss lists all holders); kept aside, only rules read SocketInfo. */
 type Owners = Map<SocketInfo, Set<number>>;
 
@@ -30,9 +41,9 @@ function tupleKey(c: Connection, local: AddressInfo, remote: AddressInfo): strin
 export function mergeSockets(connections: Connection[], pidByInode: Map<number, number>): SocketInfo[] {
   const addr = makeAddressCache();
   // One socket per tuple is the rule; a list only when several owners share a tuple.
-  const first = new Map<string, SocketInfo>();
-  const more = new Map<string, SocketInfo[]>();
-  const all: SocketInfo[] = [];
+  const first = new Map<string, Socket>();
+  const more = new Map<string, Socket[]>();
+  const all: Socket[] = [];
   const owners: Owners = new Map();
   const compatible = (s: SocketInfo, pid: number | null): boolean =>
     s.pid === null || pid === null || s.pid === pid || owners.get(s)?.has(pid) === true;
@@ -42,34 +53,14 @@ export function mergeSockets(connections: Connection[], pidByInode: Map<number, 
     const key = tupleKey(c, local, remote);
     const pid = ownerPid(c.pid) ?? (c.inode ? (pidByInode.get(c.inode) ?? null) : null);
     const head = first.get(key);
-    let match: SocketInfo | undefined;
+    let match: Socket | undefined;
     if (head) match = compatible(head, pid) ? head : more.get(key)?.find((s) => compatible(s, pid));
     if (match) {
       addRecord(match, c, pid, owners);
       continue;
     }
     const n = head ? (more.get(key)?.length ?? 0) + 1 : 0;
-    const socket: SocketInfo = {
-      id: n === 0 ? key : `${key}#${n}`,
-      primary: c,
-      // Exact-size arrays: most sockets have one record, and [] + push reserves 16 slots each.
-      records: [c],
-      views: [c.view],
-      refs: sourceRefs(c),
-      protocol: c.protocol,
-      ipVersion: c.ipVersion,
-      local,
-      remote,
-      localPort: c.localPort,
-      remotePort: remote.cls === 'unspecified' && !c.remotePort ? null : c.remotePort,
-      state: c.state ?? null,
-      pid,
-      processName: c.process ?? null,
-      proc: null,
-      listening: false,
-      outbound: false,
-      inbound: false,
-    };
+    const socket = new Socket(n === 0 ? key : `${key}#${n}`, c, local, remote, pid);
     if (c.owners && c.owners.length > 1) for (const o of c.owners) if (ownerPid(o.pid) !== null) addOwner(owners, socket, o.pid);
     if (!head) first.set(key, socket);
     else more.set(key, [...(more.get(key) ?? []), socket]);
@@ -77,6 +68,63 @@ export function mergeSockets(connections: Connection[], pidByInode: Map<number, 
   }
   classifyDirection(all);
   return all;
+}
+
+/**
+ * A merged socket. Nearly every socket has one record: its `records` and `refs` lists are built when
+ * read until a second record joins (two arrays fewer per socket: ~10 MB of a 100k-socket heap).
+ */
+class Socket implements SocketInfo {
+  primary: Connection;
+  views: SocketView[];
+  protocol: Connection['protocol'];
+  ipVersion: 4 | 6;
+  localPort: number | null;
+  remotePort: number | null;
+  state: string | null;
+  processName: string | null;
+  proc: SocketInfo['proc'] = null;
+  listening = false;
+  outbound = false;
+  inbound = false;
+  /** Every record and reference once there is more than one record; null while `primary` is the only one. */
+  list: Connection[] | null = null;
+  refList: SourceRef[] | null = null;
+
+  constructor(
+    public id: string,
+    c: Connection,
+    public local: AddressInfo,
+    public remote: AddressInfo,
+    public pid: number | null,
+  ) {
+    this.primary = c;
+    this.views = ONE_VIEW[c.view] ?? [c.view];
+    this.protocol = c.protocol;
+    this.ipVersion = c.ipVersion;
+    this.localPort = c.localPort;
+    this.remotePort = remote.cls === 'unspecified' && !c.remotePort ? null : c.remotePort;
+    this.state = c.state ?? null;
+    this.processName = c.process ?? null;
+  }
+
+  get records(): Connection[] {
+    return this.list ?? [this.primary];
+  }
+
+  get refs(): SourceRef[] {
+    return this.refList ?? sourceRefs(this.primary);
+  }
+
+  /** A second record: the lists become real (before `primary` may change). */
+  add(c: Connection): void {
+    if (this.list === null || this.refList === null) {
+      this.list = [this.primary];
+      this.refList = sourceRefs(this.primary);
+    }
+    this.list.push(c);
+    this.refList.push(...sourceRefs(c));
+  }
 }
 
 /** The record's line plus the lines that name its owner (Windows -b blocks). */
@@ -94,10 +142,9 @@ function addOwner(owners: Owners, s: SocketInfo, pid: number): void {
   set.add(pid);
 }
 
-function addRecord(s: SocketInfo, c: Connection, pid: number | null, owners: Owners): void {
-  s.records.push(c);
-  s.refs.push(...sourceRefs(c));
-  if (!s.views.includes(c.view)) s.views.push(c.view);
+function addRecord(s: Socket, c: Connection, pid: number | null, owners: Owners): void {
+  s.add(c);
+  if (!s.views.includes(c.view)) s.views = [...s.views, c.view];
   if (VIEW_RANK[c.view] < VIEW_RANK[s.primary.view]) s.primary = c;
   if (pid !== null) {
     if (s.pid === null) s.pid = pid;
@@ -121,16 +168,21 @@ function hasPeer(s: SocketInfo): boolean {
 
 /** LISTEN / bound UDP, then inbound (accepted on a local listening port) vs outbound. */
 function classifyDirection(sockets: SocketInfo[]): void {
-  const listenPorts = new Set<string>();
+  // protocol|port as one number (no string per socket) for the integer ports every parser gives.
+  const portKey = (s: SocketInfo): number | string => {
+    const p = s.localPort as number;
+    return Number.isSafeInteger(p) && p >= 0 ? p * 4 + (s.protocol === 'tcp' ? 0 : s.protocol === 'udp' ? 1 : 2) : `${s.protocol}|${p}`;
+  };
+  const listenPorts = new Set<number | string>();
   for (const s of sockets) {
     s.listening = s.protocol === 'tcp' ? s.state === 'LISTEN' : !hasPeer(s);
-    if (s.listening && s.localPort !== null) listenPorts.add(`${s.protocol}|${s.localPort}`);
+    if (s.listening && s.localPort !== null) listenPorts.add(portKey(s));
   }
   for (const s of sockets) {
     if (s.listening) continue;
     const connected = s.protocol === 'tcp' ? CONNECTED_TCP.has(s.state ?? '') : hasPeer(s);
     if (!connected) continue;
-    s.inbound = s.localPort !== null && listenPorts.has(`${s.protocol}|${s.localPort}`);
+    s.inbound = s.localPort !== null && listenPorts.has(portKey(s));
     s.outbound = !s.inbound;
   }
 }

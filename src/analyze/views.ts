@@ -37,6 +37,31 @@ export function linkFindings(findings: Finding[], hits: Map<string, RuleHit>): L
   return links;
 }
 
+/**
+ * The first `n` distinct strings in sort() order ([...new Set(values)].sort().slice(0, n)), kept
+ * while they are added: a busy process has thousands of peers and only 200 are listed, so neither a
+ * set of all of them nor a sort of all of them is needed.
+ */
+export function smallestDistinct(n: number): { add(value: string): void; values(): string[] } {
+  const out: string[] = [];
+  return {
+    add(v: string): void {
+      if (out.length === n && v >= (out[n - 1] as string)) return;
+      let lo = 0;
+      let hi = out.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((out[mid] as string) < v) lo = mid + 1;
+        else hi = mid;
+      }
+      if (out[lo] === v) return;
+      out.splice(lo, 0, v);
+      if (out.length > n) out.pop();
+    },
+    values: () => out.slice(),
+  };
+}
+
 function worst(findings: Finding[] | undefined): Severity | null {
   let out: Severity | null = null;
   for (const f of findings ?? []) out = maxSeverity(out, f.severity);
@@ -58,7 +83,7 @@ export function buildProcessViews(ctx: AnalysisContext, links: Links, annotation
   const views: ProcessView[] = processes.map((p) => {
     const findings = links.byPid.get(p.pid) ?? [];
     const listening = new Set<number>();
-    const peers = new Set<string>();
+    const peers = smallestDistinct(MAX_PEERS);
     for (const s of p.sockets) {
       if (s.listening && s.localPort !== null) listening.add(s.localPort);
       if (!s.listening && s.remote.cls !== 'unspecified') peers.add(s.remote.text);
@@ -78,7 +103,7 @@ export function buildProcessViews(ctx: AnalysisContext, links: Links, annotation
       socketCount: p.sockets.length,
       ...(annotations ? { sockets: p.sockets.slice(0, MAX_SOCKETS_PER_VIEW).map((s) => bySocket.get(s) as ConnectionAnnotation) } : {}),
       listeningPorts: [...listening].sort((a, b) => a - b),
-      remotePeers: [...peers].sort().slice(0, MAX_PEERS),
+      remotePeers: peers.values(),
       findingIds: findings.map((x) => x.id),
       rules: [...new Set(findings.map((x) => x.rule))].sort(),
       maxSeverity: worst(findings),

@@ -50,7 +50,7 @@ export function parseEvidence(dir: string): ParsedEvidence {
       records: { connections: r.connections.length, routes: r.routes.length, unixSockets: r.unixSockets.length, otherSockets: r.otherSockets.length, processes: r.processes.length },
     })),
     totals: {
-      connections: connections.filter((c) => c.primary).length,
+      connections: countPrimary(connections),
       routes: routes.length,
       unixSockets: results.reduce((n, r) => n + r.unixSockets.length, 0),
       unparsedLines: results.reduce((n, r) => n + r.lines.unparsed, 0),
@@ -69,6 +69,12 @@ export function parseEvidence(dir: string): ParsedEvidence {
   };
 }
 
+function countPrimary(connections: Connection[]): number {
+  let n = 0;
+  for (const c of connections) if (c.primary) n++;
+  return n;
+}
+
 const VIEW_RANK: Record<Connection['view'], number> = { netstat: 4, ss: 3, lsof: 2, proc: 1 };
 
 /**
@@ -78,14 +84,16 @@ const VIEW_RANK: Record<Connection['view'], number> = { netstat: 4, ss: 3, lsof:
  */
 function markPrimary(results: ParseResult[]): Connection[] {
   const score = (r: ParseResult) => {
-    const owned = r.connections.filter((c) => c.process !== null).length;
+    let owned = 0;
+    for (const c of r.connections) if (c.process !== null) owned++;
     return VIEW_RANK[r.connections[0].view] * 1e9 + owned;
   };
   const withSockets = results.filter((r) => r.connections.length > 0);
-  const best = Math.max(...withSockets.map(score));
+  const scores = withSockets.map(score);
+  const best = Math.max(...scores);
   const all: Connection[] = [];
-  for (const r of withSockets) {
-    const primary = score(r) === best;
+  for (const [i, r] of withSockets.entries()) {
+    const primary = scores[i] === best;
     for (const c of r.connections) {
       c.primary = primary;
       all.push(c);

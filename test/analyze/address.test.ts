@@ -2,7 +2,7 @@
 // entry checked on its first and last address, a case that fires and one that must not for the
 // documentation and benchmarking ranges that used to be called "public".
 import { describe, expect, it } from 'vitest';
-import { addressInfo, addressLabel, isExternal, parseCidr } from '../../src/analyze/address.js';
+import { addressInfo, addressLabel, isExternal, parseCidr, parseIPv6, registryEntry, registryEntryV6 } from '../../src/analyze/address.js';
 import { IPV4_SPECIAL, IPV6_SPECIAL, REGISTRY_AS_OF, specialLabel, type SpecialBlock } from '../../src/analyze/iana-special.js';
 import { established, listen, proc, run } from './helpers.js';
 
@@ -97,5 +97,25 @@ describe('IANA special-purpose registries', () => {
     expect(isExternal('documentation')).toBe(true);
     expect(isExternal('reserved')).toBe(false);
     expect(listen).toBeDefined();
+  });
+  it('the IPv6 lookup by 16-bit groups (issue 16: no BigInt per address) agrees with the 128-bit one', () => {
+    // Each block's first and last address and their neighbours, plus fixed pseudo-random addresses.
+    const values: bigint[] = [];
+    const mask = (1n << 128n) - 1n;
+    for (const b of IPV6_SPECIAL) {
+      const cidr = parseCidr(b.block)!;
+      const last = cidr.network | ((1n << BigInt(128 - cidr.prefix)) - 1n);
+      for (const v of [cidr.network, last, cidr.network - 1n, last + 1n]) values.push(v & mask);
+    }
+    let x = 0x2545f4914f6cdd1dn;
+    for (let i = 0; i < 2000; i++) {
+      x = (x * 6364136223846793005n + 1442695040888963407n) & mask;
+      values.push(i % 2 ? x : (0x2001n << 112n) | (x >> 16n));
+    }
+    for (const v of values) {
+      const groups = Array.from({ length: 8 }, (_, i) => Number((v >> BigInt((7 - i) * 16)) & 0xffffn));
+      expect(registryEntryV6(groups)?.label ?? null, groups.join(':')).toBe(registryEntry(v, 6)?.label ?? null);
+      expect(parseIPv6(groups.map((g) => g.toString(16)).join(':'))).toEqual(groups);
+    }
   });
 });

@@ -22,7 +22,7 @@ export const routeHostOddGw: Rule = {
     subject: 'route',
   },
   check(ctx) {
-    const vpn = vpnEndpointRoutes(ctx.routes, ctx.remoteAddresses);
+    const vpn = vpnEndpointRoutes(ctx.routes, ctx);
     // "The" default gateway exists only when the defaults agree; with competing defaults a host route
     // pinned to one of them is itself a choice someone made.
     const defaultGw = new Set<string>();

@@ -21,7 +21,7 @@ export const routeVpnBypass: Rule = {
     subject: 'route',
   },
   check(ctx) {
-    const vpnEndpoints = vpnEndpointRoutes(ctx.routes, ctx.remoteAddresses);
+    const vpnEndpoints = vpnEndpointRoutes(ctx.routes, ctx);
     const hits: RuleHit[] = [];
     for (const version of [4, 6] as const) {
       const tunnel = tunnelDefault(ctx.routes, version);

@@ -1,0 +1,78 @@
+// Issue 16 (ana): the per-socket model was rebuilt for speed and memory (merge, address cache,
+// process views, lead sentences, record writers). Before/after on the 100k captures: every output of
+// analyze() with every annotation (annotate: 'all', one annotation per socket) and the parsed files
+// hash exactly as they did before that work (main at f9a2512, computed with its dist/). A change of
+// any of these hashes is a change of what an examiner gets: only update them on purpose.
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/analyze/index.js';
+import { PATHS } from '../../src/evidence/folder.js';
+import { inputOf } from '../../src/pipeline/analyze.js';
+import { parsedOutputs, parseEvidence } from '../../src/parse/evidence.js';
+import { generateLinuxNetstat } from '../../src/parse/linux-netstat-gen.js';
+import { generateWindowsNetstat } from '../../src/parse/windows-netstat-gen.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+const CAPTURES = [
+  {
+    os: 'linux', command: 'netstat -anp', text: () => generateLinuxNetstat(100_000),
+    want: {
+      findings: '43ba091bc7f6284aa1e54244f057a4b153bd6f89b5b0846a681b3dbc2079c52e',
+      leads: '8349ccfba4bf8c29ee2ef55137150e3f632512d0a0ca6fbb77e0ffc64e610166',
+      processes: 'c487ababff20636d5ef18a0cdbeb5d18c6d9ff430d7068b718d353ecf9b1a3d9',
+      connectionAnnotations: '1e174ed06339473cbefaba2dd401a93a5309e7cd5df358ae5ba52c708bb0cc5d',
+      summary: 'e8bfd1921d9f67af7fb25ede5bd8383cc4d65f8e48db7ce92f190ff55163a6e9',
+      [PATHS.connections]: 'ca08d4f6ed8cc7a9df659cf703f0b7d8055b43869d7a27337f66010e5d3bee19',
+      [PATHS.unixSockets]: '4c0c8cd97b02af57ab854f107d5992b78c839ec57544f5d1a2e13b068bbdc224',
+      [PATHS.parseReport]: '1b905f28cc058ce31b6970b2d7ad5f42497d91d4aed0e63b5d5d88dd4c8c5b00',
+    },
+  },
+  {
+    os: 'windows', command: 'netstat -anob', text: () => generateWindowsNetstat(100_000),
+    want: {
+      findings: 'dc9cf3b9952ceb95db54cb318d0e87b53763ebee67f2a3bb906637e76bcd12a6',
+      leads: '0fde6b62b3d41d2cc0299eaac267b80439679575f30de93bb13582998a710b57',
+      processes: '9d7dc2d84da7a33cf11d1f898f47c07e1f79982cf64a1fe7147c82c5d3681636',
+      connectionAnnotations: '6cb80f7facf0ddc1ffdfe26998cae2bfba2c99969e7863c9879caa3c704654e3',
+      summary: '5d1cf310cae39b35811bb3f3cdddc6b26f5e8f7e7d9978a99a9c83176380c05f',
+      [PATHS.connections]: '48999d70a0cb664f52a0602faca79a01de4a6f9dc4316ee2f9ca4796f6b149b4',
+      [PATHS.unixSockets]: '37517e5f3dc66819f61f5a7bb8ace1921282415f10551d2defa5c3eb0985b570',
+      [PATHS.parseReport]: 'e0186c0bde9514da02884e40eed3650e83ec056b73f4e79f8b0cab3046387548',
+    },
+  },
+] as const;
+
+describe('analyze on a 100,000-socket capture, before and after the per-socket rework', () => {
+  for (const c of CAPTURES) {
+    it(`${c.command}: findings, leads, process views, every socket's annotation and parsed files unchanged`, async () => {
+      const work = tempDir('nc-analyze-golden-');
+      const file = join(work, `${c.os}.txt`);
+      writeFileSync(file, c.text());
+      const imp = await runCli(['import', file, '--command', c.command, '--os', c.os, '--out', work, '--case', 'GOLD', '--examiner', 'T', '--json', '--quiet']);
+      expect(imp.exitCode, imp.stderr).toBe(0);
+      const dir = (JSON.parse(imp.stdout) as { evidenceDir: string }).evidenceDir;
+      const parsed = parseEvidence(dir);
+      const full = analyze(inputOf(parsed), { annotate: 'all' });
+      const got: Record<string, string> = {
+        findings: sha(JSON.stringify(full.findings)),
+        leads: sha(JSON.stringify(full.leads)),
+        processes: sha(JSON.stringify(full.processes)),
+        connectionAnnotations: sha(JSON.stringify(full.connectionAnnotations)),
+        summary: sha(JSON.stringify(full.summary)),
+      };
+      // The parsed files exactly as analyze writes them (the same producers, hashed in memory).
+      for (const out of parsedOutputs(parsed)) {
+        if (!(out.rel in c.want)) continue;
+        const pieces: string[] = [];
+        out.produce((p) => pieces.push(p));
+        got[out.rel] = sha(pieces.join(''));
+      }
+      expect(got).toEqual(c.want);
+      expect(full.warnings).toEqual([]);
+    }, 240_000);
+  }
+});
