@@ -8,6 +8,7 @@ import { joinPdfs } from './pdf-join.js';
 import { htmlToPdf, type PrintTab, type RenderOptions, type RenderResult } from './pdf-render.js';
 
 export const PART_MARK = '<!--netcustody:print-part-->';
+const PARTS_AT_ONCE = 3;
 const NO_PAGE_NUMBER = '<style>@page { @bottom-right { content: none; } }</style>\n';
 
 export interface HtmlParts {
@@ -53,7 +54,16 @@ export function splitHtml(html: string): HtmlParts | null {
 
 /** Print the parts side by side and join them, numbering pages "Report <id> · Page X of Y". */
 export async function printInParts(printer: PrintBrowser, parts: HtmlParts, reportId: string, opts: RenderOptions, firstTab?: Promise<PrintTab>): Promise<RenderResult> {
-  const printed = await Promise.all(parts.docs.map((p, i) => htmlToPdf(printer, p, { ...opts, tagged: false }, i === 0 ? firstTab : undefined)));
+  // At most PARTS_AT_ONCE tabs print at a time: each is a renderer process of its own (memory), and
+  // two cores gain nothing from more.
+  const printed: RenderResult[] = new Array(parts.docs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < parts.docs.length; i = next++) {
+      printed[i] = await htmlToPdf(printer, parts.docs[i]!, { ...opts, tagged: false }, i === 0 ? firstTab : undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARTS_AT_ONCE, parts.docs.length) }, worker));
   const pdf = joinPdfs(
     printed.map((p) => p.pdf),
     { footer: (n, total) => `Report ${reportId} · Page ${n} of ${total}`, destOwner: (id) => parts.owners.get(id) },

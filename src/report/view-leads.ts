@@ -64,10 +64,16 @@ export function loadLeads(dir: string, findings: Finding[]): { leads: LeadRecord
 
 const anchorOf = (id: string): string => `lead-${String(id).replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
+/**
+ * Leads between two places where a large report may be cut into print parts: a host with thousands of
+ * leads (100k Windows sockets: ~5,000 leads, 1,000 pages) prints them on both cores.
+ */
+export const LEADS_PER_PART = 1_000;
+
 /** Lead views with the findings printed in full nested under their lead, in lead order. */
 export function leadViews(leads: LeadRecord[], detailed: FindingView[]): LeadView[] {
   const byId = new Map(detailed.map((f) => [f.id, f]));
-  return leads.map((l) => {
+  return leads.map((l, i) => {
     const findings = l.findings.map((id) => byId.get(visible(String(id)))).filter((f): f is FindingView => f !== undefined);
     return {
       id: visible(String(l.id)),
@@ -82,6 +88,7 @@ export function leadViews(leads: LeadRecord[], detailed: FindingView[]): LeadVie
       notShown: l.findings.length - findings.length,
       suppressed: l.suppressed === true,
       executable: leadExecutableView(l.executable),
+      cutBefore: i > 0 && i % LEADS_PER_PART === 0,
     };
   });
 }

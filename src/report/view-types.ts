@@ -103,6 +103,8 @@ export interface LeadView {
   suppressed: boolean;
   /** The program file behind a process lead (issue 18). */
   executable: LeadExecutableView | null;
+  /** A large report may be printed in parts cut before this lead (print-parts.ts). */
+  cutBefore: boolean;
 }
 
 export interface ConnectionRow {
