@@ -1,6 +1,6 @@
 import { execa, type Options } from 'execa';
 import { afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeReadableCopy } from './readable-copy.js';
@@ -49,4 +49,14 @@ export function tempDir(prefix = 'nc-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   created.push(dir);
   return dir;
+}
+
+/** A generated capture written to a temp folder and brought in with `netcustody import`: its folder, file and evidence folder. */
+export async function importCapture(text: string, capture: { os: string; command: string; caseId: string; env?: NodeJS.ProcessEnv }): Promise<{ work: string; file: string; dir: string }> {
+  const work = tempDir(`nc-${capture.caseId.toLowerCase()}-`);
+  const file = join(work, `${capture.os}.txt`);
+  writeFileSync(file, text);
+  const imp = await runCli(['import', file, '--command', capture.command, '--os', capture.os, '--out', work, '--case', capture.caseId, '--examiner', 'T', '--json', '--quiet'], { env: capture.env });
+  if (imp.exitCode !== 0) throw new Error(`import of ${file} failed (${imp.exitCode}): ${imp.stderr}`);
+  return { work, file, dir: (JSON.parse(imp.stdout) as { evidenceDir: string }).evidenceDir };
 }

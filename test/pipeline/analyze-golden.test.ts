@@ -4,8 +4,6 @@
 // hash exactly as they did before that work (main at f9a2512, computed with its dist/). A change of
 // any of these hashes is a change of what an examiner gets: only update them on purpose.
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze/index.js';
 import { PATHS } from '../../src/evidence/folder.js';
@@ -13,7 +11,7 @@ import { inputOf } from '../../src/pipeline/analyze.js';
 import { parsedOutputs, parseEvidence } from '../../src/parse/evidence.js';
 import { generateLinuxNetstat } from '../../src/parse/linux-netstat-gen.js';
 import { generateWindowsNetstat } from '../../src/parse/windows-netstat-gen.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { importCapture } from '../helpers/cli.js';
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -49,12 +47,7 @@ const CAPTURES = [
 describe('analyze on a 100,000-socket capture, before and after the per-socket rework', () => {
   for (const c of CAPTURES) {
     it(`${c.command}: findings, leads, process views, every socket's annotation and parsed files unchanged`, async () => {
-      const work = tempDir('nc-analyze-golden-');
-      const file = join(work, `${c.os}.txt`);
-      writeFileSync(file, c.text());
-      const imp = await runCli(['import', file, '--command', c.command, '--os', c.os, '--out', work, '--case', 'GOLD', '--examiner', 'T', '--json', '--quiet']);
-      expect(imp.exitCode, imp.stderr).toBe(0);
-      const dir = (JSON.parse(imp.stdout) as { evidenceDir: string }).evidenceDir;
+      const { dir } = await importCapture(c.text(), { os: c.os, command: c.command, caseId: 'GOLD' });
       const parsed = parseEvidence(dir);
       const full = analyze(inputOf(parsed), { annotate: 'all' });
       const got: Record<string, string> = {

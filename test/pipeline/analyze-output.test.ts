@@ -16,7 +16,7 @@ import { inputOf } from '../../src/pipeline/analyze.js';
 import { parseEvidence } from '../../src/parse/evidence.js';
 import { generateLinuxNetstat } from '../../src/parse/linux-netstat-gen.js';
 import { generateWindowsNetstat } from '../../src/parse/windows-netstat-gen.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { importCapture, runCli, tempDir } from '../helpers/cli.js';
 
 function folderBytes(dir: string): Map<string, number> {
   const out = new Map<string, number>();
@@ -34,12 +34,7 @@ const CAPTURES = [
 describe('analyze output on a 100,000-socket capture', () => {
   for (const c of CAPTURES) {
     it(`${c.command}: loaders give back every record, findings and leads unchanged, bytes ≤ ${c.maxRatio}× input`, async () => {
-      const work = tempDir('nc-analyze-out-');
-      const file = join(work, `${c.os}.txt`);
-      writeFileSync(file, c.text());
-      const imp = await runCli(['import', file, '--command', c.command, '--os', c.os, '--out', work, '--case', 'OUT', '--examiner', 'T', '--json', '--quiet']);
-      expect(imp.exitCode, imp.stderr).toBe(0);
-      const dir = (JSON.parse(imp.stdout) as { evidenceDir: string }).evidenceDir;
+      const { file, dir } = await importCapture(c.text(), { os: c.os, command: c.command, caseId: 'OUT' });
       const before = folderBytes(dir);
       const r = await runCli(['analyze', dir, '--examiner', 'T', '--quiet']);
       expect(r.exitCode, r.stderr).toBe(0);

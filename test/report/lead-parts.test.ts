@@ -1,24 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PATHS, readJsonArray } from '../../src/evidence/folder.js';
 import { generateWindowsNetstat } from '../../src/parse/windows-netstat-gen.js';
 import { LEADS_PER_PART } from '../../src/report/view-leads.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { importCapture, runCli, tempDir } from '../helpers/cli.js';
 
 // A busy Windows host raises thousands of leads (100k sockets: ~5,000 leads, ~1,150 pages): the report
 // may be cut between leads into print parts, printed side by side and joined. Every lead is printed
 // once, the pages are numbered in order, and the signature covers the joined document.
 describe('a report with more leads than one print part holds', () => {
   it('prints every lead once, numbers the joined pages in order, and is signed whole', async () => {
-    const work = tempDir('nc-lead-parts-');
-    const file = join(work, 'win.txt');
-    writeFileSync(file, generateWindowsNetstat(30_000));
-    const env = { NETCUSTODY_HOME: join(work, 'home') };
-    const imp = await runCli(['import', file, '--command', 'netstat -anob', '--os', 'windows', '--out', work, '--case', 'LEADS', '--examiner', 'T', '--json', '--quiet'], { env });
-    expect(imp.exitCode, imp.stderr).toBe(0);
-    const dir = (JSON.parse(imp.stdout) as { evidenceDir: string }).evidenceDir;
+    const home = tempDir('nc-lead-parts-home-');
+    const env = { NETCUSTODY_HOME: home };
+    const { dir } = await importCapture(generateWindowsNetstat(30_000), { os: 'windows', command: 'netstat -anob', caseId: 'LEADS', env });
     const analysed = await runCli(['analyze', dir, '--examiner', 'T', '--quiet'], { env });
     expect(analysed.exitCode, analysed.stderr).toBe(0);
     const leads = readJsonArray<{ id: string }>(dir, PATHS.leads);
