@@ -9,11 +9,10 @@ import { EvidenceError, PATHS, readAcquisition } from '../evidence/folder.js';
 import { appendCustody, readCustody, verifyCustodyFile } from '../evidence/custody.js';
 import { sha256Hex, writeNewFileSync } from '../evidence/files.js';
 import { loadIdentity } from '../signing/index.js';
-import { SEAL_FILES, compareNames } from './members.js';
 import { stampSeal, type StampResult } from '../timestamp/seal-token.js';
 import { countLines } from './custody-prefix.js';
 import { acquisitionTime, freeBundlePath } from './naming.js';
-import { certificateSummary, sealFolder, type Seal, type SealSigner } from './seal.js';
+import { certificateSummary, sealFolder, sealedZipMembers, type Seal, type SealSigner } from './seal.js';
 import { colonFingerprint } from '../signing/cert-check.js';
 import { verifyPdfSignature } from '../report/pdf-verify.js';
 import type { BundleOptions, BundleResult } from './types.js';
@@ -119,20 +118,13 @@ async function writeNewZip(outDir: string, acquisition: Acquisition, fixedTime: 
   throw new EvidenceError(`no free bundle name in ${outDir}: other processes keep taking them`);
 }
 
-/** Every sealed file streamed from the folder (the custody log as sealed), then the seal files. */
+/** The seal files (and the timestamp token when there is one) after every sealed file. */
 function zipMembers(folder: string, seal: Seal, stamp: StampResult): ZipMember[] {
-  const members: ZipMember[] = seal.files.map((f) =>
-    f.path === PATHS.custody
-      ? { name: f.path, source: { bytes: seal.custody }, sha256: f.sha256 }
-      : { name: f.path, source: { path: join(folder, f.path) }, sha256: f.sha256 },
-  );
-  const sealBytes: Record<string, Buffer> = {
+  return sealedZipMembers(folder, seal, {
     [PATHS.sums]: seal.sums,
     [PATHS.manifest]: seal.manifest,
     [PATHS.manifestSig]: seal.signature,
     [PATHS.certificate]: seal.certificatePem,
-  };
-  if (stamp.token) sealBytes[PATHS.manifestTsr] = stamp.token;
-  for (const name of SEAL_FILES) if (sealBytes[name]) members.push({ name, source: { bytes: sealBytes[name] } });
-  return members.sort((a, b) => compareNames(a.name, b.name));
+    ...(stamp.token ? { [PATHS.manifestTsr]: stamp.token } : {}),
+  });
 }

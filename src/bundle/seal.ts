@@ -12,7 +12,8 @@ import { certFacts } from '../signing/cert-check.js';
 import { verifyDetachedCms } from './cms-verify.js';
 import { countLines, sealedPrefixLength } from './custody-prefix.js';
 import { buildManifest, type Manifest, type ManifestFile } from './manifest.js';
-import { REQUIRED_SEAL_FILES, SEAL_FILES, formatSums, listFolder, parseSums } from './members.js';
+import { REQUIRED_SEAL_FILES, SEAL_FILES, compareNames, formatSums, listFolder, parseSums } from './members.js';
+import type { ZipMember } from './zip-write.js';
 import { assertSealable } from './admit.js';
 import { recordedArtifacts } from '../evidence/recorded.js';
 
@@ -59,20 +60,9 @@ export async function sealFolder(
 }
 
 async function writeNewSeal(dir: string, memberPaths: string[], acquisition: Acquisition, fixedTime: Date, id: SigningIdentity): Promise<Seal> {
-  // The custody log is read once: the zip gets exactly the bytes that were hashed.
-  const custody = readFileNoFollow(join(dir, PATHS.custody));
-  const files: ManifestFile[] = [];
-  for (const path of memberPaths) {
-    if (path === PATHS.custody) files.push({ path, sha256: sha256Hex(custody), bytes: custody.length });
-    else files.push({ path, sha256: await sha256File(join(dir, path)), bytes: lstatSync(join(dir, path)).size });
-  }
+  const { files, custody } = await hashMembers(dir, memberPaths);
   assertRawUnchanged(files, acquisition);
-  const sums = Buffer.from(formatSums(files), 'utf8');
-  // No signingTime attribute: a deterministic seal must not claim a time it was not made at.
-  const signature = signDetachedCms(sums, id, { signingTime: null });
-  const certificatePem = Buffer.from([id.certPem, ...id.chainPem].map((p) => (p.endsWith('\n') ? p : `${p}\n`)).join(''), 'utf8');
-  const selfCheck = verifyDetachedCms({ signature, content: sums, extraCertsPem: certificatePem.toString('utf8'), label: 'the new manifest.sig' });
-  if (!selfCheck.ok) throw new EvidenceError(`the new manifest signature does not verify: ${selfCheck.problems.join('; ')}`);
+  const { sums, signature, certificatePem } = signSums(files, id, 'the new manifest.sig');
   const signer: SealSigner = { ...certificateSummary(id.certPem), ...(id.expiredAllowed ? { expiredAllowed: id.expiredAllowed } : {}) };
   const manifestValue = buildManifest({
     acquisition,
@@ -84,11 +74,49 @@ async function writeNewSeal(dir: string, memberPaths: string[], acquisition: Acq
     fixedTime,
   });
   const manifest = Buffer.from(`${JSON.stringify(manifestValue, null, 2)}\n`, 'utf8');
-  writeFileDurableSync(join(dir, PATHS.sums), sums);
-  writeFileDurableSync(join(dir, PATHS.manifestSig), signature);
-  writeFileDurableSync(join(dir, PATHS.certificate), certificatePem);
-  writeFileDurableSync(join(dir, PATHS.manifest), manifest);
+  writeSealFiles(dir, { sums, signature, certificatePem, manifest });
   return { files, sums, manifest, signature, certificatePem, custody, signer, reused: false };
+}
+
+/** Every member's hash and size; the custody log is read once, so the zip gets exactly the bytes that were hashed. */
+export async function hashMembers(dir: string, memberPaths: string[]): Promise<{ files: ManifestFile[]; custody: Buffer }> {
+  const custody = readFileNoFollow(join(dir, PATHS.custody));
+  const files: ManifestFile[] = [];
+  for (const path of memberPaths) {
+    if (path === PATHS.custody) files.push({ path, sha256: sha256Hex(custody), bytes: custody.length });
+    else files.push({ path, sha256: await sha256File(join(dir, path)), bytes: lstatSync(join(dir, path)).size });
+  }
+  return { files, custody };
+}
+
+/** SHA256SUMS and its detached signature, checked before anything is written. */
+export function signSums(files: ManifestFile[], id: SigningIdentity, label: string): { sums: Buffer; signature: Buffer; certificatePem: Buffer } {
+  const sums = Buffer.from(formatSums(files), 'utf8');
+  // No signingTime attribute: a deterministic seal must not claim a time it was not made at.
+  const signature = signDetachedCms(sums, id, { signingTime: null });
+  const certificatePem = Buffer.from([id.certPem, ...id.chainPem].map((p) => (p.endsWith('\n') ? p : `${p}\n`)).join(''), 'utf8');
+  const selfCheck = verifyDetachedCms({ signature, content: sums, extraCertsPem: certificatePem.toString('utf8'), label });
+  if (!selfCheck.ok) throw new EvidenceError(`${label} does not verify: ${selfCheck.problems.join('; ')}`);
+  return { sums, signature, certificatePem };
+}
+
+export function writeSealFiles(dir: string, seal: { sums: Buffer; signature: Buffer; certificatePem: Buffer; manifest: Buffer }): void {
+  writeFileDurableSync(join(dir, PATHS.sums), seal.sums);
+  writeFileDurableSync(join(dir, PATHS.manifestSig), seal.signature);
+  writeFileDurableSync(join(dir, PATHS.certificate), seal.certificatePem);
+  writeFileDurableSync(join(dir, PATHS.manifest), seal.manifest);
+}
+
+/** The zip's members: every sealed file streamed from the folder (the custody log as sealed), then the seal files present. */
+export function sealedZipMembers(dir: string, sealed: { files: ManifestFile[]; custody: Buffer }, sealBytes: Partial<Record<string, Buffer>>): ZipMember[] {
+  const members: ZipMember[] = sealed.files.map((f) =>
+    f.path === PATHS.custody ? { name: f.path, source: { bytes: sealed.custody }, sha256: f.sha256 } : { name: f.path, source: { path: join(dir, f.path) }, sha256: f.sha256 },
+  );
+  for (const name of SEAL_FILES) {
+    const bytes = sealBytes[name];
+    if (bytes) members.push({ name, source: { bytes } });
+  }
+  return members.sort((a, b) => compareNames(a.name, b.name));
 }
 
 /**
