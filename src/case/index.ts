@@ -7,9 +7,10 @@ import { join, resolve } from 'node:path';
 import { appendCustody, readCustody, verifyCustodyFile } from '../evidence/custody.js';
 import { EvidenceError, PATHS, compactUtc, safeName, writeJson } from '../evidence/folder.js';
 import { DIR_MODE, mkdirPrivate, sha256File, sha256Hex, writeFileDurableSync } from '../evidence/files.js';
-import { loadIdentity } from '../signing/index.js';
-import { launchPrintBrowser } from '../report/browser.js';
+import { loadIdentity, type SigningIdentity } from '../signing/index.js';
+import { spawnPrintBrowser, type PrintBrowser } from '../report/browser.js';
 import { htmlToPdf } from '../report/pdf-render.js';
+import { publishPair } from '../report/publish.js';
 import { layoutEngine } from '../report/graphviz.js';
 import { signPdf } from '../report/pdf-sign.js';
 import { countPages } from '../report/pdf-pages.js';
@@ -58,96 +59,110 @@ export async function runCase(opts: CaseOptions): Promise<CaseResult> {
   try {
     const built = buildCase(opts.caseId, opened.hosts, now);
     const identity = await loadIdentity({ p12: opts.p12, passphraseEnv: opts.passphraseEnv, examiner: opts.examiner, organisation: opts.organisation ?? null, configDir: opts.configDir });
-    const { dir, name } = newCaseFolder(opts.out, opts.caseId, now);
-    log(`case folder ${dir}`);
-    appendCustody(dir, { actor, action: 'case opened', object: null, details: { caseId: opts.caseId, sources: opts.sources.length, tool: `${TOOL_NAME} ${TOOL_VERSION}` } });
-    for (const h of built.inputs) {
-      const entry = built.file.hosts.find((x) => x.key === h.key)!;
-      if (entry.bundle && h.bundlePath) {
-        mkdirPrivate(join(dir, 'hosts'));
-        const target = join(dir, entry.bundle.file);
-        copyFileSync(h.bundlePath, target);
-        const copied = await sha256File(target);
-        if (copied !== entry.bundle.sha256) throw new EvidenceError(`${h.source}: the copy of ${h.bundlePath} has SHA-256 ${copied}, the source ${entry.bundle.sha256}: it changed while it was read`);
-      }
-      appendCustody(dir, {
-        actor,
-        action: 'host evidence read',
-        object: entry.bundle?.file ?? null,
-        sha256: entry.bundle?.sha256 ?? null,
-        details: { host: entry.key, name: entry.name, evidenceId: entry.evidenceId, source: resolve(h.source), sourceKind: h.sourceKind, checked: h.checked, acquisitionSha256: entry.acquisitionSha256, custodySha256: entry.custodySha256 },
-      });
-    }
-    for (const a of built.file.ambiguities) log(`ambiguous: ${a.detail}`);
-    writeJson(dir, CASE_JSON, built.file);
-    appendCustody(dir, { actor, action: 'case analysed', object: CASE_JSON, sha256: await sha256File(join(dir, CASE_JSON)), details: { hosts: built.file.hosts.length, flows: built.file.flows.length, leads: built.file.leads.length, ambiguities: built.file.ambiguities.length } });
-    const svg = await caseDiagram(built.file, built.outside);
-    const layout = await layoutEngine();
-    writeFileDurableSync(join(dir, CASE_GRAPH), svg.markup);
-    appendCustody(dir, { actor, action: 'diagram drawn', object: CASE_GRAPH, sha256: sha256Hex(svg.markup), details: { layout } });
-
-    const missing = built.file.hosts.filter((h) => !h.bundle);
-    const zipPath = join(dir, '..', `${name}.zip`);
-    const reportId = `NCC-${compactUtc(now)}-${createHash('sha256').update(`${opts.caseId}|${name}|${now.toISOString()}`).digest('hex').slice(0, 6).toUpperCase()}`;
-    const fingerprint = new X509Certificate(identity.certPem).fingerprint256.replace(/:/g, '').toLowerCase();
-    const templates = loadTemplates(join(DEFAULT_TEMPLATE_DIR, 'case'), DEFAULT_TEMPLATE_DIR);
-    const view = caseView(built.file, built.outside, {
-      reportId,
-      generated: now,
-      examiner: { name: opts.examiner, organisation: opts.organisation ?? null, role: opts.role ?? null },
-      signer: { subject: identity.subject, selfSigned: identity.selfSigned, fingerprint },
-      zipName: `${name}.zip`,
-      custody: readCustody(dir),
-      chainOk: verifyCustodyFile(dir).ok,
-      diagramSvg: svg,
-      diagramLayout: layout,
-    });
-    const html = markHtml(templates.render(view), reportId);
-    const htmlSha256 = sha256Hex(html);
-    log('printing the case report');
-    const printer = await launchPrintBrowser();
-    let rendered;
+    // Chromium starts while the hosts are copied and the diagram is laid out; it is ended however this ends.
+    const { launching } = await spawnPrintBrowser();
+    let closing: Promise<void> | null = null;
+    const closeBrowser = (): Promise<void> => (closing ??= launching.then((b) => b.close(), () => undefined));
     try {
-      rendered = await htmlToPdf(printer, html, { paper: 'a4', tagged: true });
+      return await writeCase(opts, built, identity, { launching, closeBrowser }, log, now, actor);
     } finally {
-      await printer.close();
+      await closeBrowser();
     }
-    const signed = signPdf(rendered.pdf, identity, { reason: pdfReason(reportId, opts.caseId, name, htmlSha256), location: opts.organisation ?? undefined });
-    mkdirPrivate(join(dir, PATHS.report));
-    writeFileDurableSync(join(dir, PATHS.reportHtml), html);
-    writeFileDurableSync(join(dir, PATHS.reportPdf), signed.pdf);
-    const pdfSha256 = sha256Hex(signed.pdf);
-    appendCustody(dir, {
-      actor,
-      action: 'report published',
-      object: PATHS.reportPdf,
-      sha256: pdfSha256,
-      details: {
-        reportId,
-        html: { path: PATHS.reportHtml, sha256: htmlSha256, bytes: Buffer.byteLength(html, 'utf8') },
-        pdf: { path: PATHS.reportPdf, sha256: pdfSha256, bytes: signed.pdf.length, pages: countPages(signed.pdf) },
-        browser: printer.version,
-        blockedRequests: rendered.blockedRequests.length,
-        signer: identity.subject,
-        selfSigned: identity.selfSigned,
-        certificateSha256: fingerprint,
-        signingTime: signed.signingTime.toISOString(),
-      },
-    });
-
-    const warnings: string[] = [];
-    if (identity.selfSigned) warnings.push(`The case report is signed with a SELF-SIGNED certificate (${identity.subject}, SHA-256 ${fingerprint}).`);
-    let bundle = null;
-    if (missing.length > 0) {
-      warnings.push(`no case bundle: ${missing.map((h) => `${h.name} (${h.source})`).join(', ')} ${missing.length === 1 ? 'is a folder' : 'are folders'} without a bundle; run \`netcustody bundle DIR\` on ${missing.length === 1 ? 'it' : 'them'} and run case again`);
-    } else {
-      log('sealing the case bundle');
-      bundle = await sealCaseFolder(dir, zipPath, opts.caseId, identity, now, actor);
-    }
-    return { caseDir: dir, caseJson: join(dir, CASE_JSON), report: join(dir, PATHS.reportPdf), bundle: bundle?.zipPath ?? null, bundleSha256: bundle?.sha256 ?? null, file: built.file, warnings };
   } finally {
     opened.cleanup();
   }
+}
+
+async function writeCase(
+  opts: CaseOptions,
+  built: ReturnType<typeof buildCase>,
+  identity: SigningIdentity,
+  printing: { launching: Promise<PrintBrowser>; closeBrowser: () => Promise<void> },
+  log: (line: string) => void,
+  now: Date,
+  actor: string,
+): Promise<CaseResult> {
+  const { dir, name } = newCaseFolder(opts.out, opts.caseId, now);
+  log(`case folder ${dir}`);
+  appendCustody(dir, { actor, action: 'case opened', object: null, details: { caseId: opts.caseId, sources: opts.sources.length, tool: `${TOOL_NAME} ${TOOL_VERSION}` } });
+  for (const h of built.inputs) {
+    const entry = built.file.hosts.find((x) => x.key === h.key)!;
+    if (entry.bundle && h.bundlePath) {
+      mkdirPrivate(join(dir, 'hosts'));
+      const target = join(dir, entry.bundle.file);
+      copyFileSync(h.bundlePath, target);
+      const copied = await sha256File(target);
+      if (copied !== entry.bundle.sha256) throw new EvidenceError(`${h.source}: the copy of ${h.bundlePath} has SHA-256 ${copied}, the source ${entry.bundle.sha256}: it changed while it was read`);
+    }
+    appendCustody(dir, {
+      actor,
+      action: 'host evidence read',
+      object: entry.bundle?.file ?? null,
+      sha256: entry.bundle?.sha256 ?? null,
+      details: { host: entry.key, name: entry.name, evidenceId: entry.evidenceId, source: resolve(h.source), sourceKind: h.sourceKind, checked: h.checked, acquisitionSha256: entry.acquisitionSha256, custodySha256: entry.custodySha256 },
+    });
+  }
+  for (const a of built.file.ambiguities) log(`ambiguous: ${a.detail}`);
+  writeJson(dir, CASE_JSON, built.file);
+  appendCustody(dir, { actor, action: 'case analysed', object: CASE_JSON, sha256: await sha256File(join(dir, CASE_JSON)), details: { hosts: built.file.hosts.length, flows: built.file.flows.length, leads: built.file.leads.length, ambiguities: built.file.ambiguities.length } });
+  const svg = await caseDiagram(built.file, built.outside);
+  const layout = await layoutEngine();
+  writeFileDurableSync(join(dir, CASE_GRAPH), svg.markup);
+  appendCustody(dir, { actor, action: 'diagram drawn', object: CASE_GRAPH, sha256: sha256Hex(svg.markup), details: { layout } });
+
+  const missing = built.file.hosts.filter((h) => !h.bundle);
+  const zipPath = join(dir, '..', `${name}.zip`);
+  const reportId = `NCC-${compactUtc(now)}-${createHash('sha256').update(`${opts.caseId}|${name}|${now.toISOString()}`).digest('hex').slice(0, 6).toUpperCase()}`;
+  const fingerprint = new X509Certificate(identity.certPem).fingerprint256.replace(/:/g, '').toLowerCase();
+  const templates = loadTemplates(join(DEFAULT_TEMPLATE_DIR, 'case'), DEFAULT_TEMPLATE_DIR);
+  const view = caseView(built.file, built.outside, {
+    reportId,
+    generated: now,
+    examiner: { name: opts.examiner, organisation: opts.organisation ?? null, role: opts.role ?? null },
+    signer: { subject: identity.subject, selfSigned: identity.selfSigned, fingerprint },
+    zipName: `${name}.zip`,
+    custody: readCustody(dir),
+    chainOk: verifyCustodyFile(dir).ok,
+    diagramSvg: svg,
+    diagramLayout: layout,
+  });
+  const html = markHtml(templates.render(view), reportId);
+  const htmlSha256 = sha256Hex(html);
+  log('printing the case report');
+  const printer = await printing.launching;
+  const rendered = await htmlToPdf(printer, html, { paper: 'a4', tagged: true });
+  void printing.closeBrowser(); // the profile is removed while the PDF is signed
+  const signed = signPdf(rendered.pdf, identity, { reason: pdfReason(reportId, opts.caseId, name, htmlSha256), location: opts.organisation ?? undefined });
+  publishPair(dir, html, signed.pdf);
+  const pdfSha256 = sha256Hex(signed.pdf);
+  appendCustody(dir, {
+    actor,
+    action: 'report published',
+    object: PATHS.reportPdf,
+    sha256: pdfSha256,
+    details: {
+      reportId,
+      html: { path: PATHS.reportHtml, sha256: htmlSha256, bytes: Buffer.byteLength(html, 'utf8') },
+      pdf: { path: PATHS.reportPdf, sha256: pdfSha256, bytes: signed.pdf.length, pages: countPages(signed.pdf) },
+      browser: printer.version,
+      blockedRequests: rendered.blockedRequests.length,
+      signer: identity.subject,
+      selfSigned: identity.selfSigned,
+      certificateSha256: fingerprint,
+      signingTime: signed.signingTime.toISOString(),
+    },
+  });
+
+  const warnings: string[] = [];
+  if (identity.selfSigned) warnings.push(`The case report is signed with a SELF-SIGNED certificate (${identity.subject}, SHA-256 ${fingerprint}).`);
+  let bundle = null;
+  if (missing.length > 0) {
+    warnings.push(`no case bundle: ${missing.map((h) => `${h.name} (${h.source})`).join(', ')} ${missing.length === 1 ? 'is a folder' : 'are folders'} without a bundle; run \`netcustody bundle DIR\` on ${missing.length === 1 ? 'it' : 'them'} and run case again`);
+  } else {
+    log('sealing the case bundle');
+    bundle = await sealCaseFolder(dir, zipPath, opts.caseId, identity, now, actor);
+  }
+  return { caseDir: dir, caseJson: join(dir, CASE_JSON), report: join(dir, PATHS.reportPdf), bundle: bundle?.zipPath ?? null, bundleSha256: bundle?.sha256 ?? null, file: built.file, warnings };
 }
 
 /** <out>/<case>/case_<UTC>[-n]: always a new folder, 0700. */

@@ -1,12 +1,10 @@
 // `netcustody report DIR`: evidence folder → report/report.html → report/report.pdf (signed). The
 // pair is published together under the folder's lock and logged as one custody event.
 import { X509Certificate, createHash, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { appendCustody } from '../evidence/custody.js';
-import { rmSync } from 'node:fs';
-import { mkdirPrivate, renameDurable, sha256Hex, writeTempSync } from '../evidence/files.js';
+import { sha256Hex } from '../evidence/files.js';
 import { withEvidenceFolder } from '../evidence/session.js';
-import { EvidenceError, PATHS, compactUtc, readAcquisition } from '../evidence/folder.js';
+import { PATHS, compactUtc, readAcquisition } from '../evidence/folder.js';
 import { mergeIdentity, readStatements, recordedExaminer, recordStatements, type StatementsInput } from '../evidence/statements.js';
 import { loadIdentity, type SigningIdentity } from '../signing/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -18,6 +16,7 @@ import { printInParts, splitHtml } from './print-parts.js';
 import { requestTimestamp, type TsaSettings } from '../timestamp/client.js';
 import { recordOf, type TimestampRecord } from '../timestamp/seal-token.js';
 import { countPages } from './pdf-pages.js';
+import { publishPair } from './publish.js';
 import { assertReportId, markHtml, pdfReason } from './report-id.js';
 import { DEFAULT_TEMPLATE_DIR, loadTemplates } from './templates.js';
 import { buildView } from './view-model.js';
@@ -263,35 +262,4 @@ async function buildWith(dir: string, options: ReportOptions, t0: number, launch
     durations: { loadMs: t1 - t0, htmlMs: t2 - t1, pdfMs: t3 - t2, signMs: t4 - t3, totalMs: t4 - t0 },
     timestamp,
   };
-}
-
-/**
- * Both files are written in full to temporary names first (a full disk or a kill leaves the old
- * pair untouched), then renamed one after the other. A crash between the two renames leaves a new
- * html beside an old PDF: their report ids differ and bundle/verify refuse the pair.
- */
-function publishPair(dir: string, html: string, pdf: Buffer): { htmlPath: string; pdfPath: string } {
-  mkdirPrivate(join(dir, PATHS.report));
-  const htmlPath = join(dir, PATHS.reportHtml);
-  const pdfPath = join(dir, PATHS.reportPdf);
-  const htmlTmp = writeTempOrExplain(htmlPath, html);
-  let pdfTmp: string;
-  try {
-    pdfTmp = writeTempOrExplain(pdfPath, pdf);
-  } catch (err) {
-    rmSync(htmlTmp, { force: true });
-    throw err;
-  }
-  renameDurable(htmlTmp, htmlPath);
-  renameDurable(pdfTmp, pdfPath);
-  return { htmlPath, pdfPath };
-}
-
-function writeTempOrExplain(path: string, data: string | Buffer): string {
-  try {
-    return writeTempSync(path, (write) => write(data));
-  } catch (err) {
-    if (err instanceof EvidenceError) throw err;
-    throw new EvidenceError(`cannot write ${path}: ${(err as Error).message}; the previous report is unchanged`, 'free some space (or fix the folder) and run report again');
-  }
 }

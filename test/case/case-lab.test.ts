@@ -4,7 +4,7 @@
 // names every host and flow, the SVG every host, and the case bundle verifies with netcustody and the
 // standard tools. Also: a host given twice, and another site's host with one of db's private addresses.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -230,6 +230,26 @@ describe.runIf(canNetns)('netcustody case on a four-host namespace lab', () => {
     expect(r.json.bundle).toMatch(/\.zip$/);
     // Graphviz lays the same case out the same way in another process: the same SVG bytes.
     expect(readFileSync(join(r.json.caseDir, 'case-graph.svg'), 'utf8')).toBe(readFileSync(join(fromBundles.json.caseDir, 'case-graph.svg'), 'utf8'));
+  }, 300_000);
+
+  it('publishes the case report as a pair and leaves no browser behind, also when the case fails after Chromium started', async () => {
+    const tmp = join(work, 'tmp-ok');
+    mkdirSync(tmp);
+    const ok = await runCli(['case', folders.web, folders.db, '--case', CASE, '--out', join(work, 'cases'), '--examiner', 'Lab Examiner', '--json'], { env: { ...env, TMPDIR: tmp } });
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(readdirSync(join(JSON.parse(ok.stdout).caseDir, 'report')).sort()).toEqual(['report.html', 'report.pdf']);
+    expect(readdirSync(tmp)).toEqual([]);
+    // --out is a file: the case folder cannot be made, after the sources were read and Chromium spawned.
+    const tmpFail = join(work, 'tmp-fail');
+    mkdirSync(tmpFail);
+    const notDir = join(work, 'not-a-folder');
+    writeFileSync(notDir, 'x');
+    const bad = await runCli(['case', folders.web, folders.db, '--case', CASE, '--out', notDir, '--examiner', 'Lab Examiner'], { env: { ...env, TMPDIR: tmpFail } });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(tmpFail)).toEqual([]);
+    const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(tmpFail));
+    expect(left).toEqual([]);
   }, 300_000);
 
   it('refuses a bundle that fails verification, naming the check', async () => {
