@@ -10,7 +10,7 @@ import { DIR_MODE, mkdirPrivate, sha256File, sha256Hex, writeFileDurableSync } f
 import { loadIdentity, type SigningIdentity } from '../signing/index.js';
 import { spawnPrintBrowser, type PrintBrowser } from '../report/browser.js';
 import { htmlToPdf } from '../report/pdf-render.js';
-import { publishPair } from '../report/publish.js';
+import { publishPair, publishedDetails } from '../report/publish.js';
 import { layoutEngine } from '../report/graphviz.js';
 import { signPdf } from '../report/pdf-sign.js';
 import { countPages } from '../report/pdf-pages.js';
@@ -140,17 +140,7 @@ async function writeCase(
     action: 'report published',
     object: PATHS.reportPdf,
     sha256: pdfSha256,
-    details: {
-      reportId,
-      html: { path: PATHS.reportHtml, sha256: htmlSha256, bytes: Buffer.byteLength(html, 'utf8') },
-      pdf: { path: PATHS.reportPdf, sha256: pdfSha256, bytes: signed.pdf.length, pages: countPages(signed.pdf) },
-      browser: printer.version,
-      blockedRequests: rendered.blockedRequests.length,
-      signer: identity.subject,
-      selfSigned: identity.selfSigned,
-      certificateSha256: fingerprint,
-      signingTime: signed.signingTime.toISOString(),
-    },
+    details: publishedDetails({ reportId, html, htmlSha256, pdf: signed.pdf, pdfSha256, pages: countPages(signed.pdf), browser: printer.version, blockedRequests: rendered.blockedRequests.length, signer: identity, certificateSha256: fingerprint, signingTime: signed.signingTime }),
   });
 
   const warnings: string[] = [];

@@ -16,7 +16,7 @@ import { printInParts, splitHtml } from './print-parts.js';
 import { requestTimestamp, type TsaSettings } from '../timestamp/client.js';
 import { recordOf, type TimestampRecord } from '../timestamp/seal-token.js';
 import { countPages } from './pdf-pages.js';
-import { publishPair } from './publish.js';
+import { publishPair, publishedDetails } from './publish.js';
 import { assertReportId, markHtml, pdfReason } from './report-id.js';
 import { DEFAULT_TEMPLATE_DIR, loadTemplates } from './templates.js';
 import { buildView } from './view-model.js';
@@ -221,19 +221,14 @@ async function buildWith(dir: string, options: ReportOptions, t0: number, launch
     object: PATHS.reportPdf,
     sha256: pdfSha256,
     details: {
-      reportId,
-      html: { path: PATHS.reportHtml, sha256: htmlSha256, bytes: Buffer.byteLength(html, 'utf8') },
-      pdf: { path: PATHS.reportPdf, sha256: pdfSha256, bytes: signed.pdf.length, pages, unsignedSha256: sha256Hex(rendered.pdf), byteRange: signed.byteRange },
+      ...publishedDetails(
+        { reportId, html, htmlSha256, pdf: signed.pdf, pdfSha256, pages, browser: printer.version, blockedRequests: rendered.blockedRequests.length, signer: identity, certificateSha256: fingerprint, signingTime: signed.signingTime },
+        { unsignedSha256: sha256Hex(rendered.pdf), byteRange: signed.byteRange },
+      ),
       template: templates.dir,
       paper,
       tagged,
-      blockedRequests: rendered.blockedRequests.length,
-      browser: printer.version,
       browserStarted: printer.startedAt.toISOString(),
-      signer: identity.subject,
-      selfSigned: identity.selfSigned,
-      certificateSha256: fingerprint,
-      signingTime: signed.signingTime.toISOString(),
       ...(tsa ? { timestamp: { status: timestamp.status, tsaUrls: tsa.urls, ...(timestamp.record ?? {}), ...(timestamp.reason ? { failure: timestamp.reason } : {}), tokenBytes: signed.tokenBytes } } : {}),
       ...(identity.expiredAllowed ? { allowExpiredCert: identity.expiredAllowed } : {}),
     },
