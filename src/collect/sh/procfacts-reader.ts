@@ -41,11 +41,6 @@ const ENCODER_AWK = String.raw`BEGIN {
   strip["exe"] = 1; strip["comm"] = 1; strip["stat"] = 1
   np = 0; sec = ""
 }
-function enc(k, m,   v, i, h) {
-  v = ""
-  for (i = 1; i <= m; i++) { h = hex[p, k, i]; v = v ((h in chr) ? chr[h] : "%" h) }
-  return v
-}
 $1 == "@@proc" { p = $2; order[++np] = p; socks[p] = $3; uid[p] = $4; nk[p] = 0; sec = ""; next }
 $1 == "@@sizes" || $1 == "@@sums" || $1 == "@@users" { sec = substr($1, 3); ub = ""; next }
 sec == "sizes" { f = $NF; if (f ~ /^\/proc\/[0-9]+\/exe$/) { split(f, a, "/"); size[a[3]] = $5 }; next }
@@ -60,21 +55,18 @@ sec == "sums" {
 }
 /^@!/ { k = substr($1, 3); err[p, k] = $2; if (!((p, k) in seen)) { seen[p, k] = 1; keys[p, ++nk[p]] = k }; sec = ""; next }
 /^@/ { sec = substr($1, 2); if (!((p, sec) in seen)) { seen[p, sec] = 1; keys[p, ++nk[p]] = sec }; n[p, sec] = 0; next }
-sec == "users" {
-  for (i = 1; i <= NF; i++) {
-    if ($i == "0a") { user_line(); ub = "" } else ub = ub " " $i
-  }
-  next
-}
+sec == "users" { for (i = 1; i <= NF; i++) ub = ub " " $i; next }
 sec != "" { for (i = 1; i <= NF; i++) hex[p, sec, ++n[p, sec]] = $i }
-function user_line(   w, c, i, u, name) {
-  c = split(ub, w, " "); u = ""; name = ""
-  for (i = 1; i <= c && w[i] != "3a"; i++) u = u ((w[i] in chr) ? chr[w[i]] : "%" w[i])
-  for (i++; i <= c; i++) name = name ((w[i] in chr) ? chr[w[i]] : "%" w[i])
-  if (!(u in users)) users[u] = name
-}
 END {
-  if (ub != "") user_line()
+  # "uid:name" records, one per line of the passwd lookup (the first per uid counts).
+  c = split(ub, w, " "); u = ""; v = ""; inname = 0
+  for (i = 1; i <= c + 1; i++) {
+    h = (i <= c) ? w[i] : "0a"
+    if (h == "0a") { if ((u != "" || inname) && !(u in users)) users[u] = v; u = ""; v = ""; inname = 0 }
+    else if (!inname && h == "3a") inname = 1
+    else if (inname) v = v ((h in chr) ? chr[h] : "%" h)
+    else u = u ((h in chr) ? chr[h] : "%" h)
+  }
   for (j = 1; j <= np; j++) {
     p = order[j]; line = ""
     for (q = 1; q <= nk[p]; q++) {
@@ -82,7 +74,9 @@ END {
       m = n[p, k]
       if ((p, k) in err || (k == "exe" && m == 0)) { line = line " " k "!=" (((p, k) in err) ? err[p, k] : "unreadable"); continue }
       if (strip[k] && m > 0 && hex[p, k, m] == "0a") m--
-      line = line " " k "=" enc(k, m)
+      v = ""
+      for (i = 1; i <= m; i++) { h = hex[p, k, i]; v = v ((h in chr) ? chr[h] : "%" h) }
+      line = line " " k "=" v
     }
     if (uid[p] != "") line = line " user=" users[uid[p]] " uid=" uid[p]
     s = size[p]; e = ""
