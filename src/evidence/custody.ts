@@ -101,7 +101,8 @@ export async function custodyDurable(dir: string): Promise<void> {
   else {
     const err = f.error;
     f.error = null;
-    throw new Error(`custody.jsonl could not be flushed to disk: ${err.message}`);
+    // The code is kept: a full disk (ENOSPC, EDQUOT) is then handled as one by the collector.
+    throw Object.assign(new Error(`custody.jsonl could not be flushed to disk: ${err.message}`), { code: (err as NodeJS.ErrnoException).code });
   }
 }
 
