@@ -17,6 +17,10 @@
 // - The executable is hashed through /proc/PID/exe (the running image, also when deleted), with
 //   the first of sha256sum, shasum -a 256, openssl; its size comes from `ls -lLn`, checked against
 //   a cap before any read.
+// - Processes are few (the reader runs on the examined host, often 20 at a time over SSH): per
+//   socket owner only readlink and four od; the uid is read with shell builtins; one ls sizes and
+//   one hash-tool call hashes every executable; one awk encodes every owner. The fast-changing facts
+//   (exe link, comm, cmdline, stat) are read first, before the slower hashing.
 // - Nothing is written anywhere: output goes to stdout only.
 
 export const PROCFACTS_SH_FORMAT = 'netcustody-procfacts-sh';
