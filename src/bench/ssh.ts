@@ -95,6 +95,7 @@ export async function benchSsh(): Promise<BenchRow[]> {
       { area: 'ssh', metric: `${FLEET} hosts: slowest host's capture window`, value: ms(slowest), unit: 'ms' },
       { area: 'ssh', metric: `workstation CPU (netcustody + ssh clients): one host / ${FLEET} hosts`, value: Math.round(one.cpuS * 10) / 10, unit: `s / ${fleet.cpuS.toFixed(1)} s` },
       { area: 'ssh', metric: `target CPU (sshd, sessions, shell, commands): one host / ${FLEET} hosts`, value: Math.round(oneTarget * 100) / 100, unit: `s / ${fleetTarget.toFixed(1)} s` },
+      { area: 'ssh', metric: 'CPU of one host alone, workstation + target', value: Math.round((one.cpuS + oneTarget) * 100) / 100, unit: 's' },
       { area: 'ssh', metric: `CPU per host, workstation + target, with ${FLEET} hosts (the lab's ${os.cpus().length} cores carry both sides: wall ≥ ${FLEET} × this / ${os.cpus().length})`, value: Math.round(((fleet.cpuS + fleetTarget) / FLEET) * 100) / 100, unit: 's' },
       { area: 'ssh', metric: `${FLEET} hosts: workstation peak memory (netcustody + ssh processes, PSS)`, value: Math.round(fleet.peakBytes / 1e6), unit: 'MB', target: '≤ 400 MB', ok: fleet.peakBytes <= 400e6 },
     ];

@@ -2,7 +2,7 @@ import { readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Acquisition, CommandRecord, PreservePolicy } from '../model.js';
 import { DEFAULT_MAX_BINARY_BYTES } from './binaries.js';
-import { appendCustody, appendCustodyEvents, type CustodyInput } from '../evidence/custody.js';
+import { appendCustody, appendCustodyEvents, custodyDurable, type CustodyInput } from '../evidence/custody.js';
 import { createEvidenceFolder, EvidenceError, newAcquisition, PATHS, writeAcquisition } from '../evidence/folder.js';
 import { sha256Hex } from '../evidence/files.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -116,6 +116,9 @@ async function collectInto(state: RunState, transport: Transport, options: Colle
   const signal = options.signal ?? new AbortController().signal;
   let order = 0;
   let failure: string | null = null;
+  // A fleet's one thread reads every host's stream: over SSH, custody fsyncs run on the thread pool
+  // (custody.ts), each awaited before the step's result or the next group. Local: flushed at once.
+  const flush = transport.kind === 'local' ? 'now' : 'later';
   for (const [g, group] of profile.groups.entries()) {
     if (signal.aborted) break;
     const lost = transport.lost?.() ?? null;
@@ -132,10 +135,12 @@ async function collectInto(state: RunState, transport: Transport, options: Colle
           timeoutMs: options.timeoutMs,
           signal,
           binaries: { policy: options.preserveBinaries ?? 'auto', maxBytes: options.maxBinaryBytes ?? DEFAULT_MAX_BINARY_BYTES },
-          onStart: (r) => appendCustody(dir, { actor, action: 'command started', object: commandText(r), time: r.start }),
+          onStart: (r) => appendCustodyEvents(dir, [{ actor, action: 'command started', object: commandText(r), time: r.start }], flush),
         }),
       ),
     );
+    // Over SSH the "command started" lines were flushed in the background: on disk before any result.
+    await custodyDurable(dir);
     const short = records.filter(writeFailed);
     // The reserve is freed only once the whole group has stopped writing, so no output can eat it.
     if (short.length) reserve.release();
@@ -147,8 +152,10 @@ async function collectInto(state: RunState, transport: Transport, options: Colle
     // The steps of a group ran concurrently: log their ends in the order they happened, so that the
     // custody log stays in time order.
     // One append (one flush) for the whole group: the same lines and chain as one call per event.
-    appendCustodyEvents(dir, [...records].sort((a, b) => a.end.localeCompare(b.end)).flatMap((r) => finishedEvents(actor, r)));
+    appendCustodyEvents(dir, [...records].sort((a, b) => a.end.localeCompare(b.end)).flatMap((r) => finishedEvents(actor, r)), flush);
+    const durable = custodyDurable(dir);
     if (!signal.aborted) await transport.afterGroup?.(group);
+    await durable;
     if (transport.kind !== 'local') acquisition.transport = transport.info();
     if (short.length) {
       // A full disk cannot take more output: the later, less volatile steps are not run.

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArtifactFile } from '../model.js';
 import { FILE_MODE } from '../evidence/files.js';
@@ -15,6 +15,8 @@ export interface ArtifactSink {
   write(chunk: Uint8Array): void;
   /** The file as written; null when it could not even be created. */
   close(): ArtifactFile | null;
+  /** The same, with the fsync on libuv's thread pool (a fleet's one thread keeps reading the other hosts). */
+  closeDurable(): Promise<ArtifactFile | null>;
   /** Why the artifact is incomplete (e.g. "ENOSPC: no space left on device"), null while it is whole. */
   failure(): string | null;
 }
@@ -32,6 +34,14 @@ export function openArtifact(dir: string, relPath: string): ArtifactSink {
   }
   let closed = false;
   let file: ArtifactFile | null = null;
+  const finish = (): ArtifactFile | null => {
+    if (closed || fd === null) return file;
+    closed = true;
+    closeSync(fd);
+    file = { path: relPath, bytes, sha256: hash.digest('hex') };
+    if (error !== null) file.writeError = { error, bytesNotWritten: notWritten };
+    return file;
+  };
   return {
     path: relPath,
     write(chunk) {
@@ -49,18 +59,21 @@ export function openArtifact(dir: string, relPath: string): ArtifactSink {
       notWritten += chunk.length - off;
     },
     close() {
-      if (closed) return file;
-      closed = true;
-      if (fd === null) return null;
+      if (closed || fd === null) return finish();
       try {
         fsyncSync(fd);
       } catch (err) {
         error ??= `not flushed to disk: ${errorText(err)}`;
       }
-      closeSync(fd);
-      file = { path: relPath, bytes, sha256: hash.digest('hex') };
-      if (error !== null) file.writeError = { error, bytesNotWritten: notWritten };
-      return file;
+      return finish();
+    },
+    closeDurable() {
+      if (closed || fd === null) return Promise.resolve(finish());
+      const open = fd;
+      return new Promise((resolve) => fsync(open, (err) => {
+        if (err) error ??= `not flushed to disk: ${errorText(err)}`;
+        resolve(finish());
+      }));
     },
     failure: () => error,
   };

@@ -1,7 +1,7 @@
-import { existsSync, lstatSync } from 'node:fs';
+import { closeSync, constants, existsSync, fsync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CustodyEvent } from '../model.js';
-import { appendFileNoFollow, readFileNoFollow, sha256Hex } from './files.js';
+import { appendFileNoFollow, openNoFollow, readFileNoFollow, sha256Hex } from './files.js';
 
 export const CUSTODY_FILE = 'custody.jsonl';
 export const GENESIS_PREV = '0'.repeat(64);
@@ -28,7 +28,7 @@ export function appendCustody(dir: string, input: CustodyInput): CustodyEvent {
  * Several events appended at once (analyze logs one per file it wrote): the same lines and chain as
  * appendCustody called for each, written and flushed in one go.
  */
-export function appendCustodyEvents(dir: string, inputs: CustodyInput[]): CustodyEvent[] {
+export function appendCustodyEvents(dir: string, inputs: CustodyInput[], flush: 'now' | 'later' = 'now'): CustodyEvent[] {
   if (inputs.length === 0) return [];
   const path = join(dir, CUSTODY_FILE);
   let { lastLine, count } = present(path) ? lastLineOf(readFileNoFollow(path)) : { lastLine: null as Buffer | null, count: 0 };
@@ -50,8 +50,70 @@ export function appendCustodyEvents(dir: string, inputs: CustodyInput[]): Custod
     events.push(event);
     lines.push(`${line}\n`);
   }
-  appendFileNoFollow(path, lines.join(''));
+  appendFileNoFollow(path, lines.join(''), flush === 'now');
+  if (flush === 'later') void flushCustodyLater(dir);
   return events;
+}
+
+// Fleets (SSH): a "command started" line is written at once, in order, but its fsync runs on
+// libuv's thread pool instead of holding the one thread that reads every host's stream (20 hosts:
+// ~5 s of blocked main thread under disk load). `custodyDurable(dir)` resolves once every line
+// written so far is on disk; the collector awaits it before a step's result is recorded, so a line
+// is still durable before the result it precedes. A crash in between can lose only lines not yet
+// flushed — the end of the file, never one from the middle: the chain of what remains still holds.
+interface Flusher {
+  running: Promise<void> | null;
+  /** One more fsync after the running one: it covers every line written while that one ran. */
+  next: Promise<void> | null;
+  error: Error | null;
+}
+const flushers = new Map<string, Flusher>();
+
+function flushCustodyLater(dir: string): Promise<void> {
+  const path = join(dir, CUSTODY_FILE);
+  let f = flushers.get(path);
+  if (!f) flushers.set(path, (f = { running: null, next: null, error: null }));
+  const fl = f;
+  const start = (): Promise<void> => {
+    const p = new Promise<void>((resolve) => resolve(fsyncPath(path))).catch((err: Error) => {
+      fl.error ??= err;
+    });
+    fl.running = p.finally(() => {
+      if (fl.running === run) fl.running = null;
+    });
+    const run = fl.running;
+    return run;
+  };
+  if (!fl.running) return start();
+  fl.next ??= fl.running.then(() => {
+    fl.next = null;
+    return start();
+  });
+  return fl.next;
+}
+
+/** Every custody line written so far in `dir` is on disk; throws the error of a failed fsync. */
+export async function custodyDurable(dir: string): Promise<void> {
+  const f = flushers.get(join(dir, CUSTODY_FILE));
+  if (!f) return;
+  while (f.running || f.next) await (f.next ?? f.running);
+  if (!f.error) flushers.delete(join(dir, CUSTODY_FILE));
+  else {
+    const err = f.error;
+    f.error = null;
+    // The code is kept: a full disk (ENOSPC, EDQUOT) is then handled as one by the collector.
+    throw Object.assign(new Error(`custody.jsonl could not be flushed to disk: ${err.message}`), { code: (err as NodeJS.ErrnoException).code });
+  }
+}
+
+function fsyncPath(path: string): Promise<void> {
+  // Opened here (a quick call); the fsync itself, which waits for the disk, runs on the thread pool.
+  const fd = openNoFollow(path, constants.O_WRONLY | constants.O_APPEND);
+  return new Promise((resolve, reject) => fsync(fd, (err) => {
+    closeSync(fd);
+    if (err) reject(err);
+    else resolve();
+  }));
 }
 
 function lastLineOf(bytes: Buffer): { lastLine: Buffer | null; count: number } {

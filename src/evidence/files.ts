@@ -109,15 +109,19 @@ export function writeNewFileSync(path: string, data: string | Uint8Array): void 
   }
 }
 
-/** Append bytes to a file (created 0600 when missing) and flush them; a symbolic or hard link is refused. */
-export function appendFileNoFollow(path: string, data: string | Uint8Array): void {
+/**
+ * Append bytes to a file (created 0600 when missing) and flush them; a symbolic or hard link is
+ * refused. With `flush` false the bytes are written (in order, visible to every reader) but the
+ * caller takes over making them durable (custody.ts: flushCustodyLater).
+ */
+export function appendFileNoFollow(path: string, data: string | Uint8Array, flush = true): void {
   const fd = openNoFollow(path, O_WRONLY | O_APPEND | O_CREAT);
   const size = fstatSync(fd).size;
   try {
     // A hard link would carry the appended bytes to another name (outside the folder) as well.
     if (fstatSync(fd).nlink > 1) throw new EvidenceError(`${path} has ${fstatSync(fd).nlink} hard links: netcustody appends only to a file that exists once`);
     writeAllSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
+    if (flush) fsyncSync(fd);
   } catch (err) {
     // A half-written line (full disk) would break the custody chain for every later event: take it back.
     ftruncateSync(fd, size);

@@ -1,7 +1,7 @@
 // The POSIX-sh process-facts reader (used over SSH and by the field kit) must read the same facts
 // as the Node collector from the same /proc, under dash, bash and busybox sh with only busybox
 // applets on the PATH, and keep hostile values exact.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,6 +94,28 @@ describe.runIf(canNetns && hasShells)('POSIX-sh process-facts reader in a networ
         const p = parsed.processes.find((x) => x.pid === pid)!;
         expect([p.exeSha256, p.exeSize, p.exeHashError]).toEqual([nodeHash, readFileSync(process.execPath).length, null]);
       }
+    });
+  }
+
+  // The executables are hashed in one call of the target's tool: each tool prints the file names in
+  // its own way (sha256sum/shasum "HEX  /proc/N/exe", openssl "SHA2-256(/proc/N/exe)= HEX").
+  for (const tool of ['shasum', 'openssl'].filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0)) {
+    it(`hashes every owner's executable with only ${tool} on the target`, () => {
+      const bin = join(work, `only-${tool}`);
+      execFileSync('mkdir', ['-p', bin]);
+      for (const c of [tool, 'dash', 'awk', 'ls', 'od', 'readlink', 'id', 'perl']) {
+        const p = spawnSync('sh', ['-c', `command -v ${c}`]).stdout.toString().trim();
+        if (p) execFileSync('ln', ['-sf', p, join(bin, c)]);
+      }
+      const text = runReader(['dash'], { PATH: bin });
+      expect(text.split('\n')[0]).toContain(` hash=${tool} `);
+      const parsed = processFactsShParser.parse({ text, artifact: 'raw/x.txt', encoding: 'utf-8' });
+      expect(parsed.unparsed).toEqual([]);
+      for (const pid of [pids.srss, pids.gone, pids.hostile]) {
+        const p = parsed.processes.find((x) => x.pid === pid)!;
+        expect([p.exeSha256, p.exeHashError]).toEqual([nodeHash, null]);
+      }
+      expect(parsed.processes.map(pick).sort((a, b) => (a.pid as number) - (b.pid as number))).toEqual(nodeFacts().map(pick));
     });
   }
 

@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendCustody, GENESIS_PREV, verifyCustodyChain, verifyCustodyFile } from '../../src/evidence/custody.js';
+import { appendCustody, appendCustodyEvents, custodyDurable, GENESIS_PREV, verifyCustodyChain, verifyCustodyFile } from '../../src/evidence/custody.js';
 import { sha256Hex } from '../../src/evidence/files.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -54,5 +54,37 @@ describe('custody chain', () => {
     expect(verifyCustodyFile(dir).ok).toBe(false);
     expect(check([lines[0], '{not json'])).toMatchObject({ ok: false, firstBrokenLine: 2, reason: 'not valid JSON' });
     expect(check([lines[0], 'null'])).toMatchObject({ ok: false, firstBrokenLine: 2, reason: 'not a custody event object' });
+  });
+});
+
+// Fleets: "command started" lines are written at once and flushed on the thread pool; the collector
+// awaits custodyDurable before a step's result. The lines and chain are those of a flushed append.
+describe('custody lines flushed later (SSH fleets)', () => {
+  const events = (n: number) => Array.from({ length: n }, (_, i) => ({ actor: 'tester', action: `step ${i}`, object: `o-${i}`, time: `2026-01-01T00:00:0${i}.000Z` }));
+
+  it('writes the same bytes and chain as flushed appends, in order, and custodyDurable waits for the flush', async () => {
+    const now = tempDir();
+    const later = tempDir();
+    for (const e of events(8)) appendCustodyEvents(now, [e]);
+    // Appends while a flush runs: the next flush covers all of them.
+    const pending = events(8).map((e) => appendCustodyEvents(later, [e], 'later'));
+    expect(pending.flat().map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Written at once: readable (and chained) before the flush finished.
+    expect(readFileSync(join(later, 'custody.jsonl'))).toEqual(readFileSync(join(now, 'custody.jsonl')));
+    await custodyDurable(later);
+    await custodyDurable(later);
+    expect(verifyCustodyFile(later)).toEqual({ ok: true, events: 8, firstBrokenLine: null, reason: null });
+  });
+
+  it('a flush that fails is reported by custodyDurable in one line naming custody.jsonl', async () => {
+    const dir = tempDir();
+    appendCustodyEvents(dir, events(1), 'later');
+    appendCustodyEvents(dir, events(2).slice(1), 'later');
+    // The queued flush finds a link in the file's place: it is refused, and that is not lost.
+    renameSync(join(dir, 'custody.jsonl'), join(dir, 'moved.jsonl'));
+    symlinkSync(join(dir, 'moved.jsonl'), join(dir, 'custody.jsonl'));
+    await expect(custodyDurable(dir)).rejects.toThrow(/^custody\.jsonl could not be flushed to disk: .*custody\.jsonl/);
+    // Reported once; the flushes after it are clean again.
+    await expect(custodyDurable(dir)).resolves.toBeUndefined();
   });
 });

@@ -17,6 +17,10 @@
 // - The executable is hashed through /proc/PID/exe (the running image, also when deleted), with
 //   the first of sha256sum, shasum -a 256, openssl; its size comes from `ls -lLn`, checked against
 //   a cap before any read.
+// - Processes are few (the reader runs on the examined host, often 20 at a time over SSH): per
+//   socket owner only readlink and four od; the uid is read with shell builtins; one ls sizes and
+//   one hash-tool call hashes every executable; one awk encodes every owner. The fast-changing facts
+//   (exe link, comm, cmdline, stat) are read first, before the slower hashing.
 // - Nothing is written anywhere: output goes to stdout only.
 
 export const PROCFACTS_SH_FORMAT = 'netcustody-procfacts-sh';
@@ -29,30 +33,65 @@ export interface ReaderOptions {
   maxHashBytes?: number;
 }
 
-// Percent-encoder fed with sections: "@key" starts a value, "@!key reason" records why it could not
-// be read, other lines are od hex bytes. Keys listed in `strip` lose one final newline byte (readlink
-// and /proc/PID/comm end with one that is not part of the value).
+// One awk for every owner, fed sections: "@@proc PID INODES UID" starts an owner, "@key" starts one
+// of its values, "@!key reason" records why it could not be read, other lines are od hex bytes;
+// then sections of raw lines: "@@sizes" (ls -lLn of the executables), "@@sums" (the hash tool's
+// lines) and "@@users" (od hex of "uid:name" lines from /etc/passwd).
+// Values are percent-encoded from the bytes; keys in `strip` lose one final newline byte (readlink
+// and /proc/PID/comm end with one that is not part of the value). An exe section without a single
+// byte means readlink failed (its output always ends with a newline).
 const ENCODER_AWK = String.raw`BEGIN {
   for (i = 33; i < 127; i++) if (i != 37 && i != 92) chr[sprintf("%02x", i)] = sprintf("%c", i)
-  nk = 0
+  strip["exe"] = 1; strip["comm"] = 1; strip["stat"] = 1
+  np = 0; sec = ""
 }
-/^@!/ { k = substr($1, 3); err[k] = $2; if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }; cur = ""; next }
-/^@/ { cur = substr($1, 2); if (!(cur in seen)) { seen[cur] = 1; keys[++nk] = cur }; n[cur] = 0; next }
-cur != "" { for (i = 1; i <= NF; i++) hex[cur, ++n[cur]] = $i }
-END {
-  line = ""
-  for (j = 1; j <= nk; j++) {
-    k = keys[j]
-    if (k in err) { line = line " " k "!=" err[k]; continue }
-    m = n[k]
-    if (strip[k] && m > 0 && hex[k, m] == "0a") m--
-    v = ""
-    for (i = 1; i <= m; i++) { h = hex[k, i]; v = v ((h in chr) ? chr[h] : "%" h) }
-    line = line " " k "=" v
+$1 == "@@proc" { p = $2; order[++np] = p; socks[p] = $3; uid[p] = $4; nk[p] = 0; sec = ""; next }
+$1 == "@@sizes" || $1 == "@@sums" || $1 == "@@users" { sec = substr($1, 3); ub = ""; next }
+sec == "sizes" { f = $NF; if (f ~ /^\/proc\/[0-9]+\/exe$/) { split(f, a, "/"); size[a[3]] = $5 }; next }
+sec == "sums" {
+  f = ""; h = ""
+  for (i = 1; i <= NF; i++) {
+    if (match($i, /\/proc\/[0-9]+\/exe/)) { split(substr($i, RSTART, RLENGTH), a, "/"); f = a[3] }
+    else if (h == "" && length($i) == 64 && $i !~ /[^0-9a-f]/) h = $i
   }
-  print line
+  if (f != "" && h != "") sum[f] = h
+  next
+}
+/^@!/ { k = substr($1, 3); err[p, k] = $2; if (!((p, k) in seen)) { seen[p, k] = 1; keys[p, ++nk[p]] = k }; sec = ""; next }
+/^@/ { sec = substr($1, 2); if (!((p, sec) in seen)) { seen[p, sec] = 1; keys[p, ++nk[p]] = sec }; n[p, sec] = 0; next }
+sec == "users" { for (i = 1; i <= NF; i++) ub = ub " " $i; next }
+sec != "" { for (i = 1; i <= NF; i++) hex[p, sec, ++n[p, sec]] = $i }
+END {
+  # "uid:name" records, one per line of the passwd lookup (the first per uid counts).
+  c = split(ub, w, " "); u = ""; v = ""; inname = 0
+  for (i = 1; i <= c + 1; i++) {
+    h = (i <= c) ? w[i] : "0a"
+    if (h == "0a") { if ((u != "" || inname) && !(u in users)) users[u] = v; u = ""; v = ""; inname = 0 }
+    else if (!inname && h == "3a") inname = 1
+    else if (inname) v = v ((h in chr) ? chr[h] : "%" h)
+    else u = u ((h in chr) ? chr[h] : "%" h)
+  }
+  for (j = 1; j <= np; j++) {
+    p = order[j]; line = ""
+    for (q = 1; q <= nk[p]; q++) {
+      k = keys[p, q]
+      m = n[p, k]
+      if ((p, k) in err || (k == "exe" && m == 0)) { line = line " " k "!=" (((p, k) in err) ? err[p, k] : "unreadable"); continue }
+      if (strip[k] && m > 0 && hex[p, k, m] == "0a") m--
+      v = ""
+      for (i = 1; i <= m; i++) { h = hex[p, k, i]; v = v ((h in chr) ? chr[h] : "%" h) }
+      line = line " " k "=" v
+    }
+    if (uid[p] != "") line = line " user=" users[uid[p]] " uid=" uid[p]
+    s = size[p]; e = ""
+    if (s != "") line = line " size=" s
+    if (s == "") e = "unreadable"
+    else if (s + 0 > cap + 0) e = "over-cap"
+    else if (hash == "none") e = "no-hash-tool"
+    else if (!(p in sum)) e = "unreadable"
+    print "proc pid=" p " sockets=" socks[p] line (e == "" ? " sha256=" sum[p] : " sha256!=" e)
+  }
 }`;
-
 const SOCKETS_AWK = String.raw`FILENAME != "-" {
   if (FNR == 1) {
     col = 0
@@ -84,51 +123,56 @@ if command -v sha256sum >/dev/null 2>&1; then nc_hash=sha256sum
 elif command -v shasum >/dev/null 2>&1; then nc_hash=shasum
 elif command -v openssl >/dev/null 2>&1; then nc_hash=openssl
 else nc_hash=none; fi
-nc_sha256() {
-  case $nc_hash in
-    sha256sum) sha256sum ;;
-    shasum) shasum -a 256 ;;
-    openssl) openssl dgst -sha256 ;;
-  esac | awk '{ for (i = 1; i <= NF; i++) if (length($i) == 64 && $i !~ /[^0-9a-f]/) { print $i; exit } }'
-}
 echo "${PROCFACTS_SH_FORMAT} ${PROCFACTS_SH_VERSION} hash=$nc_hash cap=$nc_cap uid=$(id -u 2>/dev/null)"
 awk '$1 == "btime" { print "btime", $2; exit }' /proc/stat 2>/dev/null
 nc_files=
 for nc_t in tcp tcp6 udp udp6 udplite udplite6 raw raw6 unix packet; do
   [ -r /proc/net/$nc_t ] && nc_files="$nc_files /proc/net/$nc_t"
 done
-ls -lLin /proc/[0-9]*/fd 2>/dev/null | awk "$nc_socks" $nc_files - | while read -r nc_pid nc_inodes; do
-  nc_d=/proc/$nc_pid
-  nc_uid=$(awk '$1 == "Uid:" { print $2; exit }' $nc_d/status 2>/dev/null)
-  nc_size=$(ls -lLn $nc_d/exe 2>/dev/null | awk '{ print $5; exit }')
-  nc_sum=
-  nc_sumerr=
-  if [ -z "$nc_size" ]; then nc_sumerr=unreadable
-  elif [ "$nc_size" -gt "$nc_cap" ]; then nc_sumerr=over-cap
-  elif [ "$nc_hash" = none ]; then nc_sumerr=no-hash-tool
-  else
-    nc_sum=$(nc_sha256 < $nc_d/exe 2>/dev/null)
-    case $nc_sum in ????????????????????????????????????????????????????????????????) ;; *) nc_sum=; nc_sumerr=unreadable ;; esac
-  fi
-  {
-    if readlink $nc_d/exe >/dev/null 2>&1; then echo @exe; readlink $nc_d/exe | od -An -v -tx1; else echo '@!exe unreadable'; fi
+# "PID INODES" per socket owner (only digits and commas: safe to split in the shell).
+nc_own=$(ls -lLin /proc/[0-9]*/fd 2>/dev/null | awk "$nc_socks" $nc_files -)
+{
+  # First what changes fastest, owner by owner: uid (shell builtins), exe link, comm, cmdline, stat.
+  nc_exes=; nc_uids=; nc_pid=
+  for nc_w in $nc_own; do
+    if [ -z "$nc_pid" ]; then nc_pid=$nc_w; continue; fi
+    nc_d=/proc/$nc_pid
+    nc_uid=
+    if [ -r $nc_d/status ]; then
+      while read -r nc_k nc_v nc_x; do [ "$nc_k" = Uid: ] && { nc_uid=$nc_v; break; }; done 2>/dev/null < $nc_d/status
+    fi
+    case $nc_uid in *[!0-9]*) nc_uid= ;; esac
+    case " $nc_uids " in *" $nc_uid "*) ;; *) nc_uids="$nc_uids $nc_uid" ;; esac
+    echo "@@proc $nc_pid $nc_w $nc_uid"
+    nc_exes="$nc_exes $nc_d/exe"
+    echo @exe; readlink $nc_d/exe 2>/dev/null | od -An -v -tx1
     for nc_f in comm cmdline stat; do
       if [ -r $nc_d/$nc_f ]; then echo @$nc_f; od -An -v -tx1 $nc_d/$nc_f 2>/dev/null || echo "@!$nc_f unreadable"; else echo "@!$nc_f unreadable"; fi
     done
-    if [ -n "$nc_uid" ]; then
-      echo @user
-      awk -F: -v u="$nc_uid" '$3 == u { printf "%s", $1; exit }' /etc/passwd 2>/dev/null | od -An -v -tx1
+    nc_pid=
+  done
+  # Then the executables: every size in one ls, every one under the cap in one hash tool call.
+  if [ -n "$nc_exes" ]; then
+    nc_sz=$(ls -lLn $nc_exes 2>/dev/null)
+    echo @@sizes
+    printf '%s\\n' "$nc_sz"
+    nc_list=$(printf '%s\\n' "$nc_sz" | while read -r nc_1 nc_2 nc_3 nc_4 nc_s nc_5 nc_6 nc_7 nc_n; do
+      case $nc_s in ''|*[!0-9]*) ;; *) [ "$nc_s" -le "$nc_cap" ] && echo "$nc_n" ;; esac
+    done)
+    echo @@sums
+    if [ -n "$nc_list" ]; then
+      case $nc_hash in
+        sha256sum) sha256sum $nc_list ;;
+        shasum) shasum -a 256 $nc_list ;;
+        openssl) openssl dgst -sha256 $nc_list ;;
+      esac 2>/dev/null
     fi
-  } | awk -v pid="$nc_pid" -v socks="$nc_inodes" -v uid="$nc_uid" -v sum="$nc_sum" -v sumerr="$nc_sumerr" -v size="$nc_size" \\
-      "BEGIN { strip[\\"exe\\"] = 1; strip[\\"comm\\"] = 1; strip[\\"stat\\"] = 1 } $nc_enc" | {
-    IFS= read -r nc_rest
-    nc_extra=
-    [ -n "$nc_uid" ] && nc_extra="$nc_extra uid=$nc_uid"
-    [ -n "$nc_size" ] && nc_extra="$nc_extra size=$nc_size"
-    if [ -n "$nc_sum" ]; then nc_extra="$nc_extra sha256=$nc_sum"; else nc_extra="$nc_extra sha256!=$nc_sumerr"; fi
-    printf '%s\\n' "proc pid=$nc_pid sockets=$nc_inodes$nc_rest$nc_extra"
-  }
-done
+  fi
+  if [ -n "$nc_uids" ]; then
+    echo @@users
+    awk -F: -v want="$nc_uids" 'BEGIN { n = split(want, w, " ") } { for (i = 1; i <= n; i++) if (!(i in got) && $3 == w[i]) { got[i] = 1; printf "%s:%s\\n", w[i], $1 } }' /etc/passwd 2>/dev/null | od -An -v -tx1
+  fi
+} | awk -v cap="$nc_cap" -v hash="$nc_hash" "$nc_enc"
 echo end
 `;
 }

@@ -188,6 +188,7 @@ function cappedSink(dir: string, path: string, cap: number): CappedSink {
       if (over || sink.failure()) stop.abort();
     },
     close: () => sink?.close() ?? null,
+    closeDurable: async () => sink?.closeDurable() ?? null,
     failure: () => createError ?? sink?.failure() ?? null,
     overCap: () => over,
     signal: stop.signal,

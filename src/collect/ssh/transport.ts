@@ -175,11 +175,13 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
       return { record, out, err, t, sessionStep: { index: ctx.order, block, out, err, guardMs: ctx.timeoutMs + GUARD_EXTRA_MS, corruptStdout: process.env[CORRUPT_HOOK] === step.id, onStart } };
     });
     const results = await s.runGroup(prepared.map((p) => p.sessionStep));
+    // The group's artifacts are flushed together on libuv's thread pool: one fsync after another on
+    // the main thread held every host's stream of a fleet while the disk was busy.
+    const files = await Promise.all(prepared.map(({ out, err }) => Promise.all([out.closeDurable(), err.closeDurable()])));
     for (const [i, { step, ctx, resolve }] of items.entries()) {
-      const { record, out, err, t } = prepared[i];
+      const { record, t } = prepared[i];
       const r = results[i];
-      record.stdout = out.close();
-      record.stderr = err.close();
+      [record.stdout, record.stderr] = files[i];
       const why = r.interrupted ? 'interrupted' : r.guardFired ? `the session was stopped ${ctx.timeoutMs + GUARD_EXTRA_MS} ms after the step started (the target did not end it)` : r.error ?? `the host session ended ${r.started ? 'before the wrapper\'s closing line' : 'before this step started'} (ssh exit ${r.sshExit ?? r.signal})`;
       await settle(step, ctx, record, { trailer: r.trailer, sshExit: r.trailer ? 0 : r.sshExit, signal: r.signal, guardFired: r.guardFired, why, t0: t.t0 });
       resolve(record);
