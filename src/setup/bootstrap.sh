@@ -78,9 +78,11 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
-# Rebuild when any source is newer than the build.
-if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -type f 2>/dev/null | head -n 1)" ]; then
+# Rebuild when any source or shipped template is newer than the build. The shipped templates are
+# precompiled into dist (a template without its precompiled twin is compiled at run time instead).
+if [ ! -f dist/cli/main.js ] || [ ! -f dist/report/templates.precompiled.cjs ] || [ -n "$(find src templates -newer dist/cli/main.js -type f 2>/dev/null | head -n 1)" ]; then
   say "building"
   npx --no-install tsc -p tsconfig.json >&2 || { say "TypeScript build failed"; exit 1; }
+  node dist/report/precompile-templates.js >&2 || { say "precompiling the templates failed"; exit 1; }
   touch dist/cli/main.js
 fi
