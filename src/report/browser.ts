@@ -4,8 +4,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { Browser, PuppeteerNode } from 'puppeteer';
 import { EvidenceError } from '../evidence/folder.js';
+import { chromiumArgs, spawnChromium } from './browser-spawn.js';
 
 export const CHROME_INSTALL_HINT = 'install Chromium (Debian/Ubuntu: apt-get install chromium) or set NETCUSTODY_CHROME=/path/to/chrome';
 
@@ -183,17 +185,18 @@ export function browserEnvironment(profile: string, env: NodeJS.ProcessEnv = pro
   return { ...out, HOME: profile, TMPDIR: join(profile, 'tmp'), XDG_CONFIG_HOME: join(profile, '.config'), XDG_CACHE_HOME: join(profile, '.cache'), XDG_DATA_HOME: join(profile, '.local', 'share') };
 }
 
-/** Start a headless browser with a fresh profile in a temp dir, removed on close (and on exit/signals). */
+/**
+ * Start a headless browser with a fresh profile in a temp dir, removed on close (and on exit/signals).
+ * Chromium is spawned first and Puppeteer loaded while it starts (browser-spawn.ts).
+ */
 export async function launchPrintBrowser(chosenPath?: string, onSpawned?: () => void): Promise<PrintBrowser> {
   const executablePath = chosenPath ?? (await resolveBrowser());
-  const puppeteer = await loadPuppeteer();
   const profile = mkdtempSync(join(tmpdir(), 'netcustody-chrome-'));
   mkdirSync(join(profile, 'tmp'), { mode: 0o700 });
-  let browser: Browser | null = null;
+  let child: ChildProcess | null = null;
   live.set(profile, {
     kill: () => {
-      // Puppeteer starts Chromium in its own process group: end the helpers (zygote, renderers) with it.
-      const child = browser?.process();
+      // Chromium runs in its own process group: end the helpers (zygote, renderers) with it.
       if (!child?.pid) return false;
       try {
         process.kill(-child.pid, 'SIGKILL');
@@ -210,25 +213,20 @@ export async function launchPrintBrowser(chosenPath?: string, onSpawned?: () => 
     if (live.size === 0) unwatch();
   };
   const startedAt = new Date();
+  let browser: Browser;
   try {
-    const launch = puppeteer.launch({
-      executablePath,
-      headless: isHeadlessShell(executablePath) ? 'shell' : true,
-      userDataDir: join(profile, 'profile'),
-      args: [...LAUNCH_FLAGS, `--crash-dumps-dir=${join(profile, 'crash')}`],
-      env: browserEnvironment(profile),
-      pipe: true,
-      // Signals are ours (above): Puppeteer's own handlers would exit before the profile is removed.
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    });
-    // Puppeteer spawns Chromium in the microtasks that follow the call (a given user-data-dir needs no
-    // I/O first): by the next macrotask the process runs and starts up on its own.
-    if (onSpawned) setImmediate(onSpawned);
-    browser = await launch;
+    if (!existsSync(executablePath)) throw new Error(`no browser at ${executablePath}`);
+    const args = chromiumArgs({ headlessShell: isHeadlessShell(executablePath), userDataDir: join(profile, 'profile'), args: [...LAUNCH_FLAGS, `--crash-dumps-dir=${join(profile, 'crash')}`] });
+    const spawned = spawnChromium(executablePath, args, browserEnvironment(profile));
+    child = spawned.child;
+    onSpawned?.();
+    const puppeteer = await Promise.race([loadPuppeteer(), spawned.failed]);
+    browser = await Promise.race([puppeteer.connect({ transport: spawned.transport }), spawned.failed]);
+    spawned.connected();
   } catch (err) {
+    live.get(profile)?.kill();
     forget();
+    if (err instanceof EvidenceError) throw err;
     throw new EvidenceError(`cannot start the browser ${executablePath}: ${(err as Error).message.split('\n')[0]}`, CHROME_INSTALL_HINT);
   }
   const started = browser;
@@ -237,7 +235,8 @@ export async function launchPrintBrowser(chosenPath?: string, onSpawned?: () => 
   try {
     version = await started.version();
   } catch (err) {
-    await started.close().catch(() => undefined);
+    kill();
+    await started.disconnect().catch(() => undefined);
     forget();
     throw new EvidenceError(`the browser ${executablePath} stopped at start: ${(err as Error).message.split('\n')[0]}`, CHROME_INSTALL_HINT);
   }
@@ -250,7 +249,7 @@ export async function launchPrintBrowser(chosenPath?: string, onSpawned?: () => 
     async close() {
       // Nothing is left to save in a throw-away profile: end the process group at once rather than wait
       // for Chromium's orderly shutdown (0.2-0.7 s), then drop the connection and remove the profile.
-      if (!kill()) await started.close().catch(() => undefined);
+      kill();
       await started.disconnect().catch(() => undefined);
       // Still listed in `live` while removed: an exit or signal meanwhile removes it synchronously.
       await removeProfileAsync(profile);
