@@ -16,6 +16,8 @@ export function reportHashClaims(html: string, paths: string[]): HashClaim[] {
   const joined = html.replace(/<wbr\s*\/?>/gi, '').replace(/&shy;|&#173;|&#x(?:ad|200b);|&#8203;|\u00ad|\u200b/gi, '');
   for (const block of joined.split(BLOCK_END)) {
     const text = decodeEntities(block.replace(/<[^>]*>/g, ' '));
+    // A claim needs a hash in its block: most blocks (rows of connections, prose) have none.
+    if (!HEX64.test(text)) continue;
     for (const path of paths) {
       for (const at of wholeOccurrences(text, path)) {
         const m = HEX64.exec(text.slice(at + path.length, at + path.length + WINDOW));
