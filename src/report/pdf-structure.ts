@@ -80,10 +80,10 @@ function readTable(structure: PdfStructure, pos: number): Section {
     if (!/^\d+$/.test(start.token) || !/^\d+$/.test(count.token)) throw new Error('PDF: bad xref subsection');
     p = skipSpace(buf, count.end);
     for (let i = 0; i < Number(count.token); i++) {
-      const line = /^(\d{10}) (\d{5}) ([nf])/.exec(buf.toString('latin1', p, p + 20));
+      const line = xrefLine(buf, p);
       if (!line) throw new Error('PDF: bad xref entry');
       const num = Number(start.token) + i;
-      if (!entries.has(num)) entries.set(num, line[3] === 'n' ? { type: 1, offset: Number(line[1]), gen: Number(line[2]) } : null);
+      if (!entries.has(num)) entries.set(num, line.inUse ? { type: 1, offset: line.offset, gen: line.gen } : null);
       p = skipSpace(buf, p + 18);
     }
   }
@@ -96,6 +96,28 @@ function readTable(structure: PdfStructure, pos: number): Section {
     for (const [num, entry] of hybrid.entries) if (!entries.has(num)) entries.set(num, entry);
   }
   return { kind: 'table', trailer, entries };
+}
+
+/**
+ * "nnnnnnnnnn ggggg n|f" read from the bytes (what /^(\d{10}) (\d{5}) ([nf])/ matched on a string
+ * copy of each line: a signed report has thousands of entries and is read several times).
+ */
+function xrefLine(buf: Buffer, p: number): { offset: number; gen: number; inUse: boolean } | null {
+  if (p + 18 > buf.length || buf[p + 10] !== 0x20 || buf[p + 16] !== 0x20) return null;
+  const kind = buf[p + 17];
+  if (kind !== 0x6e && kind !== 0x66) return null;
+  const digits = (from: number, n: number): number => {
+    let v = 0;
+    for (let k = from; k < from + n; k++) {
+      const d = buf[k] - 0x30;
+      if (d < 0 || d > 9) return -1;
+      v = v * 10 + d;
+    }
+    return v;
+  };
+  const offset = digits(p, 10);
+  const gen = digits(p + 11, 5);
+  return offset < 0 || gen < 0 ? null : { offset, gen, inUse: kind === 0x6e };
 }
 
 function decodeXrefStream(d: PdfDict, data: Buffer): Map<number, XrefEntry | null> {
