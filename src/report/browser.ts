@@ -145,8 +145,8 @@ function onSignal(signal: NodeJS.Signals): void {
   if (!alone) return; // a command that handles interrupts itself closes the browser on its way out
   if (ending) return;
   ending = signal;
-  // A signal during puppeteer.launch(): Chromium runs (and writes its profile) but its process is not
-  // ours to end yet. Wait for the launch to settle, else the browser outlives us with its profile.
+  // A signal between the profile's creation and the spawn: no process to end yet. Wait for the launch
+  // to settle (it is known right after spawn()), else the browser could outlive us with its profile.
   const since = Date.now();
   const finish = (): void => {
     const starting = [...live.values()].some((b) => !b.kill());
