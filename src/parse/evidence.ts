@@ -89,7 +89,8 @@ function markPrimary(results: ParseResult[]): Connection[] {
     return VIEW_RANK[r.connections[0].view] * 1e9 + owned;
   };
   const withSockets = results.filter((r) => r.connections.length > 0);
-  const scores = withSockets.map(score);
+  // One listing is the primary one without counting its owners (100k records read for nothing).
+  const scores = withSockets.length === 1 ? [0] : withSockets.map(score);
   const best = Math.max(...scores);
   const all: Connection[] = [];
   for (const [i, r] of withSockets.entries()) {
