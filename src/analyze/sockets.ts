@@ -69,8 +69,8 @@ function tupleHash(protocol: string, local: string, localPort: number | null, re
   return hashPort(h, remotePort) & 0x3fffffff; // a small integer: a cheap Map key
 }
 
-/** The same hash from the key text (an id without its #n suffix). */
-function textHash(key: string): number {
+/** The same hash from the key text (an id without its #n suffix); exported for the collision test. */
+export function textHash(key: string): number {
   return hashText(FNV_OFFSET, key) & 0x3fffffff;
 }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/model.js';
 import { makeAddressCache } from '../../src/analyze/address.js';
-import { mergeSockets, socketsWithIds } from '../../src/analyze/sockets.js';
+import { mergeSockets, socketsWithIds, textHash } from '../../src/analyze/sockets.js';
 import { seededRandom } from '../../src/seeded-random.js';
 import { conn } from './helpers.js';
 
@@ -64,6 +64,10 @@ describe('merging the views of a socket', () => {
         }));
       }
       expect(merged(records), `host ${host}`).toEqual(referenceMerge(records));
+      // Every socket is found by its id (the index hash of the fields is the hash of the id's text).
+      const sockets = mergeSockets(records, new Map());
+      const found = socketsWithIds(sockets, sockets.map((s) => s.id));
+      expect([...found.values()]).toEqual(sockets);
     }
   });
 
@@ -85,5 +89,32 @@ describe('merging the views of a socket', () => {
     expect(found.get('tcp|0.0.0.0|443|0.0.0.0|*#2')).toBe(sockets[2]);
     // A list not made by mergeSockets is scanned.
     expect([...socketsWithIds([...sockets], [sockets[1]!.id]).values()]).toEqual([sockets[1]]);
+  });
+
+  it('keeps two different tuples apart when their hashes collide, and finds each by its id', () => {
+    // Search peer ports until two keys share a hash (30 bits: a collision within ~100k keys).
+    const key = (lport: number, rport: number) => `tcp|10.0.0.5|${lport}|203.0.113.9|${rport}`;
+    const seen = new Map<number, [number, number]>();
+    let pair: [[number, number], [number, number]] | null = null;
+    for (let lport = 1; lport < 65536 && !pair; lport++) {
+      for (let rport = 1; rport <= 8 && !pair; rport++) {
+        const h = textHash(key(lport, rport));
+        const before = seen.get(h);
+        if (before) pair = [before, [lport, rport]];
+        else seen.set(h, [lport, rport]);
+      }
+    }
+    expect(pair).not.toBeNull();
+    const [[l1, r1], [l2, r2]] = pair!;
+    const records = [
+      conn({ local: `10.0.0.5:${l1}`, remote: `203.0.113.9:${r1}`, state: 'ESTABLISHED', pid: 10 }),
+      conn({ local: `10.0.0.5:${l2}`, remote: `203.0.113.9:${r2}`, state: 'ESTABLISHED', pid: 10 }),
+      conn({ local: `10.0.0.5:${l2}`, remote: `203.0.113.9:${r2}`, state: 'ESTABLISHED', pid: 10, view: 'ss' }),
+    ];
+    expect(merged(records)).toEqual(referenceMerge(records));
+    const sockets = mergeSockets(records, new Map());
+    expect(sockets.map((s) => s.id)).toEqual([key(l1, r1), key(l2, r2)]);
+    expect(sockets[1]!.records).toHaveLength(2);
+    expect(socketsWithIds(sockets, [key(l2, r2)]).get(key(l2, r2))).toBe(sockets[1]);
   });
 });
