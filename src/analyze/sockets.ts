@@ -66,7 +66,7 @@ function tupleHash(protocol: string, local: string, localPort: number | null, re
   h = hashChar(hashText(h, local), BAR);
   h = hashChar(hashPort(h, localPort), BAR);
   h = hashChar(hashText(h, remote), BAR);
-  return hashPort(h, remotePort) & 0x3fffffff; // a small integer: a cheap Map key
+  return hashPort(h, remotePort) & 0x3fffffff;
 }
 
 /** The same hash from the key text (an id without its #n suffix); exported for the collision test. */
@@ -74,8 +74,18 @@ export function textHash(key: string): number {
   return hashText(FNV_OFFSET, key) & 0x3fffffff;
 }
 
-/** Sockets by tuple hash, in creation order (a bucket holds the owners of one tuple and rare collisions). */
-type TupleIndex = Map<number, Socket | Socket[]>;
+/**
+ * Sockets by tuple hash: open addressing over socket numbers (seq + 1, 0 empty) in a table at most
+ * half full, and each socket's hash. Typed arrays instead of a Map of 90k entries (less to allocate
+ * and to collect). The owners of one tuple follow each other along the probe in creation order.
+ */
+interface TupleIndex { slots: Int32Array; mask: number; hashes: Int32Array; sockets: Socket[] }
+
+function newIndex(records: number, sockets: Socket[]): TupleIndex {
+  let size = 1024;
+  while (size < records * 2) size *= 2;
+  return { slots: new Int32Array(size), mask: size - 1, hashes: new Int32Array(Math.max(1, records)), sockets };
+}
 
 /** The index of each merged list, for socketsWithIds (rules cite a few thousand sockets of 100k). */
 const indexes = new WeakMap<SocketInfo[], TupleIndex>();
@@ -86,8 +96,9 @@ const indexes = new WeakMap<SocketInfo[], TupleIndex>();
  */
 export function mergeSockets(connections: Connection[], pidByInode: Map<number, number>): SocketInfo[] {
   const addr = makeAddressCache();
-  const index: TupleIndex = new Map();
   const all: Socket[] = [];
+  const index = newIndex(connections.length, all);
+  const { slots, mask, hashes } = index;
   const owners: Owners = new Map();
   const compatible = (s: SocketInfo, pid: number | null): boolean =>
     s.pid === null || pid === null || s.pid === pid || owners.get(s)?.has(pid) === true;
@@ -97,19 +108,19 @@ export function mergeSockets(connections: Connection[], pidByInode: Map<number, 
     const remotePort = peerPort(c, remote);
     const h = tupleHash(c.protocol, local.text, c.localPort, remote.text, remotePort);
     const pid = ownerPid(c.pid) ?? (c.inode ? (pidByInode.get(c.inode) ?? null) : null);
-    const bucket = index.get(h);
     // The sockets of this tuple in creation order (the first is #0): the first compatible one takes the record.
     let same = 0;
     let match: Socket | undefined;
-    if (bucket !== undefined) {
-      let key: string | null = null;
-      for (const s of Array.isArray(bucket) ? bucket : [bucket]) {
-        if (!s.sameTuple(c.protocol, local.text, c.localPort, remote.text, remotePort, () => (key ??= tupleKey(c.protocol, local.text, c.localPort, remote.text, remotePort)))) continue;
-        same++;
-        if (compatible(s, pid)) {
-          match = s;
-          break;
-        }
+    let key: string | null = null;
+    let slot = h & mask;
+    for (let n = slots[slot] as number; n !== 0; slot = (slot + 1) & mask, n = slots[slot] as number) {
+      if (hashes[n - 1] !== h) continue;
+      const s = all[n - 1] as Socket;
+      if (!s.sameTuple(c.protocol, local.text, c.localPort, remote.text, remotePort, () => (key ??= tupleKey(c.protocol, local.text, c.localPort, remote.text, remotePort)))) continue;
+      same++;
+      if (compatible(s, pid)) {
+        match = s;
+        break;
       }
     }
     if (match) {
@@ -118,9 +129,9 @@ export function mergeSockets(connections: Connection[], pidByInode: Map<number, 
     }
     const socket = new Socket(same, all.length, c, local, remote, pid);
     if (c.owners && c.owners.length > 1) for (const o of c.owners) if (ownerPid(o.pid) !== null) addOwner(owners, socket, o.pid);
-    if (bucket === undefined) index.set(h, socket);
-    else if (Array.isArray(bucket)) bucket.push(socket);
-    else index.set(h, [bucket, socket]);
+    // The probe stopped at the first empty slot: the new socket goes there.
+    slots[slot] = all.length + 1;
+    hashes[all.length] = h;
     all.push(socket);
   }
   classifyDirection(all);
@@ -147,11 +158,14 @@ export function socketsWithIds(sockets: SocketInfo[], ids: Iterable<string>): Ma
     return out;
   }
   const found: Socket[] = [];
+  const { slots, mask, hashes } = index;
   for (const id of wanted) {
     // A tuple key ends in a port or '*', never in #digits: the suffix is the owner number.
-    const bucket = index.get(textHash(id.replace(/#\d+$/, '')));
-    if (bucket === undefined) continue;
-    for (const s of Array.isArray(bucket) ? bucket : [bucket]) if (s.id === id) found.push(s);
+    const h = textHash(id.replace(/#\d+$/, ''));
+    for (let slot = h & mask, n = slots[slot] as number; n !== 0; slot = (slot + 1) & mask, n = slots[slot] as number) {
+      const s = index.sockets[n - 1] as Socket;
+      if (hashes[n - 1] === h && s.id === id) found.push(s);
+    }
   }
   found.sort((a, b) => a.seq - b.seq);
   for (const s of found) out.set(s.id, s);
