@@ -8,6 +8,7 @@ import { safeText } from './names.js';
 import { expectedListener, osLabel } from './knowledge/index.js';
 import { severityRank } from './severity.js';
 import { lookupHash } from './hashsets.js';
+import { socketsWithIds } from './sockets.js';
 import type { AllowList, AnalysisContext, Rule, RuleHit, SocketInfo } from './types.js';
 
 export interface EngineResult {
@@ -62,9 +63,7 @@ function toFinding(rule: Rule, hit: RuleHit, ctx: AnalysisContext): Finding {
 function citedSockets(drafts: Draft[], ctx: AnalysisContext): Map<string, SocketInfo> {
   const cited = new Set<string>();
   for (const d of drafts) for (const id of d.hit.socketIds ?? []) cited.add(id);
-  const out = new Map<string, SocketInfo>();
-  for (const s of ctx.sockets) if (cited.has(s.id)) out.set(s.id, s);
-  return out;
+  return socketsWithIds(ctx.sockets, cited);
 }
 
 /**

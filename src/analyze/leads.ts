@@ -6,6 +6,7 @@ import type { Finding, Severity, SourceRef } from '../model.js';
 import { leadStatements } from './lead-text.js';
 import { leadExecutable, type LeadExecutable } from './lead-exe.js';
 import { severityRank } from './severity.js';
+import { socketsWithIds } from './sockets.js';
 import type { AnalysisContext, Rule, RuleHit, SocketInfo } from './types.js';
 
 export type LeadKind = 'process' | 'route' | 'peer' | 'listener' | 'host';
@@ -118,8 +119,7 @@ export function buildLeads(findings: Finding[], hits: Map<string, RuleHit>, ctx:
   // Only the sockets findings cite (a few thousand of 100k): no map of every socket.
   const cited = new Set<string>();
   for (const h of hits.values()) for (const id of h.socketIds ?? []) cited.add(id);
-  const sockets = new Map<string, SocketInfo>();
-  if (cited.size > 0) for (const s of ctx.sockets) if (cited.has(s.id)) sockets.set(s.id, s);
+  const sockets = socketsWithIds(ctx.sockets, cited);
   const uf = new UnionFind();
   const firstKey = new Map<string, string>();
   for (const f of findings) {

@@ -28,11 +28,67 @@ function ownerPid(pid: number | null | undefined): number | null {
   return typeof pid === 'number' && pid > 0 ? pid : null;
 }
 
-/** The address/port tuple of a record; '*' and 0 of an absent peer are the same thing. */
-function tupleKey(c: Connection, local: AddressInfo, remote: AddressInfo): string {
-  const rport = remote.cls === 'unspecified' && !c.remotePort ? '*' : String(c.remotePort ?? '*');
-  return `${c.protocol}|${local.text}|${c.localPort ?? '*'}|${remote.text}|${rport}`;
+/**
+ * The socket's tuple as text: protocol|local|lport|remote|rport ('*' for an absent port; '*' and 0
+ * of an absent peer are the same thing). Built only when an id is read (see Socket.id).
+ */
+function tupleKey(protocol: string, local: string, localPort: number | null, remote: string, remotePort: number | null): string {
+  return `${protocol}|${local}|${localPort ?? '*'}|${remote}|${remotePort ?? '*'}`;
 }
+
+// FNV-1a over the characters tupleKey would build, without building it: 90k key strings and a Map
+// of them were ~10% of a 100k-socket analysis and kept ~8 MB alive to the end.
+const FNV_OFFSET = 0x811c9dc5;
+const BAR = 124; // '|'
+const STAR = 42; // '*'
+
+function hashText(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h;
+}
+
+function hashChar(h: number, c: number): number {
+  return Math.imul(h ^ c, 16777619);
+}
+
+/** The decimal digits String(n) prints (any other value through String), or '*' for null. */
+function hashPort(h: number, n: number | null): number {
+  if (n === null || n === undefined) return hashChar(h, STAR);
+  if (!(Number.isSafeInteger(n) && n >= 0)) return hashText(h, String(n));
+  let div = 1;
+  while (div * 10 <= n) div *= 10;
+  for (; div >= 1; div = Math.floor(div / 10)) h = hashChar(h, 48 + (Math.floor(n / div) % 10));
+  return h;
+}
+
+function tupleHash(protocol: string, local: string, localPort: number | null, remote: string, remotePort: number | null): number {
+  let h = hashChar(hashText(FNV_OFFSET, protocol), BAR);
+  h = hashChar(hashText(h, local), BAR);
+  h = hashChar(hashPort(h, localPort), BAR);
+  h = hashChar(hashText(h, remote), BAR);
+  return hashPort(h, remotePort) & 0x3fffffff;
+}
+
+/** The same hash from the key text (an id without its #n suffix); exported for the collision test. */
+export function textHash(key: string): number {
+  return hashText(FNV_OFFSET, key) & 0x3fffffff;
+}
+
+/**
+ * Sockets by tuple hash: open addressing over socket numbers (seq + 1, 0 empty) in a table at most
+ * half full, and each socket's hash. Typed arrays instead of a Map of 90k entries (less to allocate
+ * and to collect). The owners of one tuple follow each other along the probe in creation order.
+ */
+interface TupleIndex { slots: Int32Array; mask: number; hashes: Int32Array; sockets: Socket[] }
+
+function newIndex(records: number, sockets: Socket[]): TupleIndex {
+  let size = 1024;
+  while (size < records * 2) size *= 2;
+  return { slots: new Int32Array(size), mask: size - 1, hashes: new Int32Array(Math.max(1, records)), sockets };
+}
+
+/** The index of each merged list, for socketsWithIds (rules cite a few thousand sockets of 100k). */
+const indexes = new WeakMap<SocketInfo[], TupleIndex>();
 
 /**
  * Deduplicate across views: records with the same tuple and compatible owners (same PID, or one side
@@ -40,34 +96,80 @@ function tupleKey(c: Connection, local: AddressInfo, remote: AddressInfo): strin
  */
 export function mergeSockets(connections: Connection[], pidByInode: Map<number, number>): SocketInfo[] {
   const addr = makeAddressCache();
-  // One socket per tuple is the rule; a list only when several owners share a tuple.
-  const first = new Map<string, Socket>();
-  const more = new Map<string, Socket[]>();
   const all: Socket[] = [];
+  const index = newIndex(connections.length, all);
+  const { slots, mask, hashes } = index;
   const owners: Owners = new Map();
   const compatible = (s: SocketInfo, pid: number | null): boolean =>
     s.pid === null || pid === null || s.pid === pid || owners.get(s)?.has(pid) === true;
   for (const c of connections) {
     const local = addr(c.localAddress, c.ipVersion);
     const remote = addr(c.remoteAddress, c.ipVersion);
-    const key = tupleKey(c, local, remote);
+    const remotePort = peerPort(c, remote);
+    const h = tupleHash(c.protocol, local.text, c.localPort, remote.text, remotePort);
     const pid = ownerPid(c.pid) ?? (c.inode ? (pidByInode.get(c.inode) ?? null) : null);
-    const head = first.get(key);
+    // The sockets of this tuple in creation order (the first is #0): the first compatible one takes the record.
+    let same = 0;
     let match: Socket | undefined;
-    if (head) match = compatible(head, pid) ? head : more.get(key)?.find((s) => compatible(s, pid));
+    let key: string | null = null;
+    let slot = h & mask;
+    for (let n = slots[slot] as number; n !== 0; slot = (slot + 1) & mask, n = slots[slot] as number) {
+      if (hashes[n - 1] !== h) continue;
+      const s = all[n - 1] as Socket;
+      if (!s.sameTuple(c.protocol, local.text, c.localPort, remote.text, remotePort, () => (key ??= tupleKey(c.protocol, local.text, c.localPort, remote.text, remotePort)))) continue;
+      same++;
+      if (compatible(s, pid)) {
+        match = s;
+        break;
+      }
+    }
     if (match) {
       addRecord(match, c, pid, owners);
       continue;
     }
-    const n = head ? (more.get(key)?.length ?? 0) + 1 : 0;
-    const socket = new Socket(n === 0 ? key : `${key}#${n}`, c, local, remote, pid);
+    const socket = new Socket(same, all.length, c, local, remote, pid);
     if (c.owners && c.owners.length > 1) for (const o of c.owners) if (ownerPid(o.pid) !== null) addOwner(owners, socket, o.pid);
-    if (!head) first.set(key, socket);
-    else more.set(key, [...(more.get(key) ?? []), socket]);
+    // The probe stopped at the first empty slot: the new socket goes there.
+    slots[slot] = all.length + 1;
+    hashes[all.length] = h;
     all.push(socket);
   }
   classifyDirection(all);
+  indexes.set(all, index);
   return all;
+}
+
+/** The remote port as the socket keeps it: null for an absent peer's '*' or 0. */
+function peerPort(c: Connection, remote: AddressInfo): number | null {
+  return remote.cls === 'unspecified' && !c.remotePort ? null : c.remotePort;
+}
+
+/**
+ * The sockets with these ids, in the order of `sockets`. Through the tuple index of a merged list
+ * (no id string per socket); a list built otherwise (tests) is scanned.
+ */
+export function socketsWithIds(sockets: SocketInfo[], ids: Iterable<string>): Map<string, SocketInfo> {
+  const wanted = new Set(ids);
+  const out = new Map<string, SocketInfo>();
+  if (wanted.size === 0) return out;
+  const index = indexes.get(sockets);
+  if (!index) {
+    for (const s of sockets) if (wanted.has(s.id)) out.set(s.id, s);
+    return out;
+  }
+  const found: Socket[] = [];
+  const { slots, mask, hashes } = index;
+  for (const id of wanted) {
+    // A tuple key ends in a port or '*', never in #digits: the suffix is the owner number.
+    const h = textHash(id.replace(/#\d+$/, ''));
+    for (let slot = h & mask, n = slots[slot] as number; n !== 0; slot = (slot + 1) & mask, n = slots[slot] as number) {
+      const s = index.sockets[n - 1] as Socket;
+      if (hashes[n - 1] === h && s.id === id) found.push(s);
+    }
+  }
+  found.sort((a, b) => a.seq - b.seq);
+  for (const s of found) out.set(s.id, s);
+  return out;
 }
 
 /**
@@ -91,8 +193,14 @@ class Socket implements SocketInfo {
   list: Connection[] | null = null;
   refList: SourceRef[] | null = null;
 
+  /** The id, once read (most sockets are never cited). */
+  private idText: string | null = null;
+
   constructor(
-    public id: string,
+    /** How many sockets of the same tuple came before (other owners): the id's #n. */
+    private readonly owner: number,
+    /** Position in the merged list. */
+    readonly seq: number,
     c: Connection,
     public local: AddressInfo,
     public remote: AddressInfo,
@@ -103,9 +211,25 @@ class Socket implements SocketInfo {
     this.protocol = c.protocol;
     this.ipVersion = c.ipVersion;
     this.localPort = c.localPort;
-    this.remotePort = remote.cls === 'unspecified' && !c.remotePort ? null : c.remotePort;
+    this.remotePort = peerPort(c, remote);
     this.state = c.state ?? null;
     this.processName = c.process ?? null;
+  }
+
+  /** Stable id: the tuple key, plus #n for further owners of the same tuple. */
+  get id(): string {
+    if (this.idText === null) {
+      const key = tupleKey(this.protocol, this.local.text, this.localPort, this.remote.text, this.remotePort);
+      this.idText = this.owner === 0 ? key : `${key}#${this.owner}`;
+    }
+    return this.idText;
+  }
+
+  /** Whether a record's tuple is this socket's (`key`: the record's tuple key, built once by the caller). */
+  sameTuple(protocol: string, local: string, localPort: number | null, remote: string, remotePort: number | null, key: () => string): boolean {
+    if (this.protocol === protocol && this.local.text === local && this.localPort === localPort && this.remote.text === remote && this.remotePort === remotePort) return true;
+    // Equal hashes of different fields: compare the texts (an address holding '|' could spell the same key).
+    return tupleKey(this.protocol, this.local.text, this.localPort, this.remote.text, this.remotePort) === key();
   }
 
   get records(): Connection[] {

@@ -5,6 +5,7 @@ import { endpoint, withZone } from './address.js';
 import { safeText } from './names.js';
 import { serviceName } from './services.js';
 import { maxSeverity } from './severity.js';
+import { socketsWithIds } from './sockets.js';
 import type { AnalysisContext, ConnectionAnnotation, ProcessView, RouteAnnotation, RuleHit, SocketInfo } from './types.js';
 
 const MAX_SOCKETS_PER_VIEW = 500;
@@ -125,7 +126,7 @@ export function buildConnectionAnnotations(ctx: AnalysisContext, links: Links, m
     }
     return v;
   };
-  const sockets = markedOnly ? ctx.sockets.filter((s) => links.bySocket.has(s.id)) : ctx.sockets;
+  const sockets = markedOnly ? [...socketsWithIds(ctx.sockets, links.bySocket.keys()).values()] : ctx.sockets;
   return sockets.map((s) => {
     const findings = links.bySocket.get(s.id);
     return {

@@ -1,12 +1,13 @@
 // Issue 16: `netcustody analyze DIR` as a whole process (start to exit) on a 100,000-socket capture,
 // with `jc --netstat` on the same file timed in the same run (interleaved, median of 3 each), the
 // process's peak RSS and the bytes analyze wrote into the folder.
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLinuxNetstat } from '../parse/linux-netstat-gen.js';
 import { generateWindowsNetstat } from '../parse/windows-netstat-gen.js';
-import { median, timeJcOnce, watchCli } from './process.js';
+import { CLI, median, timeJcOnce, watchCli } from './process.js';
 import type { BenchRow } from './types.js';
 
 const SOCKETS = 100_000;
@@ -19,9 +20,20 @@ function folderBytes(dir: string): number {
   return n;
 }
 
-interface Figures { wall: number; hwm: number; written: number; input: number; connections: number; findingsLeads: number }
+interface Figures { wall: number; hwm: number; written: number; input: number; connections: number; findingsLeads: number; cpu: number }
 
-async function analyzeRuns(work: string, os: 'linux' | 'windows', command: string, text: string, withJc: boolean): Promise<Figures & { jc: number | null }> {
+/**
+ * CPU seconds (user + sys) of a command run to its end, from the shell's `times` (the children's
+ * rusage): on a shared 2-core machine the wall time follows the other load, the CPU time much less.
+ */
+function cpuSeconds(script: string, args: string[]): number | null {
+  const r = spawnSync('sh', ['-c', `${script} >/dev/null 2>&1; s=$?; times; exit $s`, 'sh', ...args], { encoding: 'utf8' });
+  const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/m.exec(String(r.stdout).trim().split('\n').pop() ?? '');
+  if (r.status !== 0 || !m) return null;
+  return Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]);
+}
+
+async function analyzeRuns(work: string, os: 'linux' | 'windows', command: string, text: string, withJc: boolean): Promise<Figures & { jc: number | null; jcCpu: number | null }> {
   const file = join(work, `${os}.txt`);
   writeFileSync(file, text);
   const imp = await watchCli(['import', file, '--command', command, '--os', os, '--out', work, '--case', `AN-${os}`, '--examiner', 'Bench', '--json', '--quiet'], { sampleChildren: false });
@@ -30,6 +42,8 @@ async function analyzeRuns(work: string, os: 'linux' | 'windows', command: strin
   const walls: number[] = [];
   const hwms: number[] = [];
   const jcs: number[] = [];
+  const cpus: number[] = [];
+  const jcCpus: number[] = [];
   let written = 0;
   let connections = 0;
   let findingsLeads = 0;
@@ -45,12 +59,25 @@ async function analyzeRuns(work: string, os: 'linux' | 'windows', command: strin
     connections = statSync(join(dir, 'parsed/connections.json')).size;
     findingsLeads = ['findings.json', 'leads.json', 'finding-defaults.json'].reduce((n, f) => n + statSync(join(dir, f)).size, 0);
     rmSync(dir, { recursive: true, force: true });
+    // The CPU time of another run on a fresh copy (the watched run samples /proc every 10 ms).
+    cpSync(base, dir, { recursive: true });
+    const cpu = cpuSeconds('"$@"', [process.execPath, CLI, 'analyze', dir, '--quiet', '--examiner', 'Bench']);
+    if (cpu === null) throw new Error('analyze failed (CPU-time run)');
+    cpus.push(cpu);
+    rmSync(dir, { recursive: true, force: true });
     if (withJc) {
       const jc = timeJcOnce(file);
-      if (jc !== null) jcs.push(jc);
+      if (jc !== null) {
+        jcs.push(jc);
+        const c = cpuSeconds('jc --netstat < "$1"', [file]);
+        if (c !== null) jcCpus.push(c);
+      }
     }
   }
-  return { wall: median(walls), hwm: Math.max(...hwms), written, input: statSync(file).size, connections, findingsLeads, jc: jcs.length ? median(jcs) : null };
+  return {
+    wall: median(walls), hwm: Math.max(...hwms), written, input: statSync(file).size, connections, findingsLeads, cpu: median(cpus),
+    jc: jcs.length ? median(jcs) : null, jcCpu: jcCpus.length ? median(jcCpus) : null,
+  };
 }
 
 export async function benchAnalyzeProcess(): Promise<BenchRow[]> {
@@ -71,6 +98,11 @@ export async function benchAnalyzeProcess(): Promise<BenchRow[]> {
       ok: linux.jc === null ? undefined : linux.wall <= linux.jc / 3,
     });
     if (linux.jc !== null) rows.push({ area: 'analyze', metric: '  speed-up over jc --netstat (whole process)', value: linux.jc / linux.wall, unit: '×', target: '≥ 3×', ok: linux.jc / linux.wall >= 3 });
+    rows.push({ area: 'analyze', metric: `  CPU time (user+sys) of analyze, median of ${RUNS}`, value: linux.cpu, unit: 's' });
+    if (linux.jcCpu !== null) {
+      rows.push({ area: 'analyze', metric: `  CPU time (user+sys) of jc --netstat, median of ${RUNS}`, value: linux.jcCpu, unit: 's' });
+      rows.push({ area: 'analyze', metric: '  CPU-time ratio jc / analyze (less sensitive to other load than wall time)', value: linux.jcCpu / linux.cpu, unit: '×', target: '≥ 3×', ok: linux.jcCpu / linux.cpu >= 3 });
+    }
     rows.push({ area: 'analyze', metric: '  peak RSS of the analyze process (VmHWM)', value: Math.round(linux.hwm / MB), unit: 'MB', target: '≤ 150 MB', ok: linux.hwm <= 150 * MB });
     rows.push({ area: 'analyze', metric: `  bytes written into the folder (${(linux.written / MB).toFixed(1)} MB)`, value: linux.written / linux.input, unit: '× input', target: '≤ 3×', ok: linux.written <= 3 * linux.input });
     rows.push({ area: 'analyze', metric: `netcustody analyze DIR, whole process, ${(windows.input / MB).toFixed(1)} MB netstat -anob, 100k sockets`, value: windows.wall, unit: 's', target: `≤ 1.5× Linux: ≤ ${(1.5 * linux.wall).toFixed(2)} s`, ok: windows.wall <= 1.5 * linux.wall });

@@ -20,8 +20,9 @@ export function findingsTable(findings: Finding[], ctx: TableContext): string {
   // "No findings." would be false when an allow-list (say, one entry with rule "*") set them aside.
   const setAside = suppressed > 0 ? `${suppressed} finding${suppressed === 1 ? '' : 's'} suppressed by the allow-list (listed with the reason in findings.json and the report)` : '';
   if (shown.length === 0) return suppressed > 0 ? `No finding shown: ${setAside}.\n` : 'No findings.\n';
-  const where = whereLookup(ctx);
-  const rows = shown.slice(0, ctx.limit).map((f) => [
+  const listed = shown.slice(0, ctx.limit);
+  const where = whereLookup(ctx, listed);
+  const rows = listed.map((f) => [
     f.severity.toUpperCase(),
     f.rule,
     clip(visible(f.process ?? ''), 18), // marked by analyze already: only what is left is marked
@@ -41,14 +42,23 @@ export function findingsTable(findings: Finding[], ctx: TableContext): string {
   return `${out.join('\n')}\n`;
 }
 
-function whereLookup(ctx: TableContext): Map<string, string> {
+/** "tcp 1.2.3.4:80 → …" for the lines the listed findings cite (not for all 100k sockets of a busy host). */
+function whereLookup(ctx: TableContext, listed: Finding[]): Map<string, string> {
+  const wanted = new Map<string, Set<number>>();
+  for (const f of listed) for (const r of f.refs) {
+    let lines = wanted.get(r.artifact);
+    if (!lines) wanted.set(r.artifact, (lines = new Set()));
+    lines.add(r.line);
+  }
+  const cited = (s: { artifact: string; line: number }): boolean => wanted.get(s.artifact)?.has(s.line) === true;
   const map = new Map<string, string>();
   for (const c of ctx.connections ?? []) {
+    if (!cited(c.source)) continue;
     const local = endpoint(c.localAddress, c.localPort);
     const text = c.state === 'LISTEN' || c.remotePort === null ? `${c.protocol} ${local} (${c.state ?? 'bound'})` : `${c.protocol} ${local} → ${endpoint(c.remoteAddress, c.remotePort)}`;
     map.set(`${c.source.artifact}:${c.source.line}`, text);
   }
-  for (const r of ctx.routes ?? []) map.set(`${r.source.artifact}:${r.source.line}`, `${r.destination} via ${r.gateway ?? 'on-link'}${r.interface ? ` dev ${r.interface}` : ''}`);
+  for (const r of ctx.routes ?? []) if (cited(r.source)) map.set(`${r.source.artifact}:${r.source.line}`, `${r.destination} via ${r.gateway ?? 'on-link'}${r.interface ? ` dev ${r.interface}` : ''}`);
   return map;
 }
 

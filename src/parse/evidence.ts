@@ -31,8 +31,12 @@ export function textArtifacts(acq: Acquisition): string[] {
 export function parseEvidence(dir: string): ParsedEvidence {
   const acquisition = readAcquisition(dir);
   const results = textArtifacts(acquisition).map((artifact) => {
-    const { text, encoding } = decodeBytes(readFileSync(join(dir, artifact)));
-    return parseText(text, artifact, encoding);
+    const bytes = readFileSync(join(dir, artifact));
+    const { text, encoding } = decodeBytes(bytes);
+    // ASCII (UTF-8 as long as the bytes): each character is the byte at the same offset, and
+    // parsers may copy what they keep from the bytes. Not latin1: its decoding may follow cp1252.
+    const sameOffsets = encoding === 'utf-8' && text.length === bytes.length;
+    return parseText(text, artifact, encoding, sameOffsets ? bytes : undefined);
   });
   const processes = mergeProcesses(results);
   const connections = markPrimary(results);
@@ -89,7 +93,8 @@ function markPrimary(results: ParseResult[]): Connection[] {
     return VIEW_RANK[r.connections[0].view] * 1e9 + owned;
   };
   const withSockets = results.filter((r) => r.connections.length > 0);
-  const scores = withSockets.map(score);
+  // One listing is the primary one without counting its owners (100k records read for nothing).
+  const scores = withSockets.length === 1 ? [0] : withSockets.map(score);
   const best = Math.max(...scores);
   const all: Connection[] = [];
   for (const [i, r] of withSockets.entries()) {

@@ -90,15 +90,30 @@ export function spanEquals(text: string, start: number, end: number, s: string):
  * local addresses are a handful repeated on every row. Comparing characters in place costs less than
  * slicing and hashing a new string, and the rows share one copy.
  */
-export function makeRecentSpans(size = 8): (text: string, start: number, end: number) => string {
+export function makeRecentSpans(size = 8, copy: Copier = sliceSpan): (text: string, start: number, end: number) => string {
   const recent: string[] = [];
   let next = 0;
   return (text: string, start: number, end: number): string => {
     for (let k = 0; k < recent.length; k++) if (spanEquals(text, start, end, recent[k])) return recent[k];
-    const s = text.slice(start, end);
+    const s = copy(text, start, end);
     if (recent.length < size) recent.push(s);
     else recent[next] = s;
     next = (next + 1) % size;
     return s;
   };
+}
+
+/** text[start, end) as a string kept in a record. */
+export type Copier = (text: string, start: number, end: number) => string;
+
+const sliceSpan: Copier = (text, start, end) => text.slice(start, end);
+
+/**
+ * V8 gives a slice of 13 or more characters as a view into the whole text: one kept address kept the
+ * 10 MB decoded listing alive to the end of analyze (and of run and report). With the raw bytes at
+ * the same offsets (ParserInput.bytes), such values are copied from them instead.
+ */
+export function copySpan(bytes: Buffer | undefined): Copier {
+  if (!bytes) return sliceSpan;
+  return (text, start, end) => (end - start < 13 ? text.slice(start, end) : bytes.toString('latin1', start, end));
 }

@@ -1,7 +1,7 @@
 // Cell-level helpers for the net-tools netstat parser. They work on offsets into the whole text so a
 // 10 MB listing is read without slicing every line and every cell (the benchmark's memory budget is
 // 5× the input); only the values kept in records are sliced, and repeated ones are shared.
-import { spanEquals } from './line-spans.js';
+import { spanEquals, type Copier } from './line-spans.js';
 
 /** One line of a larger text and the cell last found in it (one reusable object per parse). */
 export interface Cursor {
@@ -151,7 +151,7 @@ export function newHostPort(): HostPort {
  */
 export function splitHostPort(
   text: string, start: number, end: number, protocol: string, shared: (text: string, start: number, end: number) => string,
-  out: HostPort, shareAll: boolean,
+  out: HostPort, shareAll: boolean, copy: Copier = (t, s, e) => t.slice(s, e),
 ): boolean {
   // A character loop: String.prototype.lastIndexOf with a position is a runtime call per cell.
   let colon = end - 1;
@@ -181,10 +181,10 @@ export function splitHostPort(
       break;
     }
   }
-  out.address = shareAll || star ? shared(text, a, b) : text.slice(a, b);
+  out.address = shareAll || star ? shared(text, a, b) : copy(text, a, b);
   out.port = port;
   out.portRaw = portRaw;
-  out.zone = pct >= 0 && pct < b - 1 ? text.slice(pct + 1, b) : null;
+  out.zone = pct >= 0 && pct < b - 1 ? copy(text, pct + 1, b) : null;
   return true;
 }
 
@@ -218,7 +218,7 @@ const OWNER_SLOTS = 512;
  * rows per process, and a hit costs a comparison instead of a slice. Direct-mapped by the low bits
  * of the pid (no hashing); a slot only answers when the whole cell is the same text.
  */
-export function makeOwnerReader(): (text: string, start: number, end: number) => Owner | null {
+export function makeOwnerReader(copy: Copier = (t, s, e) => t.slice(s, e)): (text: string, start: number, end: number) => Owner | null {
   const pids = new Int32Array(OWNER_SLOTS).fill(-1);
   const cells: string[] = new Array<string>(OWNER_SLOTS).fill('');
   const owners: (Owner | null)[] = new Array<Owner | null>(OWNER_SLOTS).fill(null);
@@ -233,10 +233,10 @@ export function makeOwnerReader(): (text: string, start: number, end: number) =>
       if (c < 0 || c > 9) break;
       pid = pid * 10 + c;
     }
-    if (slash === start || slash === e || slash - start > 9 || text.charCodeAt(slash) !== 47) return parsePidProgram(text.slice(start, e));
+    if (slash === start || slash === e || slash - start > 9 || text.charCodeAt(slash) !== 47) return parsePidProgram(copy(text, start, e));
     const slot = pid & (OWNER_SLOTS - 1);
     if (pids[slot] === pid && spanEquals(text, start, e, cells[slot])) return owners[slot];
-    const cell = text.slice(start, e);
+    const cell = copy(text, start, e);
     const owner = parsePidProgram(cell);
     pids[slot] = pid;
     cells[slot] = cell;

@@ -6,9 +6,10 @@ import type { Connection, ParseResult, UnixSocket } from '../model.js';
 import type { Parser, ParserInput } from './types.js';
 import { addUnparsed, emptyResult, warnUnparsed } from './result.js';
 import {
-  cellDigits, cellEndAt, cellIsOneOf, cellText, type Cursor, digitsAt, LINUX_STATES, wordIndexAt, forEachLineStart, lineEndAt, makeInterner, makeOwnerReader, makeRecentSpans,
+  cellDigits, cellEndAt, cellIsOneOf, type Cursor, digitsAt, LINUX_STATES, wordIndexAt, forEachLineStart, lineEndAt, makeInterner, makeOwnerReader, makeRecentSpans,
   newHostPort, nextCell, type HostPort, type Owner, PROGRAM_CELL_WIDTH, skipBlanks, splitHostPort, stateFromNumber,
 } from './linux-netstat-fields.js';
+import { copySpan, type Copier } from './line-spans.js';
 
 export const LINUX_NETSTAT_FORMAT = 'linux-netstat';
 const FORMAT = LINUX_NETSTAT_FORMAT;
@@ -29,6 +30,8 @@ interface State {
   inet: InetColumns | null;
   unix: UnixColumns | null;
   intern: (s: string) => string;
+  /** Values kept in records: copied from the raw bytes when it can be (not a view into the whole text). */
+  copy: Copier;
   /** Addresses and port names repeated row after row (see makeRecentSpans). */
   recent: (text: string, start: number, end: number) => string;
   owner: (text: string, start: number, end: number) => Owner | null;
@@ -52,14 +55,15 @@ const NOTES = ['(Not all processes could be identified', ' will not be shown, yo
 export function parseLinuxNetstat(input: ParserInput): ParseResult {
   const { text } = input;
   const result = emptyResult(FORMAT, input.artifact, input.encoding);
+  const copy = copySpan(input.bytes);
   const st: State = {
-    cur: { text, end: 0, cellStart: 0, cellEnd: 0 }, artifact: input.artifact, inet: null, unix: null,
-    intern: makeInterner(), recent: makeRecentSpans(), owner: makeOwnerReader(), maybeCut: [], wide: false, l: newHostPort(), f: newHostPort(),
+    cur: { text, end: 0, cellStart: 0, cellEnd: 0 }, artifact: input.artifact, inet: null, unix: null, copy,
+    intern: makeInterner(), recent: makeRecentSpans(8, copy), owner: makeOwnerReader(copy), maybeCut: [], wide: false, l: newHostPort(), f: newHostPort(),
     o: { pid: null, process: null, truncated: false, user: null, uid: -1, inode: -1 }, lineEnd: 0,
   };
   let section: 'inet' | 'unix' | 'other' | null = null;
   const unparsed = (start: number, end: number, lineNo: number, reason: string): void =>
-    addUnparsed(result, lineNo, text.slice(start, end), reason);
+    addUnparsed(result, lineNo, copy(text, start, end), reason);
   // Internet rows (nearly every line) are read from their start, and their end found on the way;
   // other lines are measured first.
   const n = text.length;
@@ -149,7 +153,7 @@ function parseInetRow(st: State, protoEnd: number, protoRaw: string, [protocol, 
   const fe = cellEndAt(text, fs, end);
   if (fe === fs) return 'missing address columns';
   const { l, f } = st;
-  if (!splitHostPort(text, ls, le, protocol, st.recent, l, true) || !splitHostPort(text, fs, fe, protocol, st.recent, f, false)) {
+  if (!splitHostPort(text, ls, le, protocol, st.recent, l, true, st.copy) || !splitHostPort(text, fs, fe, protocol, st.recent, f, false, st.copy)) {
     return 'address without :port';
   }
   let state: string | null = null;
@@ -161,7 +165,7 @@ function parseInetRow(st: State, protoEnd: number, protoRaw: string, [protocol, 
     if (protocol === 'raw') {
       const n = digitsAt(text, s, e);
       if (n >= 0) {
-        stateRaw = st.intern(text.slice(s, e));
+        stateRaw = st.intern(st.copy(text, s, e));
         state = stateFromNumber(n);
         pos = e;
       }
@@ -239,7 +243,7 @@ function readOwnerColumns(st: State, pos: number): string | null {
   }
   if (hasUser) {
     if (!has) return 'User/Inode columns expected';
-    const user = st.intern(cellText(cur));
+    const user = st.intern(st.copy(text, cur.cellStart, cur.cellEnd));
     nextCell(cur, cur.cellEnd);
     const inode = cellDigits(cur);
     if (inode < 0) return 'User/Inode columns expected';
@@ -270,13 +274,13 @@ function parseUnixRow(st: State, lineNo: number): UnixSocket | string {
   if (text.charCodeAt(open) !== 91) return 'Flags column ([ ... ]) expected';
   const close = text.indexOf(']', open);
   if (close < 0 || close >= cur.end) return 'Flags column not closed';
-  const flags = text.slice(open + 1, close).trim();
+  const flags = st.copy(text, open + 1, close).trim();
   nextCell(cur, close + 1);
-  const type = cellText(cur);
+  const type = st.copy(text, cur.cellStart, cur.cellEnd);
   nextCell(cur, cur.cellEnd);
   let state: string | null = null;
   if (cellDigits(cur) < 0) {
-    state = st.intern(cellText(cur));
+    state = st.intern(st.copy(text, cur.cellStart, cur.cellEnd));
     nextCell(cur, cur.cellEnd);
   }
   const inode = cellDigits(cur);
@@ -295,7 +299,7 @@ function parseUnixRow(st: State, lineNo: number): UnixSocket | string {
     sock.process = owner.process;
     pathStart = skipBlanks(text, pathStart + PROGRAM_CELL_WIDTH, cur.end);
   }
-  const path = text.slice(Math.min(pathStart, cur.end), cur.end).trimEnd();
+  const path = st.copy(text, Math.min(pathStart, cur.end), cur.end).trimEnd();
   sock.path = path === '' ? null : path;
   return sock;
 }

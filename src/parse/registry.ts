@@ -56,9 +56,9 @@ export function detectFormat(text: string): Detection | null {
 }
 
 /** Parse decoded text; unknown content is reported line by line as unparsed, never dropped. */
-export function parseText(text: string, artifact: string, encoding: string): ParseResult {
+export function parseText(text: string, artifact: string, encoding: string, bytes?: Buffer): ParseResult {
   const detected = detectFormat(text);
-  if (detected) return detected.parser.parse({ text, artifact, encoding });
+  if (detected) return detected.parser.parse(bytes ? { text, artifact, encoding, bytes } : { text, artifact, encoding });
   const result = emptyResult('unknown', artifact, encoding);
   // Line by line over the text (no array of every line: the content may be megabytes of garbage).
   result.lines.total = forEachLineSpan(text, (start, end, lineNo) => {

@@ -15,6 +15,12 @@ export interface ParserInput {
   /** Path of the artifact inside the evidence folder, for SourceRef. */
   artifact: string;
   encoding: string;
+  /**
+   * The raw bytes when each character of `text` is the byte at the same offset (ASCII text).
+   * A value sliced from a large text keeps the whole text alive; a parser may copy the values it
+   * keeps from these bytes instead (see copySpan).
+   */
+  bytes?: Buffer;
 }
 
 /** One module per format (jc style): info, a content sniffer and one parse entry. */

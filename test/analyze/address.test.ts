@@ -2,7 +2,8 @@
 // entry checked on its first and last address, a case that fires and one that must not for the
 // documentation and benchmarking ranges that used to be called "public".
 import { describe, expect, it } from 'vitest';
-import { addressInfo, addressLabel, isExternal, parseCidr, parseIPv6, registryEntry, registryEntryV6 } from '../../src/analyze/address.js';
+import { addressInfo, addressLabel, isExternal, parseCidr, parseIPv6, parseIPv6Text, registryEntry, registryEntryV6 } from '../../src/analyze/address.js';
+import { seededRandom } from '../../src/seeded-random.js';
 import { IPV4_SPECIAL, IPV6_SPECIAL, REGISTRY_AS_OF, specialLabel, type SpecialBlock } from '../../src/analyze/iana-special.js';
 import { established, listen, proc, run } from './helpers.js';
 
@@ -117,5 +118,27 @@ describe('IANA special-purpose registries', () => {
       expect(registryEntryV6(groups)?.label ?? null, groups.join(':')).toBe(registryEntry(v, 6)?.label ?? null);
       expect(parseIPv6(groups.map((g) => g.toString(16)).join(':'))).toEqual(groups);
     }
+  });
+});
+
+describe('IPv6 text (issue 16: one pass for the common form)', () => {
+  it('reads every text exactly as the general parser does: valid forms, odd colons, IPv4 tails, junk', () => {
+    const rnd = seededRandom(616);
+    const pick = (s: string): string => s[Math.floor(rnd() * s.length)] as string;
+    const samples = ['::', '::1', '1::', '1::2', ':::1', '1:::2', '1::2::3', ':1::', '1:', ':1', '::ffff:10.0.0.1', '::10.0.0.1', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9',
+      '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8', '1:2:3:4::5:6:7:8', '12345::', 'fE80::aBcD', '2001:DB8::1', '1:2:3:4:5:6:1.2.3.4', '', ':', 'g::1', '0:0:0:0:0:0:0:0'];
+    for (let i = 0; i < 20_000; i++) {
+      // Random group structures, and random strings over the characters an address may hold.
+      const groups = Array.from({ length: 1 + Math.floor(rnd() * 9) }, () => Array.from({ length: Math.floor(rnd() * 6) }, () => pick('0123456789abcdefABCDEF')).join(''));
+      samples.push(groups.join(rnd() < 0.2 ? '::' : ':').replace(/^/, rnd() < 0.2 ? '::' : ''));
+      samples.push(Array.from({ length: Math.floor(rnd() * 40) }, () => pick('0f:::.9aA1')).join(''));
+    }
+    let parsed = 0;
+    for (const s of samples) {
+      const want = parseIPv6Text(s);
+      expect(parseIPv6(s), JSON.stringify(s)).toEqual(want);
+      if (want) parsed++;
+    }
+    expect(parsed).toBeGreaterThan(2_000);
   });
 });
