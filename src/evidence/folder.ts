@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, chmodSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Acquisition, Connection, UnixSocket } from '../model.js';
 import { DIR_MODE, fsyncDir, mkdirPrivate, readFileNoFollow, writeFileDurableSync, writeTempHashedSync, writeTextDurableSync } from './files.js';
-import { restoreDefaults } from './record-defaults.js';
+import { isDerivedField, restoreDefaults, type ArtifactDefaults } from './record-defaults.js';
 import { findingGroup, leadGroup, restoreShared, type FindingDefaults } from './finding-defaults.js';
 import { readJsonArrayFile } from './json-array.js';
 import { writeJsonPieces } from './json-pieces.js';
@@ -184,14 +184,20 @@ export function readUnixSockets(dir: string): UnixSocket[] {
   return readJsonArray<UnixSocket>(dir, PATHS.unixSockets);
 }
 
-/** parse-report.json's per-artifact record defaults of one record kind (empty for older folders). */
-function recordDefaults(dir: string, kind: string): Map<string, Record<string, unknown>> {
-  const out = new Map<string, Record<string, unknown>>();
+/** parse-report.json's per-artifact record defaults and recomputed fields of one record kind (empty for older folders). */
+function recordDefaults(dir: string, kind: string): Map<string, ArtifactDefaults> {
+  const out = new Map<string, ArtifactDefaults>();
   if (!existsSync(join(dir, PATHS.parseReport))) return out;
-  const report = readJson<{ artifacts?: { artifact: string; recordDefaults?: Record<string, Record<string, unknown>> }[] }>(dir, PATHS.parseReport);
+  const report = readJson<{ artifacts?: { artifact: string; recordDefaults?: Record<string, Record<string, unknown>>; recordDerived?: Record<string, unknown> }[] }>(dir, PATHS.parseReport);
   for (const a of report.artifacts ?? []) {
     const d = a.recordDefaults?.[kind];
-    if (d && typeof d === 'object') out.set(a.artifact, d);
+    const derived = a.recordDerived?.[kind] ?? [];
+    // A name this version cannot recompute would silently lose a field: refuse the folder instead.
+    if (!Array.isArray(derived) || !derived.every(isDerivedField)) {
+      throw new EvidenceError(`${join(dir, PATHS.parseReport)}: recordDerived of ${a.artifact} names fields this version cannot recompute: ${JSON.stringify(derived)}`);
+    }
+    const values = d && typeof d === 'object' ? d : {};
+    if (Object.keys(values).length || derived.length) out.set(a.artifact, { values, derived });
   }
   return out;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Acquisition, Connection, NetInterface, OtherSocket, ParseResult, ProcessFacts, Route, UnixSocket } from '../model.js';
 import { PATHS, readAcquisition, type OutputFile } from '../evidence/folder.js';
-import { computeDefaults, CONNECTION_CONTRACT, stripDefaults, UNIX_SOCKET_CONTRACT, writeRecordLines, type RecordDefaults } from '../evidence/record-defaults.js';
+import { computeDefaults, CONNECTION_CONTRACT, stripDefaults, UNIX_SOCKET_CONTRACT, writeRecordLines, type ArtifactDefaults, type RecordDefaults } from '../evidence/record-defaults.js';
 import { type CsvColumn, writeCsvPieces } from './csv.js';
 import { parseText } from './registry.js';
 import type { ParseReport } from './report-types.js';
@@ -129,14 +129,19 @@ export function parsedOutputs(parsed: ParsedEvidence): OutputFile[] {
     ...parsed.report,
     artifacts: parsed.report.artifacts.map((a) => {
       const recordDefaults: RecordDefaults = {};
+      const recordDerived: Record<string, string[]> = {};
       const c = connDefaults.get(a.artifact);
       const u = unixDefaults.get(a.artifact);
-      if (c) recordDefaults.connections = c;
-      if (u) recordDefaults.unixSockets = u;
-      return Object.keys(recordDefaults).length ? { ...a, recordDefaults } : a;
+      if (c && Object.keys(c.values).length) recordDefaults.connections = c.values;
+      if (u && Object.keys(u.values).length) recordDefaults.unixSockets = u.values;
+      if (c?.derived.length) recordDerived.connections = c.derived;
+      if (u?.derived.length) recordDerived.unixSockets = u.derived;
+      // recordDerived only where there is one: reports of hosts without such fields read as before.
+      const withDefaults = Object.keys(recordDefaults).length ? { ...a, recordDefaults } : a;
+      return Object.keys(recordDerived).length ? { ...withDefaults, recordDerived } : withDefaults;
     }),
   };
-  const records = (list: readonly unknown[], defaults?: Map<string, Record<string, unknown>>) => (write: (piece: string) => void) =>
+  const records = (list: readonly unknown[], defaults?: Map<string, ArtifactDefaults>) => (write: (piece: string) => void) =>
     writeRecordLines(list, write, defaults ? (r) => stripDefaults(r as object, defaults) : undefined);
   return [
     { rel: PATHS.connections, produce: records(parsed.connections, connDefaults) },

@@ -16,6 +16,8 @@ export interface ArtifactParseSummary {
   records: { connections: number; routes: number; unixSockets: number; otherSockets: number; processes: number };
   /** Fields written once for the artifact's records (evidence/record-defaults.ts): kind → field → value. */
   recordDefaults?: Record<string, Record<string, unknown>>;
+  /** Fields left out where the loader recomputes them exactly (evidence/record-defaults.ts): kind → names. */
+  recordDerived?: Record<string, string[]>;
 }
 
 export interface ParseReport {
