@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Acquisition, Connection, UnixSocket } from '../model.js';
 import { DIR_MODE, fsyncDir, mkdirPrivate, readFileNoFollow, writeFileDurableSync, writeTempHashedSync, writeTextDurableSync } from './files.js';
 import { isDerivedField, restoreDefaults, type ArtifactDefaults } from './record-defaults.js';
+import { decodeRows } from './record-rows.js';
 import { findingGroup, leadGroup, restoreShared, type FindingDefaults } from './finding-defaults.js';
 import { readJsonArrayFile } from './json-array.js';
 import { writeJsonPieces } from './json-pieces.js';
@@ -160,7 +161,14 @@ export function readJsonArray<T>(dir: string, relPath: string): T[] {
   }
   if (relPath === PATHS.findings || relPath === PATHS.leads) return restoreFindingDefaults(dir, relPath, records as object[]) as T[];
   const kind = relPath === PATHS.connections ? 'connections' : relPath === PATHS.unixSockets ? 'unixSockets' : null;
-  return kind ? restoreDefaults(records as object[], recordDefaults(dir, kind)) as T[] : records;
+  if (!kind) return records;
+  let rows: object[];
+  try {
+    rows = decodeRows(records);
+  } catch (err) {
+    throw new EvidenceError(`${full}: ${(err as Error).message}`);
+  }
+  return restoreDefaults(rows, recordDefaults(dir, kind)) as T[];
 }
 
 /** findings.json / leads.json with the values written once in finding-defaults.json put back. */

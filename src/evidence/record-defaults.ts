@@ -87,6 +87,8 @@ const DERIVED: Record<string, Derivation> = {
 export interface ArtifactDefaults {
   values: Record<string, unknown>;
   derived: string[];
+  /** The fields every record has and that are written (record-rows.ts): not in the file header, only used while writing. */
+  columns?: string[];
 }
 
 function isPrimitive(v: unknown): boolean {
@@ -104,23 +106,30 @@ function artifactOf(r: Rec): string {
 export function computeDefaults(records: readonly object[], contract: readonly string[]): Map<string, ArtifactDefaults> {
   const keep = new Set(contract);
   // artifact → field → (value → count); fields seen missing or non-primitive are dropped.
-  // Derived fields: how many records each derivation reproduces; dropped at the first it cannot.
-  const stats = new Map<string, { n: number; fields: Map<string, Map<unknown, number>>; derived: Map<string, number> }>();
+  // Derived fields: how many records each derivation reproduces; dropped where it would invent a value.
+  // Columns: the first record's fields, counted on every record of the artifact.
+  const stats = new Map<string, { n: number; fields: Map<string, Map<unknown, number>>; derived: Map<string, number>; present: Map<string, number> }>();
   for (const rec of records as Rec[]) {
     const a = artifactOf(rec);
     let st = stats.get(a);
     if (!st) {
-      st = { n: 0, fields: new Map(), derived: new Map() };
-      for (const k of Object.keys(rec)) if (!keep.has(k)) st.fields.set(k, new Map());
+      st = { n: 0, fields: new Map(), derived: new Map(), present: new Map() };
+      for (const k of Object.keys(rec)) {
+        if (!keep.has(k)) st.fields.set(k, new Map());
+        st.present.set(k, 0);
+      }
       for (const k in DERIVED) if (!keep.has(k)) st.derived.set(k, 0);
       stats.set(a, st);
     }
     st.n++;
+    for (const [k, n] of st.present) if (k in rec) st.present.set(k, n + 1);
     for (const [k, n] of st.derived) {
       const v = rec[k];
-      // An absent field stays absent only where the derivation gives nothing either.
-      if (!DERIVED[k].same(rec, v)) st.derived.delete(k);
-      else if (v !== undefined) st.derived.set(k, n + 1);
+      const same = DERIVED[k].same(rec, v);
+      // An absent field stays absent only where the derivation gives nothing either; a record whose
+      // value differs keeps it (a gap in its owner block).
+      if (v === undefined && !same) st.derived.delete(k);
+      else if (v !== undefined && same) st.derived.set(k, n + 1);
     }
     for (const [k, counts] of st.fields) {
       const v = rec[k];
@@ -135,18 +144,32 @@ export function computeDefaults(records: readonly object[], contract: readonly s
   for (const [a, st] of stats) {
     const d: Record<string, unknown> = {};
     const derived: string[] = [];
-    for (const [k, n] of st.derived) if (n > 0) derived.push(k);
-    for (const [k, counts] of st.fields) {
-      if (derived.includes(k)) continue; // recomputed on every record: better than any one value
+    const constant = new Set<string>();
+    const mostShared = (counts: Map<unknown, number>): [unknown, number] => {
       let best: unknown;
       let bestN = 0;
       for (const [v, n] of counts) if (n > bestN) [best, bestN] = [v, n];
+      return [best, bestN];
+    };
+    // Recomputing wins where it leaves the field out of more records than one shared value would.
+    for (const [k, n] of st.derived) if (n > 0 && n >= (st.fields.has(k) ? mostShared(st.fields.get(k)!)[1] : 0)) derived.push(k);
+    for (const [k, counts] of st.fields) {
+      if (derived.includes(k)) continue;
+      const [best, bestN] = mostShared(counts);
       // Only worth a default when it saves something on most records.
       if (bestN * 2 > st.n) d[k] = best;
+      if (bestN === st.n) constant.add(k);
     }
-    if (Object.keys(d).length || derived.length) out.set(a, { values: d, derived });
+    const columns = [...st.present].filter(([k, n]) => n === st.n && !constant.has(k) && !derived.includes(k)).map(([k]) => k);
+    out.set(a, { values: d, derived, columns });
   }
   return out;
+}
+
+/** True when the record's field k is left out of what is written (its artifact's default, or recomputed exactly). */
+export function isLeftOut(rec: Record<string, unknown>, k: string, ad: ArtifactDefaults): boolean {
+  if (k in ad.values) return ad.values[k] === rec[k];
+  return ad.derived.includes(k) && DERIVED[k].same(rec, rec[k]);
 }
 
 /** The record as written: fields equal to its artifact's default, or recomputed exactly, left out (a new object; the input is kept). */

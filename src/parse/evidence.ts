@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Acquisition, Connection, NetInterface, OtherSocket, ParseResult, ProcessFacts, Route, UnixSocket } from '../model.js';
 import { PATHS, readAcquisition, type OutputFile } from '../evidence/folder.js';
-import { computeDefaults, CONNECTION_CONTRACT, stripDefaults, UNIX_SOCKET_CONTRACT, writeRecordLines, type ArtifactDefaults, type RecordDefaults } from '../evidence/record-defaults.js';
+import { computeDefaults, CONNECTION_CONTRACT, UNIX_SOCKET_CONTRACT, writeRecordLines, type ArtifactDefaults, type RecordDefaults } from '../evidence/record-defaults.js';
+import { writeRecordRows } from '../evidence/record-rows.js';
 import { type CsvColumn, writeCsvPieces } from './csv.js';
 import { parseText } from './registry.js';
 import type { ParseReport } from './report-types.js';
@@ -117,8 +118,9 @@ function mergeProcesses(results: ParseResult[]): ProcessFacts[] {
 }
 
 /**
- * The parsed/ files to publish (folder.ts publishFiles): compact JSON arrays, one record per line;
- * socket records leave out the fields their artifact's recordDefaults (parse-report.json) hold.
+ * The parsed/ files to publish (folder.ts publishFiles): compact JSON arrays, one element per line;
+ * socket records are rows under a `$columns` header (evidence/record-rows.ts) and leave out the fields
+ * their artifact's recordDefaults and recordDerived (parse-report.json) stand for.
  * routes.csv is kept (a few lines); the connections are in connections.json only — a 100k-socket
  * host's CSV was a second full copy (jq -r makes one: README).
  */
@@ -142,7 +144,7 @@ export function parsedOutputs(parsed: ParsedEvidence): OutputFile[] {
     }),
   };
   const records = (list: readonly unknown[], defaults?: Map<string, ArtifactDefaults>) => (write: (piece: string) => void) =>
-    writeRecordLines(list, write, defaults ? (r) => stripDefaults(r as object, defaults) : undefined);
+    defaults ? writeRecordRows(list as object[], write, defaults) : writeRecordLines(list, write);
   return [
     { rel: PATHS.connections, produce: records(parsed.connections, connDefaults) },
     { rel: PATHS.routes, produce: records(parsed.routes) },

@@ -11,6 +11,7 @@ import type { Acquisition, Finding } from '../../src/model.js';
 import { verifyCustodyFile, readCustody } from '../../src/evidence/custody.js';
 import { createLab, netnsAvailable } from '../lab/netns.mjs';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { readConnections } from '../../src/evidence/folder.js';
 
 const canNetns = netnsAvailable();
 const has = (c: string): boolean => {
@@ -64,7 +65,7 @@ describe.runIf(canNetns && has('dash') && has('busybox'))('field kit in a networ
   };
   const findingKeys = (fs: Finding[]): string[] => [...new Set(fs.map((f) => `${f.rule}|${f.severity}|${f.pid ?? '-'}|${f.process ?? '-'}|${f.detail.match(/port \d+|:\d+/g)?.join(',') ?? ''}`))].sort();
   const connKeys = (dir: string): string[] => {
-    const conns = JSON.parse(readFileSync(join(dir, 'parsed/connections.json'), 'utf8')) as { primary?: boolean; protocol: string; localAddress: string; localPort: number | null; remoteAddress: string; state: string | null; pid: number | null; process: string | null }[];
+    const conns = readConnections(dir);
     return conns.filter((c) => c.primary).map((c) => `${c.protocol} ${c.localAddress}:${c.localPort} ${c.remoteAddress} ${c.state} ${c.pid}/${c.process}`).sort();
   };
   const processKeys = (dir: string): string[] => {

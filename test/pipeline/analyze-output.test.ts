@@ -18,6 +18,16 @@ import { generateLinuxNetstat } from '../../src/parse/linux-netstat-gen.js';
 import { generateWindowsNetstat } from '../../src/parse/windows-netstat-gen.js';
 import { importCapture, runCli, tempDir } from '../helpers/cli.js';
 
+/** The README's jq program that gives back full socket records (kind: connections or unixSockets). */
+const README_RESTORE = readmeJq('def zone:');
+
+function readmeJq(start: string): string {
+  const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+  const at = readme.indexOf(start);
+  if (at < 0) throw new Error(`README.md has no jq program starting ${start}`);
+  return readme.slice(at, readme.indexOf("'", at));
+}
+
 function folderBytes(dir: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.set(join(e.parentPath, e.name), statSync(join(e.parentPath, e.name)).size);
@@ -26,9 +36,8 @@ function folderBytes(dir: string): Map<string, number> {
 
 const CAPTURES = [
   { os: 'linux', command: 'netstat -anp', text: () => generateLinuxNetstat(100_000), maxRatio: 3 },
-  // Windows -anob: 6,000 findings and leads are part of what analyze must write (connections.json
-  // alone is 3.0× this input: its IPv6 addresses, zones and -b owner lines).
-  { os: 'windows', command: 'netstat -anob', text: () => generateWindowsNetstat(100_000), maxRatio: 4.3 },
+  // Windows -anob: 6,000 findings and leads are part of what analyze must write.
+  { os: 'windows', command: 'netstat -anob', text: () => generateWindowsNetstat(100_000), maxRatio: 3 },
 ] as const;
 
 describe('analyze output on a 100,000-socket capture', () => {
@@ -71,11 +80,16 @@ describe('analyze output on a 100,000-socket capture', () => {
       }
       expect(existsSync(join(dir, 'parsed/connections.csv'))).toBe(false);
 
-      // jq reads the files as arrays with the contract's field names; one record per line.
-      const jq = execFileSync('jq', ['-c', '.[0] | {protocol, ipVersion, localAddress, localPort, remoteAddress, remotePort, state, stateRaw, pid, process, source}', join(dir, PATHS.connections)], { encoding: 'utf8' });
-      expect(JSON.parse(jq)).toEqual(Object.fromEntries(['protocol', 'ipVersion', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'stateRaw', 'pid', 'process', 'source'].map((k) => [k, (parsed.connections[0] as unknown as Record<string, unknown>)[k]])));
-      expect(execFileSync('jq', ['length', join(dir, PATHS.connections)], { encoding: 'utf8' }).trim()).toBe(String(parsed.connections.length));
-      expect(readFileSync(join(dir, PATHS.connections), 'utf8').split('\n').length).toBe(parsed.connections.length + 3);
+      // The socket files are rows under a `$columns` header; the README's jq program gives back
+      // exactly the records the loaders return; one element per line.
+      for (const [kind, rel, records] of [['connections', PATHS.connections, parsed.connections], ['unixSockets', PATHS.unixSockets, parsed.unixSockets]] as const) {
+        const jqRecords = execFileSync('jq', ['-c', '--slurpfile', 'r', PATHS.parseReport, '--arg', 'kind', kind, README_RESTORE, rel], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
+        expect(JSON.parse(jqRecords)).toEqual(JSON.parse(JSON.stringify(records)));
+      }
+      const elements = JSON.parse(readFileSync(join(dir, PATHS.connections), 'utf8')) as unknown[];
+      expect(elements[0]).toEqual({ $columns: expect.arrayContaining(['protocol', 'ipVersion', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'stateRaw', 'pid', 'process', 'source']), artifact: parsed.connections[0].source.artifact });
+      expect(elements.length).toBe(parsed.connections.length + 1);
+      expect(readFileSync(join(dir, PATHS.connections), 'utf8').split('\n').length).toBe(parsed.connections.length + 4);
 
       // Custody holds each file's hash as it is on disk (hashed while written).
       const events = readCustody(dir).filter((e) => e.action.endsWith('written'));

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verificationCommands } from '../../src/bundle/commands.js';
 import { REPO, runCli, tempDir } from '../helpers/cli.js';
+import { readConnections } from '../../src/evidence/folder.js';
 
 const SCENARIOS = join(REPO, 'fixtures/scenarios');
 
@@ -80,7 +81,7 @@ describe('report layout and fidelity on the Windows scenario', () => {
   });
 
   it('keeps the IPv6 zone id in the report and parsed/connections.json', () => {
-    const json = JSON.parse(readFileSync(join(win.evidenceDir, 'parsed/connections.json'), 'utf8')) as { localAddress: string; localPort: number }[];
+    const json = readConnections(win.evidenceDir);
     expect(json.some((c) => c.localAddress === 'fe80::5d2c:8a1e:4f7b:92c3%7' && c.localPort === 1900)).toBe(true);
     expect(readFileSync(join(win.evidenceDir, 'parsed/connections.json'), 'utf8')).toContain('fe80::5d2c:8a1e:4f7b:92c3%7');
     expect(pdftotext(win.report, '-layout')).toContain('[fe80::5d2c:8a1e:4f7b:92c3%7]:1900');
