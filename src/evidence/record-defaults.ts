@@ -105,24 +105,21 @@ function artifactOf(r: Rec): string {
  */
 export function computeDefaults(records: readonly object[], contract: readonly string[]): Map<string, ArtifactDefaults> {
   const keep = new Set(contract);
-  // artifact → field → (value → count); fields seen missing or non-primitive are dropped.
+  // artifact → field → (value → count), null once a non-primitive value is seen (then only its
+  // presence counts); fields some record lacks are dropped and noted in `missing`.
   // Derived fields: how many records each derivation reproduces; dropped where it would invent a value.
-  // Columns: the first record's fields, counted on every record of the artifact.
-  const stats = new Map<string, { n: number; fields: Map<string, Map<unknown, number>>; derived: Map<string, number>; present: Map<string, number> }>();
+  // Columns: the first record's fields that no record lacks (contract fields are on every record).
+  const stats = new Map<string, { n: number; first: string[]; fields: Map<string, Map<unknown, number> | null>; derived: Map<string, number>; missing: Set<string> }>();
   for (const rec of records as Rec[]) {
     const a = artifactOf(rec);
     let st = stats.get(a);
     if (!st) {
-      st = { n: 0, fields: new Map(), derived: new Map(), present: new Map() };
-      for (const k of Object.keys(rec)) {
-        if (!keep.has(k)) st.fields.set(k, new Map());
-        st.present.set(k, 0);
-      }
+      st = { n: 0, first: Object.keys(rec), fields: new Map(), derived: new Map(), missing: new Set() };
+      for (const k of st.first) if (!keep.has(k)) st.fields.set(k, new Map());
       for (const k in DERIVED) if (!keep.has(k)) st.derived.set(k, 0);
       stats.set(a, st);
     }
     st.n++;
-    for (const [k, n] of st.present) if (k in rec) st.present.set(k, n + 1);
     for (const [k, n] of st.derived) {
       const v = rec[k];
       const same = DERIVED[k].same(rec, v);
@@ -133,11 +130,13 @@ export function computeDefaults(records: readonly object[], contract: readonly s
     }
     for (const [k, counts] of st.fields) {
       const v = rec[k];
-      if (v === undefined || !isPrimitive(v)) {
+      if (v === undefined) {
         st.fields.delete(k);
-        continue;
+        st.missing.add(k);
+      } else if (counts !== null) {
+        if (isPrimitive(v)) counts.set(v, (counts.get(v) ?? 0) + 1);
+        else st.fields.set(k, null);
       }
-      counts.set(v, (counts.get(v) ?? 0) + 1);
     }
   }
   const out = new Map<string, ArtifactDefaults>();
@@ -152,15 +151,16 @@ export function computeDefaults(records: readonly object[], contract: readonly s
       return [best, bestN];
     };
     // Recomputing wins where it leaves the field out of more records than one shared value would.
-    for (const [k, n] of st.derived) if (n > 0 && n >= (st.fields.has(k) ? mostShared(st.fields.get(k)!)[1] : 0)) derived.push(k);
+    for (const [k, n] of st.derived) if (n > 0 && n >= mostShared(st.fields.get(k) ?? new Map())[1]) derived.push(k);
     for (const [k, counts] of st.fields) {
-      if (derived.includes(k)) continue;
+      if (derived.includes(k) || counts === null) continue;
       const [best, bestN] = mostShared(counts);
       // Only worth a default when it saves something on most records.
       if (bestN * 2 > st.n) d[k] = best;
       if (bestN === st.n) constant.add(k);
     }
-    const columns = [...st.present].filter(([k, n]) => n === st.n && !constant.has(k) && !derived.includes(k)).map(([k]) => k);
+    // A record that lacks a column anyway is written as an object (record-rows.ts checks each).
+    const columns = st.first.filter((k) => !st.missing.has(k) && !constant.has(k) && !derived.includes(k));
     out.set(a, { values: d, derived, columns });
   }
   return out;
