@@ -107,7 +107,11 @@ export function decodeRows(elements: unknown[]): object[] {
       }
       const rec: Rec = {};
       for (let j = 0; j < columns.length; j++) rec[columns[j]] = j === source ? { artifact, line: e[j] } : e[j];
-      if (extra) for (const k of Object.keys(extra as Rec)) if (!(k in rec)) rec[k] = (extra as Rec)[k];
+      for (const k of extra ? Object.keys(extra as Rec) : []) {
+        // JSON.parse makes "__proto__" an own key; assigned, it would replace the record's prototype.
+        if (k === '__proto__') throw new Error(`element ${i + 1} has a field named __proto__`);
+        if (!(k in rec)) rec[k] = (extra as Rec)[k];
+      }
       out.push(rec);
     } else if (e !== null && typeof e === 'object' && Object.hasOwn(e, COLUMNS_KEY)) {
       const h = header(e as Rec, i);

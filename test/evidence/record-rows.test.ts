@@ -88,6 +88,7 @@ describe('socket records as rows', () => {
       [[lines[0], ...lines.slice(2)].join('\n'), 'is a row before any $columns header'],
       [good.replace(/\n\["tcp",/, '\n["tcp","extra",'), 'values for'],
       [good.replace('"$columns":["protocol"', '"$columns":["__proto__"'), 'is not a valid header'],
+      [good.replace(/\n(\["tcp",.*)\],\n/, '\n$1,{"__proto__":{"polluted":true}}],\n'), 'has a field named __proto__'],
     ];
     for (const [content, message] of cases) {
       writeFileSync(path, content);
