@@ -10,18 +10,13 @@ import { inputOf } from '../../src/pipeline/analyze.js';
 import { parseEvidence } from '../../src/parse/evidence.js';
 import { generateWindowsNetstat } from '../../src/parse/windows-netstat-gen.js';
 import { loadReportInput } from '../../src/report/input.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { importAnalysed, runCli, tempDir } from '../helpers/cli.js';
 
 async function analysed(sockets: number): Promise<string> {
   const work = tempDir('nc-finding-defaults-');
   const file = join(work, 'netstat.txt');
   writeFileSync(file, generateWindowsNetstat(sockets));
-  const imp = await runCli(['import', file, '--command', 'netstat -anob', '--os', 'windows', '--out', work, '--case', 'FD', '--examiner', 'T', '--json', '--quiet']);
-  expect(imp.exitCode, imp.stderr).toBe(0);
-  const dir = (JSON.parse(imp.stdout) as { evidenceDir: string }).evidenceDir;
-  const r = await runCli(['analyze', dir, '--examiner', 'T', '--quiet']);
-  expect(r.exitCode, r.stderr).toBe(0);
-  return dir;
+  return importAnalysed([file], ['--command', 'netstat -anob', '--os', 'windows'], 'FD', work);
 }
 
 const plain = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;

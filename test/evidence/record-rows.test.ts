@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { PATHS, readConnections, readUnixSockets } from '../../src/evidence/folder.js';
 import { parseEvidence } from '../../src/parse/evidence.js';
 import { generateLinuxNetstat } from '../../src/parse/linux-netstat-gen.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { importAnalysed, runCli, tempDir } from '../helpers/cli.js';
 
 const HOSTILE = '{"$columns":["pid"],"artifact":"x"}';
 const WINDOWS = [
@@ -45,12 +45,7 @@ async function imported(): Promise<string> {
   const linux = join(work, 'linux.txt');
   writeFileSync(win, WINDOWS);
   writeFileSync(linux, generateLinuxNetstat(300));
-  const imp = await runCli(['import', win, linux, '--command', 'netstat', '--out', work, '--case', 'ROWS', '--examiner', 'T', '--json', '--quiet']);
-  expect(imp.exitCode, imp.stderr).toBe(0);
-  const dir = (JSON.parse(imp.stdout) as { evidenceDir: string }).evidenceDir;
-  const r = await runCli(['analyze', dir, '--examiner', 'T', '--quiet']);
-  expect(r.exitCode, r.stderr).toBe(0);
-  return dir;
+  return importAnalysed([win, linux], ['--command', 'netstat'], 'ROWS', work);
 }
 
 const plain = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;

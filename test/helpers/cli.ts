@@ -60,3 +60,13 @@ export async function importCapture(text: string, capture: { os: string; command
   if (imp.exitCode !== 0) throw new Error(`import of ${file} failed (${imp.exitCode}): ${imp.stderr}`);
   return { work, file, dir: (JSON.parse(imp.stdout) as { evidenceDir: string }).evidenceDir };
 }
+
+/** Files brought in with `netcustody import` (one evidence folder, `args` say how) and analysed: the folder. */
+export async function importAnalysed(files: string[], args: string[], caseId: string, work: string): Promise<string> {
+  const imp = await runCli(['import', ...files, ...args, '--out', work, '--case', caseId, '--examiner', 'T', '--json', '--quiet']);
+  if (imp.exitCode !== 0) throw new Error(`import of ${files.join(', ')} failed (${imp.exitCode}): ${imp.stderr}`);
+  const dir = (JSON.parse(imp.stdout) as { evidenceDir: string }).evidenceDir;
+  const r = await runCli(['analyze', dir, '--examiner', 'T', '--quiet']);
+  if (r.exitCode !== 0) throw new Error(`analyze of ${dir} failed (${r.exitCode}): ${r.stderr}`);
+  return dir;
+}
