@@ -195,6 +195,29 @@ function whyText(findings: Finding[], metas: Map<string, RuleMeta>): string {
   return `Why it stands out: ${plains.join('; ')}.`;
 }
 
+/**
+ * The names the socket listings print for this process number, a name one tool cut short (ss prints
+ * 15 characters, lsof 9) counted with the full one. More than one: the number was reused while the
+ * listing ran, or the program changed its name; the lead says so rather than pick one.
+ */
+function listedNames(p: ProcessInfo): string[] {
+  const names: string[] = [];
+  const add = (raw: string | null | undefined): void => {
+    if (!raw) return;
+    const low = raw.toLowerCase();
+    const same = names.findIndex((n) => n.toLowerCase().startsWith(low) || low.startsWith(n.toLowerCase()));
+    if (same === -1) names.push(raw);
+    else if (raw.length > names[same].length) names[same] = raw;
+  };
+  for (const s of p.sockets) {
+    for (const r of s.records) {
+      if (r.pid === p.pid) add(r.process);
+      for (const o of r.owners ?? []) if (o.pid === p.pid) add(o.process);
+    }
+  }
+  return names;
+}
+
 export function leadStatements(actors: LeadActors, findings: Finding[], ctx: AnalysisContext, metas: Map<string, RuleMeta>): LeadText {
   const host = hostName(ctx.acquisition);
   const full = hostFull(ctx.acquisition);
@@ -204,7 +227,10 @@ export function leadStatements(actors: LeadActors, findings: Finding[], ctx: Ana
   let summary: string;
   if (actors.kind === 'process') {
     const p = actors.pid !== null ? ctx.processes.get(actors.pid) : undefined;
-    const name = p?.name ?? findings.find((f) => f.process)?.process ?? actors.sockets.find((s) => s.processName)?.processName ?? null;
+    const listed = p ? listedNames(p) : [];
+    const cited = findings.find((f) => f.process)?.process ?? null;
+    // A process number the listings show under several names is named as its findings name it.
+    const name = (listed.length > 1 && cited !== null ? cited : null) ?? p?.name ?? cited ?? actors.sockets.find((s) => s.processName)?.processName ?? null;
     // Connections accepted on the lead's listeners belong to the story ("who is connected to it").
     const own = p ? p.sockets : actors.sockets;
     const ports = new Set(actors.sockets.filter((s) => s.listening).map((s) => `${s.protocol}|${s.localPort}`));
@@ -212,6 +238,9 @@ export function leadStatements(actors: LeadActors, findings: Finding[], ctx: Ana
     subject = actors.pid !== null ? `process ${name ? `${q(name)} ` : ''}(PID ${actors.pid}) on ${host}` : `process ${name ? q(name) : 'not named'} (PID not shown) on ${host}`;
     if (actors.pid !== null) statements.push(...whoSentences(p, actors.pid, name, full));
     else statements.push(`A program named ${name ? q(name) : '(name not shown)'} was running on ${full}; its process number is not shown.`);
+    if (actors.pid !== null && listed.length > 1) {
+      statements.push(`The socket listings show process number ${actors.pid} under ${listed.length} names: ${listed.slice(0, 5).map(q).join(', ')}${listed.length > 5 ? ', and others' : ''}; each cited line shows which name held that socket.`);
+    }
     const socks = socketSentences(sockets, 'It');
     statements.push(...socks);
     summary = `${name ? q(name) : 'A program'} (process number ${actors.pid ?? 'not shown'}) on ${host}${processClause(sockets)}: ${whyText(findings, metas).replace(/^Why it (stands out|is listed): /, '')}`;

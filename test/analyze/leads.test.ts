@@ -46,6 +46,33 @@ describe('leads: one actor, one lead', () => {
     expect(lead.summary).toMatch(/^"srss\.exe" \(process number 1256\) .*listened for connections on TCP port 1337, where 203\.0\.113\.66 was connected/);
   });
 
+  it('a process number the listings print under several names: the lead names it as its findings do and lists every name', () => {
+    // netstat -anob printed PID 1256 as srss.exe on the backdoor port and as svchost.exe elsewhere
+    // (the number reused while the listing ran, or a renamed program): neither name is dropped.
+    const out = run({
+      os: 'windows',
+      connections: [
+        win({ local: '0.0.0.0:135', pid: 1256, process: 'svchost.exe', state: 'LISTEN', component: 'RpcSs' }),
+        win({ local: '0.0.0.0:1337', pid: 1256, process: 'srss.exe', state: 'LISTEN' }),
+      ],
+    });
+    const lead = out.leads.find((l) => l.pid === 1256)!;
+    // The subject names the process as the lead's `process` (its first finding) does; every name is said.
+    expect(['srss.exe', 'svchost.exe']).toContain(lead.process);
+    expect(lead.subject).toContain(`process "${lead.process}" (PID 1256)`);
+    expect(lead.statements).toContain('The socket listings show process number 1256 under 2 names: "svchost.exe", "srss.exe"; each cited line shows which name held that socket.');
+    // Must not fire: one name (ss cuts it to 15 characters, netstat prints it whole) is one name.
+    const one = run({
+      connections: [
+        listen('0.0.0.0:8080', 900, 'systemd-resolve', { source: { artifact: 'raw/ss.txt', line: 2 } }),
+        listen('0.0.0.0:8080', 900, 'systemd-resolved', { source: { artifact: 'raw/netstat.txt', line: 3 } }),
+        established('10.0.0.5:50000', '203.0.113.7:4444', 900, 'systemd-resolved'),
+      ],
+    });
+    for (const l of one.leads.filter((x) => x.pid === 900)) expect(l.statements.join(' ')).not.toContain('names:');
+    expect(one.leads.some((x) => x.pid === 900)).toBe(true);
+  });
+
   it('states the program file, user and start time when the process facts hold them', () => {
     const out = run({
       connections: [established('10.0.0.5:50000', '203.0.113.7:4444', 77, 'bash')],
