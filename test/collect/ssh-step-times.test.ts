@@ -11,9 +11,11 @@ import { PATHS } from '../../src/evidence/folder.js';
 import type { Acquisition } from '../../src/model.js';
 import { createSshLab, sshdAvailable } from '../lab/sshd.mjs';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { withTmpfs } from '../helpers/tmpfs.js';
 
 const work = tempDir('nc-sshtimes-');
 const slowDir = join(work, 'slow');
+const bigDir = join(work, 'big');
 const SYS_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
 const SLEEP_S = 3;
 
@@ -26,7 +28,11 @@ describe.runIf(sshdAvailable())('SSH step times', () => {
     mkdirSync(slowDir, { recursive: true });
     writeFileSync(join(slowDir, 'ss'), `#!/bin/sh\nsleep ${SLEEP_S}\nexec /usr/bin/ss "$@"\n`);
     chmodSync(join(slowDir, 'ss'), 0o755);
-    lab = await createSshLab({ hosts: 1, sshdConfig: () => [`SetEnv PATH=${slowDir}:${SYS_PATH}`] });
+    // h2: the routes group's `ip` prints 3 MB, more than the examiner's whole disk.
+    mkdirSync(bigDir, { recursive: true });
+    writeFileSync(join(bigDir, 'ip'), '#!/bin/sh\n/usr/bin/yes "a line of output that will not fit" | /usr/bin/head -c 3000000\n');
+    chmodSync(join(bigDir, 'ip'), 0o755);
+    lab = await createSshLab({ hosts: 2, sshdConfig: (i) => [`SetEnv PATH=${i === 1 ? slowDir : bigDir}:${SYS_PATH}`] });
     const r = await runCli(['collect', '--ssh', 'h1', '--ssh-config', lab.sshConfig, '--out', tempDir(), '--case', 'TIMES', '--examiner', 'T', '--json'], { netns: lab.ws });
     expect(r.exitCode, r.stderr).toBe(0);
     dir = JSON.parse(r.stdout).evidenceDir;
@@ -88,5 +94,28 @@ describe.runIf(sshdAvailable())('SSH step times', () => {
       const c = a.commands.find((x) => x.id === id)!;
       expect(text, id).toContain(`(${Math.round(c.durationMs).toLocaleString('en-US')} ms)`);
     }
+  }, 120_000);
+
+  it('a disk that fills up during a group keeps custody in time order and records the short outputs', async () => {
+    await withTmpfs(2048, async (mnt) => {
+      const r = await runCli(['collect', '--ssh', 'h2', '--ssh-config', lab.sshConfig, '--out', join(mnt, 'out'), '--case', 'FULL', '--examiner', 'T', '--json'], { netns: lab.ws });
+      expect(r.exitCode, r.stderr).toBe(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stderr).toMatch(/filled up during collection: raw\/\S+ip-route-all\.stdout holds only its first \d+ bytes/);
+      const full = JSON.parse(r.stdout).evidenceDir as string;
+      const acq: Acquisition = JSON.parse(readFileSync(join(full, 'acquisition.json'), 'utf8'));
+      expect(acq.status).toBe('failed');
+      const ipRoute = acq.commands.find((c) => c.id === 'ip-route-all')!;
+      expect(ipRoute.stdout!.writeError).toMatchObject({ error: expect.stringMatching(/^ENOSPC/) });
+      expect(verifyCustodyFile(full).ok).toBe(true);
+      const events = readCustody(full);
+      for (let i = 1; i < events.length; i++) expect(events[i].time >= events[i - 1].time, `#${events[i].seq} ${events[i].action} is before #${events[i - 1].seq}`).toBe(true);
+      expect(events.some((e) => e.action === 'artifact incomplete' && e.object === ipRoute.stdout!.path && e.sha256 === ipRoute.stdout!.sha256)).toBe(true);
+      // Every step of the group is logged: started (when it ran) and finished.
+      for (const c of acq.commands.filter((x) => ['netstat-rn', 'netstat-rn-inet6', 'ip-route-all', 'ip6-route-all'].includes(x.id))) {
+        expect(events.filter((e) => e.action === 'command finished' && e.time === c.end).length, c.id).toBeGreaterThan(0);
+      }
+      expect(events.at(-1)!.action).toBe('collection failed');
+    });
   }, 120_000);
 });
