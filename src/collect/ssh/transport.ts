@@ -1,5 +1,5 @@
 // The SSH transport: connect once (master), ask the target what it is, then run the profile's
-// groups in one shell session over that connection (session.ts; Windows: one session per step).
+// groups in one shell session over that connection (session.ts, group.ts; Windows: one session per step).
 // Everything that ran on the target is kept as the examiner's footprint; the target's clock is read
 // around each group.
 import { createHash } from 'node:crypto';
@@ -18,7 +18,8 @@ import type { SshTarget } from './targets.js';
 import { PROBE_SCRIPT, parseProbe, profileFor, type Probe } from './probe.js';
 import { newMarker, stepBlock } from './wrapper.js';
 import { openSession, type HostSession } from './session.js';
-import { applyOutcome, endTimes, finishTimes, newRecord, type Settled } from './record.js';
+import { applyOutcome, finishTimes, newRecord, type Settled } from './record.js';
+import { runSessionSteps, type BatchItem } from './group.js';
 import { COPY_HOOK_ID, copyRemoteExecutables, readerFacts } from './binaries.js';
 import { DEFAULT_MAX_BINARY_BYTES } from '../binaries.js';
 
@@ -156,73 +157,16 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
     return record;
   };
 
-  // The group's steps in the host's one shell session, one after the other. A step that copies
-  // executables ends after its copies (as a local collect's does): the steps after it wait for them.
-  const runBatch = async (items: BatchItem[]): Promise<void> => {
-    for (let i = 0; i < items.length; ) {
-      const cut = items.findIndex((it, k) => k >= i && it.step.executables !== undefined);
-      const next = cut < 0 ? items.length : cut + 1;
-      const failed = await runSteps(items.slice(i, next));
-      if (failed) {
-        for (const it of items.slice(next)) it.reject(failed);
-        return;
-      }
-      i = next;
-    }
-  };
-
-  // Each step is finished as its end frame arrives: its end time, its artifacts flushed (on libuv's
-  // thread pool, while the next step runs), its outcome and its custody lines (ctx.onEnd) — and the
-  // next step's "command started" line only after those, so custody stays in time order with each
-  // step's true end. Returns the error that stopped the custody log, if any.
-  const runSteps = async (items: BatchItem[]): Promise<Error | null> => {
-    const s = hostSession();
-    const ended = items.map(() => {
-      let release = (): void => {};
-      const done = new Promise<void>((r) => (release = r));
-      return { done, release };
-    });
-    const prepared = items.map(({ step, ctx }, i) => {
+  // The group's steps in the host's one shell session, one after the other (group.ts).
+  const runBatch = (items: BatchItem[]): Promise<void> => runSessionSteps(items, {
+    session: hostSession,
+    prepare: (step, ctx) => {
       const block = stepBlock(step, ctx.order, { marker, timeoutS: ctx.timeoutMs / 1000, maxHashBytes: o.maxHashBytes });
-      const record = startRecord(step, ctx, 'sh -s (the host session)', block);
-      const base = artifactBase(ctx.order, step.id);
-      const out = openArtifact(ctx.dir, `${base}.stdout`);
-      const err = openArtifact(ctx.dir, `${base}.stderr`);
-      const t = { t0: process.hrtime.bigint(), logged: null as Promise<void> | null };
-      const onStart = (): void => {
-        t.t0 = process.hrtime.bigint();
-        record.start = new Date().toISOString();
-        record.startNs = t.t0.toString();
-        t.logged = (i === 0 ? Promise.resolve() : ended[i - 1].done).then(() => ctx.onStart(record));
-        t.logged.catch(() => {}); // awaited below; a failure there stops the group
-      };
-      return { record, out, err, t, sessionStep: { index: ctx.order, block, out, err, guardMs: ctx.timeoutMs + GUARD_EXTRA_MS, corruptStdout: process.env[CORRUPT_HOOK] === step.id, onStart } };
-    });
-    const results = s.runGroup(prepared.map((p) => p.sessionStep));
-    const flushed = results.map((res, i) => res.then(async (r) => ({ r, files: await Promise.all([prepared[i].out.closeDurable(), prepared[i].err.closeDurable()]) })));
-    let failed: Error | null = null;
-    for (const [i, { step, ctx, resolve, reject }] of items.entries()) {
-      const { record, t } = prepared[i];
-      try {
-        if (failed) throw failed;
-        const { r, files } = await flushed[i];
-        [record.stdout, record.stderr] = files;
-        // A step that never started: no start frame, so it starts and ends when the session's end was seen.
-        if (!r.started) [t.t0, record.start, record.startNs] = [r.endNs, r.endIso, r.endNs.toString()];
-        endTimes(record, t.t0, r.endNs, r.endIso);
-        const why = r.interrupted ? 'interrupted' : r.guardFired ? `the session was stopped ${ctx.timeoutMs + GUARD_EXTRA_MS} ms after the step started (the target did not end it)` : r.error ?? `the host session ended ${r.started ? 'before the wrapper\'s closing line' : 'before this step started'} (ssh exit ${r.sshExit ?? r.signal})`;
-        await settle(step, ctx, record, { trailer: r.trailer, sshExit: r.trailer ? 0 : r.sshExit, signal: r.signal, guardFired: r.guardFired, why }, t.t0);
-        if (t.logged) await t.logged;
-        ctx.onEnd?.(record);
-        ended[i].release();
-        resolve(record);
-      } catch (e) {
-        failed ??= e as Error;
-        reject(failed);
-      }
-    }
-    return failed;
-  };
+      return { block, record: startRecord(step, ctx, 'sh -s (the host session)', block), corruptStdout: process.env[CORRUPT_HOOK] === step.id };
+    },
+    guardExtraMs: GUARD_EXTRA_MS,
+    settle,
+  });
 
   // Windows targets have no sh: each step is its own session through the target's shell, unwrapped.
   const runWindowsStep = async (step: ProfileStep, ctx: StepContext): Promise<CommandRecord> => {
@@ -333,13 +277,6 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
       await master.close();
     },
   };
-}
-
-interface BatchItem {
-  step: ProfileStep;
-  ctx: StepContext;
-  resolve: (r: CommandRecord) => void;
-  reject: (e: Error) => void;
 }
 
 let clientVersion: string | null = null;
