@@ -127,6 +127,14 @@ async function collectInto(state: RunState, transport: Transport, options: Colle
       break;
     }
     await transport.beforeGroup?.(group);
+    const logged = new Set<CommandRecord>();
+    // After an output of the group could not be written (a full disk), its further lines wait for
+    // the group's end, when the reserve is freed for them; in the order they came, which is time order.
+    let held: CustodyInput[] | null = null;
+    const toCustody = (events: CustodyInput[]): void => {
+      if (held) held.push(...events);
+      else appendCustodyEvents(dir, events, flush);
+    };
     const records = await Promise.all(
       group.steps.map((step) =>
         transport.runStep(step, {
@@ -135,15 +143,25 @@ async function collectInto(state: RunState, transport: Transport, options: Colle
           timeoutMs: options.timeoutMs,
           signal,
           binaries: { policy: options.preserveBinaries ?? 'auto', maxBytes: options.maxBinaryBytes ?? DEFAULT_MAX_BINARY_BYTES },
-          onStart: (r) => appendCustodyEvents(dir, [{ actor, action: 'command started', object: commandText(r), time: r.start }], flush),
+          onStart: (r) => toCustody([{ actor, action: 'command started', object: commandText(r), time: r.start }]),
+          // SSH runs a group's steps one after another: each end is logged as it happens.
+          onEnd: (r) => {
+            if (writeFailed(r)) held ??= [];
+            toCustody(finishedEvents(actor, r));
+            logged.add(r);
+          },
         }),
       ),
     );
-    // Over SSH the "command started" lines were flushed in the background: on disk before any result.
-    await custodyDurable(dir);
     const short = records.filter(writeFailed);
     // The reserve is freed only once the whole group has stopped writing, so no output can eat it.
     if (short.length) reserve.release();
+    if (held) appendCustodyEvents(dir, held, flush);
+    // When every end is logged already, the target's clock is read while the lines reach the disk.
+    const stepwise = records.every((r) => logged.has(r));
+    const clock = stepwise && !signal.aborted ? transport.afterGroup?.(group) : undefined;
+    // Over SSH the custody lines were flushed in the background: on disk before any result.
+    await Promise.all([custodyDurable(dir), clock]);
     for (const r of records) {
       acquisition.commands.push(r);
       log(describe(r));
@@ -152,9 +170,10 @@ async function collectInto(state: RunState, transport: Transport, options: Colle
     // The steps of a group ran concurrently: log their ends in the order they happened, so that the
     // custody log stays in time order.
     // One append (one flush) for the whole group: the same lines and chain as one call per event.
-    appendCustodyEvents(dir, [...records].sort((a, b) => a.end.localeCompare(b.end)).flatMap((r) => finishedEvents(actor, r)), flush);
+    const unlogged = records.filter((r) => !logged.has(r));
+    appendCustodyEvents(dir, unlogged.sort((a, b) => a.end.localeCompare(b.end)).flatMap((r) => finishedEvents(actor, r)), flush);
     const durable = custodyDurable(dir);
-    if (!signal.aborted) await transport.afterGroup?.(group);
+    if (!stepwise && !signal.aborted) await transport.afterGroup?.(group);
     await durable;
     if (transport.kind !== 'local') acquisition.transport = transport.info();
     if (short.length) {

@@ -14,6 +14,12 @@ export interface StepContext {
   signal: AbortSignal;
   /** Called when the step really starts / ends (custody events). */
   onStart(record: CommandRecord): void;
+  /**
+   * A transport that runs a group's steps one after another (SSH) calls this with each finished
+   * record before the next step's onStart, so custody logs each end when it happened; steps it is
+   * not called for are logged when the whole group is done (local: they run concurrently).
+   */
+  onEnd?(record: CommandRecord): void;
   /** Executables of socket owners (steps with `executables`): which to copy, and the size cap. */
   binaries?: { policy: PreservePolicy; maxBytes: number };
 }

@@ -12,7 +12,6 @@ export interface Settled {
   guardFired: boolean;
   /** Why there is no trailer (used only then). */
   why: string;
-  t0: bigint;
 }
 
 export function finishTimes(record: CommandRecord, t0: bigint): CommandRecord {
@@ -20,6 +19,14 @@ export function finishTimes(record: CommandRecord, t0: bigint): CommandRecord {
   record.end = new Date().toISOString();
   record.endNs = t1.toString();
   record.durationMs = Number(t1 - t0) / 1e6;
+  return record;
+}
+
+/** The step's end as the workstation saw it (its end frame arrived), timed from its start frame. */
+export function endTimes(record: CommandRecord, t0: bigint, endNs: bigint, endIso: string): CommandRecord {
+  record.end = endIso;
+  record.endNs = endNs.toString();
+  record.durationMs = Number(endNs - t0) / 1e6;
   return record;
 }
 

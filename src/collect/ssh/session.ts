@@ -29,12 +29,16 @@ export interface SessionStepResult {
   guardFired: boolean;
   interrupted: boolean;
   error: string | null;
+  /** The workstation's clock when the step's end frame was read (or the session's end was seen). */
+  endNs: bigint;
+  endIso: string;
 }
 
 interface Running {
   step: SessionStep;
   started: boolean;
   stdoutDone: boolean;
+  end: { ns: bigint; iso: string } | null;
   trailer: Trailer | null;
   guard: NodeJS.Timeout | null;
   guardFired: boolean;
@@ -42,8 +46,8 @@ interface Running {
 }
 
 export interface HostSession {
-  /** Run the steps in order; resolves when each has its end frames or the session has ended. */
-  runGroup(steps: SessionStep[]): Promise<SessionStepResult[]>;
+  /** Run the steps in order; one promise per step, settled when it has its end frames or the session has ended. */
+  runGroup(steps: SessionStep[]): Promise<SessionStepResult>[];
   /** The probe script's stdout; when the session ends first (a Windows shell has no sh): its stderr. */
   probe(script: string, timeoutMs: number): Promise<{ stdout: string; stderr: string; exit: number | null }>;
   /** The target's `date -u +%s.%N` and the local times around it (null text: the session is gone). */
@@ -73,7 +77,7 @@ export function openSession(ctlPath: string, destination: string, marker: string
     steps.delete(r.step.index);
     if (outStep === r) outStep = null;
     if (errStep === r) errStep = null;
-    r.done({ started: r.started, trailer: r.trailer, sshExit: null, signal: null, guardFired: r.guardFired, interrupted: false, error: null });
+    r.done({ started: r.started, trailer: r.trailer, sshExit: null, signal: null, guardFired: r.guardFired, interrupted: false, error: null, ...endOf(r) });
   };
   const settleIfDone = (r: Running): void => {
     if (r.stdoutDone && r.trailer) finish(r);
@@ -104,6 +108,9 @@ export function openSession(ctlPath: string, destination: string, marker: string
       }, r.step.guardMs);
       r.step.onStart();
     } else if (f[0] === 'E' && r) {
+      // The step's end: its end frame follows its trailer in the shell, and the next step's start
+      // frame follows it on the same stream, so end ≤ next start whatever stderr's timing.
+      r.end = now();
       r.stdoutDone = true;
       outStep = null;
       settleIfDone(r);
@@ -149,7 +156,7 @@ export function openSession(ctlPath: string, destination: string, marker: string
       for (const r of [...steps.values()]) {
         if (r.guard) clearTimeout(r.guard);
         steps.delete(r.step.index);
-        r.done({ started: r.started, trailer: r.trailer, sshExit: exit.code, signal: exit.signal, guardFired: r.guardFired, interrupted, error: exit.error });
+        r.done({ started: r.started, trailer: r.trailer, sshExit: exit.code, signal: exit.signal, guardFired: r.guardFired, interrupted, error: exit.error, ...endOf(r) });
       }
       probing?.done();
       if (clock) clock(null);
@@ -175,12 +182,12 @@ export function openSession(ctlPath: string, destination: string, marker: string
   return {
     runGroup(list) {
       const results = list.map((step) => new Promise<SessionStepResult>((done) => {
-        const r: Running = { step, started: false, stdoutDone: false, trailer: null, guard: null, guardFired: false, done };
-        if (exited) done({ started: false, trailer: null, sshExit: exit.code, signal: exit.signal, guardFired: false, interrupted, error: exit.error });
+        const r: Running = { step, started: false, stdoutDone: false, end: null, trailer: null, guard: null, guardFired: false, done };
+        if (exited) done({ started: false, trailer: null, sshExit: exit.code, signal: exit.signal, guardFired: false, interrupted, error: exit.error, ...endOf(r) });
         else steps.set(step.index, r);
       }));
       send(list.map((s) => s.block).join(''));
-      return Promise.all(results);
+      return results;
     },
     probe(script, timeoutMs) {
       return new Promise((resolve) => {
@@ -216,4 +223,14 @@ export function openSession(ctlPath: string, destination: string, marker: string
       clearTimeout(t);
     },
   };
+}
+
+function now(): { ns: bigint; iso: string } {
+  return { ns: process.hrtime.bigint(), iso: new Date().toISOString() };
+}
+
+/** The end frame's time; without one (the session ended first), now. */
+function endOf(r: Running): { endNs: bigint; endIso: string } {
+  const e = r.end ?? now();
+  return { endNs: e.ns, endIso: e.iso };
 }

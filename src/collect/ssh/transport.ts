@@ -1,5 +1,5 @@
 // The SSH transport: connect once (master), ask the target what it is, then run the profile's
-// groups in one shell session over that connection (session.ts; Windows: one session per step).
+// groups in one shell session over that connection (session.ts, group.ts; Windows: one session per step).
 // Everything that ran on the target is kept as the examiner's footprint; the target's clock is read
 // around each group.
 import { createHash } from 'node:crypto';
@@ -19,6 +19,7 @@ import { PROBE_SCRIPT, parseProbe, profileFor, type Probe } from './probe.js';
 import { newMarker, stepBlock } from './wrapper.js';
 import { openSession, type HostSession } from './session.js';
 import { applyOutcome, finishTimes, newRecord, type Settled } from './record.js';
+import { runSessionSteps, type BatchItem } from './group.js';
 import { COPY_HOOK_ID, copyRemoteExecutables, readerFacts } from './binaries.js';
 import { DEFAULT_MAX_BINARY_BYTES } from '../binaries.js';
 
@@ -136,10 +137,10 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
 
   const runStep = (step: ProfileStep, ctx: StepContext): Promise<CommandRecord> => {
     if (profile.name === 'windows') return runWindowsStep(step, ctx);
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       // The steps of a group arrive one call each; the group is sent to the session once all are here.
       const b = batch && batch.group.steps.includes(step) ? batch : { group: { name: step.id, volatility: 0, steps: [step] }, items: [] };
-      b.items.push({ step, ctx, resolve });
+      b.items.push({ step, ctx, resolve, reject });
       if (b.items.length === b.group.steps.length) {
         if (b === batch) batch = null;
         void runBatch(b.items);
@@ -156,37 +157,16 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
     return record;
   };
 
-  // The group's steps in the host's one shell session, one after the other.
-  const runBatch = async (items: BatchItem[]): Promise<void> => {
-    const s = hostSession();
-    const prepared = items.map(({ step, ctx }) => {
+  // The group's steps in the host's one shell session, one after the other (group.ts).
+  const runBatch = (items: BatchItem[]): Promise<void> => runSessionSteps(items, {
+    session: hostSession,
+    prepare: (step, ctx) => {
       const block = stepBlock(step, ctx.order, { marker, timeoutS: ctx.timeoutMs / 1000, maxHashBytes: o.maxHashBytes });
-      const record = startRecord(step, ctx, 'sh -s (the host session)', block);
-      const base = artifactBase(ctx.order, step.id);
-      const out = openArtifact(ctx.dir, `${base}.stdout`);
-      const err = openArtifact(ctx.dir, `${base}.stderr`);
-      const t = { t0: process.hrtime.bigint() };
-      const onStart = (): void => {
-        t.t0 = process.hrtime.bigint();
-        record.start = new Date().toISOString();
-        record.startNs = t.t0.toString();
-        ctx.onStart(record);
-      };
-      return { record, out, err, t, sessionStep: { index: ctx.order, block, out, err, guardMs: ctx.timeoutMs + GUARD_EXTRA_MS, corruptStdout: process.env[CORRUPT_HOOK] === step.id, onStart } };
-    });
-    const results = await s.runGroup(prepared.map((p) => p.sessionStep));
-    // The group's artifacts are flushed together on libuv's thread pool: one fsync after another on
-    // the main thread held every host's stream of a fleet while the disk was busy.
-    const files = await Promise.all(prepared.map(({ out, err }) => Promise.all([out.closeDurable(), err.closeDurable()])));
-    for (const [i, { step, ctx, resolve }] of items.entries()) {
-      const { record, t } = prepared[i];
-      const r = results[i];
-      [record.stdout, record.stderr] = files[i];
-      const why = r.interrupted ? 'interrupted' : r.guardFired ? `the session was stopped ${ctx.timeoutMs + GUARD_EXTRA_MS} ms after the step started (the target did not end it)` : r.error ?? `the host session ended ${r.started ? 'before the wrapper\'s closing line' : 'before this step started'} (ssh exit ${r.sshExit ?? r.signal})`;
-      await settle(step, ctx, record, { trailer: r.trailer, sshExit: r.trailer ? 0 : r.sshExit, signal: r.signal, guardFired: r.guardFired, why, t0: t.t0 });
-      resolve(record);
-    }
-  };
+      return { block, record: startRecord(step, ctx, 'sh -s (the host session)', block), corruptStdout: process.env[CORRUPT_HOOK] === step.id };
+    },
+    guardExtraMs: GUARD_EXTRA_MS,
+    settle,
+  });
 
   // Windows targets have no sh: each step is its own session through the target's shell, unwrapped.
   const runWindowsStep = async (step: ProfileStep, ctx: StepContext): Promise<CommandRecord> => {
@@ -216,10 +196,13 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
   };
 
   /** What the trailer (or its absence) says about the step; the remote-vs-received hash check. */
-  const settle = async (step: ProfileStep, ctx: StepContext, record: CommandRecord, r: Settled): Promise<void> => {
+  const settle = async (step: ProfileStep, ctx: StepContext, record: CommandRecord, r: Settled, t0: bigint): Promise<void> => {
     if (applyOutcome(step, ctx.timeoutMs, record, r, master.lost() !== null)) lost = lost ?? master.lost() ?? `the host session failed (ssh exit 255) during ${step.id}`;
-    if (step.executables && profile.name === 'linux') await copyExecutables(record, ctx);
-    finishTimes(record, r.t0);
+    if (step.executables && profile.name === 'linux') {
+      await copyExecutables(record, ctx);
+      // The copies are part of the step, as in a local collect: it ends once they are taken.
+      finishTimes(record, t0);
+    }
   };
 
   // Issue 18: the copies the parsed facts call for, each one more session on this connection.
@@ -294,12 +277,6 @@ async function identify(target: SshTarget, settings: SshSettings, resolved: Reso
       await master.close();
     },
   };
-}
-
-interface BatchItem {
-  step: ProfileStep;
-  ctx: StepContext;
-  resolve: (r: CommandRecord) => void;
 }
 
 let clientVersion: string | null = null;
