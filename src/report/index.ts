@@ -1,10 +1,12 @@
 // `netcustody report DIR`: evidence folder → report/report.html → report/report.pdf (signed). The
 // pair is published together under the folder's lock and logged as one custody event.
 import { X509Certificate, createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { appendCustody } from '../evidence/custody.js';
 import { sha256Hex } from '../evidence/files.js';
 import { withEvidenceFolder } from '../evidence/session.js';
-import { PATHS, compactUtc, readAcquisition } from '../evidence/folder.js';
+import { EvidenceError, PATHS, compactUtc, readAcquisition } from '../evidence/folder.js';
 import { mergeIdentity, readStatements, recordedExaminer, recordStatements, type StatementsInput } from '../evidence/statements.js';
 import { loadIdentity, type SigningIdentity } from '../signing/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -96,6 +98,18 @@ function tableRows(input: ReportInput, appendixLines: number): number {
   return input.connections.length + input.routes.length + input.custody.length + appendixLines;
 }
 
+/**
+ * A capture that was never analysed has no parsed tables and no findings: its report would say "0
+ * sockets" and "no lead" about a host whose raw output may show many. Refused before anything is written.
+ */
+function assertAnalysed(dir: string): void {
+  if (existsSync(join(dir, PATHS.findings)) || existsSync(join(dir, PATHS.parseReport))) return;
+  throw new EvidenceError(
+    `${dir}: not analysed yet (no ${PATHS.findings}, no ${PATHS.parseReport}); a report now would show no sockets and no leads for what the raw output holds`,
+    `run \`netcustody analyze ${dir}\` first (or \`netcustody run\`, which does both)`,
+  );
+}
+
 /** The draft with the browser's version in place of the slot, or null when a plain substitution would not be exact. */
 function fillVersion<T extends { view: { tool: { chromium: string } }; html: string }>(draft: T, slot: string, version: string): T | null {
   if (!/^[\w./ ()-]+$/.test(version) || !draft.html.includes(slot) || draft.view.tool.chromium !== slot) return null;
@@ -130,6 +144,7 @@ async function buildWith(dir: string, options: ReportOptions, t0: number, launch
   const now = options.now ?? new Date();
   // The examiner's statements go into the folder (and custody) first, so the report shows them logged.
   const acquisition = readAcquisition(dir);
+  assertAnalysed(dir);
   const who = mergeIdentity(recordedExaminer(dir, acquisition), { name: options.examiner, organisation: options.organisation, role: options.role });
   const examiner = who.name;
   const organisation = who.organisation;

@@ -87,6 +87,8 @@ describe.runIf(sshdAvailable())('SSH step times', () => {
   });
 
   it('prints the true durations in the report\'s acquisition table', async () => {
+    const analysed = await runCli(['analyze', dir, '--quiet']);
+    expect(analysed.exitCode, analysed.stderr).toBe(0);
     const r = await runCli(['report', dir]);
     expect(r.exitCode, r.stderr).toBe(0);
     const text = execFileSync('pdftotext', ['-raw', join(dir, PATHS.reportPdf), '-'], { encoding: 'utf8', maxBuffer: 64 << 20 }).replace(/\s+/g, ' ');
