@@ -107,6 +107,7 @@ function assertAnalysed(dir: string): void {
   throw new EvidenceError(
     `${dir}: not analysed yet (no ${PATHS.findings}, no ${PATHS.parseReport}); a report now would show no sockets and no leads for what the raw output holds`,
     `run \`netcustody analyze ${dir}\` first (or \`netcustody run\`, which does both)`,
+    2, // as \`case\` refuses an unanalysed host folder: the stages were run out of order
   );
 }
 

@@ -17,7 +17,7 @@ describe('report of a capture that was not analysed', () => {
     const { dir } = await importCapture(NETSTAT, { os: 'linux', command: 'netstat -anp', caseId: 'UNANALYSED' });
     const custody = readFileSync(join(dir, 'custody.jsonl'));
     const r = await runCli(['report', dir]);
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(2); // as `case` refuses an unanalysed folder
     expect(r.stderr).toContain(`${dir}: not analysed yet`);
     expect(r.stderr).toContain(`netcustody analyze ${dir}`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
