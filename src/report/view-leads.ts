@@ -99,6 +99,11 @@ export function leadCounts(leads: LeadRecord[]): SeverityCount[] {
 
 /** The leads the first page tells in sentences: every one rated low or above, most severe first. */
 export const MAX_SUMMARY_LEADS = 6;
+/** Active leads rated low or above, most severe first (the views are in report order). */
+export function attentionLeads(views: LeadView[]): LeadView[] {
+  return views.filter((l) => !l.suppressed && rank(l.severity) >= rank('low'));
+}
+
 export function summaryLeads(views: LeadView[]): LeadView[] {
-  return views.filter((l) => !l.suppressed && rank(l.severity) >= rank('low')).slice(0, MAX_SUMMARY_LEADS);
+  return attentionLeads(views).slice(0, MAX_SUMMARY_LEADS);
 }

@@ -10,7 +10,7 @@ import { excerpt, type RawCache } from './raw-text.js';
 import { buildMarks, custodyDetails, processColumns, routeColumns, wrapCommand, connectionGroups, findingGroups, findingViews, isListening, primaryConnections, processRows, routeRows, singleArtifact, splitFindings } from './view-tables.js';
 import type { AppendixItem, InventoryItem, ReportView } from './view-types.js';
 import { visible, visibleHost } from './visible.js';
-import { leadCounts, leadViews, summaryLeads } from './view-leads.js';
+import { attentionLeads, leadCounts, leadViews, summaryLeads } from './view-leads.js';
 import { binariesInventory, hashSetsUsed } from './view-binaries.js';
 import type { FolderStatements } from '../evidence/statements.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -169,6 +169,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
   const leads = leadViews(input.leads, findings);
   const told = summaryLeads(leads);
   const activeLeads = leads.filter((l) => !l.suppressed);
+  const attention = attentionLeads(leads).length;
   const primary = primaryConnections(input.connections);
   const groups = connectionGroups(primary, marks, ctx.maxConnectionRows);
   const omitted = groups.reduce((n, g) => n + g.omitted, 0);
@@ -209,7 +210,9 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       leadCounts: leadCounts(input.leads),
       totalLeads: activeLeads.length,
       leads: told,
-      otherLeads: activeLeads.length - told.length,
+      attentionLeads: attention,
+      untoldLeads: attention - told.length,
+      otherLeads: activeLeads.length - attention,
       mainLead: told[0] ? { severity: told[0].severity, summary: told[0].summary } : null,
       leadGraph: ctx.findingsWithheld ? null : leadGraph(input.leads, primary),
       totalFindings: activeAll.length,

@@ -237,7 +237,11 @@ export interface ReportView {
     totalLeads: number;
     /** Leads told in plain sentences on the first page. */
     leads: LeadView[];
-    /** Active leads not told there (rated info, or beyond the first ones). */
+    /** Active leads rated low or above: the "matters worth the examiner's attention". */
+    attentionLeads: number;
+    /** Of those, the ones not told on the first page (beyond the first MAX_SUMMARY_LEADS). */
+    untoldLeads: number;
+    /** Active leads rated info (none of them is told on the first page). */
     otherLeads: number;
     /** The most severe lead's one-sentence summary, for the cover. */
     mainLead: { severity: Severity; summary: string } | null;
