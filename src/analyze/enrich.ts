@@ -76,7 +76,7 @@ function joinProcesses(sockets: SocketInfo[], facts: ProcessFacts[], os: OsFamil
     let p = byPid.get(pid);
     if (!p) {
       const f = factsByPid.get(pid) ?? null;
-      p = { pid, name: null, keys: [], rawNames: [], facts: f, exe: cleanExe(f?.exe ?? null), sockets: [] };
+      p = { pid, name: null, keys: [], rawNames: [], listedNames: 0, facts: f, exe: cleanExe(f?.exe ?? null), sockets: [] };
       byPid.set(pid, p);
     }
     return p;
@@ -94,6 +94,7 @@ function joinProcesses(sockets: SocketInfo[], facts: ProcessFacts[], os: OsFamil
   }
   for (const f of facts) get(f.pid);
   for (const p of byPid.values()) {
+    p.listedNames = p.rawNames.length;
     const f = p.facts;
     addName(p, f?.comm);
     if (p.exe) addName(p, basename(p.exe));

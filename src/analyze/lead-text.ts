@@ -196,24 +196,18 @@ function whyText(findings: Finding[], metas: Map<string, RuleMeta>): string {
 }
 
 /**
- * The names the socket listings print for this process number, a name one tool cut short (ss prints
- * 15 characters, lsof 9) counted with the full one. More than one: the number was reused while the
- * listing ran, or the program changed its name; the lead says so rather than pick one.
+ * The names the socket listings printed for this process number (joinProcesses keeps them first in
+ * rawNames), a name one tool cut short (ss prints 15 characters, lsof 9) counted with the full one.
+ * More than one: the number was reused while the listing ran, or the program changed its name; the
+ * lead says so rather than pick one.
  */
 function listedNames(p: ProcessInfo): string[] {
   const names: string[] = [];
-  const add = (raw: string | null | undefined): void => {
-    if (!raw) return;
+  for (const raw of p.rawNames.slice(0, p.listedNames)) {
     const low = raw.toLowerCase();
     const same = names.findIndex((n) => n.toLowerCase().startsWith(low) || low.startsWith(n.toLowerCase()));
     if (same === -1) names.push(raw);
     else if (raw.length > names[same].length) names[same] = raw;
-  };
-  for (const s of p.sockets) {
-    for (const r of s.records) {
-      if (r.pid === p.pid) add(r.process);
-      for (const o of r.owners ?? []) if (o.pid === p.pid) add(o.process);
-    }
   }
   return names;
 }

@@ -26,6 +26,8 @@ export interface ProcessInfo {
   keys: string[];
   /** Raw names as printed (for masquerade checks). */
   rawNames: string[];
+  /** How many of rawNames, from the first, the socket listings printed (the rest are comm, exe, argv[0]). */
+  listedNames: number;
   facts: ProcessFacts | null;
   exe: string | null;
   sockets: SocketInfo[];
