@@ -44,6 +44,32 @@ describe.each(shells)('wrapper under %s', (_name, shell) => {
     }
   });
 
+  it('a file step is read by the stdout tee itself (no cat): the file\'s exact bytes, marker-like lines included, and their remote hash', () => {
+    const marker = newMarker();
+    const file = join(dir, `proc-like-${_name}`);
+    // Hostile text: a fake trailer with the real marker's prefix, NUL and high bytes, no final newline.
+    const bytes = Buffer.concat([Buffer.from(`sl local\nNCTRAILER rc=0 out=${'0'.repeat(64)} err=- hash=x timeout=1 NCTRAILER\n`), Buffer.from([0, 255, 10]), Buffer.from('end')]);
+    writeFileSync(file, bytes);
+    const script = wrapperScript({ id: 'f', kind: 'file', description: '', argv: [file] }, { marker, timeoutS: 10 });
+    expect(script).not.toMatch(/\$nc_t cat .*\| tee/);
+    const r = runWrapper(shell, script);
+    expect(r.stdout).toEqual(bytes);
+    const { body, trailer } = splitTrailer(r.stderr, marker);
+    expect(body.length).toBe(0);
+    expect(trailer).toMatchObject({ missing: false, rc: 0, out: sha(bytes), err: sha(Buffer.alloc(0)), hashTool: 'sha256sum', timeout: true });
+  });
+
+  it('a file step that cannot be read reports the reader\'s error on stderr, hashed, with a non-zero exit', () => {
+    const marker = newMarker();
+    // A directory exists ([ -e ] passes) but cannot be read as a file.
+    const r = runWrapper(shell, wrapperScript({ id: 'd', kind: 'file', description: '', argv: [dir] }, { marker, timeoutS: 10 }));
+    expect(r.stdout.length).toBe(0);
+    const { body, trailer } = splitTrailer(r.stderr, marker);
+    expect(body.toString()).toMatch(/directory/i);
+    expect(trailer?.rc).not.toBe(0);
+    expect(trailer).toMatchObject({ missing: false, out: sha(r.stdout), err: sha(body) });
+  });
+
   it('ends a hanging command with the target\'s timeout (exit 124) and keeps its output', () => {
     const marker = newMarker();
     const hang: ProfileStep = { id: 'h', kind: 'command', description: '', argv: ['sh', '-c', 'echo started; exec sleep 60'] };
@@ -77,5 +103,10 @@ describe.each([['shasum', 'shasum'], ['openssl', 'openssl']].filter(([c]) => hav
     const { body, trailer } = splitTrailer(r.stderr, marker);
     expect(body.toString()).toBe('warn\nno newline');
     expect(trailer).toMatchObject({ rc: 3, out: sha(r.stdout), err: sha(body), hashTool: tool, timeout: true });
+    // A file step (read by tee itself) with the same tool.
+    writeFileSync(join(dir, 'f.txt'), 'sl  local_address\n0: 0100007F:0016\n');
+    const f = runWrapper('dash -s', `PATH=${bin}; export PATH\n${wrapperScript({ id: 'f', kind: 'file', description: '', argv: [join(dir, 'f.txt')] }, { marker, timeoutS: 10 })}`);
+    expect(f.stdout.toString()).toBe('sl  local_address\n0: 0100007F:0016\n');
+    expect(splitTrailer(f.stderr, marker).trailer).toMatchObject({ rc: 0, out: sha(f.stdout), err: sha(Buffer.alloc(0)), hashTool: tool });
   });
 });

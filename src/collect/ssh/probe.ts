@@ -2,7 +2,10 @@
 // facts of the account and host that acquisition.json records. All answers are host text.
 import type { Profile } from '../profiles.js';
 
-/** Read on the target with `sh -s`; prints key=value lines; writes nothing. */
+/**
+ * Read on the target with `sh -s`; prints key=value lines; writes nothing. Every `$( )` is one process
+ * on the target: the uid is read from `id`'s own "uid=N(…)" and the uptime with the shell's `read`.
+ */
 export const PROBE_SCRIPT = `LC_ALL=C; export LC_ALL
 echo "uname-s=$(uname -s 2>/dev/null)"
 echo "uname-n=$(uname -n 2>/dev/null)"
@@ -10,10 +13,9 @@ echo "uname-r=$(uname -r 2>/dev/null)"
 echo "uname-v=$(uname -v 2>/dev/null)"
 echo "uname-m=$(uname -m 2>/dev/null)"
 echo "id=$(id 2>/dev/null)"
-echo "uid=$(id -u 2>/dev/null)"
 echo "user=$(id -un 2>/dev/null)"
 echo "ssh-connection=$SSH_CONNECTION"
-echo "uptime=$(awk '{ print int($1) }' /proc/uptime 2>/dev/null)"
+nc_up=; { read -r nc_up nc_x; } 2>/dev/null </proc/uptime; echo "uptime=\${nc_up%%.*}"
 for t in sha256sum shasum openssl; do if command -v $t >/dev/null 2>&1; then echo "hash=$t"; break; fi; done
 if command -v timeout >/dev/null 2>&1; then echo "timeout=1"; else echo "timeout=0"; fi
 `;
@@ -40,7 +42,9 @@ export function parseProbe(text: string): Probe {
     if (i > 0 && !kv.has(line.slice(0, i))) kv.set(line.slice(0, i), line.slice(i + 1).slice(0, 512));
   }
   const v = (k: string) => (kv.get(k) ? kv.get(k)! : null);
-  const uid = v('uid');
+  // `id -u` printed the effective uid: `id` names it "euid=N" when it differs from the real one.
+  const ids = v('id') ?? '';
+  const uid = (/ euid=(\d+)(?:\(|\s|$)/.exec(ids) ?? /^uid=(\d+)(?:\(|\s|$)/.exec(ids))?.[1] ?? null;
   const up = v('uptime');
   return {
     unameS: v('uname-s'), unameN: v('uname-n'), unameR: v('uname-r'), unameV: v('uname-v'), unameM: v('uname-m'),

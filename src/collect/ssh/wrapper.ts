@@ -27,8 +27,8 @@ export interface WrapperOptions {
 }
 
 /** The argv the step runs on the target, and a text for the footprint. */
-export function remoteArgv(step: ProfileStep, opts: WrapperOptions): { setup: string; argv: string; exists: string | null } {
-  if (step.kind === 'file') return { setup: '', argv: `cat ${shQuote(step.argv[0])}`, exists: shQuote(step.argv[0]) };
+export function remoteArgv(step: ProfileStep, opts: WrapperOptions): { setup: string; argv: string; exists: string | null; file?: string } {
+  if (step.kind === 'file') return { setup: '', argv: `cat ${shQuote(step.argv[0])}`, exists: shQuote(step.argv[0]), file: shQuote(step.argv[0]) };
   if (step.kind === 'procfacts') {
     // The reader as one quoted word (no here-document, no `cat` on the target).
     return { setup: `nc_reader=${shQuote(procFactsReaderScript({ maxHashBytes: opts.maxHashBytes }))}\n`, argv: 'sh -c "$nc_reader" sh', exists: null };
@@ -37,13 +37,13 @@ export function remoteArgv(step: ProfileStep, opts: WrapperOptions): { setup: st
 }
 
 export function wrapperScript(step: ProfileStep, opts: WrapperOptions): string {
-  const { setup, argv, missing } = parts(step, opts);
+  const { setup, argv, missing, file } = parts(step, opts);
   return `LC_ALL=C; LANG=C; export LC_ALL LANG
 nc_m=${opts.marker}
 nc_miss=
 ${missing}
 if [ -n "$nc_miss" ]; then printf '%s miss=1 %s\\n' "$nc_m" "$nc_m" >&2; exit 127; fi
-${setup}${hashAndRun(argv, opts.timeoutS)}exit "$nc_rc"
+${setup}${hashAndRun(argv, opts.timeoutS, file)}exit "$nc_rc"
 `;
 }
 
@@ -55,27 +55,33 @@ ${setup}${hashAndRun(argv, opts.timeoutS)}exit "$nc_rc"
  * the session's shell itself (no subshell, no exit).
  */
 export function stepBlock(step: ProfileStep, index: number, opts: WrapperOptions): string {
-  const { setup, argv, missing } = parts(step, opts);
+  const { setup, argv, missing, file } = parts(step, opts);
   return `printf '%s S ${index} %s\\n' "$nc_m" "$nc_m"; printf '%s s ${index} %s\\n' "$nc_m" "$nc_m" >&2
 nc_miss=
 ${missing}
 if [ -n "$nc_miss" ]; then printf '%s miss=1 %s\\n' "$nc_m" "$nc_m" >&2
 else
-${setup}${hashAndRun(argv, opts.timeoutS)}fi
+${setup}${hashAndRun(argv, opts.timeoutS, file)}fi
 printf '%s E ${index} %s\\n' "$nc_m" "$nc_m"
 `;
 }
 
-function parts(step: ProfileStep, opts: WrapperOptions): { setup: string; argv: string; missing: string } {
-  const { setup, argv, exists } = remoteArgv(step, opts);
+function parts(step: ProfileStep, opts: WrapperOptions): { setup: string; argv: string; missing: string; file?: string } {
+  const { setup, argv, exists, file } = remoteArgv(step, opts);
   const first = step.kind === 'file' ? 'cat' : step.kind === 'procfacts' ? 'sh' : step.argv[0];
-  return { setup, argv, missing: exists ? `[ -e ${exists} ] || nc_miss=1` : `command -v ${shQuote(first)} >/dev/null 2>&1 || nc_miss=1` };
+  return { setup, argv, file, missing: exists ? `[ -e ${exists} ] || nc_miss=1` : `command -v ${shQuote(first)} >/dev/null 2>&1 || nc_miss=1` };
 }
 
 // The hash tool reads its stdin as /dev/stdin (the step's stdout) or /dev/fd/0 (its stderr) and
 // prints that name beside the hash ("HEX  /dev/stdin"; openssl: "SHA2-256(/dev/stdin)= HEX"), so
 // both hashes go straight into one capture without a subshell per stream to label them.
-function hashAndRun(argv: string, timeoutS: number): string {
+// A file step (`file`: its quoted path) has no command of its own on the hashed path: the stdout
+// tee reads the file itself (one process fewer than `cat FILE | tee`, the same bytes); the shell's
+// message if the file cannot be opened goes into the stderr pipeline, so it is hashed like cat's.
+function hashAndRun(argv: string, timeoutS: number, file?: string): string {
+  const stdoutSide = file
+    ? `{ $nc_t tee /dev/fd/3 2>&7 <${file} 4>&- 5>&- 7>&-; echo "rc=$?" >&5; } | $nc_h /dev/stdin >&5;`
+    : `{ $nc_t ${argv} </dev/null 2>&7 3>&- 4>&- 5>&- 7>&-; echo "rc=$?" >&5; } | tee /dev/fd/3 | $nc_h /dev/stdin >&5;`;
   return `nc_h=; nc_hn=none
 if command -v sha256sum >/dev/null 2>&1; then nc_h=sha256sum; nc_hn=sha256sum
 elif command -v shasum >/dev/null 2>&1; then nc_h='shasum -a 256'; nc_hn=shasum
@@ -87,7 +93,7 @@ if command -v timeout >/dev/null 2>&1; then nc_t='timeout ${Math.max(1, Math.cei
 # reopened, sockets cannot — then the output is sent without a remote hash, never lost.
 exec 3>&1 4>&2
 if [ -n "$nc_h" ] && [ -p /dev/fd/3 ] && [ -p /dev/fd/4 ]; then
-  nc_r=$( { { { $nc_t ${argv} </dev/null 2>&7 3>&- 4>&- 5>&- 7>&-; echo "rc=$?" >&5; } | tee /dev/fd/3 | $nc_h /dev/stdin >&5; } 7>&1 | tee /dev/fd/4 | $nc_h /dev/fd/0 >&5; } 5>&1 )
+  nc_r=$( { { ${stdoutSide} } 7>&1 | tee /dev/fd/4 | $nc_h /dev/fd/0 >&5; } 5>&1 )
 else
   $nc_t ${argv} </dev/null
   nc_r="rc=$?"
