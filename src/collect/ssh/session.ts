@@ -8,6 +8,7 @@ import type { ArtifactSink } from '../sink.js';
 import { muxArgs } from './channel.js';
 import { FrameSplitter } from './frames.js';
 import { parseTrailer, type Trailer } from './wrapper.js';
+import { TailHold } from './step-block.js';
 
 export interface SessionStep {
   index: number;
@@ -40,6 +41,13 @@ interface Running {
   stdoutDone: boolean;
   end: { ns: bigint; iso: string } | null;
   trailer: Trailer | null;
+  /** Each stream's last bytes, held until the step's end says whether they are its hash line. */
+  out: TailHold;
+  err: TailHold;
+  /** From the step's r and o frames and its `t` trailer (step-block.ts). */
+  rc: number | null;
+  outToolStatus: number | null;
+  errToolStatus: number | null;
   guard: NodeJS.Timeout | null;
   guardFired: boolean;
   done: (r: SessionStepResult) => void;
@@ -74,6 +82,11 @@ export function openSession(ctlPath: string, destination: string, marker: string
 
   const finish = (r: Running): void => {
     if (r.guard) clearTimeout(r.guard);
+    // Both ends are here: each stream's hash line (if its tool exited 0) comes off its end.
+    const tool = r.trailer?.hashTool ?? null;
+    const out = r.out.end(tool, r.outToolStatus);
+    const err = r.err.end(tool, r.errToolStatus);
+    if (r.trailer && r.outToolStatus !== null) r.trailer = { ...r.trailer, out, err };
     steps.delete(r.step.index);
     if (outStep === r) outStep = null;
     if (errStep === r) errStep = null;
@@ -95,7 +108,7 @@ export function openSession(ctlPath: string, destination: string, marker: string
       b[0] ^= 0x01;
       corrupt = false;
     }
-    outStep.step.out.write(b);
+    outStep.out.write(b);
   }, (f) => {
     const r = steps.get(Number(f[1]));
     if (f[0] === 'S' && r) {
@@ -124,9 +137,23 @@ export function openSession(ctlPath: string, destination: string, marker: string
       c(f[1] ?? '');
     }
   });
-  const onErr = new FrameSplitter(marker, (b) => (errStep ? errStep.step.err.write(b) : stray.length < 65536 && (stray += b.toString('utf8'))), (f) => {
+  const onErr = new FrameSplitter(marker, (b) => (errStep ? errStep.err.write(b) : stray.length < 65536 && (stray += b.toString('utf8'))), (f) => {
+    const num = (v: string | undefined): number | null => (v !== undefined && /^\d+$/.test(v) ? Number(v) : null);
     if (f[0] === 's') {
       errStep = steps.get(Number(f[1])) ?? null;
+    } else if (errStep && f[0] === 'r') {
+      errStep.rc = num(f[1]);
+    } else if (errStep && f[0] === 'o') {
+      errStep.outToolStatus = num(f[1]);
+    } else if (errStep && f[0] === 't') {
+      // The step's end on stderr: its r and o frames came before it on this stream.
+      const t = parseTrailer(f.slice(1));
+      errStep.errToolStatus = num(f.find((x) => x.startsWith('he='))?.slice(3));
+      errStep.outToolStatus ??= -1;
+      errStep.trailer = { ...t, rc: errStep.rc };
+      const r = errStep;
+      errStep = null;
+      settleIfDone(r);
     } else if (errStep && f[0].includes('=')) {
       errStep.trailer = parseTrailer(f);
       const r = errStep;
@@ -155,6 +182,9 @@ export function openSession(ctlPath: string, destination: string, marker: string
       onErr.end();
       for (const r of [...steps.values()]) {
         if (r.guard) clearTimeout(r.guard);
+        // Cut short: what was held back is the step's data (no hash line is stripped).
+        r.out.end(null, null);
+        r.err.end(null, null);
         steps.delete(r.step.index);
         r.done({ started: r.started, trailer: r.trailer, sshExit: exit.code, signal: exit.signal, guardFired: r.guardFired, interrupted, error: exit.error, ...endOf(r) });
       }
@@ -182,7 +212,7 @@ export function openSession(ctlPath: string, destination: string, marker: string
   return {
     runGroup(list) {
       const results = list.map((step) => new Promise<SessionStepResult>((done) => {
-        const r: Running = { step, started: false, stdoutDone: false, end: null, trailer: null, guard: null, guardFired: false, done };
+        const r: Running = { step, started: false, stdoutDone: false, end: null, trailer: null, out: new TailHold(step.out), err: new TailHold(step.err), rc: null, outToolStatus: null, errToolStatus: null, guard: null, guardFired: false, done };
         if (exited) done({ started: false, trailer: null, sshExit: exit.code, signal: exit.signal, guardFired: false, interrupted, error: exit.error, ...endOf(r) });
         else steps.set(step.index, r);
       }));

@@ -16,7 +16,8 @@ import { openMaster, resolveTarget, type Master, type Resolved } from './master.
 import type { SshSettings } from './options.js';
 import type { SshTarget } from './targets.js';
 import { PROBE_SCRIPT, parseProbe, profileFor, type Probe } from './probe.js';
-import { newMarker, stepBlock } from './wrapper.js';
+import { newMarker } from './wrapper.js';
+import { stepBlock } from './step-block.js';
 import { openSession, type HostSession } from './session.js';
 import { applyOutcome, finishTimes, newRecord, type Settled } from './record.js';
 import { runSessionSteps, type BatchItem } from './group.js';

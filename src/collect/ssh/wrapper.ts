@@ -47,26 +47,7 @@ ${setup}${hashAndRun(argv, opts.timeoutS, file)}exit "$nc_rc"
 `;
 }
 
-/**
- * One step inside the host's single shell session: a start frame on stdout and on stderr, the
- * step's wrapper (its trailer ends the step's stderr), an end frame on stdout. The workstation
- * splits the two streams at these frames (frames.ts), so each step keeps its own exact bytes,
- * exit code and remote hashes. `nc_m` is set once by the session's first line; the block runs in
- * the session's shell itself (no subshell, no exit).
- */
-export function stepBlock(step: ProfileStep, index: number, opts: WrapperOptions): string {
-  const { setup, argv, missing, file } = parts(step, opts);
-  return `printf '%s S ${index} %s\\n' "$nc_m" "$nc_m"; printf '%s s ${index} %s\\n' "$nc_m" "$nc_m" >&2
-nc_miss=
-${missing}
-if [ -n "$nc_miss" ]; then printf '%s miss=1 %s\\n' "$nc_m" "$nc_m" >&2
-else
-${setup}${hashAndRun(argv, opts.timeoutS, file)}fi
-printf '%s E ${index} %s\\n' "$nc_m" "$nc_m"
-`;
-}
-
-function parts(step: ProfileStep, opts: WrapperOptions): { setup: string; argv: string; missing: string; file?: string } {
+export function parts(step: ProfileStep, opts: WrapperOptions): { setup: string; argv: string; missing: string; file?: string } {
   const { setup, argv, exists, file } = remoteArgv(step, opts);
   const first = step.kind === 'file' ? 'cat' : step.kind === 'procfacts' ? 'sh' : step.argv[0];
   return { setup, argv, file, missing: exists ? `[ -e ${exists} ] || nc_miss=1` : `command -v ${shQuote(first)} >/dev/null 2>&1 || nc_miss=1` };
@@ -82,14 +63,7 @@ function hashAndRun(argv: string, timeoutS: number, file?: string): string {
   const stdoutSide = file
     ? `{ $nc_t tee /dev/fd/3 2>&7 <${file} 4>&- 5>&- 7>&-; echo "rc=$?" >&5; } | $nc_h /dev/stdin >&5;`
     : `{ $nc_t ${argv} </dev/null 2>&7 3>&- 4>&- 5>&- 7>&-; echo "rc=$?" >&5; } | tee /dev/fd/3 | $nc_h /dev/stdin >&5;`;
-  return `nc_h=; nc_hn=none
-if command -v sha256sum >/dev/null 2>&1; then nc_h=sha256sum; nc_hn=sha256sum
-elif command -v shasum >/dev/null 2>&1; then nc_h='shasum -a 256'; nc_hn=shasum
-elif command -v openssl >/dev/null 2>&1; then nc_h='openssl dgst -sha256'; nc_hn=openssl
-fi
-nc_t=; nc_tn=0
-if command -v timeout >/dev/null 2>&1; then nc_t='timeout ${Math.max(1, Math.ceil(timeoutS))}'; nc_tn=1; fi
-# tee must be able to open the channel's stdout/stderr as /dev/fd/N: pipes (sshd's channels) can be
+  return `${toolChoice(timeoutS)}# tee must be able to open the channel's stdout/stderr as /dev/fd/N: pipes (sshd's channels) can be
 # reopened, sockets cannot — then the output is sent without a remote hash, never lost.
 exec 3>&1 4>&2
 if [ -n "$nc_h" ] && [ -p /dev/fd/3 ] && [ -p /dev/fd/4 ]; then
@@ -113,6 +87,18 @@ for nc_w in $nc_r; do
 done
 set +f
 printf '%s rc=%s out=%s err=%s hash=%s timeout=%s %s\\n' "$nc_m" "$nc_rc" "$nc_o" "$nc_e" "$nc_hn" "$nc_tn" "$nc_m" >&2
+`;
+}
+
+/** The target's hash tool and timeout, looked up with the shell's builtin `command -v` (no process). */
+export function toolChoice(timeoutS: number): string {
+  return `nc_h=; nc_hn=none
+if command -v sha256sum >/dev/null 2>&1; then nc_h=sha256sum; nc_hn=sha256sum
+elif command -v shasum >/dev/null 2>&1; then nc_h='shasum -a 256'; nc_hn=shasum
+elif command -v openssl >/dev/null 2>&1; then nc_h='openssl dgst -sha256'; nc_hn=openssl
+fi
+nc_t=; nc_tn=0
+if command -v timeout >/dev/null 2>&1; then nc_t='timeout ${Math.max(1, Math.ceil(timeoutS))}'; nc_tn=1; fi
 `;
 }
 
