@@ -59,7 +59,12 @@ describe.runIf(sshdAvailable())('SSH session steps: hash lines and exit codes in
     writeFileSync(join(hostile, 'netstat'), NETSTAT);
     writeFileSync(join(hostile, 'ss'), SS);
     for (const f of ['netstat', 'ss']) chmodSync(join(hostile, f), 0o755);
-    const paths = [`${hostile}:${PATHS}`];
+    // A sha256sum that answers in a form netcustody does not know (BSD --tag style), exit 0.
+    const odd = join(work, 'odd');
+    mkdirSync(odd, { recursive: true });
+    writeFileSync(join(odd, 'sha256sum'), `#!/bin/sh\ncat >/dev/null\nprintf 'SHA256 (%s) = %s\\n' "$1" ${'a'.repeat(64)}\n`);
+    chmodSync(join(odd, 'sha256sum'), 0o755);
+    const paths = [`${hostile}:${PATHS}`, `${odd}:${PATHS}`];
     if (have('shasum')) tools.push(['shasum', farm('only-shasum', ['sha256sum'])]);
     if (have('openssl')) tools.push(['openssl', farm('only-openssl', ['sha256sum', 'shasum'])]);
     for (const [, p] of tools) paths.push(p);
@@ -90,9 +95,19 @@ describe.runIf(sshdAvailable())('SSH session steps: hash lines and exit codes in
     expect(scripts.find((f) => f.purpose === 'step proc-net-tcp')!.script).toMatch(/\$nc_t tee \/dev\/fd\/3 2>&7 <'\/proc\/net\/tcp'/);
   }, 120_000);
 
+  it('a hash tool line of an unknown form is left in the output and said, never taken for a hash', async () => {
+    const r = await runCli(['collect', '--ssh', 'h2', '--ssh-config', lab.sshConfig, '--out', out, '--case', 'ODD', '--examiner', 'T', '--json'], { netns: lab.ws });
+    const j = JSON.parse(r.stdout);
+    const ip = acq(j.evidenceDir).commands.find((c) => c.id === 'ip-route-all')!;
+    const text = readFileSync(join(j.evidenceDir, ip.stdout!.path), 'latin1');
+    expect(text.endsWith(`SHA256 (/dev/stdin) = ${'a'.repeat(64)}\n`)).toBe(true);
+    expect(ip.remote).toMatchObject({ stdoutSha256: null, stderrSha256: null, transit: 'not taken' });
+    expect(ip.remote!.note).toMatch(/sha256sum printed a line of a form netcustody does not know for stdout: it is left at the end/);
+  }, 120_000);
+
   it('a target with only shasum, or only openssl, hashes every step the same way', async () => {
     for (const [i, [tool]] of tools.entries()) {
-      const r = await runCli(['collect', '--ssh', `h${i + 2}`, '--ssh-config', lab.sshConfig, '--out', out, '--case', `ONLY-${tool}`, '--examiner', 'T', '--json'], { netns: lab.ws });
+      const r = await runCli(['collect', '--ssh', `h${i + 3}`, '--ssh-config', lab.sshConfig, '--out', out, '--case', `ONLY-${tool}`, '--examiner', 'T', '--json'], { netns: lab.ws });
       expect(r.exitCode, r.stderr).toBe(0);
       const a = acq(JSON.parse(r.stdout).evidenceDir);
       expect(a.transport?.remote?.hashTool).toBe(tool);

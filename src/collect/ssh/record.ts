@@ -53,7 +53,7 @@ export function applyOutcome(step: ProfileStep, timeoutMs: number, record: Comma
     record.exitCode = trailer.rc;
     remote.stdoutSha256 = trailer.out;
     remote.stderrSha256 = trailer.err;
-    if (!trailer.out) remote.note = trailer.hashTool ? 'the target could not tee the output to its hash tool (/dev/fd missing)' : 'the target has no sha256sum, shasum or openssl';
+    if (!trailer.out || !trailer.err) remote.note = trailer.note ?? (trailer.hashTool ? 'the target could not tee the output to its hash tool (/dev/fd missing)' : 'the target has no sha256sum, shasum or openssl');
     if (trailer.timeout && trailer.rc === 124) {
       record.timedOut = true;
       record.error = `timed out after ${timeoutMs} ms: the target's timeout stopped it; output captured until then is kept`;

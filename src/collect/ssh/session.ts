@@ -86,7 +86,7 @@ export function openSession(ctlPath: string, destination: string, marker: string
     const tool = r.trailer?.hashTool ?? null;
     const out = r.out.end(tool, r.outToolStatus);
     const err = r.err.end(tool, r.errToolStatus);
-    if (r.trailer && r.outToolStatus !== null) r.trailer = { ...r.trailer, out, err };
+    if (r.trailer && r.outToolStatus !== null) r.trailer = { ...r.trailer, out, err, note: toolNote(tool, [['stdout', r.outToolStatus, out], ['stderr', r.errToolStatus, err]]) };
     steps.delete(r.step.index);
     if (outStep === r) outStep = null;
     if (errStep === r) errStep = null;
@@ -263,4 +263,12 @@ function now(): { ns: bigint; iso: string } {
 function endOf(r: Running): { endNs: bigint; endIso: string } {
   const e = r.end ?? now();
   return { endNs: e.ns, endIso: e.iso };
+}
+
+/** Why a stream has no remote hash although the target has a hash tool (null: both have one). */
+function toolNote(tool: string | null, streams: [string, number | null, string | null][]): string | undefined {
+  const why = streams.filter(([, , sha]) => sha === null).map(([name, status]) => (status === 0
+    ? `the target's ${tool} printed a line of a form netcustody does not know for ${name}: it is left at the end of that output`
+    : `the target's ${tool} failed for ${name} (exit ${status ?? '?'}): no remote hash`));
+  return why.length ? why.join('; ') : undefined;
 }

@@ -109,6 +109,8 @@ export interface Trailer {
   err: string | null;
   hashTool: string | null;
   timeout: boolean;
+  /** Why a stream has no remote hash although a hash tool ran (session steps, step-block.ts). */
+  note?: string;
 }
 
 /** Trailer line at the very end of stderr; returns the stderr bytes before it and the fields. */
