@@ -89,7 +89,7 @@ describe.runIf(sshdAvailable())('collect over SSH from a workstation namespace',
       }
       const fp = a.transport!.footprint!;
       expect(fp.commands.map((c) => c.command)).toEqual(expect.arrayContaining(['sh -s', 'date -u +%s.%N']));
-      expect(fp.commands[0].script).toMatch(/^LC_ALL=C; export LC_ALL\necho "uname-s=\$\(uname -s/);
+      expect(fp.commands[0].script).toMatch(/^LC_ALL=C; export LC_ALL\nprintf 'uname-s=%s\\n' "\$\(uname -s/);
       expect(fp.readerSha256).toMatch(/^[0-9a-f]{64}$/);
       expect(fp.note).toMatch(/wtmp/);
       // Every output: the target's SHA-256 equals the received one.

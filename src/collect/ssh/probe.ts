@@ -4,17 +4,19 @@ import type { Profile } from '../profiles.js';
 
 /**
  * Read on the target with `sh -s`; prints key=value lines; writes nothing. Every `$( )` is one process
- * on the target: the uid is read from `id`'s own "uid=N(…)" and the uptime with the shell's `read`.
+ * on the target: the uid is read from `id`'s own "uid=N(…)"; the uptime, and on Linux the node name,
+ * release and version (the same utsname fields `uname -n -r -v` print), with the shell's `read`.
+ * Host text is printed with printf '%s' (dash's echo would act on a backslash in a host name).
  */
 export const PROBE_SCRIPT = `LC_ALL=C; export LC_ALL
-echo "uname-s=$(uname -s 2>/dev/null)"
-echo "uname-n=$(uname -n 2>/dev/null)"
-echo "uname-r=$(uname -r 2>/dev/null)"
-echo "uname-v=$(uname -v 2>/dev/null)"
-echo "uname-m=$(uname -m 2>/dev/null)"
-echo "id=$(id 2>/dev/null)"
-echo "user=$(id -un 2>/dev/null)"
-echo "ssh-connection=$SSH_CONNECTION"
+printf 'uname-s=%s\\n' "$(uname -s 2>/dev/null)"
+nc_k=/proc/sys/kernel; nc_n=; nc_r=; nc_v=
+{ IFS= read -r nc_n <$nc_k/hostname && IFS= read -r nc_r <$nc_k/osrelease && IFS= read -r nc_v <$nc_k/version; } 2>/dev/null || { nc_n=$(uname -n 2>/dev/null); nc_r=$(uname -r 2>/dev/null); nc_v=$(uname -v 2>/dev/null); }
+printf 'uname-n=%s\\nuname-r=%s\\nuname-v=%s\\n' "$nc_n" "$nc_r" "$nc_v"
+printf 'uname-m=%s\\n' "$(uname -m 2>/dev/null)"
+printf 'id=%s\\n' "$(id 2>/dev/null)"
+printf 'user=%s\\n' "$(id -un 2>/dev/null)"
+printf 'ssh-connection=%s\\n' "$SSH_CONNECTION"
 nc_up=; { read -r nc_up nc_x; } 2>/dev/null </proc/uptime; echo "uptime=\${nc_up%%.*}"
 for t in sha256sum shasum openssl; do if command -v $t >/dev/null 2>&1; then echo "hash=$t"; break; fi; done
 if command -v timeout >/dev/null 2>&1; then echo "timeout=1"; else echo "timeout=0"; fi
