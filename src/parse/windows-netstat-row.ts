@@ -17,10 +17,14 @@ export interface RowContext {
   namedPorts: number;
   /** One copy of each repeated owner value (image, component, note): 100k rows share a few hundred. */
   strings: Map<string, string>;
+  /** Owner-block lines with blanks → whether each is a header or a known owner note (windows-netstat.ts). */
+  lineKinds: Map<string, number>;
+  /** The state entry of the previous row that had one. */
+  lastState: { raw: string; state: string | null } | null;
 }
 
 export function newRowContext(artifact: string): RowContext {
-  return { artifact, stateCache: new Map(), unknownStates: new Set(), namedPorts: 0, strings: new Map() };
+  return { artifact, stateCache: new Map(), unknownStates: new Set(), namedPorts: 0, strings: new Map(), lineKinds: new Map(), lastState: null };
 }
 
 const MAX_INTERNED = 1 << 16;
@@ -134,6 +138,15 @@ function endpointAt(src: string, start: number, end: number, out: Endpoint): boo
   return true;
 }
 
+/** The state printed in src[from, to): the last row's entry when it is the same word (the usual case). */
+function stateAt(src: string, from: number, to: number, ctx: RowContext): { raw: string; state: string | null } {
+  const last = ctx.lastState;
+  if (last !== null && to - from === last.raw.length && src.startsWith(last.raw, from)) return last;
+  const entry = stateFor(src.slice(from, to), ctx);
+  ctx.lastState = entry;
+  return entry;
+}
+
 function stateFor(printed: string, ctx: RowContext): { raw: string; state: string | null } {
   let entry = ctx.stateCache.get(printed);
   if (entry === undefined) {
@@ -161,7 +174,7 @@ export function parseSocketRow(src: string, from: number, to: number, lineNo: nu
   if (pid >= 0) stateFields--;
   else pid = null;
   // Multi-word states keep their printed spacing.
-  const state = stateFields > 0 ? stateFor(src.slice(fieldStart[3], fieldEnd[2 + stateFields]), ctx) : null;
+  const state = stateFields > 0 ? stateAt(src, fieldStart[3], fieldEnd[2 + stateFields], ctx) : null;
   if (local.namedPort || remote.namedPort) ctx.namedPorts++;
   const tcp = src.charCodeAt(fieldStart[0]) === 84;
   return {

@@ -32,6 +32,8 @@ interface OwnerBlock {
   count: number;
   /** Lines after the row that are not the [image] line yet: component names or an owner note. */
   texts: string[];
+  /** Whether each of those lines is a known owner note ("Can not obtain ownership information"). */
+  notes: boolean[];
   lineNos: number[];
   /** Where each of those lines is in the text (sliced only when one is reported as unparsed). */
   froms: number[];
@@ -53,17 +55,16 @@ function closeWithImage(block: OwnerBlock, conn: Connection, imageName: string, 
   conn.process = intern(ctx, imageName);
   const count = block.count;
   // The owner block's lines are evidence of the process name: findings cite them with the row.
-  const ownerLines = block.lineNos.slice(0, count);
-  ownerLines.push(imageLine);
-  conn.ownerLines = ownerLines;
+  const lineNos = block.lineNos;
+  conn.ownerLines = count === 0 ? [imageLine] : count === 1 ? [lineNos[0], imageLine] : [...lineNos.slice(0, count), imageLine];
   if (count === 1 && !hasBlankIn(block.texts[0])) {
     // The usual block: one service name (a single word is never one of the owner-note sentences).
     conn.component = intern(ctx, block.texts[0]);
     conn.ownerNote = null;
   } else if (count > 0) {
     const texts = block.texts.slice(0, count);
-    const notes = texts.filter(isKnownOwnerNote);
-    const components = texts.filter((t) => !isKnownOwnerNote(t));
+    const notes = texts.filter((_t, k) => block.notes[k]);
+    const components = texts.filter((_t, k) => !block.notes[k]);
     conn.component = components.length > 0 ? intern(ctx, components.join('; ')) : null;
     conn.ownerNote = notes.length > 0 ? intern(ctx, notes.join('; ')) : null;
   }
@@ -81,7 +82,7 @@ function closeWithoutImage(block: OwnerBlock, result: ParseResult, ctx: RowConte
   block.conn = null;
   result.lines.records++;
   for (let k = 0; k < block.count; k++) {
-    if (k === 0 && isKnownOwnerNote(block.texts[0])) {
+    if (k === 0 && block.notes[0]) {
       conn.ownerNote = intern(ctx, block.texts[0]);
       conn.ownerLines = [block.lineNos[0]];
       result.lines.records++;
@@ -93,6 +94,30 @@ function closeWithoutImage(block: OwnerBlock, result: ParseResult, ctx: RowConte
 
 function isHeaderText(text: string): boolean {
   return isConnectionsTitle(text) || isColumnHeader(splitFields(text));
+}
+
+const HEADER = 1;
+const NOTE = 2;
+
+/**
+ * Whether a line with blanks is a title/column header (HEADER) or a known owner note (NOTE), asked
+ * once per distinct text: in a 100k -anob capture the same sentence follows tens of thousands of
+ * rows (System PID 4), and folding and splitting it each time cost a third of the parse.
+ */
+function blankLineKind(ctx: RowContext, text: string): number {
+  const known = ctx.lineKinds.get(text);
+  if (known !== undefined) return known;
+  const kind = (isHeaderText(text) ? HEADER : 0) | (isKnownOwnerNote(text) ? NOTE : 0);
+  // Bounded like intern(): hostile input with a new sentence on every line only loses the memo.
+  if (ctx.lineKinds.size < MAX_LINE_KINDS) ctx.lineKinds.set(text, kind);
+  return kind;
+}
+
+const MAX_LINE_KINDS = 1 << 12;
+
+/** True when src[from, to) is exactly `text`. */
+function sameText(src: string, from: number, to: number, text: string): boolean {
+  return to - from === text.length && src.startsWith(text, from);
 }
 
 /** True when src[from, to) contains a space or tab. */
@@ -107,7 +132,11 @@ function hasBlank(src: string, from: number, to: number): boolean {
 export function parseWindowsNetstat(input: ParserInput): ParseResult {
   const result = emptyResult(FORMAT, input.artifact, input.encoding);
   const ctx = newRowContext(input.artifact);
-  const block: OwnerBlock = { conn: null, count: 0, texts: [], lineNos: [], froms: [], tos: [] };
+  const block: OwnerBlock = { conn: null, count: 0, texts: [], notes: [], lineNos: [], froms: [], tos: [] };
+  // The last [image] name and the last other owner line (with its kind), reused while they repeat.
+  let lastImage = '';
+  let lastText = '';
+  let lastKind = 0;
   result.lines.total = forEachLineRange(input.text, (src, from, to, lineNo) => {
     const start = firstNonBlank(src, from, to);
     // A blank line does not end a -b block: double-spaced copies of the output put one after every
@@ -130,15 +159,25 @@ export function parseWindowsNetstat(input: ParserInput): ParseResult {
     const end = endOfNonBlank(src, start, to);
     const image = src.charCodeAt(start) === 91 && src.charCodeAt(end - 1) === 93 && end - start >= 2;
     if (block.conn && image) {
-      closeWithImage(block, block.conn, src.slice(start + 1, end - 1), lineNo, result, ctx);
+      // Rows in netstat's order come in runs of one owner: the last image's string is reused
+      // (no slice, and its hash is already computed for intern's lookup).
+      if (!sameText(src, start + 1, end - 1, lastImage)) lastImage = src.slice(start + 1, end - 1);
+      closeWithImage(block, block.conn, lastImage, lineNo, result, ctx);
       return;
     }
-    const text = src.slice(start, end);
-    // Component names have no blanks; only lines with blanks can be a title or a column header.
-    const header = hasBlank(src, start, end) && isHeaderText(text);
+    if (!sameText(src, start, end, lastText)) {
+      lastText = src.slice(start, end);
+      // Component names have no blanks; only lines with blanks can be a title, a column header or
+      // an owner note (all of those are sentences).
+      lastKind = hasBlank(src, start, end) ? blankLineKind(ctx, lastText) : 0;
+    }
+    const text = lastText;
+    const kind = lastKind;
+    const header = (kind & HEADER) !== 0;
     if (block.conn && block.count < MAX_OWNER_LINES && !header) {
       const k = block.count++;
       block.texts[k] = text;
+      block.notes[k] = (kind & NOTE) !== 0;
       block.lineNos[k] = lineNo;
       block.froms[k] = from;
       block.tos[k] = to;

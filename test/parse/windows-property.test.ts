@@ -56,3 +56,25 @@ describe.each(PARSERS.map((p) => [p.info.id, p] as const))('%s with hostile inpu
     fc.assert(fc.property(hostileText, (text) => check(parser, text)), { numRuns: 400 });
   });
 });
+
+describe('windows-netstat: owner lines and states read again give what they gave the first time', () => {
+  // The parser reuses the last [image], owner line and state while they repeat, and remembers which
+  // sentences are owner notes or headers: a second copy of the same text, read with all of that
+  // warm, must give exactly the records and unparsed lines the first (cold) read gave.
+  const linesOf = fc.tuple(fc.array(hostileLine.map((l) => l.replace(/[\r\n]/g, '')), { maxLength: 40 }), fc.constantFrom('\r\n', '\n'));
+  it('on real lines cut, shuffled and mixed with noise', () => {
+    fc.assert(
+      fc.property(linesOf, ([lines, eol]) => {
+        const cold = windowsNetstatParser.parse({ text: lines.join(eol), artifact: 'raw/p', encoding: 'utf-8' });
+        const both = windowsNetstatParser.parse({ text: [...lines, 'Active Connections', ...lines].join(eol), artifact: 'raw/p', encoding: 'utf-8' });
+        const off = lines.length + 1;
+        const second = both.connections.filter((c) => c.source.line > off).map((c) => ({
+          ...c, source: { ...c.source, line: c.source.line - off }, ...(c.ownerLines ? { ownerLines: c.ownerLines.map((n) => n - off) } : {}),
+        }));
+        expect(second).toEqual(cold.connections);
+        expect(both.unparsed.filter((u) => u.line > off).map((u) => ({ ...u, line: u.line - off }))).toEqual(cold.unparsed);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
