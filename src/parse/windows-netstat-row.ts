@@ -130,7 +130,10 @@ function endpointAt(src: string, start: number, end: number, out: Endpoint): boo
       namedPort = true; // "*" is no port; anything else is a service name
     }
   }
-  out.address = src.slice(addrStart, addrEnd);
+  // Rows in netstat's order come in runs of one local address (and listeners share "0.0.0.0"):
+  // the endpoint's previous address string is kept while it repeats.
+  const prev = out.address;
+  if (addrEnd - addrStart !== prev.length || !src.startsWith(prev, addrStart)) out.address = src.slice(addrStart, addrEnd);
   out.port = port;
   out.scope = scope;
   out.bracketed = bracketed;
