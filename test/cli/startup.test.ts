@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { CLI, REPO, tempDir } from '../helpers/cli.js';
+import { CLI, REPO, runCli, tempDir } from '../helpers/cli.js';
 
 const HEAVY = ['puppeteer', 'handlebars', 'archiver', 'node-forge', 'yauzl'];
 
@@ -36,6 +36,25 @@ describe('command start-up', () => {
       expect(urls.filter((u) => /\/dist\/(collect|parse|analyze|report|bundle|signing)\/|\/dist\/pipeline\/(run|demo|analyze|baseline)\.js/.test(u))).toEqual([]);
       expect(packagesIn(urls)).toEqual([]);
     }
+  });
+
+  it('a command loads only its own command module: analyze none of the other commands\' options; --version no command at all', async () => {
+    const work = tempDir('nc-startup-');
+    const imp = await runCli(['import', join(REPO, 'fixtures/linux/netstat-anp.txt'), '--command', 'netstat -anp', '--os', 'linux', '--out', work, '--case', 'startup', '--examiner', 'T', '--json', '--quiet']);
+    expect(imp.exitCode, imp.stderr).toBe(0);
+    const dir = (JSON.parse(imp.stdout) as { evidenceDir: string }).evidenceDir;
+    const commandModules = (urls: string[]) => [...new Set(urls)].filter((u) => /\/dist\/cli\//.test(u)).map((u) => u.replace(/.*\/dist\/cli\//, '')).sort();
+    const analyze = await modulesLoadedBy(['analyze', dir, '--quiet']);
+    expect(commandModules(analyze)).toEqual(['analyze.js', 'common.js', 'findings-table.js', 'main.js']);
+    expect(analyze.filter((u) => /\/dist\/(collect|report|bundle|signing|case|timestamp)\//.test(u))).toEqual([]);
+    expect(JSON.parse(readFileSync(join(dir, 'leads.json'), 'utf8')).length).toBeGreaterThan(0);
+    expect(commandModules(await modulesLoadedBy(['--version']))).toEqual(['common.js', 'main.js']);
+    // Help and an unknown name still know every command (the list, the suggestion).
+    const help = await runCli(['--help']);
+    for (const name of ['run', 'collect', 'import', 'analyze', 'report', 'bundle', 'verify', 'trust', 'timestamp', 'demo', 'kit', 'case']) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    const typo = await runCli(['anlyze', dir]);
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toContain('(Did you mean analyze?)');
   });
 
   it('run loads the report, signing and zip libraries only after the capture; verify only the zip reader', async () => {
