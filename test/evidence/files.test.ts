@@ -24,6 +24,22 @@ describe('writeTextDurableSync', () => {
     expect(readFileSync(path).equals(expected)).toBe(true);
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
+
+  it('joins small pieces without changing a byte: halves of a surrogate pair in two pieces stay two U+FFFD', () => {
+    const dir = tempDir('nc-files-');
+    // Host text can hold lone surrogates; each piece encoded on its own turns one into EF BF BD.
+    // Joined before encoding, "\ud83d" + "\ude00" would become one 😀: the writer must not join them.
+    const pieces: (string | Uint8Array)[] = ['a\ud83d', '\ude00b', '', 'c\ud83d', Buffer.from([0x2c]), '\ude00', 'x'.repeat(16_383), '\ud83d', '\ude00', '😀'];
+    for (let i = 0; i < 5_000; i++) pieces.push(i % 11 === 0 ? '\udc00,' : `{"n":${i}}`, i % 13 === 0 ? '\ud800' : ',\n');
+    const path = join(dir, 'out.txt');
+    writeTextDurableSync(path, (write) => {
+      for (const p of pieces) write(p);
+    });
+    const expected = Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
+    expect(readFileSync(path).equals(expected)).toBe(true);
+    expect(readFileSync(path).subarray(0, 8).toString('hex')).toBe('61efbfbdefbfbd62');
+    expect(sha256FileSync(path)).toBe(sha256sum(path));
+  });
 });
 
 describe('sha256FileSync', () => {
