@@ -228,7 +228,9 @@ export function leadStatements(actors: LeadActors, findings: Finding[], ctx: Ana
     // Connections accepted on the lead's listeners belong to the story ("who is connected to it").
     const own = p ? p.sockets : actors.sockets;
     const ports = new Set(actors.sockets.filter((s) => s.listening).map((s) => `${s.protocol}|${s.localPort}`));
-    const sockets = [...actors.sockets, ...own.filter((s) => s.inbound && ports.has(`${s.protocol}|${s.localPort}`) && !actors.sockets.includes(s))];
+    // A Set, not actors.sockets.includes(): a busy process has thousands of sockets and hundreds cited.
+    const citedSockets = new Set(actors.sockets);
+    const sockets = [...actors.sockets, ...own.filter((s) => s.inbound && !citedSockets.has(s) && ports.has(`${s.protocol}|${s.localPort}`))];
     subject = actors.pid !== null ? `process ${name ? `${q(name)} ` : ''}(PID ${actors.pid}) on ${host}` : `process ${name ? q(name) : 'not named'} (PID not shown) on ${host}`;
     if (actors.pid !== null) statements.push(...whoSentences(p, actors.pid, name, full));
     else statements.push(`A program named ${name ? q(name) : '(name not shown)'} was running on ${full}; its process number is not shown.`);
