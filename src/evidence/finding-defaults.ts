@@ -33,8 +33,7 @@ export const findingGroup = (f: Rec): string => String(f.rule);
 export const leadGroup = (l: Rec): string => (Array.isArray(l.rules) ? l.rules.join(',') : '');
 
 // Values are counted as themselves when primitive (no string building per field) and as JSON otherwise.
-const isPrimitive = (v: unknown): boolean => v === null || typeof v !== 'object';
-const countKey = (v: unknown): unknown => (isPrimitive(v) ? v : { json: JSON.stringify(v) });
+const isPrimitive = (v: unknown): v is string | number | boolean | null | undefined | bigint | symbol => v === null || typeof v !== 'object';
 
 function mostShared(prims: Map<unknown, number>, objects: Map<string, number>): { value: unknown } | null {
   let best: { value: unknown } | null = null;
@@ -48,20 +47,22 @@ interface FieldCounts {
   present: number;
   prims: Map<unknown, number>;
   objects: Map<string, number>;
+  /** The last array value counted and its JSON (jsonOf). */
+  last: { value: unknown[]; json: string } | null;
 }
 
 /** Per group: each field's most shared value when MIN_SHARED records have it, and shared sentences. */
 function groupDefaults(records: readonly Rec[], groupOf: (r: Rec) => string, keep: Set<string>, withSentences: boolean): Record<string, GroupDefaults> {
+  // Each record's group once (a lead's is its rules joined: one string per lead, not one per pass).
+  const groupNames = records.map(groupOf);
   // Groups smaller than MIN_SHARED cannot share anything: their records are not looked at.
   const sizes = new Map<string, number>();
-  for (const r of records) {
-    const g = groupOf(r);
-    sizes.set(g, (sizes.get(g) ?? 0) + 1);
-  }
+  for (const g of groupNames) sizes.set(g, (sizes.get(g) ?? 0) + 1);
   const stats = new Map<string, { n: number; fields: Map<string, FieldCounts>; sentences: Map<string, number> }>();
-  for (const r of records) {
-    const g = groupOf(r);
+  for (let i = 0; i < records.length; i++) {
+    const g = groupNames[i];
     if ((sizes.get(g) as number) < MIN_SHARED) continue;
+    const r = records[i];
     let st = stats.get(g);
     if (!st) stats.set(g, (st = { n: 0, fields: new Map(), sentences: new Map() }));
     st.n++;
@@ -69,13 +70,13 @@ function groupDefaults(records: readonly Rec[], groupOf: (r: Rec) => string, kee
       const v = r[k];
       if (keep.has(k) || v === undefined) continue;
       let c = st.fields.get(k);
-      if (!c) st.fields.set(k, (c = { present: 0, prims: new Map(), objects: new Map() }));
+      if (!c) st.fields.set(k, (c = { present: 0, prims: new Map(), objects: new Map(), last: null }));
       c.present++;
-      const key = countKey(v);
-      if (typeof key === 'object' && key !== null) {
-        const j = (key as { json: string }).json;
+      if (isPrimitive(v)) c.prims.set(v, (c.prims.get(v) ?? 0) + 1);
+      else {
+        const j = jsonOf(v, c);
         c.objects.set(j, (c.objects.get(j) ?? 0) + 1);
-      } else c.prims.set(key, (c.prims.get(key) ?? 0) + 1);
+      }
     }
     if (withSentences && Array.isArray(r.statements)) for (const s of r.statements as string[]) st.sentences.set(s, (st.sentences.get(s) ?? 0) + 1);
   }
@@ -92,6 +93,26 @@ function groupDefaults(records: readonly Rec[], groupOf: (r: Rec) => string, kee
     if (d.fields || d.sentences) out[g] = d;
   }
   return out;
+}
+
+/**
+ * JSON of an object value. A field's arrays repeat (6,000 findings of one rule carry equal
+ * `references`): an array with the same elements (===) as the field's last one has its JSON, which
+ * is then not built again.
+ */
+function jsonOf(v: object, c: FieldCounts): string {
+  const last = c.last;
+  if (last !== null && sameElements(last.value, v)) return last.json;
+  const json = JSON.stringify(v);
+  c.last = Array.isArray(v) ? { value: v, json } : null;
+  return json;
+}
+
+/** Both plain arrays with the same elements by ===: then JSON.stringify gives the same text for both. */
+function sameElements(a: unknown[], b: object): boolean {
+  if (!Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The shared values of these findings and leads (empty groups when nothing repeats often enough). */
