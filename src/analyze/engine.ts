@@ -59,11 +59,16 @@ function toFinding(rule: Rule, hit: RuleHit, ctx: AnalysisContext): Finding {
   };
 }
 
-/** The sockets the hits cite, by id (thousands of findings on a 100k-socket host; no map of every socket). */
+/** The sockets these drafts cite, by id (thousands of findings on a 100k-socket host; no map of every socket). */
 function citedSockets(drafts: Draft[], ctx: AnalysisContext): Map<string, SocketInfo> {
   const cited = new Set<string>();
   for (const d of drafts) for (const id of d.hit.socketIds ?? []) cited.add(id);
   return socketsWithIds(ctx.sockets, cited);
+}
+
+/** A finding the knowledge base may lower: of a rule with expected listeners, above info, citing sockets. */
+function mayBeExpected(d: Draft, rules: Map<string, Rule>): boolean {
+  return Boolean(rules.get(d.finding.rule)?.meta.expectedListeners) && d.finding.severity !== 'info' && (d.hit.socketIds?.length ?? 0) > 0;
 }
 
 /**
@@ -73,14 +78,14 @@ function citedSockets(drafts: Draft[], ctx: AnalysisContext): Map<string, Socket
  * executable path is not.
  */
 function applyKnowledge(drafts: Draft[], ctx: AnalysisContext, rules: Map<string, Rule>): void {
-  let byId: Map<string, SocketInfo> | null = null;
-  for (const d of drafts) {
-    if (!rules.get(d.finding.rule)?.meta.expectedListeners || d.finding.severity === 'info') continue;
+  // Only the sockets of the findings that may be lowered are looked up (not those of every rule's hits).
+  const candidates = drafts.filter((d) => mayBeExpected(d, rules));
+  if (candidates.length === 0) return;
+  const byId = citedSockets(candidates, ctx);
+  for (const d of candidates) {
     const ids = d.hit.socketIds ?? [];
-    if (ids.length === 0) continue;
-    byId ??= citedSockets(drafts, ctx);
     const entries = ids.map((id) => {
-      const s = byId!.get(id);
+      const s = byId.get(id);
       return s ? expectedListener(s, ctx.os) : null;
     });
     if (entries.some((e) => e === null)) continue;
