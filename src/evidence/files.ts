@@ -2,7 +2,7 @@
 // open with O_NOFOLLOW (or O_EXCL), folders are checked with lstat, so a link planted in a folder
 // (report/ → /etc) is refused by name instead of being written through.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { close, createReadStream, fsync } from 'node:fs';
 import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, openSync, readSync, readlinkSync, renameSync, rmSync, unlinkSync, writeSync, mkdirSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EvidenceError } from './errors.js';
@@ -175,6 +175,33 @@ export interface TempWritten {
 
 /** writeTempSync that hashes the bytes on their way to disk (custody needs the hash of every output). */
 export function writeTempHashedSync(path: string, produce: (write: (piece: string | Uint8Array) => void) => void): TempWritten {
+  const { fd, ...written } = writeTempHashedOpen(path, produce);
+  try {
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(written.tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  return written;
+}
+
+/**
+ * writeTempHashedSync whose flush runs on libuv's thread pool while the caller writes its next file:
+ * `flushed` settles once the file is on disk and closed (rejects with the fsync error; the caller
+ * then removes the temp file). Nothing may be renamed into place before it has settled.
+ */
+export function writeTempHashedFlushLater(path: string, produce: (write: (piece: string | Uint8Array) => void) => void): TempWritten & { flushed: Promise<void> } {
+  const { fd, ...written } = writeTempHashedOpen(path, produce);
+  const flushed = new Promise<void>((resolve, reject) => {
+    fsync(fd, (err) => close(fd, (closeErr) => (err ?? closeErr ? reject(err ?? closeErr) : resolve())));
+  });
+  return { ...written, flushed };
+}
+
+/** The content written to a new temp file and hashed; the file is left open (not yet flushed). */
+function writeTempHashedOpen(path: string, produce: (write: (piece: string | Uint8Array) => void) => void): TempWritten & { fd: number } {
   assertRealFolder(dirname(path));
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openTempNew(tmp);
@@ -222,14 +249,12 @@ export function writeTempHashedSync(path: string, produce: (write: (piece: strin
     if (pending) put(pending);
     flush();
     fchmodSync(fd, FILE_MODE);
-    fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true }); // a full disk must not leave a half-written temp file behind
     throw err;
   }
-  closeSync(fd);
-  return { tmp, sha256: hash.digest('hex'), bytes };
+  return { fd, tmp, sha256: hash.digest('hex'), bytes };
 }
 
 /** A new temp file; our own leftover of the same name (a regular file) is replaced, a link refused. */

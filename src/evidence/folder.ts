@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, chmodSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Acquisition, Connection, UnixSocket } from '../model.js';
-import { DIR_MODE, fsyncDir, mkdirPrivate, readFileNoFollow, writeFileDurableSync, writeTempHashedSync, writeTextDurableSync } from './files.js';
+import { DIR_MODE, fsyncDir, mkdirPrivate, readFileNoFollow, writeFileDurableSync, writeTempHashedFlushLater, writeTextDurableSync } from './files.js';
 import { isDerivedField, restoreDefaults, type ArtifactDefaults } from './record-defaults.js';
 import { decodeRows } from './record-rows.js';
 import { findingGroup, leadGroup, restoreShared, type FindingDefaults } from './finding-defaults.js';
@@ -224,21 +224,31 @@ export interface PublishedFile {
 
 /**
  * Write several derived files (parsed/*, findings.json …) at once: each to its temporary name,
- * hashed while written and flushed; then all renamed into place and each folder flushed once (one
- * directory fsync per folder instead of one per file). A crash leaves each file old or new, never
- * half written; a failure before the renames leaves every old file as it was.
+ * hashed while written; each flushed on libuv's thread pool while the next one is written; once all
+ * are on disk, all renamed into place and each folder flushed once (one directory fsync per folder
+ * instead of one per file). A crash leaves each file old or new, never half written; a failure
+ * before the renames (a full disk, a failed flush) leaves every old file as it was.
  */
-export function publishFiles(dir: string, files: OutputFile[]): PublishedFile[] {
+export async function publishFiles(dir: string, files: OutputFile[]): Promise<PublishedFile[]> {
   const temps: { rel: string; tmp: string; sha256: string; bytes: number }[] = [];
+  const flushes: Promise<void>[] = [];
+  let failure: { error: unknown } | null = null;
   try {
     for (const f of files) {
       const full = join(dir, f.rel);
       mkdirPrivate(dirname(full));
-      temps.push({ rel: f.rel, ...writeTempHashedSync(full, f.produce) });
+      const { flushed, ...t } = writeTempHashedFlushLater(full, f.produce);
+      temps.push({ rel: f.rel, ...t });
+      flushes.push(flushed);
     }
   } catch (err) {
+    failure = { error: err };
+  }
+  // Every flush settled (and its file closed) before any temp file is removed or renamed.
+  for (const s of await Promise.allSettled(flushes)) if (s.status === 'rejected') failure ??= { error: s.reason };
+  if (failure) {
     for (const t of temps) rmSync(t.tmp, { force: true });
-    throw err;
+    throw failure.error;
   }
   const folders = new Set<string>();
   for (const t of temps) {

@@ -1,6 +1,7 @@
 // What analyze writes, and how: parsed/*, analysis.json, finding-marks.json, leads.json and
-// findings.json published together (folder.ts publishFiles: temp files hashed while written, renamed,
-// one directory flush per folder), then one custody event per file with the hash taken on the way.
+// findings.json published together (folder.ts publishFiles: temp files hashed while written, each
+// flushed on the thread pool while the next is written, renamed once all are on disk, one directory
+// flush per folder), then one custody event per file with the hash taken on the way.
 // Large arrays are compact JSON, one record per line (jq reads them as before).
 import type { AnalysisOutput } from '../analyze/index.js';
 import { appendCustodyEvents, type CustodyInput } from '../evidence/custody.js';
@@ -56,8 +57,8 @@ function analysisOutputs(output: AnalysisOutput, withheld: boolean): OutputFile[
 }
 
 /** Write parsed/ and the analysis files, then log each in the custody log (one append, one flush). */
-export function writeAnalyzeFiles(dir: string, actor: string, parsed: ParsedEvidence, output: AnalysisOutput, options: AnalysisFilesOptions): PublishedFile[] {
-  const published = publishFiles(dir, [...parsedOutputs(parsed), ...analysisOutputs(output, options.withheld)]);
+export async function writeAnalyzeFiles(dir: string, actor: string, parsed: ParsedEvidence, output: AnalysisOutput, options: AnalysisFilesOptions): Promise<PublishedFile[]> {
+  const published = await publishFiles(dir, [...parsedOutputs(parsed), ...analysisOutputs(output, options.withheld)]);
   const events: CustodyInput[] = published.map((p) => ({ actor, object: p.rel, sha256: p.sha256, ...eventOf(p.rel, output, options) }));
   appendCustodyEvents(dir, events);
   return published;

@@ -66,7 +66,7 @@ async function analyzeLocked(dir: string, options: AnalyzeStageOptions): Promise
       annotate: 'marked',
     });
     const withheld = options.withholdFindings === true;
-    writeAnalyzeFiles(dir, options.actor, parsed, output, {
+    await writeAnalyzeFiles(dir, options.actor, parsed, output, {
       withheld,
       findingsDetails: {
         allowList: options.allow ?? null,
