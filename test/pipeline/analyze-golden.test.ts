@@ -93,7 +93,7 @@ describe('analyze on a 100,000-socket capture, before and after the per-socket r
         got[out.rel] = sha(pieces.join(''));
       }
       // The records as the loaders give them back from the files analyze writes.
-      publishFiles(dir, parsedOutputs(parsed));
+      await publishFiles(dir, parsedOutputs(parsed));
       got['loaded.connections'] = sha(sortedKeys(readConnections(dir)));
       got['loaded.unixSockets'] = sha(sortedKeys(readUnixSockets(dir)));
       expect(got).toEqual(c.want);
