@@ -11,7 +11,7 @@ const CONNECTED_TCP = new Set(['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1
 
 /**
  * One shared, frozen list per view: nearly every socket is seen by one view, and 100k one-element
- * arrays were ~5 MB of heap. addRecord replaces (never mutates) the list when a second view joins.
+ * arrays were ~5 MB of heap. A socket of several records lists their views when read (Socket.views).
  */
 const ONE_VIEW: Record<SocketView, SocketView[]> = {
   netstat: Object.freeze(['netstat']) as SocketView[],
@@ -127,7 +127,7 @@ export function mergeSockets(connections: Connection[], pidByInode: Map<number, 
       addRecord(match, c, pid, owners);
       continue;
     }
-    const socket = new Socket(same, all.length, c, local, remote, pid);
+    const socket = new Socket(same, c, local, remote, pid);
     if (c.owners && c.owners.length > 1) for (const o of c.owners) if (ownerPid(o.pid) !== null) addOwner(owners, socket, o.pid);
     // The probe stopped at the first empty slot: the new socket goes there.
     slots[slot] = all.length + 1;
@@ -157,97 +157,160 @@ export function socketsWithIds(sockets: SocketInfo[], ids: Iterable<string>): Ma
     for (const s of sockets) if (wanted.has(s.id)) out.set(s.id, s);
     return out;
   }
-  const found: Socket[] = [];
+  // Socket numbers (the position in the merged list) of the sockets found.
+  const found: number[] = [];
   const { slots, mask, hashes } = index;
   for (const id of wanted) {
     // A tuple key ends in a port or '*', never in #digits: the suffix is the owner number.
     const h = textHash(id.replace(/#\d+$/, ''));
     for (let slot = h & mask, n = slots[slot] as number; n !== 0; slot = (slot + 1) & mask, n = slots[slot] as number) {
       const s = index.sockets[n - 1] as Socket;
-      if (hashes[n - 1] === h && s.id === id) found.push(s);
+      if (hashes[n - 1] === h && s.id === id) found.push(n - 1);
     }
   }
-  found.sort((a, b) => a.seq - b.seq);
-  for (const s of found) out.set(s.id, s);
+  found.sort((a, b) => a - b);
+  for (const seq of found) {
+    const s = index.sockets[seq] as Socket;
+    out.set(s.id, s);
+  }
   return out;
 }
+
+// Direction flags and the owner number (#n of the id) in one small integer: see Socket.bits.
+const LISTENING = 1;
+const OUTBOUND = 2;
+const INBOUND = 4;
+const OWNER_SHIFT = 3;
 
 /**
  * A merged socket. Nearly every socket has one record: its `records` and `refs` lists are built when
  * read until a second record joins (two arrays fewer per socket: ~10 MB of a 100k-socket heap).
+ * The tuple fields every record of the socket shares (protocol, ipVersion, ports) are read from its
+ * first record, its views from its records, and the three direction flags share one field: 10 fields
+ * fewer per socket (~6.5 MB of a 90k-socket heap that lived through the whole analysis).
  */
 class Socket implements SocketInfo {
   primary: Connection;
-  views: SocketView[];
-  protocol: Connection['protocol'];
-  ipVersion: 4 | 6;
-  localPort: number | null;
-  remotePort: number | null;
   state: string | null;
   processName: string | null;
   proc: SocketInfo['proc'] = null;
-  listening = false;
-  outbound = false;
-  inbound = false;
-  /** Every record and reference once there is more than one record; null while `primary` is the only one. */
+  /** Every record once there is more than one record (the first one first); null while `primary` is the only one. */
   list: Connection[] | null = null;
-  refList: SourceRef[] | null = null;
-
   /** The id, once read (most sockets are never cited). */
   private idText: string | null = null;
+  /** LISTENING | OUTBOUND | INBOUND, plus the owner number << OWNER_SHIFT. */
+  private bits: number;
 
   constructor(
     /** How many sockets of the same tuple came before (other owners): the id's #n. */
-    private readonly owner: number,
-    /** Position in the merged list. */
-    readonly seq: number,
+    owner: number,
     c: Connection,
     public local: AddressInfo,
     public remote: AddressInfo,
     public pid: number | null,
   ) {
     this.primary = c;
-    this.views = ONE_VIEW[c.view] ?? [c.view];
-    this.protocol = c.protocol;
-    this.ipVersion = c.ipVersion;
-    this.localPort = c.localPort;
-    this.remotePort = peerPort(c, remote);
     this.state = c.state ?? null;
     this.processName = c.process ?? null;
+    this.bits = owner * (1 << OWNER_SHIFT);
+  }
+
+  /** The record that made the socket: its tuple is every record's tuple (sameTuple). */
+  private get first(): Connection {
+    return this.list === null ? this.primary : (this.list[0] as Connection);
+  }
+
+  get protocol(): Connection['protocol'] {
+    return this.first.protocol;
+  }
+
+  get ipVersion(): 4 | 6 {
+    return this.first.ipVersion;
+  }
+
+  get localPort(): number | null {
+    return this.first.localPort;
+  }
+
+  get remotePort(): number | null {
+    return peerPort(this.first, this.remote);
+  }
+
+  private get owner(): number {
+    return Math.floor(this.bits / (1 << OWNER_SHIFT));
+  }
+
+  private flag(bit: number, on: boolean): void {
+    this.bits = on ? this.bits | bit : this.bits & ~bit;
+  }
+
+  get listening(): boolean {
+    return (this.bits & LISTENING) !== 0;
+  }
+
+  set listening(on: boolean) {
+    this.flag(LISTENING, on);
+  }
+
+  get outbound(): boolean {
+    return (this.bits & OUTBOUND) !== 0;
+  }
+
+  set outbound(on: boolean) {
+    this.flag(OUTBOUND, on);
+  }
+
+  get inbound(): boolean {
+    return (this.bits & INBOUND) !== 0;
+  }
+
+  set inbound(on: boolean) {
+    this.flag(INBOUND, on);
   }
 
   /** Stable id: the tuple key, plus #n for further owners of the same tuple. */
   get id(): string {
     if (this.idText === null) {
       const key = tupleKey(this.protocol, this.local.text, this.localPort, this.remote.text, this.remotePort);
-      this.idText = this.owner === 0 ? key : `${key}#${this.owner}`;
+      const owner = this.owner;
+      this.idText = owner === 0 ? key : `${key}#${owner}`;
     }
     return this.idText;
   }
 
   /** Whether a record's tuple is this socket's (`key`: the record's tuple key, built once by the caller). */
   sameTuple(protocol: string, local: string, localPort: number | null, remote: string, remotePort: number | null, key: () => string): boolean {
-    if (this.protocol === protocol && this.local.text === local && this.localPort === localPort && this.remote.text === remote && this.remotePort === remotePort) return true;
+    const first = this.first;
+    const ownPeerPort = peerPort(first, this.remote);
+    if (first.protocol === protocol && this.local.text === local && first.localPort === localPort && this.remote.text === remote && ownPeerPort === remotePort) return true;
     // Equal hashes of different fields: compare the texts (an address holding '|' could spell the same key).
-    return tupleKey(this.protocol, this.local.text, this.localPort, this.remote.text, this.remotePort) === key();
+    return tupleKey(first.protocol, this.local.text, first.localPort, this.remote.text, ownPeerPort) === key();
+  }
+
+  /** The views that printed the socket, in the order their records joined. */
+  get views(): SocketView[] {
+    if (this.list === null) return ONE_VIEW[this.primary.view] ?? [this.primary.view];
+    const out: SocketView[] = [];
+    for (const c of this.list) if (!out.includes(c.view)) out.push(c.view);
+    return out;
   }
 
   get records(): Connection[] {
     return this.list ?? [this.primary];
   }
 
+  /** Every record's lines, in record order (built when read: rules cite a few thousand sockets). */
   get refs(): SourceRef[] {
-    return this.refList ?? sourceRefs(this.primary);
+    if (this.list === null) return sourceRefs(this.primary);
+    const out: SourceRef[] = [];
+    for (const c of this.list) out.push(...sourceRefs(c));
+    return out;
   }
 
-  /** A second record: the lists become real (before `primary` may change). */
+  /** A second record: the list becomes real (before `primary` may change). */
   add(c: Connection): void {
-    if (this.list === null || this.refList === null) {
-      this.list = [this.primary];
-      this.refList = sourceRefs(this.primary);
-    }
+    if (this.list === null) this.list = [this.primary];
     this.list.push(c);
-    this.refList.push(...sourceRefs(c));
   }
 }
 
@@ -268,7 +331,6 @@ function addOwner(owners: Owners, s: SocketInfo, pid: number): void {
 
 function addRecord(s: Socket, c: Connection, pid: number | null, owners: Owners): void {
   s.add(c);
-  if (!s.views.includes(c.view)) s.views = [...s.views, c.view];
   if (VIEW_RANK[c.view] < VIEW_RANK[s.primary.view]) s.primary = c;
   if (pid !== null) {
     if (s.pid === null) s.pid = pid;
