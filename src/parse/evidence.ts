@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Acquisition, Connection, NetInterface, OtherSocket, ParseResult, ProcessFacts, Route, UnixSocket } from '../model.js';
 import { PATHS, readAcquisition, type OutputFile } from '../evidence/folder.js';
 import { computeDefaults, CONNECTION_CONTRACT, UNIX_SOCKET_CONTRACT, writeRecordLines, type ArtifactDefaults, type RecordDefaults } from '../evidence/record-defaults.js';
 import { writeRecordRows } from '../evidence/record-rows.js';
 import { type CsvColumn, writeCsvPieces } from './csv.js';
-import { parseText } from './registry.js';
+import { parseArtifactFile } from './read-artifact.js';
 import type { ParseReport } from './report-types.js';
-import { decodeBytes } from './text.js';
 
 export interface ParsedEvidence {
   acquisition: Acquisition;
@@ -31,14 +29,7 @@ export function textArtifacts(acq: Acquisition): string[] {
 /** Parse every raw artifact of the folder; the raw bytes are only read. */
 export function parseEvidence(dir: string): ParsedEvidence {
   const acquisition = readAcquisition(dir);
-  const results = textArtifacts(acquisition).map((artifact) => {
-    const bytes = readFileSync(join(dir, artifact));
-    const { text, encoding } = decodeBytes(bytes);
-    // ASCII (UTF-8 as long as the bytes): each character is the byte at the same offset, and
-    // parsers may copy what they keep from the bytes. Not latin1: its decoding may follow cp1252.
-    const sameOffsets = encoding === 'utf-8' && text.length === bytes.length;
-    return parseText(text, artifact, encoding, sameOffsets ? bytes : undefined);
-  });
+  const results = textArtifacts(acquisition).map((artifact) => parseArtifactFile(join(dir, artifact), artifact));
   const processes = mergeProcesses(results);
   const connections = markPrimary(results);
   const routes = results.flatMap((r) => r.routes);

@@ -3,7 +3,7 @@
 // `PID/Program name` cell, whose name may hold spaces: it is read to the end of the line (or, when a
 // Timer or Path column follows, by its fixed width of 20 characters).
 import type { Connection, ParseResult, UnixSocket } from '../model.js';
-import type { Parser, ParserInput } from './types.js';
+import type { ChunkReader, Parser, ParserInput } from './types.js';
 import { addUnparsed, emptyResult, warnUnparsed } from './result.js';
 import {
   cellDigits, cellEndAt, cellIsOneOf, type Cursor, digitsAt, LINUX_STATES, wordIndexAt, forEachLineStart, lineEndAt, makeInterner, makeOwnerReader, makeRecentSpans,
@@ -45,6 +45,10 @@ interface State {
   o: OwnerColumns;
   /** Where parseInetRow stopped reading: the line end after a record, an earlier offset after an error. */
   lineEnd: number;
+  /** The section title last seen (Active Internet / UNIX / other). */
+  section: 'inet' | 'unix' | 'other' | null;
+  /** The bytes of the text being read when each character is the byte at the same offset (see copy). */
+  bytes: Buffer | undefined;
 }
 
 interface OwnerColumns { pid: number | null; process: string | null; truncated: boolean; user: string | null; uid: number; inode: number }
@@ -53,21 +57,69 @@ interface OwnerColumns { pid: number | null; process: string | null; truncated: 
 const NOTES = ['(Not all processes could be identified', ' will not be shown, you would have to be root', '(No info could be read for'];
 
 export function parseLinuxNetstat(input: ParserInput): ParseResult {
-  const { text } = input;
-  const result = emptyResult(FORMAT, input.artifact, input.encoding);
-  const copy = copySpan(input.bytes);
-  const st: State = {
-    cur: { text, end: 0, cellStart: 0, cellEnd: 0 }, artifact: input.artifact, inet: null, unix: null, copy,
-    intern: makeInterner(), recent: makeRecentSpans(8, copy), owner: makeOwnerReader(copy), maybeCut: [], wide: false, l: newHostPort(), f: newHostPort(),
-    o: { pid: null, process: null, truncated: false, user: null, uid: -1, inode: -1 }, lineEnd: 0,
+  const reader = linuxNetstatReader(input.artifact, input.encoding);
+  reader.read(input.text, input.bytes, 0);
+  return reader.finish();
+}
+
+/**
+ * The parser over consecutive pieces of one listing, each ending after a line terminator \n (the
+ * last may end anywhere): parse/evidence.ts reads a large ASCII capture piece by piece, so neither
+ * the whole file's bytes nor its decoded text stay in memory. `lineBase`: lines before the piece.
+ * The same records and line numbers as one read of the whole text (test/parse/linux-netstat-pieces).
+ */
+export function linuxNetstatReader(artifact: string, encoding: string): ChunkReader {
+  const result = emptyResult(FORMAT, artifact, encoding);
+  let st: State | null = null;
+  return {
+    read(text, bytes, lineBase) {
+      st ??= newState(artifact);
+      st.bytes = bytes;
+      st.cur.text = text;
+      const lines = readLines(st, result, text, lineBase);
+      result.lines.total += lines;
+      return lines;
+    },
+    finish() {
+      // A 23-character address cell may have been cut (the original is unknowable); longer cells in
+      // the same file mean -W, where nothing is cut.
+      if (st !== null && !st.wide) for (const conn of st.maybeCut) conn.addressTruncated = true;
+      warnUnparsed(result);
+      return result;
+    },
   };
-  let section: 'inet' | 'unix' | 'other' | null = null;
+}
+
+function newState(artifact: string): State {
+  const st: State = {
+    cur: { text: '', end: 0, cellStart: 0, cellEnd: 0 }, artifact, inet: null, unix: null, copy: (t, s, e) => t.slice(s, e),
+    intern: makeInterner(), recent: (t) => t, owner: () => null, maybeCut: [], wide: false, l: newHostPort(), f: newHostPort(),
+    o: { pid: null, process: null, truncated: false, user: null, uid: -1, inode: -1 }, lineEnd: 0, section: null, bytes: undefined,
+  };
+  // Values kept are copied from the current piece's bytes when there are some (copySpan), so that no
+  // record holds a view into a piece's text.
+  let bytes: Buffer | undefined | null = null;
+  let fromBytes: Copier = st.copy;
+  st.copy = (text, start, end) => {
+    if (st.bytes !== bytes) {
+      bytes = st.bytes;
+      fromBytes = copySpan(bytes);
+    }
+    return fromBytes(text, start, end);
+  };
+  st.recent = makeRecentSpans(8, st.copy);
+  st.owner = makeOwnerReader(st.copy);
+  return st;
+}
+
+function readLines(st: State, result: ParseResult, text: string, lineBase: number): number {
   const unparsed = (start: number, end: number, lineNo: number, reason: string): void =>
-    addUnparsed(result, lineNo, copy(text, start, end), reason);
+    addUnparsed(result, lineNo, st.copy(text, start, end), reason);
   // Internet rows (nearly every line) are read from their start, and their end found on the way;
   // other lines are measured first.
   const n = text.length;
-  result.lines.total = forEachLineStart(text, (start, lineNo) => {
+  return forEachLineStart(text, (start, pieceLineNo) => {
+    const lineNo = lineBase + pieceLineNo;
     const cur = st.cur;
     const s0 = skipBlanks(text, start, n);
     const e0 = cellEndAt(text, s0, n);
@@ -75,7 +127,7 @@ export function parseLinuxNetstat(input: ParserInput): ParseResult {
       result.lines.blank++;
       return lineEndAt(text, s0);
     }
-    const protoIndex = section === 'other' ? -1 : wordIndexAt(text, s0, e0, INET_PROTOS);
+    const protoIndex = st.section === 'other' ? -1 : wordIndexAt(text, s0, e0, INET_PROTOS);
     if (protoIndex >= 0) {
       const row = parseInetRow(st, e0, INET_PROTOS[protoIndex], FAMILIES[protoIndex], lineNo);
       // st.lineEnd is known when the row was read to its end; errors may stop earlier.
@@ -92,7 +144,7 @@ export function parseLinuxNetstat(input: ParserInput): ParseResult {
     cur.cellStart = s0;
     cur.cellEnd = e0;
     const first = cellIsOneOf(cur, FIRST_WORDS);
-    if (first === 'unix' && section !== 'other') {
+    if (first === 'unix' && st.section !== 'other') {
       const row = parseUnixRow(st, lineNo);
       if (typeof row === 'string') unparsed(start, end, lineNo, row);
       else {
@@ -104,23 +156,18 @@ export function parseLinuxNetstat(input: ParserInput): ParseResult {
       result.lines.headers++;
     } else if (first === 'Active') {
       const title = text.slice(cur.cellStart, end);
-      section = title.startsWith('Active Internet connections') ? 'inet' : title.startsWith('Active UNIX domain sockets') ? 'unix' : 'other';
+      st.section = title.startsWith('Active Internet connections') ? 'inet' : title.startsWith('Active UNIX domain sockets') ? 'unix' : 'other';
       result.lines.headers++;
     } else if (NOTES.some((n) => text.startsWith(n, start))) {
       if (!result.warnings.some((w) => w.includes('not run as root'))) {
-        result.warnings.push(`${input.artifact}:${lineNo}: netstat was not run as root: other users' processes are shown as '-'`);
+        result.warnings.push(`${st.artifact}:${lineNo}: netstat was not run as root: other users' processes are shown as '-'`);
       }
       result.lines.headers++;
     } else {
-      unparsed(start, end, lineNo, section === 'other' ? 'socket family not supported (section title at an earlier line)' : 'not a netstat socket row');
+      unparsed(start, end, lineNo, st.section === 'other' ? 'socket family not supported (section title at an earlier line)' : 'not a netstat socket row');
     }
     return end;
   });
-  // A 23-character address cell may have been cut (the original is unknowable); longer cells in the
-  // same file mean -W, where nothing is cut.
-  if (!st.wide) for (const conn of st.maybeCut) conn.addressTruncated = true;
-  warnUnparsed(result);
-  return result;
 }
 
 function readHeader(st: State, header: string): void {
@@ -331,4 +378,5 @@ export const linuxNetstatParser: Parser = {
   },
   detect: detectLinuxNetstat,
   parse: parseLinuxNetstat,
+  reader: linuxNetstatReader,
 };

@@ -28,8 +28,8 @@ export function decodeBytes(bytes: Uint8Array): DecodedText {
   }
 }
 
-/** BOM-less UTF-16LE: ASCII text with every second byte zero. */
-function looksLikeUtf16le(bytes: Uint8Array): boolean {
+/** BOM-less UTF-16LE: ASCII text with every second byte zero (first 512 bytes). */
+export function looksLikeUtf16le(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 512) & ~1;
   if (n < 8) return false;
   let zeros = 0;

@@ -30,4 +30,18 @@ export interface Parser {
   detect(head: string[]): number;
   /** Must never throw or hang: bad lines become UnparsedLine entries. */
   parse(input: ParserInput): ParseResult;
+  /** Optional: the same parse over consecutive pieces (see ChunkReader). */
+  reader?(artifact: string, encoding: string): ChunkReader;
+}
+
+/**
+ * A parser that also reads a listing piece by piece (each piece ends after a \n, the last anywhere):
+ * parse/evidence.ts feeds a large ASCII capture so that neither its bytes nor its text are held whole.
+ * `bytes`: the piece's bytes (each character is the byte at the same offset); `lineBase`: the lines
+ * of the earlier pieces; read() returns the piece's lines. finish() gives what parse() gives for the
+ * whole text.
+ */
+export interface ChunkReader {
+  read(text: string, bytes: Buffer | undefined, lineBase: number): number;
+  finish(): ParseResult;
 }
