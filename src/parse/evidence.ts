@@ -88,15 +88,12 @@ function markPrimary(results: ParseResult[]): Connection[] {
   // One listing is the primary one without counting its owners (100k records read for nothing).
   const scores = withSockets.length === 1 ? [0] : withSockets.map(score);
   const best = Math.max(...scores);
-  const all: Connection[] = [];
   for (const [i, r] of withSockets.entries()) {
     const primary = scores[i] === best;
-    for (const c of r.connections) {
-      c.primary = primary;
-      all.push(c);
-    }
+    for (const c of r.connections) c.primary = primary;
   }
-  return all;
+  // One listing: its own array (not a second array of 100k references, grown push by push).
+  return withSockets.length === 1 ? withSockets[0].connections : withSockets.flatMap((r) => r.connections);
 }
 
 /** /proc facts (netcustody's own artifacts: Node collector or sh reader) win over tasklist-style lists; both are keyed by PID. */

@@ -235,15 +235,18 @@ function parseInetRow(st: State, protoEnd: number, protoRaw: string, [protocol, 
   if (error !== null) return error;
   const o = st.o;
   const source = { artifact: st.artifact, line: lineNo };
+  // `primary` (set by parse/evidence.ts, undefined until then) has its slot in the object: added
+  // later, it took a property array of its own in each of 100k records (~3.5 MB).
   const conn: Connection = o.truncated
     ? {
       protocol, ipVersion, localAddress: l.address, localPort: l.port, remoteAddress: f.address, remotePort: f.port,
       state, stateRaw, pid: o.pid, process: o.process, source, protoRaw, view: 'netstat', format: FORMAT, recvQ, sendQ,
-      processTruncated: true,
+      processTruncated: true, primary: undefined,
     }
     : {
       protocol, ipVersion, localAddress: l.address, localPort: l.port, remoteAddress: f.address, remotePort: f.port,
       state, stateRaw, pid: o.pid, process: o.process, source, protoRaw, view: 'netstat', format: FORMAT, recvQ, sendQ,
+      primary: undefined,
     };
   if (o.user !== null) {
     conn.user = o.user;
