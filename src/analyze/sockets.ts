@@ -1,7 +1,8 @@
 // Merge the views of one socket (netstat, ss, lsof, /proc) into a SocketInfo, so port and process
 // rules report each socket once while keeping every source line as a reference.
-import type { Connection, SocketView, SourceRef } from '../model.js';
-import { makeAddressCache, type AddressInfo } from './address.js';
+import type { Connection, SocketView } from '../model.js';
+import { makeAddressCache } from './address.js';
+import { ownerPid, peerPort, Socket, tupleKey } from './socket.js';
 import type { SocketInfo } from './types.js';
 
 const VIEW_RANK: Record<SocketView, number> = { netstat: 0, ss: 1, lsof: 2, proc: 3 };
@@ -9,32 +10,8 @@ const VIEW_RANK: Record<SocketView, number> = { netstat: 0, ss: 1, lsof: 2, proc
 /** TCP states in which the socket has a peer. */
 const CONNECTED_TCP = new Set(['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT']);
 
-/**
- * One shared, frozen list per view: nearly every socket is seen by one view, and 100k one-element
- * arrays were ~5 MB of heap. A socket of several records lists their views when read (Socket.views).
- */
-const ONE_VIEW: Record<SocketView, SocketView[]> = {
-  netstat: Object.freeze(['netstat']) as SocketView[],
-  ss: Object.freeze(['ss']) as SocketView[],
-  lsof: Object.freeze(['lsof']) as SocketView[],
-  proc: Object.freeze(['proc']) as SocketView[],
-};
-
 /** Every PID seen owning a socket (ss lists all holders); kept aside, only rules read SocketInfo. */
 type Owners = Map<SocketInfo, Set<number>>;
-
-/** Positive PIDs only: Windows prints 0 for TIME_WAIT (System Idle), tools print '-' (null). */
-function ownerPid(pid: number | null | undefined): number | null {
-  return typeof pid === 'number' && pid > 0 ? pid : null;
-}
-
-/**
- * The socket's tuple as text: protocol|local|lport|remote|rport ('*' for an absent port; '*' and 0
- * of an absent peer are the same thing). Built only when an id is read (see Socket.id).
- */
-function tupleKey(protocol: string, local: string, localPort: number | null, remote: string, remotePort: number | null): string {
-  return `${protocol}|${local}|${localPort ?? '*'}|${remote}|${remotePort ?? '*'}`;
-}
 
 // FNV-1a over the characters tupleKey would build, without building it: 90k key strings and a Map
 // of them were ~10% of a 100k-socket analysis and kept ~8 MB alive to the end.
@@ -139,11 +116,6 @@ export function mergeSockets(connections: Connection[], pidByInode: Map<number, 
   return all;
 }
 
-/** The remote port as the socket keeps it: null for an absent peer's '*' or 0. */
-function peerPort(c: Connection, remote: AddressInfo): number | null {
-  return remote.cls === 'unspecified' && !c.remotePort ? null : c.remotePort;
-}
-
 /**
  * The sockets with these ids, in the order of `sockets`. Through the tuple index of a merged list
  * (no id string per socket); a list built otherwise (tests) is scanned.
@@ -174,150 +146,6 @@ export function socketsWithIds(sockets: SocketInfo[], ids: Iterable<string>): Ma
     out.set(s.id, s);
   }
   return out;
-}
-
-// Direction flags and the owner number (#n of the id) in one small integer: see Socket.bits.
-const LISTENING = 1;
-const OUTBOUND = 2;
-const INBOUND = 4;
-const OWNER_SHIFT = 3;
-
-/**
- * A merged socket. Nearly every socket has one record: its `records` and `refs` lists are built when
- * read until a second record joins (two arrays fewer per socket: ~10 MB of a 100k-socket heap).
- * The tuple fields every record of the socket shares (protocol, ipVersion, ports) are read from its
- * first record, its views from its records, and the three direction flags share one field: 10 fields
- * fewer per socket (~6.5 MB of a 90k-socket heap that lived through the whole analysis).
- */
-class Socket implements SocketInfo {
-  primary: Connection;
-  state: string | null;
-  processName: string | null;
-  proc: SocketInfo['proc'] = null;
-  /** Every record once there is more than one record (the first one first); null while `primary` is the only one. */
-  list: Connection[] | null = null;
-  /** The id, once read (most sockets are never cited). */
-  private idText: string | null = null;
-  /** LISTENING | OUTBOUND | INBOUND, plus the owner number << OWNER_SHIFT. */
-  private bits: number;
-
-  constructor(
-    /** How many sockets of the same tuple came before (other owners): the id's #n. */
-    owner: number,
-    c: Connection,
-    public local: AddressInfo,
-    public remote: AddressInfo,
-    public pid: number | null,
-  ) {
-    this.primary = c;
-    this.state = c.state ?? null;
-    this.processName = c.process ?? null;
-    this.bits = owner * (1 << OWNER_SHIFT);
-  }
-
-  /** The record that made the socket: its tuple is every record's tuple (sameTuple). */
-  private get first(): Connection {
-    return this.list === null ? this.primary : (this.list[0] as Connection);
-  }
-
-  get protocol(): Connection['protocol'] {
-    return this.first.protocol;
-  }
-
-  get ipVersion(): 4 | 6 {
-    return this.first.ipVersion;
-  }
-
-  get localPort(): number | null {
-    return this.first.localPort;
-  }
-
-  get remotePort(): number | null {
-    return peerPort(this.first, this.remote);
-  }
-
-  private get owner(): number {
-    return Math.floor(this.bits / (1 << OWNER_SHIFT));
-  }
-
-  private flag(bit: number, on: boolean): void {
-    this.bits = on ? this.bits | bit : this.bits & ~bit;
-  }
-
-  get listening(): boolean {
-    return (this.bits & LISTENING) !== 0;
-  }
-
-  set listening(on: boolean) {
-    this.flag(LISTENING, on);
-  }
-
-  get outbound(): boolean {
-    return (this.bits & OUTBOUND) !== 0;
-  }
-
-  set outbound(on: boolean) {
-    this.flag(OUTBOUND, on);
-  }
-
-  get inbound(): boolean {
-    return (this.bits & INBOUND) !== 0;
-  }
-
-  set inbound(on: boolean) {
-    this.flag(INBOUND, on);
-  }
-
-  /** Stable id: the tuple key, plus #n for further owners of the same tuple. */
-  get id(): string {
-    if (this.idText === null) {
-      const key = tupleKey(this.protocol, this.local.text, this.localPort, this.remote.text, this.remotePort);
-      const owner = this.owner;
-      this.idText = owner === 0 ? key : `${key}#${owner}`;
-    }
-    return this.idText;
-  }
-
-  /** Whether a record's tuple is this socket's (`key`: the record's tuple key, built once by the caller). */
-  sameTuple(protocol: string, local: string, localPort: number | null, remote: string, remotePort: number | null, key: () => string): boolean {
-    const first = this.first;
-    const ownPeerPort = peerPort(first, this.remote);
-    if (first.protocol === protocol && this.local.text === local && first.localPort === localPort && this.remote.text === remote && ownPeerPort === remotePort) return true;
-    // Equal hashes of different fields: compare the texts (an address holding '|' could spell the same key).
-    return tupleKey(first.protocol, this.local.text, first.localPort, this.remote.text, ownPeerPort) === key();
-  }
-
-  /** The views that printed the socket, in the order their records joined. */
-  get views(): SocketView[] {
-    if (this.list === null) return ONE_VIEW[this.primary.view] ?? [this.primary.view];
-    const out: SocketView[] = [];
-    for (const c of this.list) if (!out.includes(c.view)) out.push(c.view);
-    return out;
-  }
-
-  get records(): Connection[] {
-    return this.list ?? [this.primary];
-  }
-
-  /** Every record's lines, in record order (built when read: rules cite a few thousand sockets). */
-  get refs(): SourceRef[] {
-    if (this.list === null) return sourceRefs(this.primary);
-    const out: SourceRef[] = [];
-    for (const c of this.list) out.push(...sourceRefs(c));
-    return out;
-  }
-
-  /** A second record: the list becomes real (before `primary` may change). */
-  add(c: Connection): void {
-    if (this.list === null) this.list = [this.primary];
-    this.list.push(c);
-  }
-}
-
-/** The record's line plus the lines that name its owner (Windows -b blocks). */
-function sourceRefs(c: Connection): SourceRef[] {
-  if (!c.ownerLines || c.ownerLines.length === 0) return [c.source];
-  return [c.source, ...c.ownerLines.map((line) => ({ artifact: c.source.artifact, line }))];
 }
 
 function addOwner(owners: Owners, s: SocketInfo, pid: number): void {
