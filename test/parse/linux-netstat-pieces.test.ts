@@ -60,7 +60,7 @@ describe('net-tools listing read in pieces', () => {
     const line = fc.oneof(
       fc.constantFrom(...real),
       fc.constant(''),
-      fc.tuple(fc.constantFrom(...real), fc.nat(), fc.string({ unit: fc.constantFrom(' ', ':', '/', '[', ']', '*', 'a', '1', '\t'), maxLength: 30 }))
+      fc.tuple(fc.constantFrom(...real), fc.nat(), fc.string({ unit: fc.constantFrom(' ', ':', '/', '[', ']', '*', 'a', '1', '\t', '\0', '\x1b'), maxLength: 30 }))
         .map(([l, at, noise]) => l.slice(0, at % (l.length + 1)) + noise + l.slice(at % (l.length + 1))),
     );
     const eol = fc.constantFrom('\n', '\r\n', '\r', '\r\r\n');
