@@ -283,9 +283,8 @@ function classifyV6(groups: number[]): { cls: AddressClass; mapped: boolean; spe
 }
 
 function info(text: string, version: 4 | 6, c: { cls: AddressClass; special?: string }, mapped = false): AddressInfo {
-  const out: AddressInfo = { text, version, cls: c.cls, mapped, ip: true };
-  if (c.special !== undefined) out.special = c.special;
-  return out;
+  // Built whole: `special` added afterwards took a property array of its own (every documentation peer).
+  return c.special === undefined ? { text, version, cls: c.cls, mapped, ip: true } : { text, version, cls: c.cls, mapped, ip: true, special: c.special };
 }
 
 /** Classify one address; ipVersion resolves '*' (netstat/BSD "any"). Names are 'unknown' except localhost. */
@@ -306,7 +305,9 @@ export function addressInfo(raw: string | null | undefined, ipVersion: 4 | 6 | n
   const v6 = parseIPv6(s);
   if (v6 !== null) {
     const c = classifyV6(v6);
-    return info(formatIPv6(v6), 6, c, c.mapped);
+    // The text as printed when it is already canonical (no second copy of every IPv6 peer).
+    const text = formatIPv6(v6);
+    return info(text === raw ? raw : text, 6, c, c.mapped);
   }
   if (LOOPBACK_NAMES.has(s)) return { text: s, version: ipVersion, cls: 'loopback', mapped: false, ip: false };
   // Host names come from the examined host: keep them printable (escaped controls, bounded length).
