@@ -14,12 +14,20 @@ const SERVICES: Array<[component: string | null, image: string]> = [
   [null, 'TeamViewer_Service.exe'],
   [null, 'System'],
 ];
-const NO_OWNER = ' Can not obtain ownership information';
+/** The owner line `-b` prints when it cannot name the process. */
+export const NO_OWNER = ' Can not obtain ownership information';
+/** What `netstat -anob` prints before its first socket row. */
+export const ANOB_HEAD = ['', 'Active Connections', '', '  Proto  Local Address          Foreign Address        State           PID'];
 const STATES = ['LISTENING', 'ESTABLISHED', 'ESTABLISHED', 'ESTABLISHED', 'TIME_WAIT', 'CLOSE_WAIT', 'SYN_SENT'];
 
 
 function pad(text: string, width: number): string {
   return text.length >= width ? `${text}  ` : text + ' '.repeat(width - text.length);
+}
+
+/** One socket row in netstat's padded columns (a UDP row has `*:*` and no state). */
+export function anobRow(tcp: boolean, local: string, remote: string, state: string, pid: number): string {
+  return tcp ? `  TCP    ${pad(local, 23)}${pad(remote, 23)}${pad(state, 16)}${pid}` : `  UDP    ${pad(local, 23)}${pad('*:*', 39)}${pid}`;
 }
 
 function ipv4(rand: (n: number) => number): string {
@@ -43,13 +51,13 @@ function tcpRow(rand: (n: number) => number, v6: boolean): string[] {
   const local = v6 ? `[${listening ? '::' : ipv6(rand)}]:${1 + rand(65535)}` : `${listening ? '0.0.0.0' : ipv4(rand)}:${1 + rand(65535)}`;
   const remote = listening ? (v6 ? '[::]:0' : '0.0.0.0:0') : v6 ? `[${ipv6(rand)}]:${1 + rand(65535)}` : `${ipv4(rand)}:${1 + rand(65535)}`;
   const pid = state === 'TIME_WAIT' ? 0 : 4 + rand(40000) * 4;
-  const row = `  TCP    ${pad(local, 23)}${pad(remote, 23)}${pad(state, 16)}${pid}`;
+  const row = anobRow(true, local, remote, state, pid);
   return state === 'TIME_WAIT' ? [row] : [row, ...ownerBlock(rand)];
 }
 
 function udpRow(rand: (n: number) => number, v6: boolean): string[] {
   const local = v6 ? `[${ipv6(rand)}]:${1 + rand(65535)}` : `${rand(2) === 0 ? '0.0.0.0' : ipv4(rand)}:${1 + rand(65535)}`;
-  const row = `  UDP    ${pad(local, 23)}${pad('*:*', 39)}${4 + rand(40000) * 4}`;
+  const row = anobRow(false, local, '*:*', '', 4 + rand(40000) * 4);
   return [row, ...ownerBlock(rand)];
 }
 
@@ -57,7 +65,7 @@ function udpRow(rand: (n: number) => number, v6: boolean): string[] {
 export function generateWindowsNetstat(sockets: number, seed = 1): string {
   const next = seededRandom(seed);
   const rand = (n: number): number => Math.floor(next() * n);
-  const lines: string[] = ['', 'Active Connections', '', '  Proto  Local Address          Foreign Address        State           PID'];
+  const lines: string[] = [...ANOB_HEAD];
   for (let i = 0; i < sockets; i++) {
     const kind = rand(10);
     const v6 = rand(5) === 0;

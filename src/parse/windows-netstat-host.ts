@@ -9,9 +9,9 @@
 // TIME_WAIT rows have no owner, IPv6 link-local addresses carry zones, rows are in netstat's order
 // (TCP then UDP, IPv4 then IPv6, by local address) and lines end in CRLF. Deterministic.
 import { seededRandom } from '../seeded-random.js';
+import { ANOB_HEAD, anobRow, NO_OWNER } from './windows-netstat-gen.js';
 
 type Rand = (n: number) => number;
-const NO_OWNER = 'Can not obtain ownership information';
 
 /** One process: its image ([image] line), the svchost service line, or null image = owner note. */
 interface Proc { pid: number; image: string | null; component?: string }
@@ -228,10 +228,6 @@ function cmp(a: string | number, b: string | number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function pad(text: string, width: number): string {
-  return text.length >= width ? `${text}  ` : text + ' '.repeat(width - text.length);
-}
-
 function endpoint(address: string, port: number | null, v6: boolean): string {
   if (port === null) return '*:*';
   return v6 ? `[${address}]:${port}` : `${address}:${port}`;
@@ -241,12 +237,10 @@ function endpoint(address: string, port: number | null, v6: boolean): string {
 function rowLines(row: Row): string[] {
   const pid = row.proc?.pid ?? 0;
   const local = endpoint(row.local, row.lport, row.v6);
-  const line = row.tcp
-    ? `  TCP    ${pad(local, 23)}${pad(endpoint(row.remote, row.rport, row.v6), 23)}${pad(row.state, 16)}${pid}`
-    : `  UDP    ${pad(local, 23)}${pad('*:*', 39)}${pid}`;
+  const line = anobRow(row.tcp, local, endpoint(row.remote, row.rport, row.v6), row.state, pid);
   const proc = row.proc;
   if (proc === null) return [line];
-  if (proc.image === null) return [line, ` ${NO_OWNER}`];
+  if (proc.image === null) return [line, NO_OWNER];
   return proc.component ? [line, `  ${proc.component}`, ` [${proc.image}]`] : [line, ` [${proc.image}]`];
 }
 
@@ -264,7 +258,7 @@ export function generateWindowsHostNetstat(sockets: number, seed = 0x3d1c): stri
     // A loopback pair that does not fit is not cut in half: the next draw gives a single row.
     if (rows.length + more.length <= sockets) rows.push(...more);
   }
-  const lines: string[] = ['', 'Active Connections', '', '  Proto  Local Address          Foreign Address        State           PID'];
+  const lines: string[] = [...ANOB_HEAD];
   for (const row of sortRows(rows)) lines.push(...rowLines(row));
   return `${lines.join('\r\n')}\r\n`;
 }
