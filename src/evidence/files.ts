@@ -3,9 +3,10 @@
 // (report/ → /etc) is refused by name instead of being written through.
 import { createHash } from 'node:crypto';
 import { close, createReadStream, fsync } from 'node:fs';
-import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, openSync, readSync, readlinkSync, renameSync, rmSync, unlinkSync, writeSync, mkdirSync, chmodSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, openSync, readSync, readlinkSync, renameSync, rmSync, unlinkSync, mkdirSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EvidenceError } from './errors.js';
+import { writeAllSync, writePiecesHashed } from './piece-writer.js';
 
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
@@ -92,12 +93,6 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** writeSync until the first `length` bytes are written (it may write fewer per call). */
-function writeAllSync(fd: number, buf: Uint8Array, length = buf.length): void {
-  let off = 0;
-  while (off < length) off += writeSync(fd, buf, off, length - off);
-}
-
 /** Write bytes to a new file (never overwriting, never through a link), mode 0600, flushed before returning. */
 export function writeNewFileSync(path: string, data: string | Uint8Array): void {
   const fd = openSync(path, 'wx', FILE_MODE);
@@ -134,16 +129,6 @@ export function appendFileNoFollow(path: string, data: string | Uint8Array, flus
 /** Replace a derived file (acquisition.json, parsed/*): written to a temp name, flushed, renamed. */
 export function writeFileDurableSync(path: string, data: string | Uint8Array): void {
   writeTextDurableSync(path, (write) => write(data));
-}
-
-/** Text pieces are encoded into a buffer of this size, written out whenever it is full. */
-const PIECES_BUFFER = 1 << 20;
-/** Small text pieces are joined up to this many UTF-16 units before they are encoded. */
-const JOIN_CHARS = 16_384;
-
-function startsWithLowSurrogate(text: string): boolean {
-  const c = text.charCodeAt(0);
-  return c >= 0xdc00 && c <= 0xdfff;
 }
 
 /**
@@ -205,56 +190,16 @@ function writeTempHashedOpen(path: string, produce: (write: (piece: string | Uin
   assertRealFolder(dirname(path));
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openTempNew(tmp);
-  const hash = createHash('sha256');
-  let bytes = 0;
+  let written: { sha256: string; bytes: number };
   try {
-    const buffer = Buffer.allocUnsafe(PIECES_BUFFER);
-    let used = 0;
-    const out = (buf: Uint8Array, length: number): void => {
-      writeAllSync(fd, buf, length);
-      hash.update(length === buf.length ? buf : buf.subarray(0, length));
-      bytes += length;
-    };
-    const flush = (): void => {
-      out(buffer, used);
-      used = 0;
-    };
-    const put = (piece: string | Uint8Array): void => {
-      // A UTF-8 character takes at most 3 bytes per UTF-16 unit: a piece that may not fit is flushed first.
-      const most = typeof piece === 'string' ? piece.length * 3 : piece.length;
-      if (used + most > PIECES_BUFFER) flush();
-      if (most > PIECES_BUFFER) {
-        const buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
-        out(buf, buf.length);
-      } else if (typeof piece === 'string') used += buffer.write(piece, used, 'utf8');
-      else {
-        buffer.set(piece, used);
-        used += piece.length;
-      }
-    };
-    // Small strings (a 100-byte record, its ",\n") are joined before they are encoded: one
-    // buffer.write per 180,000 pieces cost more than the encoding. A piece that starts with a low
-    // surrogate is never joined: encoded apart, a lone surrogate pair half stays U+FFFD as before.
-    let pending = '';
-    produce((piece) => {
-      if (typeof piece === 'string' && pending.length + piece.length <= JOIN_CHARS && !startsWithLowSurrogate(piece)) {
-        pending += piece;
-        return;
-      }
-      if (pending) put(pending);
-      pending = '';
-      if (typeof piece === 'string' && piece.length < JOIN_CHARS && !startsWithLowSurrogate(piece)) pending = piece;
-      else put(piece);
-    });
-    if (pending) put(pending);
-    flush();
+    written = writePiecesHashed(fd, produce);
     fchmodSync(fd, FILE_MODE);
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true }); // a full disk must not leave a half-written temp file behind
     throw err;
   }
-  return { fd, tmp, sha256: hash.digest('hex'), bytes };
+  return { fd, tmp, ...written };
 }
 
 /** A new temp file; our own leftover of the same name (a regular file) is replaced, a link refused. */
