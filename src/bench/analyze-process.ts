@@ -4,6 +4,7 @@
 // the realistic one (a busy server, each PID under one name) carries the 1.5× target; the stress one
 // (PIDs reused under random names, thousands of findings and leads) is printed beside it, labelled.
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { CLI, median, timeJcOnce, watchCli } from './process.js';
 import type { BenchRow } from './types.js';
 
 const SOCKETS = 100_000;
+const FLOOR = fileURLToPath(new URL('./analyze-floor.js', import.meta.url));
 const RUNS = 3;
 const MB = 1e6;
 
@@ -22,6 +24,16 @@ function folderBytes(dir: string): number {
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n += statSync(join(e.parentPath, e.name)).size;
   return n;
 }
+
+/** Wall seconds of one child process run to its end (output discarded); null when it failed. */
+function wallOnce(cmd: string, args: string[]): number | null {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { stdio: 'ignore' });
+  return r.status === 0 ? (performance.now() - t0) / 1000 : null;
+}
+
+/** The floor program and a bare Node start, each wall and CPU time. */
+interface Floor { wall: number; cpu: number; nodeWall: number; nodeCpu: number }
 
 interface Figures { wall: number; hwm: number; written: number; input: number; connections: number; findingsLeads: number; cpu: number; findings: number; leads: number }
 
@@ -38,7 +50,7 @@ function cpuSeconds(script: string, args: string[]): number | null {
   return Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]);
 }
 
-async function analyzeRuns(work: string, name: string, os: 'linux' | 'windows', command: string, text: string, withJc: boolean): Promise<Figures & { jc: number | null; jcCpu: number | null }> {
+async function analyzeRuns(work: string, name: string, os: 'linux' | 'windows', command: string, text: string, withJc: boolean): Promise<Figures & { jc: number | null; jcCpu: number | null; floor: Floor | null }> {
   const file = join(work, `${name}.txt`);
   writeFileSync(file, text);
   const imp = await watchCli(['import', file, '--command', command, '--os', os, '--out', work, '--case', `AN-${name}`, '--examiner', 'Bench', '--json', '--quiet'], { sampleChildren: false });
@@ -49,6 +61,7 @@ async function analyzeRuns(work: string, name: string, os: 'linux' | 'windows', 
   const jcs: number[] = [];
   const cpus: number[] = [];
   const jcCpus: number[] = [];
+  const floors: number[][] = [[], [], [], []];
   let written = 0;
   let connections = 0;
   let findingsLeads = 0;
@@ -75,6 +88,11 @@ async function analyzeRuns(work: string, name: string, os: 'linux' | 'windows', 
     cpus.push(cpu);
     rmSync(dir, { recursive: true, force: true });
     if (withJc) {
+      // The floor (src/bench/analyze-floor.ts) and a bare Node start, in the same interleaved run.
+      const out = join(work, 'floor.json');
+      const figures = [wallOnce(process.execPath, [FLOOR, file, out]), cpuSeconds('"$@"', [process.execPath, FLOOR, file, out]), wallOnce(process.execPath, ['-e', '0']), cpuSeconds('"$@"', [process.execPath, '-e', '0'])];
+      figures.forEach((v, k) => v !== null && floors[k].push(v));
+      rmSync(out, { force: true });
       const jc = timeJcOnce(file);
       if (jc !== null) {
         jcs.push(jc);
@@ -86,6 +104,7 @@ async function analyzeRuns(work: string, name: string, os: 'linux' | 'windows', 
   return {
     wall: median(walls), hwm: Math.max(...hwms), written, input: statSync(file).size, connections, findingsLeads, cpu: median(cpus), findings, leads,
     jc: jcs.length ? median(jcs) : null, jcCpu: jcCpus.length ? median(jcCpus) : null,
+    floor: floors.every((f) => f.length) ? { wall: median(floors[0]), cpu: median(floors[1]), nodeWall: median(floors[2]), nodeCpu: median(floors[3]) } : null,
   };
 }
 
@@ -103,6 +122,17 @@ function windowsRows(rows: BenchRow[], label: string, w: Figures, linux: Figures
   // Where the Windows bytes go: the parsed sockets alone, and the findings with their leads.
   rows.push({ area: 'analyze', metric: '    of which parsed/connections.json', value: w.connections / w.input, unit: '× input' });
   rows.push({ area: 'analyze', metric: `    of which findings, leads, finding-defaults.json (${w.findings.toLocaleString('en')} findings)`, value: w.findingsLeads / w.input, unit: '× input' });
+}
+
+/**
+ * What the 3× target leaves for analysis on this machine: the floor program (read, find the rows,
+ * write them as JSON, hash, fsync; no analysis) and a bare Node start, against a third of jc.
+ */
+function floorRows(rows: BenchRow[], floor: Floor, jc: number, jcCpu: number): void {
+  rows.push({ area: 'analyze', metric: `  floor: bare Node program that only writes the socket rows (byte-level, hashed, fsynced; no analysis), median of ${RUNS}`, value: floor.wall, unit: 's' });
+  rows.push({ area: 'analyze', metric: `    of the 3× budget (${(jc / 3).toFixed(2)} s wall), the floor alone takes`, value: (100 * floor.wall) / (jc / 3), unit: '%' });
+  rows.push({ area: 'analyze', metric: `    of the 3× budget on CPU (${(jcCpu / 3).toFixed(2)} s), the floor's ${floor.cpu.toFixed(2)} s take`, value: (100 * floor.cpu) / (jcCpu / 3), unit: '%' });
+  rows.push({ area: 'analyze', metric: `    of which Node start alone (node -e 0; CPU ${floor.nodeCpu.toFixed(2)} s)`, value: floor.nodeWall, unit: 's' });
 }
 
 export async function benchAnalyzeProcess(): Promise<BenchRow[]> {
@@ -129,6 +159,7 @@ export async function benchAnalyzeProcess(): Promise<BenchRow[]> {
       rows.push({ area: 'analyze', metric: `  CPU time (user+sys) of jc --netstat, median of ${RUNS}`, value: linux.jcCpu, unit: 's' });
       rows.push({ area: 'analyze', metric: '  CPU-time ratio jc / analyze (less sensitive to other load than wall time)', value: linux.jcCpu / linux.cpu, unit: '×', target: '≥ 3×', ok: linux.jcCpu / linux.cpu >= 3 });
     }
+    if (linux.floor !== null && linux.jc !== null && linux.jcCpu !== null) floorRows(rows, linux.floor, linux.jc, linux.jcCpu);
     rows.push({ area: 'analyze', metric: '  peak RSS of the analyze process (VmHWM)', value: Math.round(linux.hwm / MB), unit: 'MB', target: '≤ 150 MB', ok: linux.hwm <= 150 * MB });
     rows.push({ area: 'analyze', metric: `  bytes written into the folder (${(linux.written / MB).toFixed(1)} MB)`, value: linux.written / linux.input, unit: '× input', target: '≤ 3×', ok: linux.written <= 3 * linux.input });
     windowsRows(rows, 'realistic busy server', windows, linux, true);
