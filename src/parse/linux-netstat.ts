@@ -2,56 +2,17 @@
 // -o (Timer), -W, -A inet6, and the UNIX domain section. Columns are whitespace separated except the
 // `PID/Program name` cell, whose name may hold spaces: it is read to the end of the line (or, when a
 // Timer or Path column follows, by its fixed width of 20 characters).
-import type { Connection, ParseResult, UnixSocket } from '../model.js';
+import type { Connection, ParseResult } from '../model.js';
 import type { ChunkReader, Parser, ParserInput } from './types.js';
 import { addUnparsed, emptyResult, warnUnparsed } from './result.js';
-import {
-  cellDigits, cellEndAt, cellIsOneOf, type Cursor, digitsAt, LINUX_STATES, wordIndexAt, forEachLineStart, lineEndAt, makeInterner, makeOwnerReader, makeRecentSpans,
-  newHostPort, nextCell, type HostPort, type Owner, PROGRAM_CELL_WIDTH, skipBlanks, splitHostPort, stateFromNumber,
-} from './linux-netstat-fields.js';
-import { copySpan, type Copier } from './line-spans.js';
-
-export const LINUX_NETSTAT_FORMAT = 'linux-netstat';
-const FORMAT = LINUX_NETSTAT_FORMAT;
+import { cellEndAt, cellIsOneOf, digitsAt, LINUX_STATES, wordIndexAt, forEachLineStart, lineEndAt, skipBlanks, splitHostPort, stateFromNumber } from './linux-netstat-fields.js';
+import { LINUX_NETSTAT_FORMAT as FORMAT, newState, readOwnerColumns, type State } from './linux-netstat-state.js';
+import { parseUnixRow } from './linux-netstat-unix.js';
 
 type Family = ['tcp' | 'udp' | 'raw', 4 | 6];
 const INET_PROTOS: readonly string[] = ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6', 'udpl', 'udpl6'];
 const FAMILIES: readonly Family[] = [['tcp', 4], ['tcp', 6], ['udp', 4], ['udp', 6], ['raw', 4], ['raw', 6], ['udp', 4], ['udp', 6]];
 const FIRST_WORDS: readonly string[] = ['unix', 'Proto', 'Active'];
-
-/** Which optional columns the last `Proto ...` header announced (null: no header seen, guess). */
-interface InetColumns { user: boolean; pid: boolean; timer: boolean }
-interface UnixColumns { pid: boolean }
-
-/** Everything one parse shares: the cursor, caches, the columns in force. */
-interface State {
-  cur: Cursor;
-  artifact: string;
-  inet: InetColumns | null;
-  unix: UnixColumns | null;
-  intern: (s: string) => string;
-  /** Values kept in records: copied from the raw bytes when it can be (not a view into the whole text). */
-  copy: Copier;
-  /** Addresses and port names repeated row after row (see makeRecentSpans). */
-  recent: (text: string, start: number, end: number) => string;
-  owner: (text: string, start: number, end: number) => Owner | null;
-  /** Rows with a 23-character address cell, and whether any cell was longer (-W). */
-  maybeCut: Connection[];
-  wide: boolean;
-  /** Local and foreign host:port of the current row (reused). */
-  l: HostPort;
-  f: HostPort;
-  /** Owner columns of the current row (reused). */
-  o: OwnerColumns;
-  /** Where parseInetRow stopped reading: the line end after a record, an earlier offset after an error. */
-  lineEnd: number;
-  /** The section title last seen (Active Internet / UNIX / other). */
-  section: 'inet' | 'unix' | 'other' | null;
-  /** The bytes of the text being read when each character is the byte at the same offset (see copy). */
-  bytes: Buffer | undefined;
-}
-
-interface OwnerColumns { pid: number | null; process: string | null; truncated: boolean; user: string | null; uid: number; inode: number }
 
 // Printed by net-tools when not root; often captured with 2>&1.
 const NOTES = ['(Not all processes could be identified', ' will not be shown, you would have to be root', '(No info could be read for'];
@@ -88,28 +49,6 @@ export function linuxNetstatReader(artifact: string, encoding: string): ChunkRea
       return result;
     },
   };
-}
-
-function newState(artifact: string): State {
-  const st: State = {
-    cur: { text: '', end: 0, cellStart: 0, cellEnd: 0 }, artifact, inet: null, unix: null, copy: (t, s, e) => t.slice(s, e),
-    intern: makeInterner(), recent: (t) => t, owner: () => null, maybeCut: [], wide: false, l: newHostPort(), f: newHostPort(),
-    o: { pid: null, process: null, truncated: false, user: null, uid: -1, inode: -1 }, lineEnd: 0, section: null, bytes: undefined,
-  };
-  // Values kept are copied from the current piece's bytes when there are some (copySpan), so that no
-  // record holds a view into a piece's text.
-  let bytes: Buffer | undefined | null = null;
-  let fromBytes: Copier = st.copy;
-  st.copy = (text, start, end) => {
-    if (st.bytes !== bytes) {
-      bytes = st.bytes;
-      fromBytes = copySpan(bytes);
-    }
-    return fromBytes(text, start, end);
-  };
-  st.recent = makeRecentSpans(8, st.copy);
-  st.owner = makeOwnerReader(st.copy);
-  return st;
 }
 
 function readLines(st: State, result: ParseResult, text: string, lineBase: number): number {
@@ -259,99 +198,6 @@ function parseInetRow(st: State, protoEnd: number, protoRaw: string, [protocol, 
   if (le - ls > ADDRESS_CELL || fe - fs > ADDRESS_CELL) st.wide = true;
   else if (le - ls === ADDRESS_CELL || fe - fs === ADDRESS_CELL) st.maybeCut.push(conn);
   return conn;
-}
-
-/** `-` or digits then `/` at start (scanning no further than the line end). */
-function looksLikePid(text: string, start: number, end: number): boolean {
-  if (text.charCodeAt(start) === 45) return true;
-  let i = start;
-  while (i < end) {
-    const c = text.charCodeAt(i);
-    if (c === 47) return i > start;
-    if (c < 48 || c > 57) return false;
-    i++;
-  }
-  return false;
-}
-
-/** User/Inode (-e) then PID/Program (-p) into st.o; without a header, guessed from the cells. Error text or null. */
-function readOwnerColumns(st: State, pos: number): string | null {
-  const { cur, inet: cols, o } = st;
-  const text = cur.text;
-  o.pid = null;
-  o.process = null;
-  o.truncated = false;
-  o.user = null;
-  let has = nextCell(cur, pos);
-  let hasUser = cols?.user ?? false;
-  if (cols === null && has && !looksLikePid(text, cur.cellStart, cur.end)) {
-    const saveStart = cur.cellStart;
-    const saveEnd = cur.cellEnd;
-    hasUser = nextCell(cur, cur.cellEnd) && cellDigits(cur) >= 0;
-    cur.cellStart = saveStart;
-    cur.cellEnd = saveEnd;
-  }
-  if (hasUser) {
-    if (!has) return 'User/Inode columns expected';
-    const user = st.intern(st.copy(text, cur.cellStart, cur.cellEnd));
-    nextCell(cur, cur.cellEnd);
-    const inode = cellDigits(cur);
-    if (inode < 0) return 'User/Inode columns expected';
-    o.user = user;
-    o.uid = digitsAt(user, 0, user.length);
-    o.inode = inode;
-    has = nextCell(cur, cur.cellEnd);
-  }
-  const hasPid = cols ? cols.pid : has && looksLikePid(text, cur.cellStart, cur.end);
-  if (!hasPid) return has ? 'unexpected text after the last column' : null;
-  if (!has) return 'PID/Program column expected';
-  const cellEnd = cols?.timer ? Math.min(cur.end, cur.cellStart + PROGRAM_CELL_WIDTH) : cur.end;
-  const owner = st.owner(text, cur.cellStart, cellEnd);
-  if (owner === null) return 'PID/Program column not understood';
-  o.pid = owner.pid;
-  o.process = owner.process;
-  o.truncated = owner.truncated;
-  return null;
-}
-
-function parseUnixRow(st: State, lineNo: number): UnixSocket | string {
-  const { cur } = st;
-  const text = cur.text;
-  nextCell(cur, cur.cellEnd);
-  const refCnt = cellDigits(cur);
-  if (refCnt < 0) return 'RefCnt not numeric';
-  const open = skipBlanks(text, cur.cellEnd, cur.end);
-  if (text.charCodeAt(open) !== 91) return 'Flags column ([ ... ]) expected';
-  const close = text.indexOf(']', open);
-  if (close < 0 || close >= cur.end) return 'Flags column not closed';
-  const flags = st.copy(text, open + 1, close).trim();
-  nextCell(cur, close + 1);
-  const type = st.copy(text, cur.cellStart, cur.cellEnd);
-  nextCell(cur, cur.cellEnd);
-  let state: string | null = null;
-  if (cellDigits(cur) < 0) {
-    state = st.intern(st.copy(text, cur.cellStart, cur.cellEnd));
-    nextCell(cur, cur.cellEnd);
-  }
-  const inode = cellDigits(cur);
-  if (inode < 0) return 'I-Node not numeric';
-  const sock: UnixSocket = {
-    protoRaw: 'unix', refCnt, flags: flags === '' ? null : st.intern(flags), type: type === '' ? null : st.intern(type), state,
-    inode, pid: null, process: null, path: null, source: { artifact: st.artifact, line: lineNo }, format: FORMAT,
-  };
-  let pathStart = skipBlanks(text, cur.cellEnd, cur.end);
-  // Without a header: a pid cell is `-` or `N/` followed by the 20-character cell and the path.
-  const hasPid = st.unix ? st.unix.pid : pathStart < cur.end && looksLikePid(text, pathStart, cur.end) && pathStart + PROGRAM_CELL_WIDTH < cur.end;
-  if (hasPid && pathStart < cur.end) {
-    const owner = st.owner(text, pathStart, Math.min(cur.end, pathStart + PROGRAM_CELL_WIDTH));
-    if (owner === null) return 'PID/Program column not understood';
-    sock.pid = owner.pid;
-    sock.process = owner.process;
-    pathStart = skipBlanks(text, pathStart + PROGRAM_CELL_WIDTH, cur.end);
-  }
-  const path = st.copy(text, Math.min(pathStart, cur.end), cur.end).trimEnd();
-  sock.path = path === '' ? null : path;
-  return sock;
 }
 
 // host:port with a colon (BSD prints host.port): the port a number, a service name or `*`.
