@@ -9,6 +9,7 @@ const SUITES: { name: string; load: () => Promise<BenchFn> }[] = [
   { name: 'report', load: async () => (await import('./report.js')).benchReport },
   { name: 'bundle', load: async () => (await import('./bundle.js')).benchBundle },
   { name: 'run', load: async () => (await import('./run.js')).benchRun },
+  { name: 'run-typical', load: async () => (await import('./run-typical.js')).benchRunTypical },
   { name: 'ssh', load: async () => (await import('./ssh.js')).benchSsh },
   { name: 'case-graph', load: async () => (await import('./case-graph.js')).benchCaseGraph },
   { name: 'ssh-binaries', load: async () => (await import('./ssh-binaries.js')).benchSshBinaries },

@@ -35,10 +35,14 @@ function descendants(root: number): number[] {
   return out;
 }
 
-/** Run `node dist/cli/main.js ...args`, sampling every `everyMs` (memory sampling of Chromium's tree is costly). */
-export async function watchCli(args: string[], options: { everyMs?: number; env?: NodeJS.ProcessEnv; sampleChildren?: boolean; cli?: string } = {}): Promise<Watched> {
+/**
+ * Run `node dist/cli/main.js ...args` (or `command ...args`, e.g. `ip netns exec …`), sampling every
+ * `everyMs` (memory sampling of Chromium's tree is costly).
+ */
+export async function watchCli(args: string[], options: { everyMs?: number; env?: NodeJS.ProcessEnv; sampleChildren?: boolean; cli?: string; command?: string } = {}): Promise<Watched> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [options.cli ?? CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const argv = options.command ? [options.command, args] as const : [process.execPath, [options.cli ?? CLI, ...args]] as const;
+  const child = spawn(argv[0], [...argv[1]], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
