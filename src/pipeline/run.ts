@@ -59,8 +59,11 @@ export async function processEvidence(dir: string, options: PipelineOptions, pro
     const analysis = await progress.stage('analyze', () =>
       analyzeStage(dir, { actor: options.examiner, baseline: options.baseline, allow: options.allow, hashSets: options.hashSets, log: progress.info, withholdFindings: options.omitFindings }),
     );
-    // The zip writer loads while Node waits for the browser to print (it is ~0.2 s of module loading).
-    const bundleModule = import('../bundle/index.js');
+    // The zip writer (~0.2 s of module loading) loads once the page is sent to print, while Node waits
+    // for Chromium: earlier, it would compete with the HTML rendering and Puppeteer's set-up for the
+    // main thread, and those decide when printing can start. `reported` covers a print never signalled.
+    let reported: () => void = () => undefined;
+    const bundleModule = Promise.race([launching.then((b) => b.printStarted), new Promise<void>((resolve) => (reported = resolve))]).then(() => import('../bundle/index.js'));
     bundleModule.catch(() => undefined);
     const report = await progress.stage('report', () =>
       buildReport(dir, {
@@ -77,6 +80,7 @@ export async function processEvidence(dir: string, options: PipelineOptions, pro
         browser: launching,
       }),
     );
+    reported();
     closing = closeBrowser(launching);
     const { createBundle } = await bundleModule;
     const bundle = await progress.stage('bundle', () =>

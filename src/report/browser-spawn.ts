@@ -53,6 +53,8 @@ class ChildPipeTransport implements ConnectionTransport {
   constructor(
     private readonly out: Writable,
     private readonly input: Readable,
+    /** Called once, when the first print request is sent (Puppeteer writes the method first). */
+    private onPrint: (() => void) | null,
   ) {
     input.on('data', (chunk: Buffer) => this.#receive(chunk));
     input.on('close', () => this.onclose?.());
@@ -63,6 +65,10 @@ class ChildPipeTransport implements ConnectionTransport {
 
   send(message: string): void {
     if (this.#closed) return;
+    if (this.onPrint && message.startsWith('{"method":"Page.printToPDF"')) {
+      this.onPrint();
+      this.onPrint = null;
+    }
     this.out.write(message);
     this.out.write('\0');
   }
@@ -95,6 +101,11 @@ export interface SpawnedChromium {
   failed: Promise<never>;
   /** Puppeteer is connected: the process ending is now the connection's business. */
   connected(): void;
+  /**
+   * Resolves when the first page is sent to print (Page.printToPDF), or when the pipe closes: Chromium
+   * then lays out and prints for a while and Node waits, a moment to load what comes after the report.
+   */
+  printStarted: Promise<void>;
 }
 
 /** Its own process group (detached), as Puppeteer does: the helpers end with it. stderr keeps its last 2 KB for errors. */
@@ -112,6 +123,10 @@ export function spawnChromium(executablePath: string, args: string[], env: Recor
     });
   });
   failed.catch(() => undefined);
-  const transport = new ChildPipeTransport(child.stdio[3] as Writable, child.stdio[4] as Readable);
-  return { child, transport, failed, connected: () => (settled = true) };
+  let printing: () => void = () => undefined;
+  const printStarted = new Promise<void>((resolve) => (printing = resolve));
+  const input = child.stdio[4] as Readable;
+  input.once('close', () => printing());
+  const transport = new ChildPipeTransport(child.stdio[3] as Writable, input, () => printing());
+  return { child, transport, failed, connected: () => (settled = true), printStarted };
 }

@@ -2,12 +2,15 @@
 // and nothing that talks to the network on its own.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
-import type { Browser, PuppeteerNode } from 'puppeteer';
+import type { Browser, ConnectionTransport, PuppeteerNode } from 'puppeteer';
 import { EvidenceError } from '../evidence/folder.js';
-import { chromiumArgs, spawnChromium } from './browser-spawn.js';
+import { chromiumArgs, spawnChromium, type SpawnedChromium } from './browser-spawn.js';
 
 export const CHROME_INSTALL_HINT = 'install Chromium (Debian/Ubuntu: apt-get install chromium) or set NETCUSTODY_CHROME=/path/to/chrome';
 
@@ -37,6 +40,48 @@ async function loadPuppeteer(): Promise<PuppeteerNode> {
     return (await import('puppeteer')).default as unknown as PuppeteerNode;
   } catch (err) {
     throw new EvidenceError(`cannot load Puppeteer: ${(err as Error).message.split('\n')[0]}`, 'check that HOME points at a folder this user can read (Puppeteer reads its configuration there)');
+  }
+}
+
+/** How Puppeteer attaches to the Chromium we spawned: its CDP connector alone, or its whole API. */
+export type BrowserConnect = (transport: ConnectionTransport) => Promise<Browser>;
+
+/** puppeteer-core's CDP connector module, in the puppeteer-core of the Puppeteer package.json names. */
+export function cdpConnectorFile(): string {
+  const fromPuppeteer = createRequire(createRequire(import.meta.url).resolve('puppeteer'));
+  return join(dirname(fromPuppeteer.resolve('puppeteer-core/package.json')), 'lib', 'esm', 'puppeteer', 'cdp', 'BrowserConnector.js');
+}
+
+/**
+ * `puppeteer.connect({ transport })` for a CDP pipe is puppeteer-core's `_connectToCdpBrowser(transport,
+ * '', {})`. Importing that module alone costs about half the CPU of importing Puppeteer (~0.2 s here),
+ * in the window where Chromium starts and Node renders the report. It is an internal entry: when a
+ * Puppeteer release moves or changes it, the whole API is loaded and used as before.
+ */
+export async function loadConnector(file?: string): Promise<{ connect: BrowserConnect; via: 'cdp-connector' | 'puppeteer' }> {
+  try {
+    const m = (await import(pathToFileURL(file ?? cdpConnectorFile()).href)) as { _connectToCdpBrowser?: unknown };
+    const connectCdp = m._connectToCdpBrowser;
+    if (typeof connectCdp === 'function' && connectCdp.length === 3) {
+      return { connect: (transport) => (connectCdp as (t: ConnectionTransport, url: string, o: object) => Promise<Browser>)(transport, '', {}), via: 'cdp-connector' };
+    }
+  } catch {
+    // Not where Puppeteer 24 keeps it: the public API below.
+  }
+  const puppeteer = await loadPuppeteer();
+  return { connect: (transport) => puppeteer.connect({ transport }), via: 'puppeteer' };
+}
+
+/** Connected, or the reason the browser gave for dying at start (its exit code and last stderr line). */
+async function connectOrExit(spawned: SpawnedChromium): Promise<Browser> {
+  try {
+    const { connect } = await Promise.race([loadConnector(), spawned.failed]);
+    return await Promise.race([connect(spawned.transport), spawned.failed]);
+  } catch (err) {
+    // A browser that dies at start closes its pipe a moment before its exit is seen: "Target closed"
+    // says less than the exit, so wait for it a little (an unref'd timer: no wait on the way out).
+    const exit = await Promise.race([spawned.failed.catch((e: unknown) => e), sleep(2000, null, { ref: false })]);
+    throw exit ?? err;
   }
 }
 
@@ -92,6 +137,8 @@ export interface PrintBrowser {
   startedAt: Date;
   /** The temporary folder that holds the browser's profile and home, removed by close(). */
   profile: string;
+  /** Resolves when the first page is sent to print, or the browser is gone (browser-spawn.ts). */
+  printStarted: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -187,13 +234,14 @@ export function browserEnvironment(profile: string, env: NodeJS.ProcessEnv = pro
 
 /**
  * Start a headless browser with a fresh profile in a temp dir, removed on close (and on exit/signals).
- * Chromium is spawned first and Puppeteer loaded while it starts (browser-spawn.ts).
+ * Chromium is spawned first and Puppeteer's connector loaded while it starts (browser-spawn.ts).
  */
 export async function launchPrintBrowser(chosenPath?: string, onSpawned?: () => void): Promise<PrintBrowser> {
   const executablePath = chosenPath ?? (await resolveBrowser());
   const profile = mkdtempSync(join(tmpdir(), 'netcustody-chrome-'));
   mkdirSync(join(profile, 'tmp'), { mode: 0o700 });
   let child: ChildProcess | null = null;
+  let printStarted: Promise<void> = Promise.resolve();
   live.set(profile, {
     kill: () => {
       // Chromium runs in its own process group: end the helpers (zygote, renderers) with it.
@@ -219,9 +267,9 @@ export async function launchPrintBrowser(chosenPath?: string, onSpawned?: () => 
     const args = chromiumArgs({ headlessShell: isHeadlessShell(executablePath), userDataDir: join(profile, 'profile'), args: [...LAUNCH_FLAGS, `--crash-dumps-dir=${join(profile, 'crash')}`] });
     const spawned = spawnChromium(executablePath, args, browserEnvironment(profile));
     child = spawned.child;
+    printStarted = spawned.printStarted;
     onSpawned?.();
-    const puppeteer = await Promise.race([loadPuppeteer(), spawned.failed]);
-    browser = await Promise.race([puppeteer.connect({ transport: spawned.transport }), spawned.failed]);
+    browser = await connectOrExit(spawned);
     spawned.connected();
   } catch (err) {
     live.get(profile)?.kill();
@@ -246,6 +294,7 @@ export async function launchPrintBrowser(chosenPath?: string, onSpawned?: () => 
     version,
     startedAt,
     profile,
+    printStarted,
     async close() {
       // Nothing is left to save in a throw-away profile: end the process group at once rather than wait
       // for Chromium's orderly shutdown (0.2-0.7 s), then drop the connection and remove the profile.

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { CLI, REPO, runCli, tempDir } from '../helpers/cli.js';
 
-const HEAVY = ['puppeteer', 'handlebars', 'archiver', 'node-forge', 'yauzl'];
+const HEAVY = ['puppeteer', 'puppeteer-core', 'handlebars', 'archiver', 'node-forge', 'yauzl'];
 
 interface Loaded { at: number; url: string }
 
@@ -65,6 +65,10 @@ describe('command start-up', () => {
     const heavy = loaded.filter((m) => HEAVY.some((p) => m.url.includes(`/node_modules/${p}/`)));
     expect(heavy.length).toBeGreaterThan(0);
     expect(Math.min(...heavy.map((m) => m.at))).toBeGreaterThanOrEqual(Date.parse(acq.captureWindow.end));
+    // Puppeteer attaches through puppeteer-core's CDP connector: its API, launcher and configuration
+    // reader (~0.2 s of CPU while Chromium starts) are not loaded (test/report/browser-connect.test.ts).
+    expect(loaded.some((m) => m.url.endsWith('/node_modules/puppeteer-core/lib/esm/puppeteer/cdp/BrowserConnector.js'))).toBe(true);
+    expect(loaded.filter((m) => /\/node_modules\/(puppeteer|@puppeteer\/browsers|cosmiconfig)\/|\/puppeteer-core\/lib\/esm\/puppeteer\/node\//.test(m.url))).toEqual([]);
     // verify of that bundle reads zips and checks signatures: no zip writer, no signing library.
     const zip = readdirSync(join(out, 'startup')).find((name) => name.endsWith('.zip'))!;
     const verifyUrls = await modulesLoadedBy(['verify', join(out, 'startup', zip), '--quiet']);
