@@ -41,9 +41,12 @@ ${SSH_HELP}`,
       if (fleet.hosts.some((h) => h.status === 'interrupted')) return EXIT.interrupted;
       return fleet.hosts.every((h) => h.status === 'ok') ? EXIT.ok : EXIT.error;
     }
+    // The clock probes (timedatectl, chronyc) answer while the collector's modules load.
+    const clock = import('../collect/host.js').then((host) => host.clockInfoAsync());
     const { collect } = await import('../collect/index.js');
     const result = await withInterrupts((signal) =>
       collect({
+        clock,
         out: opts.out,
         caseId: who.caseId ?? defaultCaseId(),
         examiner: who.name ?? defaultExaminer(),

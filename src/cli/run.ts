@@ -65,10 +65,12 @@ With SSH targets, each collected host is analysed, reported and bundled here, on
         pipeline: { examiner, organisation: who.organisation, role: who.role, statements, baseline: opts.baseline, allow: opts.allow, hashSets, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv, tsa },
       });
     }
+    // The clock probes (timedatectl, chronyc) answer while the collector's modules load.
+    const clock = import('../collect/host.js').then((host) => host.clockInfoAsync());
     const { runPipeline } = await import('../pipeline/run.js');
     const result = await withInterrupts((signal) =>
       runPipeline(
-        { out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner, organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile, ...binariesOf(opts), signal },
+        { out: opts.out, caseId: who.caseId ?? defaultCaseId(), examiner, organisation: who.organisation, role: who.role, timeoutMs: opts.timeout * 1000, profile: opts.profile, ...binariesOf(opts), signal, clock },
         { examiner, organisation: who.organisation, role: who.role, statements, baseline: opts.baseline, allow: opts.allow, hashSets, template: opts.template, paper: opts.paper, p12: opts.p12, passphraseEnv: opts.p12PassEnv, tsa },
         progress,
       ),

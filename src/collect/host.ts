@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import type { ClockInfo, HostInfo, OsName, Privileges } from '../model.js';
@@ -36,25 +36,54 @@ export function timesyncOffset(status: string): string | null {
   return /^\s*Offset:\s*([+-]?\d+(?:\.\d+)?\s*(?:ns|us|µs|ms|s|min))\s*$/m.exec(status)?.[1] ?? null;
 }
 
-/** System UTC time and, where the host can tell, whether the clock is NTP-synchronised and its offset. */
-export function clockInfo(): ClockInfo {
+/** A probe command and its stdout ('' when it failed or is missing). */
+type Probe = [cmd: string, args: string[]];
+
+/**
+ * System UTC time and, where the host can tell, whether the clock is NTP-synchronised and its offset.
+ * Written once as steps: each probe's output decides whether the next one runs (no process more than needed).
+ */
+function* clockSteps(): Generator<Probe, ClockInfo, string> {
   const systemUtc = new Date().toISOString();
   if (process.platform === 'linux') {
-    const value = safe(() => run('timedatectl', ['show', '-p', 'NTPSynchronized', '--value']).trim(), '');
+    const value = (yield ['timedatectl', ['show', '-p', 'NTPSynchronized', '--value']]).trim();
     if (value === 'yes' || value === 'no') {
-      const offset = timesyncOffset(safe(() => run('timedatectl', ['timesync-status']), ''));
+      const offset = timesyncOffset(yield ['timedatectl', ['timesync-status']]);
       return { systemUtc, ntpSynchronized: value === 'yes', source: 'timedatectl NTPSynchronized', offset, offsetSource: offset ? 'timedatectl timesync-status' : null };
     }
     if (existsSync('/run/systemd/timesync/synchronized')) {
       return { systemUtc, ntpSynchronized: true, source: '/run/systemd/timesync/synchronized' };
     }
-    const chrony = safe(() => run('chronyc', ['-n', 'tracking']), '');
+    const chrony = yield ['chronyc', ['-n', 'tracking']];
     const offset = chronyOffset(chrony);
     const measured = { offset, offsetSource: offset ? 'chronyc tracking' : null };
     if (/Leap status\s*:\s*Normal/.test(chrony)) return { systemUtc, ntpSynchronized: true, source: 'chronyc tracking', ...measured };
     if (chrony) return { systemUtc, ntpSynchronized: false, source: 'chronyc tracking', ...measured };
   }
   return { systemUtc, ntpSynchronized: null, source: 'system clock; synchronisation state not available on this host' };
+}
+
+export function clockInfo(): ClockInfo {
+  const steps = clockSteps();
+  for (let step = steps.next(''); ; ) {
+    if (step.done) return step.value;
+    const [cmd, args] = step.value;
+    step = steps.next(safe(() => run(cmd, args), ''));
+  }
+}
+
+/**
+ * clockInfo() without blocking the thread: `run` and `collect` start it before the collector's modules
+ * load (~0.15 s), so timedatectl or chronyc answer meanwhile instead of delaying the first capture
+ * command. The same probes, in the same order, each before the capture starts.
+ */
+export async function clockInfoAsync(): Promise<ClockInfo> {
+  const steps = clockSteps();
+  for (let step = steps.next(''); ; ) {
+    if (step.done) return step.value;
+    const [cmd, args] = step.value;
+    step = steps.next(await runAsync(cmd, args).catch(() => ''));
+  }
 }
 
 export function privileges(limitationsIfUnprivileged: string[]): Privileges {
@@ -66,8 +95,18 @@ export function privileges(limitationsIfUnprivileged: string[]): Privileges {
   return { user, uid, euid, privileged, limitations: privileged ? [] : limitationsIfUnprivileged };
 }
 
+const PROBE = { encoding: 'utf8', timeout: 3000 } as const;
+
 function run(cmd: string, args: string[]): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] });
+  return execFileSync(cmd, args, { ...PROBE, stdio: ['ignore', 'pipe', 'ignore'] });
+}
+
+function runAsync(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(cmd, args, PROBE, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    // As execFileSync's stdio: no stdin, stderr unread (execFile has no 'ignore' for it).
+    child.stdin?.end();
+  });
 }
 
 function safe<T>(fn: () => T, fallback: T): T {

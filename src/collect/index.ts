@@ -1,6 +1,6 @@
 import { readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Acquisition, CommandRecord, PreservePolicy } from '../model.js';
+import type { Acquisition, ClockInfo, CommandRecord, PreservePolicy } from '../model.js';
 import { DEFAULT_MAX_BINARY_BYTES } from './binaries.js';
 import { appendCustody, appendCustodyEvents, custodyDurable, type CustodyInput } from '../evidence/custody.js';
 import { createEvidenceFolder, EvidenceError, newAcquisition, PATHS, writeAcquisition } from '../evidence/folder.js';
@@ -26,6 +26,8 @@ export interface CollectOptions {
   /** Aborted on Ctrl-C / SIGTERM: running commands are stopped, what was captured stays. */
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** This host's clock facts, read beforehand without blocking (clockInfoAsync); read here when absent. */
+  clock?: Promise<ClockInfo>;
 }
 
 export interface CollectResult {
@@ -46,7 +48,8 @@ export function resolveProfile(name: CollectOptions['profile']): Profile {
 
 /** Collect this host. */
 export async function collect(options: CollectOptions): Promise<CollectResult> {
-  return collectWith(localTransport(resolveProfile(options.profile)), options);
+  const profile = resolveProfile(options.profile);
+  return collectWith(localTransport(profile, options.clock ? await options.clock : undefined), options);
 }
 
 /** Collect through a transport (local, or a connected SSH target): the same folder, records and custody. */

@@ -28,14 +28,15 @@ export interface Transport {
   warnings?(): string[];
 }
 
-export function localTransport(profile: Profile): Transport {
+/** This host; `clock` when it was read beforehand (clockInfoAsync, while the collector loaded). */
+export function localTransport(profile: Profile, clock: ClockInfo = clockInfo()): Transport {
   const host = hostInfo();
   return {
     kind: 'local',
     profile,
     host,
     privileges: privileges(profile.unprivilegedLimitations),
-    clock: clockInfo(),
+    clock,
     folderName: host.hostname,
     runStep,
     info: () => ({ kind: 'local' }),
