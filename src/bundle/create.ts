@@ -7,7 +7,7 @@ import type { Acquisition } from '../model.js';
 import { withEvidenceFolder } from '../evidence/session.js';
 import { EvidenceError, PATHS, readAcquisition } from '../evidence/folder.js';
 import { appendCustody, readCustody, verifyCustodyFile } from '../evidence/custody.js';
-import { sha256Hex, writeNewFileSync } from '../evidence/files.js';
+import { fsyncDir, sha256Hex, writeNewFileSync } from '../evidence/files.js';
 import { loadIdentity } from '../signing/index.js';
 import { stampSeal, type StampResult } from '../timestamp/seal-token.js';
 import { countLines } from './custody-prefix.js';
@@ -59,6 +59,8 @@ async function bundleLocked(folder: string, dir: string, options: BundleOptions)
   const { zipPath, zip } = await writeNewZip(outDir, acquisition, fixedTime, members);
   const sha256Path = `${zipPath}.sha256`;
   writeNewFileSync(sha256Path, `${zip.sha256}  ${basename(zipPath)}\n`);
+  // Both names durable in their folder before the custody log says the bundle exists.
+  fsyncDir(outDir);
   // After the zip exists: its own hash cannot be inside it, so the folder's log carries it.
   appendCustody(folder, {
     actor: options.actor ?? examiner,

@@ -28,8 +28,9 @@ export const MEMBER_MODE = 0o644;
  */
 export async function writeDeterministicZip(zipPath: string, members: ZipMember[], date: Date): Promise<WrittenZip> {
   const archive = new ZipArchive({ zlib: { level: 6 }, forceLocalTime: false });
-  // Private like the evidence folder; never overwriting an existing file.
-  const output = createWriteStream(zipPath, { flags: 'wx', mode: 0o600 });
+  // Private like the evidence folder; never overwriting an existing file; on disk (fsync) before the
+  // stream reports it closed, so custody never names a zip a crash could still take away.
+  const output = createWriteStream(zipPath, { flags: 'wx', mode: 0o600, flush: true });
   let created = false;
   output.once('open', () => (created = true));
   const zipHash = createHash('sha256');

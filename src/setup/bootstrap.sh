@@ -43,6 +43,7 @@ if [ "$1" = "--test" ]; then
   command -v netstat >/dev/null 2>&1 || missing="$missing net-tools"
   command -v ss >/dev/null 2>&1 || missing="$missing iproute2"
   command -v lsof >/dev/null 2>&1 || missing="$missing lsof"
+  command -v strace >/dev/null 2>&1 || missing="$missing strace"  # test/bundle/zip-durable: the order of fsync and custody writes
   command -v python3 >/dev/null 2>&1 || missing="$missing python3"
   command -v busybox >/dev/null 2>&1 || missing="$missing busybox"
   { [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1; } || missing="$missing openssh-server openssh-client"
