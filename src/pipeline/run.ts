@@ -28,6 +28,8 @@ export interface PipelineOptions {
   omitFindings?: boolean;
   /** RFC 3161 TSAs for the PDF signature and manifest.tsr (--tsa). */
   tsa?: TsaSettings | null;
+  /** Ctrl-C / SIGTERM after the capture: the stage running ends (its outputs stay whole), no later one starts. */
+  signal?: AbortSignal;
 }
 
 export interface PipelineResult {
@@ -59,6 +61,7 @@ export async function processEvidence(dir: string, options: PipelineOptions, pro
     const analysis = await progress.stage('analyze', () =>
       analyzeStage(dir, { actor: options.examiner, baseline: options.baseline, allow: options.allow, hashSets: options.hashSets, log: progress.info, withholdFindings: options.omitFindings }),
     );
+    stopIfInterrupted(options.signal, dir, 'the capture and its analysis', ['report', 'bundle']);
     // The zip writer (~0.2 s of module loading) loads once the page is sent to print, while Node waits
     // for Chromium: earlier, it would compete with the HTML rendering and Puppeteer's set-up for the
     // main thread, and those decide when printing can start. `reported` covers a print never signalled.
@@ -82,6 +85,7 @@ export async function processEvidence(dir: string, options: PipelineOptions, pro
     );
     reported();
     closing = closeBrowser(launching);
+    stopIfInterrupted(options.signal, dir, 'the capture, its analysis and the signed report', ['bundle']);
     const { createBundle } = await bundleModule;
     const bundle = await progress.stage('bundle', () =>
       createBundle(dir, { outDir: options.bundleOut ?? undefined, p12: options.p12 ?? undefined, passphraseEnv: options.passphraseEnv, examiner: options.examiner, actor: options.examiner, tsa: options.tsa }),
@@ -102,6 +106,12 @@ export async function processEvidence(dir: string, options: PipelineOptions, pro
   }
 }
 
+/** An interrupt seen between stages: what the folder holds is whole; the stages not run are named. */
+function stopIfInterrupted(signal: AbortSignal | undefined, dir: string, holds: string, notRun: string[]): void {
+  if (!signal?.aborted) return;
+  throw new EvidenceError(`interrupted after the capture; ${dir} holds ${holds}`, `finish later with: ${notRun.map((stage) => `netcustody ${stage} ${dir}`).join(' && ')}`, 130);
+}
+
 async function closeBrowser(launching: Promise<PrintBrowser>): Promise<void> {
   const browser = await launching.catch(() => null);
   await browser?.close();
@@ -119,6 +129,6 @@ export async function runPipeline(collectOptions: CollectOptions, options: Pipel
   if (collected.interrupted) {
     throw new EvidenceError(`collection interrupted; what was captured is kept in ${collected.dir}`, `finish later with: netcustody analyze ${collected.dir}`, 130);
   }
-  const result = await processEvidence(collected.dir, options, progress);
+  const result = await processEvidence(collected.dir, { ...options, signal: collectOptions.signal }, progress);
   return { ...result, interrupted: false };
 }
