@@ -1,6 +1,6 @@
 // Whole-command figures (issue 16): `netcustody run` on this host start to verified bundle, the
 // collect footprint on the examined host, and a busy server's 100,000 sockets stage by stage.
-import { readdirSync, readFileSync, rmSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLinuxNetstat } from '../parse/linux-netstat-gen.js';
@@ -59,8 +59,22 @@ async function benchCollect(out: string, env: NodeJS.ProcessEnv): Promise<BenchR
   ];
 }
 
+/**
+ * CPU seconds (user + sys) of the children this process has waited for (/proc/self/stat cutime +
+ * cstime): the CLI's Node process and whatever it reaped (Chromium's main process and its helpers).
+ * On a loaded machine wall time follows the load; CPU time is the fairer comparison.
+ */
+function reapedCpuS(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
 interface TimedRun {
   total: number;
+  /** CPU seconds of run and of verify (reapedCpuS), null where /proc is not there. */
+  runCpu: number | null;
+  verifyCpu: number | null;
   run: number;
   verify: number;
   launchToCapture: number;
@@ -71,15 +85,19 @@ interface TimedRun {
 
 /** One `run` then `verify` of its bundle, unsampled (sampling /proc costs CPU the run would miss). */
 async function timedRun(out: string, env: NodeJS.ProcessEnv): Promise<TimedRun> {
+  const hasProc = existsSync('/proc/self/stat');
+  const cpu0 = hasProc ? reapedCpuS() : 0;
   const launchedAt = Date.now();
   const r = await watchCli(['run', '--out', out, '--case', 'BENCH', '--examiner', 'Bench', '--json', '--quiet'], { env, sampleChildren: false, everyMs: 1000 });
   if (r.code !== 0) throw new Error(`run exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
   const result = JSON.parse(r.stdout) as { evidenceDir: string; bundle: string; counts: { connections: number }; durations: Record<string, number> };
+  const cpu1 = hasProc ? reapedCpuS() : 0;
   const verified = await watchCli(['verify', result.bundle, '--quiet'], { env, sampleChildren: false, everyMs: 1000 });
+  const cpu2 = hasProc ? reapedCpuS() : 0;
   if (verified.code !== 0) throw new Error(`verify exited ${verified.code}: ${verified.stdout.trim().split('\n').pop()}`);
   const total = (Date.now() - launchedAt) / 1000;
   const acq = JSON.parse(readFileSync(join(result.evidenceDir, 'acquisition.json'), 'utf8')) as { captureWindow: { start: string; durationMs: number } };
-  return { total, run: r.wallS, verify: verified.wallS, launchToCapture: Date.parse(acq.captureWindow.start) - launchedAt, captureMs: acq.captureWindow.durationMs, stages: result.durations, connections: result.counts.connections };
+  return { total, runCpu: hasProc ? cpu1 - cpu0 : null, verifyCpu: hasProc ? cpu2 - cpu1 : null, run: r.wallS, verify: verified.wallS, launchToCapture: Date.parse(acq.captureWindow.start) - launchedAt, captureMs: acq.captureWindow.durationMs, stages: result.durations, connections: result.counts.connections };
 }
 
 const s2 = (x: number) => Math.round(x * 100) / 100;
@@ -101,6 +119,7 @@ export async function benchRun(): Promise<BenchRow[]> {
     return [
       { area: 'run', metric: `netcustody run on this host (${m.connections} connections) + verify of its bundle, median of 3 (${runs.map((r) => r.total.toFixed(2)).join(', ')} s)`, value: s2(m.total), unit: 's wall', target: '≤ 3 s', ok: m.total <= 3 },
       { area: 'run', metric: '  of which run (process start to exit)', value: s2(m.run), unit: 's' },
+      ...(m.runCpu !== null ? [{ area: 'run', metric: '    CPU time of run (user + sys: Node and the Chromium processes it reaped)', value: s2(m.runCpu), unit: 's' }] : []),
       { area: 'run', metric: '    Node start-up → first capture command started', value: m.launchToCapture, unit: 'ms' },
       { area: 'run', metric: '    capture window (first command started → last finished)', value: Math.round(m.captureMs * 10) / 10, unit: 'ms' },
       { area: 'run', metric: '    collect stage (host facts, capture, custody)', value: s2(st.collect ?? 0), unit: 's' },
@@ -109,6 +128,7 @@ export async function benchRun(): Promise<BenchRow[]> {
       { area: 'run', metric: '    bundle stage (the browser closes meanwhile)', value: s2(st.bundle ?? 0), unit: 's' },
       { area: 'run', metric: '    outside the stages (Node start-up, module loading, exit)', value: s2(m.run - staged), unit: 's' },
       { area: 'run', metric: '  of which verify (a process of its own)', value: s2(m.verify), unit: 's' },
+      ...(m.verifyCpu !== null ? [{ area: 'run', metric: '    CPU time of verify (user + sys)', value: s2(m.verifyCpu), unit: 's' }] : []),
       { area: 'run', metric: '  peak memory of the process tree (Node + Chromium, PSS)', value: Math.round(sampled.treePeak / MB), unit: 'MB' },
       ...(await benchCollect(join(out, 'collect'), env)),
       ...(await benchBusyServer(out, BUSY_CAPTURES[0], env)),
