@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromiumArgs, spawnChromium } from '../../src/report/browser-spawn.js';
-import { LAUNCH_FLAGS, browserEnvironment, cdpConnectorFile, isHeadlessShell, launchPrintBrowser, loadConnector, resolveBrowser, type BrowserConnect } from '../../src/report/browser.js';
+import { LAUNCH_FLAGS, browserEnvironment, isHeadlessShell, launchPrintBrowser, resolveBrowser } from '../../src/report/browser.js';
+import { cdpConnectorFile, loadConnector, type BrowserConnect } from '../../src/report/browser-connect.js';
 
 const work = mkdtempSync(join(tmpdir(), 'nc-browser-connect-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
