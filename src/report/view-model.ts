@@ -270,7 +270,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
     },
     findings,
     leads: fullLeads,
-    compact,
+    compact: ctx.findingsWithheld ? null : compact,
     leadsPath: PATHS.leads,
     findingGroups: findingGroups(split.rest),
     findingsPath: PATHS.findings,
