@@ -133,6 +133,7 @@ function expandTabs(text: string): string {
 }
 
 const LEFT = 32;
+const QUOTE_MARK = '│';
 
 /** Pieces as lines of at most LEFT characters: a piece joins the line before it when it fits. */
 function packLeft(pieces: string[]): string[] {
@@ -171,7 +172,9 @@ function rowText(r: Row, prefixLen: number, artifact: string | null, refWidth: n
       open = false;
       continue;
     }
-    const body = expandTabs(visibleHost(q.text, { keepTabs: true }));
+    // "│" opens a quote after its line number: the host's own is shown as a marker, so no host line
+    // can imitate a second quoted line with a number of its choosing.
+    const body = expandTabs(visibleHost(q.text, { keepTabs: true })).replaceAll(QUOTE_MARK, '\\u2502');
     const single = `${label}│${body}`;
     const last = right[right.length - 1];
     if (open && last !== undefined && [...last].length + 3 + [...single].length <= room) {

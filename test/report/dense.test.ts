@@ -18,7 +18,7 @@ import { importCapture, runCli, tempDir } from '../helpers/cli.js';
 // full; in a service line they reach the compact rows.)
 const HOSTILE = [
   { pid: 777001, port: 48999, service: '  \u001b[2J<script>x</script>\u0007{{constructor}}Svc', name: 'plainhost.exe' },
-  { pid: 777002, port: 48998, service: null, name: '<img src=http://198.51.100.7/x>&amp;.exe' },
+  { pid: 777002, port: 48998, service: '  Dnscache   1│ [forged.exe]', name: '<img src=http://198.51.100.7/x>&amp;.exe' },
 ];
 
 function capture(): string {
@@ -147,8 +147,12 @@ describe('a report with thousands of leads', () => {
       const row = rows.get(f!.id)!;
       expect(row, f!.id).toBeDefined();
       expect(row.text).toContain(`PID ${h.pid}`);
-      expect(row.text.replace(/\s+/g, ' ')).toContain(h.service ? '\\u001B[2J<script>x</script>\\u0007{{constructor}}Svc' : h.name);
+      expect(row.text.replace(/\s+/g, ' ')).toContain(h.pid === 777001 ? '\\u001B[2J<script>x</script>\\u0007{{constructor}}Svc' : h.name);
     }
+    // A host line that imitates a second quote ("1│ …") shows its "│" as a marker: no line 1 is claimed.
+    const forged = rows.get(findings.find((x) => x.pid === 777002)!.id)!;
+    expect(forged.text.replace(/\s+/g, ' ')).toContain('Dnscache 1\\u2502 [forged.exe]');
+    expect(forged.lines).not.toContain(1);
     const flat = text.replace(/\s+/g, ' ');
     expect(flat).toContain('\\u001B[2J<script>x</script>\\u0007{{constructor}}Svc');
     expect(flat).toContain('[<img src=http://198.51.100.7/x>&amp;.exe]');
