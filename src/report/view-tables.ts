@@ -370,14 +370,18 @@ export function processRows(connections: Connection[], facts: ProcessFacts[], fi
     list.push(x);
     findingsByPid.set(x.pid, list);
   }
-  const rows = [...byPid.entries()].map(([key, conns]): ProcessRow => {
+  // Sort keys first: the rows themselves are built only for the processes printed (a stress capture
+  // shows 35,867 PIDs, 2,000 printed).
+  const entries = [...byPid.entries()].map(([key, conns]) => {
     const pid = conns[0].pid;
+    const related = pid === null ? [] : findingsByPid.get(pid) ?? [];
+    return { key, conns, pid, related, severity: related.reduce<Severity | null>((s, x) => maxSev(s, x.severity), null), pidNum: pid ?? 0 };
+  });
+  const build = ({ key, conns, pid, related, severity }: (typeof entries)[number]): ProcessRow => {
     const f = pid === null ? undefined : factsByPid.get(pid);
     const names = [...new Set(conns.map((c) => c.process).filter((n): n is string => n !== null))];
     const listening = [...new Set(conns.filter(isListening).map((c) => `${c.protocol}/${c.localPort ?? c.localPortRaw ?? '*'}`))];
     const peers = [...new Set(conns.filter((c) => !isListening(c) && c.remotePort !== null).map((c) => c.remoteAddress))];
-    const related = pid === null ? [] : findingsByPid.get(pid) ?? [];
-    const severity = related.reduce<Severity | null>((s, x) => maxSev(s, x.severity), null);
     return {
       pid: pid === null ? '—' : String(pid),
       name: names.length ? visibleHost(names.join(' / ')) : key.startsWith('?') ? '(not shown by the tool)' : '',
@@ -394,11 +398,11 @@ export function processRows(connections: Connection[], facts: ProcessFacts[], fi
       marked: related.length > 0,
       sockets: conns.length,
     };
-  });
-  const shownOrder = (a: ProcessRow, b: ProcessRow): number => rank(b.severity) - rank(a.severity) || (Number(a.pid) || 0) - (Number(b.pid) || 0);
-  if (rows.length <= maxRows) return rows.sort(shownOrder);
+  };
+  const shownOrder = (a: (typeof entries)[number], b: (typeof entries)[number]): number => rank(b.severity) - rank(a.severity) || a.pidNum - b.pidNum;
+  if (entries.length <= maxRows) return entries.sort(shownOrder).map(build);
   // Too many to print: the most severe, then those with the most sockets; shown in the usual order.
-  return rows.sort((a, b) => rank(b.severity) - rank(a.severity) || b.sockets - a.sockets || shownOrder(a, b)).slice(0, maxRows).sort(shownOrder);
+  return entries.sort((a, b) => rank(b.severity) - rank(a.severity) || b.conns.length - a.conns.length || shownOrder(a, b)).slice(0, maxRows).sort(shownOrder).map(build);
 }
 
 /**
