@@ -56,11 +56,15 @@ export function splitHtml(html: string): HtmlParts | null {
 export async function printInParts(printer: PrintBrowser, parts: HtmlParts, reportId: string, opts: RenderOptions, firstTab?: Promise<PrintTab>): Promise<RenderResult> {
   // At most PARTS_AT_ONCE tabs print at a time: each is a renderer process of its own (memory), and
   // two cores gain nothing from more.
+  // The largest parts start first (their html length tells their printing time well enough): a large
+  // part started last would print alone on one core at the end. The tab opened beforehand takes the first.
   const printed: RenderResult[] = new Array(parts.docs.length);
+  const order = parts.docs.map((d, i) => ({ i, size: d.length })).sort((a, b) => b.size - a.size || a.i - b.i).map((p) => p.i);
   let next = 0;
   const worker = async (): Promise<void> => {
-    for (let i = next++; i < parts.docs.length; i = next++) {
-      printed[i] = await htmlToPdf(printer, parts.docs[i]!, { ...opts, tagged: false }, i === 0 ? firstTab : undefined);
+    for (let k = next++; k < order.length; k = next++) {
+      const i = order[k]!;
+      printed[i] = await htmlToPdf(printer, parts.docs[i]!, { ...opts, tagged: false }, k === 0 ? firstTab : undefined);
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARTS_AT_ONCE, parts.docs.length) }, worker));

@@ -7,10 +7,12 @@ import { PATHS } from '../evidence/folder.js';
 import { kitView } from './view-kit.js';
 import type { ReportInput } from './input.js';
 import { excerpt, type RawCache } from './raw-text.js';
-import { buildMarks, custodyDetails, processColumns, routeColumns, wrapCommand, connectionGroups, findingGroups, findingViews, isListening, primaryConnections, processRows, routeRows, singleArtifact, splitFindings } from './view-tables.js';
+import { MAX_FINDING_DETAILS, fullFindings, buildMarks, custodyDetails, processColumns, routeColumns, wrapCommand, connectionGroups, findingGroups, findingViews, isListening, primaryConnections, processRows, routeRows, singleArtifact, splitFindings } from './view-tables.js';
 import type { AppendixItem, InventoryItem, ReportView } from './view-types.js';
 import { visible, visibleHost } from './visible.js';
 import { attentionLeads, leadCounts, leadViews, summaryLeads } from './view-leads.js';
+import { compactView, planLeads } from './view-compact.js';
+import { processText } from './process-text.js';
 import { binariesInventory, hashSetsUsed } from './view-binaries.js';
 import type { FolderStatements } from '../evidence/statements.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -162,11 +164,15 @@ function appendix(input: ReportInput, cache: RawCache, limit: number): AppendixI
 export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache = new Map()): ReportView {
   const a = input.acquisition;
   const marks = buildMarks(input);
-  const split = splitFindings(input.findings, ctx.maxFindingDetails);
+  // Thousands of leads: the serious ones in full, the rest compact by rule (view-compact.ts).
+  const plan = planLeads(input.leads, input.findings.length, ctx.maxFindingDetails ?? MAX_FINDING_DETAILS);
+  const split = plan.dense ? fullFindings(input.findings, plan.full) : splitFindings(input.findings, ctx.maxFindingDetails);
   const findings = findingViews(split.detailed, input, cache);
   // Counts cover every finding, also those only summarised.
   const activeAll = input.findings.filter((f) => !f.suppressed);
   const leads = leadViews(input.leads, findings);
+  const fullLeads = plan.dense ? leadViews(plan.full, findings) : leads;
+  const compact = compactView(plan, input, cache);
   const told = summaryLeads(leads);
   const activeLeads = leads.filter((l) => !l.suppressed);
   const attention = attentionLeads(leads).length;
@@ -263,7 +269,8 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
       warnings: a.warnings.map((w) => visibleHost(w)),
     },
     findings,
-    leads,
+    leads: fullLeads,
+    compact: ctx.findingsWithheld ? null : compact,
     leadsPath: PATHS.leads,
     findingGroups: findingGroups(split.rest),
     findingsPath: PATHS.findings,
@@ -271,6 +278,7 @@ export function buildView(input: ReportInput, ctx: ViewContext, cache: RawCache 
     routes: { rows: routes, cols: routeColumns(routes, singleArtifact(input.routes.map((r) => r.source)) !== null), artifact: singleArtifact(input.routes.map((r) => r.source)), markedCount: routes.filter((r) => r.marked).length, lines: input.routes.length, listings: new Set(input.routes.map((r) => r.source.artifact)).size },
     processes: processRowsShown,
     processCols: processColumns(processRowsShown),
+    processText: processText(processRowsShown),
     processesOmitted: processCount - processRowsShown.length,
     processesTotal: processCount,
     analysisPath: PATHS.analysis,

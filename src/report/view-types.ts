@@ -4,6 +4,7 @@ import type { TransportView } from './view-transport.js';
 import type { binariesInventory, HashSetView, LeadExecutableView } from './view-binaries.js';
 import type { Picture } from './svg-text.js';
 import type { Severity } from '../model.js';
+import type { CompactView } from './view-compact.js';
 import type { CoverView } from './view-cover.js';
 import type { ToolView } from './view-tool.js';
 import type { DeclarationView, ExaminerView } from './view-voice.js';
@@ -208,6 +209,8 @@ export interface TextRun {
   /** Several rows in one cell (may break across pages). */
   run: boolean;
   severity?: string;
+  /** A run holding marked rows (MARKED_RUN_ROWS): its lines, marked ones printed bold; else null. */
+  parts: { text: string; marked: boolean }[] | null;
 }
 
 export interface ReportView {
@@ -275,8 +278,10 @@ export interface ReportView {
   };
   /** Findings printed in full: every critical and high one, then the most severe up to the limit. */
   findings: FindingView[];
-  /** The findings section, organised by lead. */
+  /** The findings section, organised by lead: every lead, or in a dense report those printed in full. */
   leads: LeadView[];
+  /** Dense report: the other leads' findings, compact and grouped by rule; null otherwise. */
+  compact: CompactView | null;
   leadsPath: string;
   /** The other findings, one line per rule and severity (each is in findings.json). */
   findingGroups: FindingGroupView[];
@@ -290,6 +295,8 @@ export interface ReportView {
   routes: { rows: RouteRow[]; cols: string[]; artifact: string | null; markedCount: number; lines: number; listings: number };
   processes: ProcessRow[];
   processCols: string[];
+  /** Thousands of processes: the table as text rows (process-text.ts); null for smaller tables. */
+  processText: { header: string; runs: TextRun[] } | null;
   /** Processes left out of the table (a host with more than MAX_PROCESS_ROWS), and where all are. */
   processesOmitted: number;
   processesTotal: number;

@@ -123,13 +123,22 @@ describe('a report over the row limit', () => {
     expect(execFileSync('pdfsig', [result.pdf], { encoding: 'utf8' })).toContain('Signature is Valid.');
   });
 
-  it('prints the high finding in full and counts the others by rule, and the summary still counts all', () => {
+  it('prints the high finding in full and the others compact by rule, each with its lines, and the summary still counts all', () => {
     const severities = host.findings.map((f) => f.severity);
     expect(severities).toContain('high');
-    expect(text).toContain('Further findings, by rule');
-    // One card per printed finding: its Facts / Interpretation labels.
-    expect(text.match(/^\s*possible innocent explanations\s*$/gim)).toHaveLength(severities.filter((s) => s === 'high' || s === 'critical').length);
-    expect(text).toMatch(/each one, with its evidence lines, is in findings\.json/);
+    // One card per finding printed in full (its Facts / Interpretation labels); the rest are compact
+    // rows under their rule's interpretation, printed once per group.
+    const compactAt = text.search(/Further leads in compact form, by rule\n/);
+    expect(compactAt).toBeGreaterThan(0);
+    expect(text.slice(0, compactAt).match(/^\s*possible innocent explanations\s*$/gim)).toHaveLength(severities.filter((s) => s === 'high' || s === 'critical').length);
+    const compactPart = text.slice(compactAt, text.search(/^\s*5\s+Connections and routes/m));
+    const rest = host.findings.filter((f) => f.severity !== 'high' && f.severity !== 'critical');
+    const groups = new Set(rest.map((f) => JSON.stringify([f.severity, f.rule, f.title, f.falsePositives, f.attack, f.references])));
+    expect(compactPart.match(/^\s*possible innocent explanations\s*$/gim)).toHaveLength(groups.size);
+    for (const f of rest) {
+      expect(compactPart).toMatch(new RegExp(`\\b${f.id}\\b`));
+      for (const r of f.refs ?? []) expect(compactPart).toContain(`${r.line}│`);
+    }
     expect(text).toMatch(new RegExp(`${host.findings.length} findings`));
   });
 });

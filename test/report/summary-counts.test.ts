@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readJsonArray } from '../../src/evidence/folder.js';
 import type { Lead } from '../../src/analyze/leads.js';
 import { generateWindowsNetstat } from '../../src/parse/windows-netstat-gen.js';
+import { DENSE_LEADS } from '../../src/report/view-compact.js';
 import { REPO, importAnalysed, runCli, tempDir } from '../helpers/cli.js';
 
 const ABOVE_INFO = ['low', 'medium', 'high', 'critical'];
@@ -22,17 +23,25 @@ async function summaryOf(files: string[], args: string[]): Promise<{ text: strin
 }
 
 describe('executive summary counts', () => {
-  it('a host with hundreds of leads: the count of matters, the six told, the further ones by their real rating', async () => {
+  // 2,000 sockets: ~160 leads, each printed in full; 3,000: ~240, past DENSE_LEADS (the low ones compact).
+  it.each([2000, 3000])('a host with hundreds of leads (%i sockets): the count of matters, the six told, the further ones by their real rating', async (sockets) => {
     const work = tempDir('nc-summary-');
     const file = join(work, 'netstat.txt');
-    writeFileSync(file, generateWindowsNetstat(3000));
+    writeFileSync(file, generateWindowsNetstat(sockets));
     const { text, leads } = await summaryOf([file], ['--command', 'netstat -anob', '--os', 'windows']);
     const attention = leads.filter((l) => ABOVE_INFO.includes(l.severity)).length;
     const info = leads.length - attention;
     expect(attention).toBeGreaterThan(6);
     expect(text).toContain(`The automated analysis found ${attention.toLocaleString('en-US')} matters worth the examiner's attention`);
-    expect(text).toContain('The 6 most severe are told here; all are listed in section 4.');
-    expect(text).toContain(`${(attention - 6).toLocaleString('en-US')} further leads rated low or above are listed in section 4`);
+    if (leads.length <= DENSE_LEADS) {
+      expect(text).toContain('The 6 most severe are told here; all are listed in section 4.');
+      expect(text).toContain(`${(attention - 6).toLocaleString('en-US')} further leads rated low or above are listed in section 4`);
+      expect(text).not.toContain('compact form');
+    } else {
+      const compact = leads.filter((l) => l.suppressed || !['critical', 'high', 'medium'].includes(l.severity)).length;
+      expect(text).toContain(`The 6 most severe are told here; all are listed in section 4, the ${compact.toLocaleString('en-US')} rated lowest in compact form (see below).`);
+      expect(text).toContain(`Section 4 prints the ${(leads.length - compact).toLocaleString('en-US')} leads rated medium or above in full; the other ${compact.toLocaleString('en-US')} leads (all rated low) follow in compact form`);
+    }
     if (info > 0) expect(text).toMatch(new RegExp(`${info.toLocaleString('en-US')} further leads? (is|are) rated info`));
     else expect(text).not.toContain('rated info');
   }, 180_000);
