@@ -14,7 +14,7 @@ import { spawnPrintBrowser, type PrintBrowser } from './browser.js';
 import { loadReportInput, type ReportInput } from './input.js';
 import { htmlToPdf, openPrintTab, type Paper } from './pdf-render.js';
 import { signPdfStamped } from './pdf-sign.js';
-import { printInParts, splitHtml } from './print-parts.js';
+import { partLimit, printInParts, splitHtml } from './print-parts.js';
 import { requestTimestamp, type TsaSettings } from '../timestamp/client.js';
 import { recordOf, type TimestampRecord } from '../timestamp/seal-token.js';
 import { countPages } from './pdf-pages.js';
@@ -202,11 +202,13 @@ async function buildWith(dir: string, options: ReportOptions, t0: number, launch
   const html = markHtml(page.html, reportId);
   const htmlSha256 = sha256Hex(html);
   const appendixLines = view.appendix.items.reduce((n, i) => n + i.lines.length, 0);
-  const tagged = options.tagged ?? tableRows(input, appendixLines) <= TAGGED_MAX_ROWS;
+  const rows = tableRows(input, appendixLines);
+  const tagged = options.tagged ?? rows <= TAGGED_MAX_ROWS;
   const t2 = performance.now();
 
-  // An untagged (large) report prints in parts side by side when the template marks where to cut.
-  const parts = tagged ? null : splitHtml(html);
+  // The report prints in parts side by side where the template marks cuts: an untagged (large) one at
+  // every mark, a large tagged one in two parts whose structure trees the joiner merges.
+  const parts = splitHtml(html, partLimit(tagged, rows));
   const rendered = parts ? await printInParts(printer, parts, reportId, { paper, tagged }, firstTab) : await htmlToPdf(printer, html, { paper, tagged }, firstTab);
   // The browser ends and its profile is removed while the PDF is signed and published.
   void closeOwn();

@@ -2,8 +2,10 @@
 // before it is signed: every part's objects are copied with new numbers, the pages go under one new
 // page tree, the named destinations are merged (a link in one part may point into another), and each
 // page gets a stamped footer line ("Page X of Y" is only known once all parts are printed).
-import { dict, isDict, isName, isRef, name, ref, serialize, type PdfDict, type PdfRef, type PdfValue } from './pdf-objects.js';
+import { WHITESPACE_BYTES, dict, isDict, isName, isRef, name, ref, serialize, type PdfDict, type PdfRef, type PdfValue } from './pdf-objects.js';
 import { getObject, readStructure, resolve, type PdfStructure } from './pdf-structure.js';
+import { rewriteValue } from './pdf-rewrite.js';
+import { mergeTags, readTags, retagObject, tagNums, type PartTags, type Retag } from './pdf-join-tags.js';
 
 /** Attributes a page inherits from its page-tree ancestors (ISO 32000-1 §7.7.3.4). */
 const INHERITED = ['Resources', 'MediaBox', 'CropBox', 'Rotate'];
@@ -21,12 +23,15 @@ interface Part {
   base: number;
   pages: { ref: PdfRef; dict: PdfDict }[];
   skip: Set<number>;
+  /** The structure tree of a tagged part. */
+  tags: PartTags | null;
 }
 
-function remap(v: PdfValue, base: number): PdfValue {
-  if (Array.isArray(v)) return v.map((x) => remap(x, base));
-  if (isRef(v)) return ref(v.num + base, 0);
-  if (isDict(v)) return { kind: 'dict', entries: new Map([...v.entries].map(([k, x]) => [k, remap(x, base)])) };
+/** Renumbered by `base`; `over` sends some of the part's objects to new numbers of their own. */
+function remap(v: PdfValue, base: number, over?: Map<number, number>): PdfValue {
+  if (Array.isArray(v)) return v.map((x) => remap(x, base, over));
+  if (isRef(v)) return ref(over?.get(v.num) ?? v.num + base, 0);
+  if (isDict(v)) return { kind: 'dict', entries: new Map([...v.entries].map(([k, x]) => [k, remap(x, base, over)])) };
   return v;
 }
 
@@ -60,7 +65,9 @@ function readPart(pdf: Buffer, base: number): Part {
   if (isRef(dests)) skip.add(dests.num);
   const pages: Part['pages'] = [];
   flattenPages(structure, pagesRef, new Map(), pages, skip);
-  return { structure, base, pages, skip };
+  const tags = readTags(structure, catalog);
+  for (const num of tags?.replaced ?? []) skip.add(num);
+  return { structure, base, pages, skip, tags };
 }
 
 // Helvetica widths (Adobe AFM, 1/1000 em) for the characters a footer line uses; others count as 556.
@@ -84,7 +91,8 @@ function footerStream(text: string, mediaBox: PdfValue | undefined): Buffer {
   const x = (box[2] - FOOTER.right - width).toFixed(2);
   const y = (box[1] + FOOTER.baseline).toFixed(2);
   // The page's own content ran inside "q … Q" (a shared stream opens it): the stamp starts from a clean state.
-  return Buffer.from(`Q\nBT\n/${STAMP_FONT} ${FOOTER.size} Tf\n${FOOTER.gray} g\n1 0 0 1 ${x} ${y} Tm\n<${bytes.toString('hex')}> Tj\nET\n`, 'latin1');
+  // Marked as an artifact (page furniture), as Chromium marks its own margin boxes in a tagged PDF.
+  return Buffer.from(`Q\n/Artifact BMC\nBT\n/${STAMP_FONT} ${FOOTER.size} Tf\n${FOOTER.gray} g\n1 0 0 1 ${x} ${y} Tm\n<${bytes.toString('hex')}> Tj\nET\nEMC\n`, 'latin1');
 }
 
 export function joinPdfs(pdfs: Buffer[], options: JoinOptions = {}): Buffer {
@@ -102,6 +110,22 @@ export function joinPdfs(pdfs: Buffer[], options: JoinOptions = {}): Buffer {
   const fontNum = options.footer ? alloc() : 0;
   const openNum = options.footer ? alloc() : 0;
   const total = parts.reduce((n, p) => n + p.pages.length, 0);
+  const tagged = parts.length > 0 && parts.every((p) => p.tags);
+  if (!tagged && parts.some((p) => p.tags)) throw new Error('PDF parts: some are tagged and some are not');
+  const nums = tagged ? tagNums(parts.map((p) => p.tags!), alloc) : null;
+  // Each part's parent-tree keys run on from the previous part's; its structure ids get its own prefix.
+  let keyOffset = 0;
+  const retags: (Retag & { over: Map<number, number> })[] = parts.map((p, i) => {
+    const over = new Map<number, number>();
+    if (nums && p.tags) {
+      over.set(p.tags.rootNum, nums.rootNum);
+      if (p.tags.docNum !== null && nums.docNum) over.set(p.tags.docNum, nums.docNum);
+    }
+    const t = { keyOffset, idPrefix: Buffer.from(`p${i + 1}-`, 'latin1'), over };
+    keyOffset += p.tags?.nextKey ?? 0;
+    return t;
+  });
+  const fix = (v: PdfValue, i: number): PdfValue => (tagged ? retagObject(remap(v, parts[i].base, retags[i].over), retags[i]) : remap(v, parts[i].base));
 
   const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
   let offset = chunks[0].length;
@@ -115,6 +139,13 @@ export function joinPdfs(pdfs: Buffer[], options: JoinOptions = {}): Buffer {
       chunks.push(b);
       offset += b.length;
     }
+  };
+
+  const writeRaw = (num: number, head: string): void => {
+    offsets.set(num, offset);
+    const b = Buffer.from(`${num} 0 obj\n${head}\nendobj\n`, 'latin1');
+    chunks.push(b);
+    offset += b.length;
   };
 
   const dests = new Map<string, PdfValue>();
@@ -133,13 +164,28 @@ export function joinPdfs(pdfs: Buffer[], options: JoinOptions = {}): Buffer {
       }
     }
     if (info === undefined && isRef(s.trailer.entries.get('Info'))) info = remap(s.trailer.entries.get('Info') as PdfRef, b);
+    const text = s.buf.toString('latin1');
     for (const [num, entry] of s.entries) {
       if (!entry || num === 0 || part.skip.has(num) || pageNums.has(num)) continue;
+      if (entry.type === 1) {
+        // Most objects are copied at byte level with their references renumbered; streams are parsed.
+        const m = /^(\d+)\s+(\d+)\s+obj/.exec(text.slice(entry.offset, entry.offset + 40));
+        if (!m) throw new Error(`PDF part: object ${num} expected at ${entry.offset}`);
+        let at = entry.offset + m[0].length;
+        while (at < text.length && WHITESPACE_BYTES.has(text.charCodeAt(at))) at++;
+        const r = rewriteValue(text, at, { ...retags[index], base: b, idPrefix: tagged ? retags[index].idPrefix : null });
+        let after = r.end;
+        while (after < text.length && WHITESPACE_BYTES.has(text.charCodeAt(after))) after++;
+        if (!text.startsWith('stream', after)) {
+          writeRaw(num + b, r.head);
+          continue;
+        }
+      }
       const obj = getObject(s, num);
-      if (obj) write(num + b, remap(obj.value, b), obj.stream);
+      if (obj) write(num + b, fix(obj.value, index), obj.stream);
     }
     for (const page of part.pages) {
-      const d = remap(page.dict, b) as PdfDict;
+      const d = fix(page.dict, index) as PdfDict;
       d.entries.set('Parent', ref(pagesNum));
       if (options.footer) {
         const stampNum = alloc();
@@ -160,6 +206,27 @@ export function joinPdfs(pdfs: Buffer[], options: JoinOptions = {}): Buffer {
   write(pagesNum, dict([['Type', name('Pages')], ['Count', kids.length], ['Kids', kids]]));
   const catalogEntries: [string, PdfValue][] = [['Type', name('Catalog')], ['Pages', ref(pagesNum)]];
   if (dests.size) catalogEntries.push(['Dests', { kind: 'dict', entries: dests }]);
+  if (nums) {
+    const merged = parts.map((p, i) => {
+      const tags = p.tags!;
+      const own = (v: PdfValue | null): PdfValue | null => (v === null ? null : fix(v, i));
+      return {
+        tags,
+        doc: own(tags.doc) as PdfDict | null,
+        roleMap: own(tags.roleMap) as PdfDict | null,
+        classMap: own(tags.classMap) as PdfDict | null,
+        top: tags.top.map((v) => fix(v, i)),
+        parents: tags.parents.map(([k, v]) => [k, fix(v, i)] as [number, PdfValue]),
+        ids: tags.ids.map(([k, v]) => [k, fix(v, i)] as [Buffer, PdfValue]),
+        t: retags[i],
+      };
+    });
+    for (const [num, value] of mergeTags(merged, nums, alloc)) write(num, value);
+    const first = resolve(parts[0].structure, parts[0].structure.trailer.entries.get('Root')) as PdfDict;
+    catalogEntries.push(['MarkInfo', dict([['Type', name('MarkInfo')], ['Marked', true]])], ['StructTreeRoot', ref(nums.rootNum)]);
+    const lang = first.entries.get('Lang');
+    if (lang !== undefined && !isRef(lang)) catalogEntries.push(['Lang', lang]);
+  }
   catalogEntries.push(['ViewerPreferences', dict([['Type', name('ViewerPreferences')], ['DisplayDocTitle', true]])]);
   write(catalogNum, dict(catalogEntries));
 

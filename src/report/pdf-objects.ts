@@ -36,6 +36,7 @@ export function isName(v: PdfValue | undefined, expected?: string): v is PdfName
 
 const WHITESPACE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
 const DELIMITERS = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
+export { WHITESPACE as WHITESPACE_BYTES, DELIMITERS as DELIMITER_BYTES };
 const isRegular = (b: number): boolean => !WHITESPACE.has(b) && !DELIMITERS.has(b);
 
 export function skipSpace(buf: Buffer, pos: number): number {
