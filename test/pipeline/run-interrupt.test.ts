@@ -6,19 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, tempDir } from '../helpers/cli.js';
-
-/** PIDs of processes whose command line names `text`. */
-function processesNaming(text: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(text)) pids.push(Number(name));
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return pids;
-}
+import { processesNaming } from '../helpers/processes.js';
 
 function evidenceDir(caseDir: string): string | null {
   if (!existsSync(caseDir)) return null;

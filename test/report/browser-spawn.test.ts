@@ -1,29 +1,17 @@
 // netcustody spawns Chromium itself (so it starts while Puppeteer loads) and Puppeteer connects over
 // the pipe: the command line must be the one puppeteer.launch() would give it, whatever Puppeteer's
 // version says, and a browser that dies at start is one clear error with nothing left behind.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromiumArgs } from '../../src/report/browser-spawn.js';
 import { LAUNCH_FLAGS, launchPrintBrowser } from '../../src/report/browser.js';
+import { processesNaming } from '../helpers/processes.js';
 
 const work = mkdtempSync(join(tmpdir(), 'nc-browser-spawn-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** PIDs of processes whose command line names `text` (the browser's profile folder). */
-function processesNaming(text: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(text)) pids.push(Number(name));
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return pids;
-}
 
 describe('Chromium spawned before Puppeteer loads', () => {
   it("gives Chromium exactly puppeteer.launch()'s command line (headless shell and full browser)", () => {
