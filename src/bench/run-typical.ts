@@ -6,11 +6,11 @@
 // name and its executable agree as on a real host and no rule fires on the lab itself), with their
 // connections to each other and 50 clients from a second namespace. `run` collects, analyses,
 // reports and bundles all of them; `verify` checks the bundle; the wall time covers both.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { countPages } from '../report/pdf-pages.js';
-import { CLI, median, watchCli } from './process.js';
+import { median } from './process.js';
+import { timedRun, type TimedRun } from './run.js';
 import type { BenchRow } from './types.js';
 
 interface Lab {
@@ -44,22 +44,6 @@ async function populate(lab: Lab): Promise<number> {
   return 8 + 2 * 200 + 50;
 }
 
-interface Timed { total: number; run: number; verify: number; connections: number; captureMs: number; stages: Record<string, number>; pages: number; findings: number }
-
-async function timedRun(ns: string, out: string, env: NodeJS.ProcessEnv): Promise<Timed> {
-  const t0 = performance.now();
-  // `ip netns exec` starts node inside the namespace: its few milliseconds count in the figure.
-  const r = await watchCli(['netns', 'exec', ns, process.execPath, CLI, 'run', '--out', out, '--case', 'TYPICAL', '--examiner', 'Bench', '--json', '--quiet'], { env, sampleChildren: false, everyMs: 1000, command: 'ip' });
-  if (r.code !== 0) throw new Error(`run exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
-  const result = JSON.parse(r.stdout) as { evidenceDir: string; bundle: string; report: string; counts: { connections: number }; durations: Record<string, number>; findings: Record<string, number> };
-  const v = await watchCli(['verify', result.bundle, '--quiet'], { env, sampleChildren: false, everyMs: 1000 });
-  if (v.code !== 0) throw new Error(`verify exited ${v.code}: ${v.stdout.trim().split('\n').pop()}`);
-  const acq = JSON.parse(readFileSync(join(result.evidenceDir, 'acquisition.json'), 'utf8')) as { captureWindow: { durationMs: number } };
-  const pages = countPages(readFileSync(result.report));
-  const findings = Object.values(result.findings).reduce((n, k) => n + k, 0);
-  return { total: (performance.now() - t0) / 1000, run: r.wallS, verify: v.wallS, connections: result.counts.connections, captureMs: acq.captureWindow.durationMs, stages: result.durations, pages, findings };
-}
-
 export async function benchRunTypical(): Promise<BenchRow[]> {
   const netns = (await import(LAB)) as NetnsModule;
   if (!netns.netnsAvailable()) return [{ area: 'run', metric: 'run on a 500-socket host: needs root and ip netns', value: NaN, unit: 'not measured' }];
@@ -69,9 +53,9 @@ export async function benchRunTypical(): Promise<BenchRow[]> {
   try {
     const sockets = await populate(lab);
     // The examiner's key is made on first use: a first run outside the figures.
-    await timedRun(lab.victim, join(out, 'warm'), env);
-    const runs: Timed[] = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await timedRun(lab.victim, join(out, `t${i}`), env));
+    await timedRun(join(out, 'warm'), env, lab.victim);
+    const runs: TimedRun[] = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await timedRun(join(out, `t${i}`), env, lab.victim));
     const m = [...runs].sort((a, b) => a.total - b.total)[Math.floor(RUNS / 2)];
     return [
       {
@@ -83,6 +67,7 @@ export async function benchRunTypical(): Promise<BenchRow[]> {
         ok: m.total <= 3,
       },
       { area: 'run', metric: '  of which run (through ip netns exec) / verify', value: Math.round(m.run * 100) / 100, unit: `s / ${m.verify.toFixed(2)} s` },
+      ...(m.runCpu === null || m.verifyCpu === null ? [] : [{ area: 'run', metric: '  CPU time (user + sys) of run (Node and the Chromium processes it reaped) / verify', value: Math.round(m.runCpu * 100) / 100, unit: `s / ${m.verifyCpu.toFixed(2)} s` }]),
       {
         area: 'run',
         metric: `  stages: collect / analyze / report (${m.pages} pages, ${m.findings} findings) / bundle`,

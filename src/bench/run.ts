@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLinuxNetstat } from '../parse/linux-netstat-gen.js';
 import { generateWindowsNetstat } from '../parse/windows-netstat-gen.js';
-import { watchCli, type Watched } from './process.js';
+import { countPages } from '../report/pdf-pages.js';
+import { CLI, watchCli, type Watched } from './process.js';
 import type { BenchRow } from './types.js';
 
 const MB = 1e6;
@@ -70,7 +71,7 @@ function reapedCpuS(): number {
   return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
-interface TimedRun {
+export interface TimedRun {
   total: number;
   /** CPU seconds of run and of verify (reapedCpuS), null where /proc is not there. */
   runCpu: number | null;
@@ -81,23 +82,33 @@ interface TimedRun {
   captureMs: number;
   stages: Record<string, number>;
   connections: number;
+  /** The signed report's pages, and the findings of every severity. */
+  pages: number;
+  findings: number;
 }
 
-/** One `run` then `verify` of its bundle, unsampled (sampling /proc costs CPU the run would miss). */
-async function timedRun(out: string, env: NodeJS.ProcessEnv): Promise<TimedRun> {
+/**
+ * One `run` then `verify` of its bundle, unsampled (sampling /proc costs CPU the run would miss);
+ * with `netns`, `run` starts inside that network namespace (`ip netns exec`, counted in the figure).
+ */
+export async function timedRun(out: string, env: NodeJS.ProcessEnv, netns?: string): Promise<TimedRun> {
   const hasProc = existsSync('/proc/self/stat');
   const cpu0 = hasProc ? reapedCpuS() : 0;
   const launchedAt = Date.now();
-  const r = await watchCli(['run', '--out', out, '--case', 'BENCH', '--examiner', 'Bench', '--json', '--quiet'], { env, sampleChildren: false, everyMs: 1000 });
+  const args = ['run', '--out', out, '--case', 'BENCH', '--examiner', 'Bench', '--json', '--quiet'];
+  const watch = { env, sampleChildren: false, everyMs: 1000 };
+  const r = await (netns ? watchCli(['netns', 'exec', netns, process.execPath, CLI, ...args], { ...watch, command: 'ip' }) : watchCli(args, watch));
   if (r.code !== 0) throw new Error(`run exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
-  const result = JSON.parse(r.stdout) as { evidenceDir: string; bundle: string; counts: { connections: number }; durations: Record<string, number> };
+  const result = JSON.parse(r.stdout) as { evidenceDir: string; bundle: string; report: string; counts: { connections: number }; durations: Record<string, number>; findings: Record<string, number> };
   const cpu1 = hasProc ? reapedCpuS() : 0;
   const verified = await watchCli(['verify', result.bundle, '--quiet'], { env, sampleChildren: false, everyMs: 1000 });
   const cpu2 = hasProc ? reapedCpuS() : 0;
   if (verified.code !== 0) throw new Error(`verify exited ${verified.code}: ${verified.stdout.trim().split('\n').pop()}`);
   const total = (Date.now() - launchedAt) / 1000;
   const acq = JSON.parse(readFileSync(join(result.evidenceDir, 'acquisition.json'), 'utf8')) as { captureWindow: { start: string; durationMs: number } };
-  return { total, runCpu: hasProc ? cpu1 - cpu0 : null, verifyCpu: hasProc ? cpu2 - cpu1 : null, run: r.wallS, verify: verified.wallS, launchToCapture: Date.parse(acq.captureWindow.start) - launchedAt, captureMs: acq.captureWindow.durationMs, stages: result.durations, connections: result.counts.connections };
+  return { total, runCpu: hasProc ? cpu1 - cpu0 : null, verifyCpu: hasProc ? cpu2 - cpu1 : null, run: r.wallS, verify: verified.wallS, launchToCapture: Date.parse(acq.captureWindow.start) - launchedAt, captureMs: acq.captureWindow.durationMs, stages: result.durations, connections: result.counts.connections,
+    pages: countPages(readFileSync(result.report)), findings: Object.values(result.findings).reduce((n, k) => n + k, 0),
+  };
 }
 
 const s2 = (x: number) => Math.round(x * 100) / 100;
